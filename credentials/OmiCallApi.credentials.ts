@@ -1,0 +1,126 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import {
+	OMICALL_ERROR_CODES,
+	PRODUCTION_BASE_URL,
+	STAGING_BASE_URL,
+	fetchAccessToken,
+} from '../nodes/OmiCall/transport';
+
+export class OmiCallApi implements ICredentialType {
+	name = 'omiCallApi';
+
+	displayName = 'OMICall API';
+
+	icon = { light: 'file:../nodes/OmiCall/omicall.svg', dark: 'file:../nodes/OmiCall/omicall.dark.svg' } as const;
+
+	documentationUrl = 'https://api.omicall.com/web-hook';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: PRODUCTION_BASE_URL,
+			required: true,
+			description: `OMICall's API address. Production is ${PRODUCTION_BASE_URL} (some accounts use https://public-v1.omicrm.com); staging is ${STAGING_BASE_URL}.`,
+		},
+		{
+			displayName: 'Authentication',
+			name: 'authentication',
+			type: 'options',
+			default: 'apiKey',
+			options: [
+				{
+					name: 'API Key',
+					value: 'apiKey',
+					description: 'Recommended: the node exchanges the key for the 24-hour access token and renews it by itself',
+				},
+				{
+					name: 'Access Token',
+					value: 'accessToken',
+					description: 'A token from /api/auth, used as given; it expires after 24 hours',
+				},
+			],
+		},
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'Created in the OMICall portal under Account → Settings → API management',
+			displayOptions: { show: { authentication: ['apiKey'] } },
+		},
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'Expires every 24 hours; choose API Key to have it renewed automatically',
+			displayOptions: { show: { authentication: ['accessToken'] } },
+		},
+		{
+			// Filled by preAuthentication from the API key; n8n empties and refills it on renewal.
+			displayName: 'Session Token',
+			name: 'sessionToken',
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
+	];
+
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+		if (credentials.authentication === 'accessToken') return {};
+		return { sessionToken: await fetchAccessToken(this.helpers, credentials.baseUrl, credentials.apiKey) };
+	}
+
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		const token = credentials.authentication === 'accessToken' ? credentials.accessToken : credentials.sessionToken;
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, Authorization: `Bearer ${String(token ?? '').trim()}` },
+		};
+	}
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{String($credentials.baseUrl).replace(/\\/+$/, "")}}',
+			url: '/api/webhooks/list',
+			method: 'GET',
+		},
+		// OMICall answers failures with HTTP 200 and status_code -9999; its code sits in message.
+		rules: [
+			...Object.entries(OMICALL_ERROR_CODES).map(([code, explanation]) => ({
+				type: 'responseSuccessBody' as const,
+				properties: { key: 'message', value: code, message: explanation },
+			})),
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'OMICall rejected the access token. Access tokens expire every 24 hours: paste a fresh one, or choose "API Key" so the token is renewed automatically.',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'status_code',
+					value: -9999,
+					message: 'OMICall refused the request. Check the base URL and the key or token.',
+				},
+			},
+		],
+	};
+}

@@ -1,0 +1,246 @@
+import type {
+	ICredentialDataDecryptedObject,
+	INode,
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestHelper,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IN8nHttpFullResponse,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, NodeError, NodeOperationError } from 'n8n-workflow';
+
+/**
+ * The one way this package talks to OMICall: URL joining, authentication through n8n's
+ * httpRequestWithAuthentication, the {status_code, payload} envelope, token renewal and errors
+ * in plain English. No API key or token ever goes into an error or a log line from here.
+ */
+
+export const CREDENTIAL_TYPE = 'omiCallApi';
+export const PRODUCTION_BASE_URL = 'https://public-v1.omicall.com';
+export const STAGING_BASE_URL = 'https://public-v1-stg.omicall.com';
+
+const SUCCESS = 9999;
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** OMICall's documented error codes, explained for the people who meet them. */
+export const OMICALL_ERROR_CODES: Record<string, string> = {
+	api_key_is_required:
+		'No API key was sent. Enter the API key from the OMICall portal (Account → Settings → API management) in the credential.',
+	api_key_invalid:
+		'The API key was not accepted. Copy it again from the OMICall portal (Account → Settings → API management) and check that the base URL is the environment the key belongs to (production or staging).',
+	request_body_required: 'OMICall expected a request body and received none or one it could not read.',
+	tenant_invalid: 'OMICall does not recognise the account (tenant) this request was made for.',
+	date_invalid: 'OMICall rejected a date in the request.',
+};
+
+/** Words OMICall uses when it refuses a token rather than the request itself. */
+const TOKEN_REFUSED = /token|unauthori[sz]ed|jwt|expired/i;
+
+export interface OmiCallEnvelope {
+	status_code?: unknown;
+	message?: unknown;
+	payload?: unknown;
+}
+
+type OmiCallContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions;
+
+interface RequestOptions {
+	qs?: IDataObject;
+	body?: IDataObject;
+}
+
+export function joinUrl(baseUrl: unknown, path: string): string {
+	const base = String(baseUrl ?? '').trim().replace(/\/+$/, '') || PRODUCTION_BASE_URL;
+	return `${base}${path}`;
+}
+
+/** OMICall puts its error code at the top level or inside payload. */
+export function omiCallMessage(envelope: OmiCallEnvelope): string | undefined {
+	const payload = envelope.payload as IDataObject | undefined;
+	const message = envelope.message ?? (payload && typeof payload === 'object' ? payload.message : undefined);
+	return typeof message === 'string' && message ? message : undefined;
+}
+
+export function explainOmiCallCode(code: string | undefined): string {
+	if (code === undefined) return 'OMICall reported a failure without saying why.';
+	return OMICALL_ERROR_CODES[code] ?? `OMICall answered with the error "${code}".`;
+}
+
+function isEnvelope(body: unknown): body is OmiCallEnvelope {
+	return typeof body === 'object' && body !== null && !Array.isArray(body) && 'status_code' in body;
+}
+
+/** Why a request never got an OMICall answer, without the request itself (its URL may hold a key). */
+function describeNetworkError(error: unknown, baseUrl: string): string {
+	const { code, message } = (error ?? {}) as { code?: string; message?: string };
+	const cause = ((error as { cause?: { code?: string } })?.cause ?? {}).code;
+	const reason = code ?? cause ?? '';
+	if (reason === 'ECONNREFUSED') return `Could not reach OMICall at ${baseUrl}: the connection was refused. Check the base URL in the credential.`;
+	if (reason === 'ENOTFOUND' || reason === 'EAI_AGAIN') return `Could not reach OMICall at ${baseUrl}: the host name could not be resolved. Check the base URL in the credential.`;
+	if (reason === 'ECONNABORTED' || reason === 'ETIMEDOUT' || /timeout/i.test(message ?? '')) {
+		return `OMICall at ${baseUrl} did not answer within ${REQUEST_TIMEOUT_MS / 1000} seconds.`;
+	}
+	if (reason === 'ECONNRESET' || reason === 'EPIPE') return `OMICall at ${baseUrl} closed the connection before answering.`;
+	return `Could not reach OMICall at ${baseUrl}${reason ? ` (${reason})` : ''}.`;
+}
+
+/**
+ * Exchanges an API key for the 24-hour access token (GET /api/auth?apiKey=). Called by the
+ * credential's preAuthentication, so it has n8n's request helper but no node.
+ */
+export async function fetchAccessToken(helpers: IHttpRequestHelper['helpers'], baseUrl: unknown, apiKey: unknown): Promise<string> {
+	if (typeof apiKey !== 'string' || !apiKey.trim()) throw new OmiCallAuthError(explainOmiCallCode('api_key_is_required'));
+	const url = joinUrl(baseUrl, '/api/auth');
+	let response: IN8nHttpFullResponse;
+	try {
+		response = (await helpers.httpRequest({
+			method: 'GET',
+			url,
+			qs: { apiKey: apiKey.trim() },
+			headers: { 'Content-Type': 'application/json' },
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: REQUEST_TIMEOUT_MS,
+		})) as IN8nHttpFullResponse;
+	} catch (error) {
+		throw authError(describeNetworkError(error, joinUrl(baseUrl, '')));
+	}
+	const body = response.body;
+	if (!isEnvelope(body)) {
+		throw new OmiCallAuthError(`OMICall's sign-in (/api/auth) answered HTTP ${response.statusCode} with something that is not OMICall JSON. Check the base URL in the credential.`);
+	}
+	const token = (body.payload as IDataObject | undefined)?.access_token;
+	if (body.status_code !== SUCCESS || typeof token !== 'string' || !token) {
+		const code = omiCallMessage(body);
+		throw new OmiCallAuthError(`${explainOmiCallCode(code)}${code ? ` (OMICall code: ${code})` : ''}`);
+	}
+	return token;
+}
+
+/** A sign-in failure met outside any node (the credential's preAuthentication has none). */
+export class OmiCallAuthError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'OmiCallAuthError';
+	}
+}
+
+function authError(message: string): OmiCallAuthError {
+	return new OmiCallAuthError(message);
+}
+
+/** The message of an OmiCallAuthError, wherever n8n has wrapped it on the way. */
+function findAuthError(error: unknown): OmiCallAuthError | undefined {
+	for (let e = error as { cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+		if (e instanceof OmiCallAuthError || (e as Error).name === 'OmiCallAuthError') return e as OmiCallAuthError;
+	}
+	return undefined;
+}
+
+/**
+ * Calls OMICall and returns the envelope's payload. A refused token is renewed exactly once in
+ * API Key mode, whether OMICall said so with HTTP 401 or with HTTP 200 and -9999: the retry hands
+ * n8n the credential with an empty token, so n8n runs preAuthentication and stores the new one.
+ */
+export async function omiCallRequest<T = unknown>(
+	this: OmiCallContext,
+	method: IHttpRequestMethods,
+	path: string,
+	options: RequestOptions = {},
+	itemIndex?: number,
+): Promise<T> {
+	const node = this.getNode();
+	const credentials = await this.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
+	const baseUrl = joinUrl(credentials.baseUrl, '');
+	const request: IHttpRequestOptions = {
+		method,
+		url: joinUrl(credentials.baseUrl, path),
+		json: true,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: REQUEST_TIMEOUT_MS,
+	};
+	if (options.qs) request.qs = options.qs;
+	if (options.body) request.body = options.body;
+
+	const fail = (message: string, description: string, extra: JsonObject = {}): NodeApiError =>
+		new NodeApiError(node, { message, description, ...extra }, { message, description, itemIndex });
+
+	const send = async (renew: boolean): Promise<IN8nHttpFullResponse> => {
+		const nodeCredential = node.credentials?.[CREDENTIAL_TYPE];
+		const override = renew
+			? {
+					credentialsDecrypted: {
+						id: nodeCredential?.id ?? '',
+						name: nodeCredential?.name ?? '',
+						type: CREDENTIAL_TYPE,
+						data: { ...credentials, sessionToken: '' },
+					},
+				}
+			: undefined;
+		try {
+			return (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, { ...request }, override)) as IN8nHttpFullResponse;
+		} catch (error) {
+			const auth = findAuthError(error);
+			if (auth) throw fail(auth.message, 'OMICall did not hand out an access token for the API key in this credential.');
+			throw fail(describeNetworkError(error, baseUrl), `The request was ${method} ${path}.`);
+		}
+	};
+
+	const usesApiKey = credentials.authentication !== 'accessToken';
+	let response = await send(false);
+	if (isTokenRefused(response) && usesApiKey) response = await send(true);
+
+	const body = response.body;
+	if (isTokenRefused(response)) {
+		const code = isEnvelope(body) ? omiCallMessage(body) : undefined;
+		const detail = code ? ` (OMICall code: ${code})` : '';
+		if (!usesApiKey) {
+			throw fail(
+				`OMICall rejected the access token${detail}.`,
+				'Access tokens expire every 24 hours. Paste a fresh token into the credential, or switch its Authentication to "API Key" so the node renews the token by itself.',
+				{ httpCode: String(response.statusCode) },
+			);
+		}
+		throw fail(
+			`OMICall rejected the access token even after renewing it with the API key${detail}.`,
+			'Check that the API key is still active in the OMICall portal (Account → Settings → API management).',
+			{ httpCode: String(response.statusCode) },
+		);
+	}
+	if (!isEnvelope(body)) {
+		const kind = typeof body === 'string' && body.trim() ? 'something that is not JSON' : 'an empty answer';
+		throw fail(
+			`OMICall answered ${method} ${path} with ${kind} (HTTP ${response.statusCode}).`,
+			`Check that the base URL in the credential (${baseUrl}) is OMICall's API, for example ${PRODUCTION_BASE_URL}.`,
+			{ httpCode: String(response.statusCode) },
+		);
+	}
+	if (response.statusCode >= 400 || body.status_code !== SUCCESS) {
+		const code = omiCallMessage(body);
+		throw fail(
+			`${explainOmiCallCode(code)}${code ? ` (OMICall code: ${code})` : ''}`,
+			`OMICall answered ${method} ${path} with HTTP ${response.statusCode} and status_code ${String(body.status_code)}.`,
+			{ httpCode: String(response.statusCode), omiCallCode: code ?? null },
+		);
+	}
+	return body.payload as T;
+}
+
+function isTokenRefused(response: IN8nHttpFullResponse): boolean {
+	if (response.statusCode === 401) return true;
+	const body = response.body;
+	if (!isEnvelope(body) || body.status_code === SUCCESS) return false;
+	const code = omiCallMessage(body);
+	return code !== undefined && TOKEN_REFUSED.test(code);
+}
+
+/** Errors from this package are already n8n node errors; anything else gets wrapped as one. */
+export function asNodeError(node: INode, error: unknown, itemIndex: number): NodeError {
+	return error instanceof NodeError ? error : new NodeOperationError(node, error as Error, { itemIndex });
+}

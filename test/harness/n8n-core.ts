@@ -1,0 +1,278 @@
+/**
+ * Runs this package's nodes through n8n-core's own execution contexts (ExecuteContext,
+ * HookContext, WebhookContext), so their HTTP goes through n8n's real
+ * httpRequestWithAuthentication. Only the credentials store is ours: it does what n8n's
+ * CredentialsHelper (in the n8n CLI package, not in n8n-core) does for this credential: keep the
+ * data, run preAuthentication when the expirable token is empty or expired and save its result,
+ * and apply `authenticate`. The end-to-end suite checks the same behaviour inside a real n8n.
+ */
+import { ExecuteContext, HookContext, RoutingNode } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentials,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+	INode,
+	INodeCredentialsDetails,
+	INodeExecutionData,
+	INodeParameters,
+	INodeProperties,
+	INodeType,
+	INodeTypes,
+	IWebhookData,
+	IWorkflowExecuteAdditionalData,
+	WorkflowActivateMode,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
+import { createRunExecutionData, ICredentialsHelper, Workflow } from 'n8n-workflow';
+
+import { OmiCallApi } from '../../credentials/OmiCallApi.credentials';
+
+export const CREDENTIAL_ID = 'cred-1';
+
+/** n8n's CredentialsHelper behaviour for the credential types given, over an in-memory store. */
+export class CredentialStore extends ICredentialsHelper {
+	private readonly data = new Map<string, ICredentialDataDecryptedObject>();
+	/** How often n8n would have written a renewed token to its database. */
+	saves = 0;
+
+	constructor(private readonly types: ICredentialType[] = [new OmiCallApi()]) {
+		super();
+	}
+
+	set(id: string, data: ICredentialDataDecryptedObject): void {
+		this.data.set(id, { ...data });
+	}
+
+	get(id: string): ICredentialDataDecryptedObject {
+		return { ...this.data.get(id) };
+	}
+
+	private type(name: string): ICredentialType {
+		const type = this.types.find((t) => t.name === name);
+		if (!type) throw new Error(`Unknown credential type ${name}`);
+		return type;
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		const authenticate = this.type(typeName).authenticate;
+		if (typeof authenticate !== 'function') throw new Error('this harness only knows function authentication');
+		return await authenticate(credentials, requestOptions);
+	}
+
+	async preAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		node: INode,
+		credentialsExpired: boolean,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
+		const type = this.type(typeName);
+		const expirable = type.properties.find((p) => p.type === 'hidden' && p.typeOptions?.expirable === true);
+		if (!expirable || !type.preAuthentication) return undefined;
+		const isTestingCredentials = node.parameters?.temp === '' && node.type === 'n8n-nodes-base.noOp';
+		if (credentials[expirable.name] !== '' && !credentialsExpired && !isTestingCredentials) return undefined;
+		const output = await type.preAuthentication.call(helpers, credentials);
+		if (output[expirable.name] === undefined) return undefined;
+		const details = node.credentials?.[typeName];
+		if (!details) return undefined;
+		await this.updateCredentials(details, typeName, { ...this.get(details.id ?? ''), ...output });
+		return Object.assign(credentials, output);
+	}
+
+	async runPreAuthentication(helpers: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject, typeName: string): Promise<ICredentialDataDecryptedObject | undefined> {
+		const type = this.type(typeName);
+		if (!type.preAuthentication) return undefined;
+		return { ...credentials, ...(await type.preAuthentication.call(helpers, credentials)) };
+	}
+
+	async getCredentials(): Promise<ICredentials> {
+		throw new Error('not used by this package');
+	}
+
+	async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, nodeCredentials: INodeCredentialsDetails): Promise<ICredentialDataDecryptedObject> {
+		if (!nodeCredentials.id || !this.data.has(nodeCredentials.id)) throw new Error(`No credential with id ${nodeCredentials.id}`);
+		return this.get(nodeCredentials.id);
+	}
+
+	async updateCredentials(nodeCredentials: INodeCredentialsDetails, _type: string, data: ICredentialDataDecryptedObject): Promise<void> {
+		this.saves++;
+		this.data.set(nodeCredentials.id ?? '', { ...data });
+	}
+
+	async updateCredentialsOauthTokenData(): Promise<void> {}
+
+	getCredentialsProperties(type: string): INodeProperties[] {
+		return this.type(type).properties;
+	}
+}
+
+export interface NodeRun {
+	workflow: Workflow;
+	node: INode;
+	additionalData: IWorkflowExecuteAdditionalData;
+}
+
+/** A one-node workflow around `nodeType`, wired to `credentials`. */
+export function buildNode(
+	nodeType: INodeType,
+	parameters: INodeParameters,
+	credentials: CredentialStore,
+	options: { staticData?: IDataObject; webhookBaseUrl?: string; webhookId?: string } = {},
+): NodeRun {
+	const node: INode = {
+		id: 'node-1',
+		name: nodeType.description.defaults.name ?? nodeType.description.displayName,
+		type: `n8n-nodes-omicall.${nodeType.description.name}`,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+		credentials: { omiCallApi: { id: CREDENTIAL_ID, name: 'OMICall account' } },
+		webhookId: options.webhookId,
+	};
+	const nodeTypes: INodeTypes = {
+		getByName: () => nodeType,
+		getByNameAndVersion: () => nodeType,
+		getKnownTypes: () => ({}),
+	};
+	const workflow = new Workflow({
+		id: 'wf-1',
+		name: 'test workflow',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes,
+		staticData: options.staticData ?? {},
+	});
+	const base = options.webhookBaseUrl ?? 'http://127.0.0.1:5678';
+	const additionalData = {
+		credentialsHelper: credentials,
+		webhookBaseUrl: `${base}/webhook`,
+		webhookTestBaseUrl: `${base}/webhook-test`,
+		webhookWaitingBaseUrl: `${base}/webhook-waiting`,
+		instanceBaseUrl: base,
+		restApiUrl: `${base}/rest`,
+		formBaseUrl: `${base}/form`,
+		formTestBaseUrl: `${base}/form-test`,
+		formWaitingBaseUrl: `${base}/form-waiting`,
+		mcpBaseUrl: `${base}/mcp`,
+		mcpTestBaseUrl: `${base}/mcp-test`,
+		currentNodeExecutionIndex: 0,
+		variables: {},
+		logAiEvent: () => {},
+	} as unknown as IWorkflowExecuteAdditionalData;
+	return { workflow, node: workflow.getNode(node.name) as INode, additionalData };
+}
+
+/** Runs an action node's execute() in n8n-core's ExecuteContext with `items` as input. */
+export async function executeNode(
+	run: NodeRun,
+	nodeType: INodeType,
+	items: INodeExecutionData[] = [{ json: {} }],
+	mode: WorkflowExecuteMode = 'manual',
+): Promise<INodeExecutionData[]> {
+	const { workflow, node, additionalData } = run;
+	const inputData = { main: [items] };
+	const context = new ExecuteContext(
+		workflow,
+		node,
+		additionalData,
+		mode,
+		createRunExecutionData(),
+		0,
+		items,
+		inputData,
+		{ node, data: inputData, source: null },
+		[],
+	);
+	const result = await nodeType.execute!.call(context);
+	return (result as INodeExecutionData[][])[0];
+}
+
+/** The webhook data n8n builds for a trigger's single webhook. */
+export function webhookData(run: NodeRun, nodeType: INodeType, isTest = false): IWebhookData {
+	const description = nodeType.description.webhooks![0];
+	return {
+		httpMethod: 'POST',
+		node: run.node.name,
+		path: `${run.node.webhookId}`,
+		webhookDescription: description,
+		workflowId: run.workflow.id,
+		workflowExecuteAdditionalData: run.additionalData,
+		isTest,
+		webhookId: run.node.webhookId,
+	};
+}
+
+/** Calls one of the trigger's webhookMethods (checkExists, create, delete) in n8n-core's HookContext. */
+export async function hook(
+	run: NodeRun,
+	nodeType: INodeType,
+	method: 'checkExists' | 'create' | 'delete',
+	options: { isTest?: boolean; activation?: WorkflowActivateMode } = {},
+): Promise<boolean> {
+	const mode: WorkflowExecuteMode = options.isTest ? 'manual' : 'trigger';
+	const context = new HookContext(run.workflow, run.node, run.additionalData, mode, options.activation ?? 'activate', webhookData(run, nodeType, options.isTest));
+	return await nodeType.webhookMethods!.default[method].call(context);
+}
+
+/**
+ * The "Test" button of a credential, as n8n's CredentialsTester runs a request test: the test
+ * request goes through n8n-core's RoutingNode inside a throwaway node, then the rules are read.
+ */
+export async function testCredential(credentials: CredentialStore, type: ICredentialType): Promise<{ status: 'OK' | 'Error'; message: string }> {
+	const test = type.test!;
+	const probe: INodeType = {
+		description: {
+			displayName: 'Temp',
+			name: 'n8n-nodes-base.noOp',
+			group: ['transform'],
+			version: 1,
+			description: '',
+			defaults: { name: 'Temp-Node' },
+			inputs: [],
+			outputs: [],
+			credentials: [{ name: type.name, required: true }],
+			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: test.request }, default: '' }],
+		},
+	};
+	const run = buildNode(probe, {}, credentials);
+	run.node.name = 'Temp-Node';
+	run.node.type = 'n8n-nodes-base.noOp';
+	run.node.parameters = { temp: '' };
+	const items = [{ json: {} }];
+	const context = new ExecuteContext(run.workflow, run.node, run.additionalData, 'internal', createRunExecutionData(), 0, [], { main: [items] }, { node: run.node, data: {}, source: null }, []);
+	const decrypted = { id: CREDENTIAL_ID, name: 'OMICall account', type: type.name, data: credentials.get(CREDENTIAL_ID) };
+	let response: INodeExecutionData[][] | null | undefined;
+	try {
+		response = (await new RoutingNode(context, probe, decrypted).runNode()) as INodeExecutionData[][];
+	} catch (error) {
+		const e = error as { message: string; cause?: { response?: { status: number; statusText?: string }; code?: string } };
+		const status = e.cause?.response?.status;
+		if (status !== undefined) {
+			const rule = test.rules?.find((r) => r.type === 'responseCode' && r.properties.value === status);
+			if (rule) return { status: 'Error', message: rule.properties.message };
+			if (status < 199 || status > 299) return { status: 'Error', message: e.cause?.response?.statusText || `Received HTTP status code: ${status}` };
+		} else if (e.cause?.code) {
+			return { status: 'Error', message: e.cause.code };
+		}
+		return { status: 'Error', message: String(e.message) };
+	}
+	for (const rule of test.rules ?? []) {
+		if (rule.type !== 'responseSuccessBody') continue;
+		const body = response?.[0]?.[0]?.json ?? {};
+		const value = rule.properties.key.split('.').reduce<unknown>((v, k) => (v as IDataObject | undefined)?.[k], body);
+		if (value === rule.properties.value) return { status: 'Error', message: rule.properties.message };
+	}
+	return { status: 'OK', message: 'Connection successful!' };
+}
