@@ -1,4 +1,5 @@
 import type {
+	IAuthenticateRuleResponseSuccessBody,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -100,27 +101,25 @@ export class OmiCallApi implements ICredentialType {
 			url: '/api/webhooks/list',
 			method: 'GET',
 		},
-		// OMICall answers failures with HTTP 200 and status_code -9999; its code sits in message.
+		// n8n reads the rules in order; its type wants one kind per list, its tester takes both.
 		rules: [
-			...Object.entries(OMICALL_ERROR_CODES).map(([code, explanation]) => ({
-				type: 'responseSuccessBody' as const,
-				properties: { key: 'message', value: code, message: explanation },
-			})),
 			{
 				type: 'responseCode',
 				properties: {
 					value: 401,
-					message: 'OMICall rejected the access token. Access tokens expire every 24 hours: paste a fresh one, or choose "API Key" so the token is renewed automatically.',
+					message:
+						'OMICall rejected the access token. Access tokens expire every 24 hours: paste a fresh one, or choose "API Key" so the token is renewed automatically.',
 				},
 			},
+			// OMICall answers failures with HTTP 200 and status_code -9999; its code sits in message.
+			...Object.entries(OMICALL_ERROR_CODES).map(([code, explanation]) => ({
+				type: 'responseSuccessBody',
+				properties: { key: 'message', value: code, message: explanation },
+			})),
 			{
 				type: 'responseSuccessBody',
-				properties: {
-					key: 'status_code',
-					value: -9999,
-					message: 'OMICall refused the request. Check the base URL and the key or token.',
-				},
+				properties: { key: 'status_code', value: -9999, message: 'OMICall refused the request. Check the base URL and the key or token.' },
 			},
-		],
+		] as unknown as IAuthenticateRuleResponseSuccessBody[],
 	};
 }

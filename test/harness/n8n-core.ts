@@ -86,14 +86,14 @@ export class CredentialStore extends ICredentialsHelper {
 		if (output[expirable.name] === undefined) return undefined;
 		const details = node.credentials?.[typeName];
 		if (!details) return undefined;
-		await this.updateCredentials(details, typeName, { ...this.get(details.id ?? ''), ...output });
+		await this.updateCredentials(details, typeName, { ...this.get(details.id ?? ''), ...output } as ICredentialDataDecryptedObject);
 		return Object.assign(credentials, output);
 	}
 
 	async runPreAuthentication(helpers: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject, typeName: string): Promise<ICredentialDataDecryptedObject | undefined> {
 		const type = this.type(typeName);
 		if (!type.preAuthentication) return undefined;
-		return { ...credentials, ...(await type.preAuthentication.call(helpers, credentials)) };
+		return { ...credentials, ...(await type.preAuthentication.call(helpers, credentials)) } as ICredentialDataDecryptedObject;
 	}
 
 	async getCredentials(): Promise<ICredentials> {
@@ -223,7 +223,7 @@ export async function hook(
 ): Promise<boolean> {
 	const mode: WorkflowExecuteMode = options.isTest ? 'manual' : 'trigger';
 	const context = new HookContext(run.workflow, run.node, run.additionalData, mode, options.activation ?? 'activate', webhookData(run, nodeType, options.isTest));
-	return await nodeType.webhookMethods!.default[method].call(context);
+	return await nodeType.webhookMethods!.default![method].call(context);
 }
 
 /**
