@@ -30,7 +30,7 @@ function describe(value: unknown): string {
 	if (value === undefined || value === null || value === '') return 'an empty body';
 	if (Array.isArray(value)) return 'a JSON array';
 	if (typeof value === 'string') return 'text that is not a JSON object';
-	if (isObject(value) && Object.keys(value).length === 0) return 'an empty JSON object';
+	if (isObject(value) && Object.keys(value).length === 0) return 'an empty body or an empty JSON object';
 	return `a JSON ${typeof value}`;
 }
 
