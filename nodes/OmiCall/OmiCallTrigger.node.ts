@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'crypto';
 import type {
 	IDataObject,
 	IHookFunctions,
+	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -193,10 +194,16 @@ export class OmiCallTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const state = this.getWorkflowStaticData('node') as TriggerState;
 		const res = this.getResponseObject();
+		// Every answer is written here, the same on every n8n version, and at once: OMICall
+		// retries anything that is not a quick 2xx.
 		const reply = (status: number, body: IDataObject): IWebhookResponseData => {
 			res.status(status).json(body);
 			return { noWebhookResponse: true };
 		};
+		const accept = (workflowData: INodeExecutionData[][]): IWebhookResponseData => ({
+			...reply(200, { received: true, started: true }),
+			workflowData,
+		});
 
 		const given = (this.getQueryData() as IDataObject)[SECRET_PARAM];
 		if (!state.secret || typeof given !== 'string' || !sameSecret(given, state.secret)) {
@@ -216,22 +223,22 @@ export class OmiCallTrigger implements INodeType {
 			const parsed = parseContactBody(body);
 			if (!parsed.ok) return reply(400, { error: parsed.error });
 			const items = raw ? [{ json: body as IDataObject }] : parsed.contacts.map((c) => ({ json: simplifyContact(parsed.action, c) }));
-			return { workflowData: [items] };
+			return accept([items]);
 		}
 
 		const parsed = parseCallBody(body);
 		if (!parsed.ok) return reply(400, { error: parsed.error });
 		const selected = this.getNodeParameter('events', ['cdr']) as CallState[];
 		if (parsed.state === 'other' || !selected.includes(parsed.state)) {
-			return { webhookResponse: { received: true, started: false, reason: `The "${parsed.state === 'other' ? String(parsed.event.state) : parsed.state}" event is not selected.` } };
+			return reply(200, { received: true, started: false, reason: `The "${parsed.state === 'other' ? String(parsed.event.state) : parsed.state}" event is not selected.` });
 		}
 		const directions = options.direction ?? DIRECTIONS;
 		const direction = parsed.event.direction;
 		if (typeof direction === 'string' && directions.length < DIRECTIONS.length && !directions.includes(direction)) {
-			return { webhookResponse: { received: true, started: false, reason: `${direction} calls are not selected.` } };
+			return reply(200, { received: true, started: false, reason: `${direction} calls are not selected.` });
 		}
 		const json = raw ? (body as IDataObject) : simplifyCall(parsed.state, parsed.event, body as IDataObject);
-		return { workflowData: [[{ json }]] };
+		return accept([[{ json }]]);
 	}
 }
 

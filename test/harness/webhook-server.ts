@@ -50,12 +50,13 @@ export class WebhookServer {
 
 		let raw = '';
 		for await (const chunk of req) raw += chunk;
-		let body: unknown = {};
+		// As n8n's body parser: JSON is parsed, an empty body stays undefined, bad JSON gets 422.
+		let body: unknown;
 		if (/json/i.test(String(req.headers['content-type'] ?? '')) && raw) {
 			try {
 				body = JSON.parse(raw);
 			} catch {
-				return send(400, { message: 'Request body is not valid JSON' });
+				return send(422, { code: 422, message: 'Failed to parse request body' });
 			}
 		}
 		// The slice of Express's request and response that a trigger uses.
@@ -89,12 +90,9 @@ export class WebhookServer {
 		} catch (error) {
 			return send(500, { message: (error as Error).message });
 		}
+		if (result.workflowData) this.runs.push(result.workflowData[0]);
 		if (result.noWebhookResponse) return;
-		if (result.workflowData) {
-			this.runs.push(result.workflowData[0]);
-			return send(200, { message: 'Workflow was started' });
-		}
-		send(200, (result.webhookResponse as IDataObject | undefined) ?? {});
+		send(200, (result.webhookResponse as IDataObject | undefined) ?? (result.workflowData ? { message: 'Workflow was started' } : { message: 'Webhook call received' }));
 	}
 }
 

@@ -152,7 +152,7 @@ describe('filters', () => {
 
 describe('bad requests get 400 with a reason and start nothing', () => {
 	it.each([
-		['an empty body', '', 'application/json', /got an empty body or an empty JSON object/],
+		['an empty body', '', 'application/json', /got an empty body\.$/],
 		['an empty object', {}, 'application/json', /got an empty body or an empty JSON object/],
 		['an array', [{ state: 'cdr' }], 'application/json', /got a JSON array/],
 		['a JSON string', '"cdr"', 'application/json', /got text that is not a JSON object/],
