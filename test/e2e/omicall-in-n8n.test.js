@@ -1,0 +1,239 @@
+'use strict';
+/**
+ * The package inside a real n8n, installed from its tarball, with the OMICall simulator where
+ * OMICall would be. Everything is checked through n8n's own APIs and the simulator's log.
+ * The tests run in order and share one n8n (restarted once on purpose).
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const { CACHE, N8nInstance, installN8n, installPackage, nodeOutput, sleep, waitFor } = require('./n8n');
+const { actionWorkflow, triggerWorkflow } = require('./workflows');
+const { OmiCallSimulator } = require('../simulator/omicall-simulator');
+
+jest.setTimeout(180_000);
+
+const API_KEY = 'e2e-api-key-7f3a9c';
+const FOREIGN = 'https://crm.example.com/omicall/hook?token=crm-secret';
+
+let simulator;
+let n8n;
+let credential;
+const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'omicall-e2e-'));
+
+const omiCalls = (paths) => simulator.requests.filter((r) => !paths || paths.includes(r.path)).map((r) => r.path);
+const callHook = () => simulator.hooks.get('call');
+
+async function post(url, body, headers = { 'content-type': 'application/json' }) {
+	const response = await fetch(url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+	const text = await response.text();
+	let parsed = text;
+	try {
+		parsed = JSON.parse(text);
+	} catch {}
+	return { status: response.status, body: parsed };
+}
+
+beforeAll(async () => {
+	simulator = new OmiCallSimulator({ apiKeys: [API_KEY], retryDelayMs: 20 });
+	await simulator.start();
+	installPackage(userFolder, process.env.OMICALL_E2E_TARBALL);
+	n8n = new N8nInstance({ install: installN8n(), userFolder, env: { N8N_LOG_LEVEL: 'debug' } });
+	await n8n.start();
+	await n8n.setupOwner();
+	credential = await n8n.createCredential('OMICall (simulator)', { baseUrl: `${simulator.url}/`, authentication: 'apiKey', apiKey: API_KEY });
+});
+
+afterAll(async () => {
+	await n8n?.stop();
+	await simulator?.stop();
+	if (process.env.CI || !process.env.OMICALL_KEEP_E2E) fs.rmSync(userFolder, { recursive: true, force: true });
+});
+
+test('n8n loads both nodes and the credential from the installed package, without errors', async () => {
+	expect(n8n.logText).toMatch(/Loaded all credentials and nodes from n8n-nodes-omicall \{ ?"credentials": ?1, ?"nodes": ?2/);
+	// The cache folder's path has the package's name in it; only lines about the package count.
+	const omicallLines = n8n.logText.replaceAll(CACHE, '<cache>').split('\n').filter((line) => /omicall/i.test(line));
+	expect(omicallLines.filter((line) => /\b(error|warn)\b/i.test(line))).toEqual([]);
+	const types = await n8n.request(`${n8n.url}/types/nodes.json`, 'GET', undefined, { cookie: n8n.cookie });
+	const names = types.map((t) => t.name).filter((name) => name.startsWith('n8n-nodes-omicall.'));
+	// usableAsTool: n8n derives an AI-agent tool from the action node.
+	expect(names.sort()).toEqual(['n8n-nodes-omicall.omiCall', 'n8n-nodes-omicall.omiCallTool', 'n8n-nodes-omicall.omiCallTrigger']);
+	const credentials = await n8n.request(`${n8n.url}/types/credentials.json`, 'GET', undefined, { cookie: n8n.cookie });
+	expect(credentials.find((c) => c.name === 'omiCallApi')?.displayName).toBe('OMICall API');
+});
+
+test('the credential test passes with a good key and explains a bad one', async () => {
+	const testWith = async (apiKey) =>
+		(await n8n.rest('POST', '/credentials/test', {
+			credentials: { id: credential.id, name: credential.name, type: 'omiCallApi', data: { baseUrl: simulator.url, authentication: 'apiKey', apiKey } },
+		})).data;
+	expect(await testWith(API_KEY)).toEqual({ status: 'OK', message: 'Connection successful!' });
+	const bad = await testWith('a-wrong-key-123');
+	expect(bad.status).toBe('Error');
+	expect(bad.message).toMatch(/^The API key was not accepted\. .*\(OMICall code: api_key_invalid\)$/);
+	expect(bad.message).not.toContain('a-wrong-key-123');
+});
+
+test('a workflow with the OMICall node runs Register → List → Destroy', async () => {
+	const workflow = await n8n.createWorkflow(actionWorkflow(credential, 'omicall-admin'));
+	await n8n.activate(workflow.id);
+	await n8n.webhookReady('omicall-admin');
+	simulator.resetLog();
+	const answer = await post(`${n8n.url}/webhook/omicall-admin`, { url: 'https://crm.example.com/calls' });
+	expect(answer.status).toBe(200);
+	const [execution] = await n8n.waitForExecutions(workflow.id, 1);
+	expect(execution.status).toBe('success');
+	expect(nodeOutput(execution, 'Register')).toEqual([{ type: 'call', url: 'https://crm.example.com/calls', status: 'actived' }]);
+	expect(nodeOutput(execution, 'List')).toEqual([{ type: 'call', url: 'https://crm.example.com/calls', status: 'actived' }]);
+	expect(nodeOutput(execution, 'Destroy')).toEqual([{ type: 'call', destroyed: true, url: 'https://crm.example.com/calls' }]);
+	expect(callHook()).toBeUndefined();
+	expect(omiCalls(['/api/webhooks/register', '/api/webhooks/list', '/api/webhooks/destroy'])).toEqual([
+		'/api/webhooks/register',
+		'/api/webhooks/list',
+		'/api/webhooks/list',
+		'/api/webhooks/destroy',
+	]);
+	await n8n.deactivate(workflow.id);
+});
+
+describe('OMICall Trigger in a production workflow', () => {
+	let workflow;
+	let registered;
+
+	test('activation registers exactly one hook: n8n\'s production URL with the secret', async () => {
+		workflow = await n8n.createWorkflow(triggerWorkflow(credential, { events: ['ringing', 'answered', 'hangup', 'cdr'] }));
+		simulator.resetLog();
+		await n8n.activate(workflow.id);
+		registered = await waitFor(() => callHook(), { what: 'the hook' });
+		const node = workflow.nodes.find((n) => n.name === 'OMICall Trigger');
+		expect(registered.url).toMatch(new RegExp(`^${n8n.url}/webhook/${node.webhookId}/webhook\\?secret=[0-9a-f]{48}$`));
+		expect(registered.events).toEqual(['ringing', 'answered', 'hangup']);
+		expect(omiCalls(['/api/webhooks/register', '/api/webhooks/list', '/api/webhooks/destroy'])).toEqual(['/api/webhooks/list', '/api/webhooks/register']);
+	});
+
+	test('a simulated inbound call starts one execution per event with the simplified fields', async () => {
+		const placed = await simulator.placeCall({ direction: 'inbound' });
+		expect(placed.events.map((e) => e.status)).toEqual([200, 200, 200, 200]);
+		const executions = await n8n.waitForExecutions(workflow.id, 4);
+		const items = executions.map((e) => nodeOutput(e, 'Show call'));
+		expect(items.map((i) => i.length)).toEqual([1, 1, 1, 1]);
+		expect(items.map((i) => i[0].event).sort()).toEqual(['answered', 'cdr', 'hangup', 'ringing']);
+		const cdr = simulator.deliveries.find((d) => d.body.state === 'cdr').body;
+		const record = items.map((i) => i[0]).find((i) => i.event === 'cdr');
+		expect(record).toEqual({
+			event: 'cdr',
+			callId: cdr.transaction_id,
+			direction: 'inbound',
+			customerNumber: cdr.phone_number,
+			agentExtension: cdr.sip_user,
+			hotline: cdr.hotline,
+			startedAt: new Date(cdr.time_start_call * 1000).toISOString(),
+			answeredAt: new Date(cdr.time_start_to_answer * 1000).toISOString(),
+			endedAt: new Date(cdr.time_end_call * 1000).toISOString(),
+			durationSec: cdr.duration,
+			talkSec: cdr.bill_sec,
+			recordingUrl: cdr.recording_file_url,
+			agentName: cdr.user[0].full_name,
+			customerName: cdr.customer.full_name,
+			deliveryAttempt: 1,
+			raw: cdr,
+		});
+	});
+
+	test('a request with a wrong secret gets 401 and creates no execution', async () => {
+		const before = (await n8n.executions(workflow.id)).length;
+		const wrong = await post(registered.url.replace(/secret=\w+/, 'secret=0123456789abcdef'), { state: 'cdr', transaction_id: 'forged' });
+		const missing = await post(registered.url.replace(/\?.*$/, ''), { state: 'cdr', transaction_id: 'forged' });
+		expect([wrong.status, missing.status]).toEqual([401, 401]);
+		expect(wrong.body.error).toMatch(/^Missing or wrong secret/);
+		await sleep(1000);
+		expect((await n8n.executions(workflow.id)).length).toBe(before);
+	});
+
+	test('after an n8n restart: no new registration, at most one list call, and events still run', async () => {
+		await n8n.stop();
+		simulator.resetLog();
+		await n8n.start();
+		await n8n.login();
+		// n8n 1.x calls checkExists at start; 2.x keeps published webhooks and reconciles every 10 s.
+		await sleep(12_000);
+		expect(callHook().url).toBe(registered.url);
+		const calls = omiCalls(['/api/webhooks/register', '/api/webhooks/list', '/api/webhooks/destroy']);
+		expect(calls.filter((c) => c !== '/api/webhooks/list')).toEqual([]);
+		expect(calls.length).toBeLessThanOrEqual(1);
+		const before = (await n8n.executions(workflow.id)).length;
+		await simulator.placeCall({ direction: 'outbound', answered: false });
+		const executions = await n8n.waitForExecutions(workflow.id, before + 3);
+		const record = executions.map((e) => nodeOutput(e, 'Show call')[0]).find((i) => i.event === 'cdr' && i.direction === 'outbound');
+		expect(record).toMatchObject({ talkSec: 0, answeredAt: null, recordingUrl: null });
+	});
+
+	test('deactivation destroys the hook', async () => {
+		simulator.resetLog();
+		await n8n.deactivate(workflow.id);
+		await waitFor(() => !callHook(), { what: 'the hook to go' });
+		expect(omiCalls(['/api/webhooks/register', '/api/webhooks/list', '/api/webhooks/destroy'])).toEqual(['/api/webhooks/list', '/api/webhooks/destroy']);
+	});
+});
+
+test('a foreign hook registered before activation is back after deactivation', async () => {
+	simulator.hooks.set('call', { url: FOREIGN, type: 'call', status: 'actived', events: ['hangup'] });
+	const workflow = await n8n.createWorkflow(triggerWorkflow(credential));
+	await n8n.activate(workflow.id);
+	await waitFor(() => /\/webhook\/.+\?secret=/.test(callHook().url), { what: 'our hook' });
+	await n8n.deactivate(workflow.id);
+	await waitFor(() => callHook().url === FOREIGN, { what: 'the foreign hook back' });
+	expect(callHook()).toMatchObject({ url: FOREIGN, events: ['ringing', 'answered', 'hangup'] });
+	simulator.hooks.delete('call');
+});
+
+test('listening for a test event while the production workflow is active gives production its hook back', async () => {
+	const workflow = await n8n.createWorkflow(triggerWorkflow(credential));
+	await n8n.activate(workflow.id);
+	const production = await waitFor(() => callHook()?.url, { what: 'the production hook' });
+
+	const listening = await n8n.rest('POST', `/workflows/${workflow.id}/run`, { triggerToStartFrom: { name: 'OMICall Trigger' } });
+	expect(listening.data).toEqual({ waitingForWebhook: true });
+	expect(callHook().url).toMatch(new RegExp(`^${n8n.url}/webhook-test/.+\\?secret=[0-9a-f]{48}$`));
+
+	await simulator.placeCall({ direction: 'inbound' });
+	await waitFor(() => callHook()?.url === production, { what: 'the production hook back after the test event' });
+
+	// Cancelling a listen works the same way.
+	await n8n.rest('POST', `/workflows/${workflow.id}/run`, { triggerToStartFrom: { name: 'OMICall Trigger' } });
+	expect(callHook().url).toMatch(/\/webhook-test\//);
+	await n8n.rest('DELETE', `/test-webhook/${workflow.id}`);
+	await waitFor(() => callHook()?.url === production, { what: 'the production hook back after cancelling' });
+
+	// And production still runs.
+	const productionRuns = async () => (await n8n.executions(workflow.id)).filter((e) => e.mode === 'webhook' && e.finished).length;
+	const before = await productionRuns();
+	await simulator.placeCall({ direction: 'inbound' });
+	await waitFor(async () => (await productionRuns()) === before + 1, { what: 'a production execution' });
+	await n8n.deactivate(workflow.id);
+	await waitFor(() => !callHook(), { what: 'the hook to go' });
+});
+
+test('with tokens that live two seconds, workflows keep working across expiries', async () => {
+	simulator.tokenLifetimeMs = 2000;
+	simulator.expireAllTokens();
+	const workflow = await n8n.createWorkflow(actionWorkflow(credential, 'omicall-expiring'));
+	await n8n.activate(workflow.id);
+	await n8n.webhookReady('omicall-expiring');
+	simulator.resetLog();
+	for (let round = 0; round < 3; round++) {
+		const answer = await post(`${n8n.url}/webhook/omicall-expiring`, { url: `https://crm.example.com/round-${round}` });
+		expect(answer.status).toBe(200);
+		await sleep(2200);
+	}
+	const executions = await n8n.waitForExecutions(workflow.id, 3);
+	expect(executions.map((e) => e.status)).toEqual(['success', 'success', 'success']);
+	expect(executions.map((e) => nodeOutput(e, 'Destroy')[0].url)).toEqual([0, 1, 2].map((r) => `https://crm.example.com/round-${r}`));
+	// Each round met an expired token once and renewed it once.
+	expect(simulator.count('/api/auth')).toBe(3);
+	expect(simulator.requests.filter((r) => r.status === 401)).toHaveLength(3);
+	simulator.tokenLifetimeMs = 24 * 60 * 60 * 1000;
+	await n8n.deactivate(workflow.id);
+});
