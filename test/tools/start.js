@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * `npm start`: a ready n8n with this package, the OMICall simulator and an active demo workflow.
+ *
+ *   npm start                                   simulator on :4010, n8n on :5678
+ *   npm start -- --api-key KEY [--base-url URL] --webhook-url https://public.example.com/
+ *                                               the credential points at the real OMICall instead;
+ *                                               OMICall must reach n8n at --webhook-url
+ *
+ * n8n keeps its data in .n8n-dev/ (delete it to start over). Ctrl-C stops everything.
+ */
+const path = require('node:path');
+const { parseArgs } = require('node:util');
+
+const { N8nInstance, OWNER, ROOT, installN8n, installPackage, log, packPackage, waitFor } = require('../e2e/n8n');
+const { triggerWorkflow } = require('../e2e/workflows');
+const { OmiCallSimulator } = require('../simulator/omicall-simulator');
+
+const SIMULATOR_PORT = 4010;
+const SIMULATOR_KEY = 'sim-api-key';
+
+async function main() {
+	const { values } = parseArgs({
+		options: {
+			'api-key': { type: 'string' },
+			'base-url': { type: 'string', default: 'https://public-v1.omicall.com' },
+			'webhook-url': { type: 'string' },
+			port: { type: 'string', default: process.env.N8N_PORT ?? '5678' },
+		},
+	});
+	const real = values['api-key'] !== undefined;
+	if (real && !values['webhook-url']) {
+		throw new Error('With --api-key, also give --webhook-url: the public address at which OMICall can reach this n8n.');
+	}
+
+	const install = installN8n();
+	const userFolder = path.join(ROOT, '.n8n-dev');
+	log('building and installing the package into n8n …');
+	installPackage(userFolder, packPackage());
+
+	let simulator;
+	if (!real) {
+		simulator = new OmiCallSimulator({ apiKeys: [SIMULATOR_KEY] });
+		try {
+			await simulator.start(SIMULATOR_PORT);
+		} catch (error) {
+			throw new Error(`The OMICall simulator could not listen on 127.0.0.1:${SIMULATOR_PORT} (${error.message}). Is another \`npm start\` running?`);
+		}
+	}
+	const n8n = new N8nInstance({ install, userFolder, port: Number(values.port), webhookUrl: values['webhook-url'], logFile: path.join(userFolder, 'n8n.log') });
+	const stop = async () => {
+		log('stopping …');
+		await n8n.stop();
+		await simulator?.stop();
+		process.exit(0);
+	};
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+
+	log(`starting n8n ${install.version} (log: ${n8n.logFile}) …`);
+	await n8n.start();
+	await n8n.setupOwner();
+
+	// Reuse what an earlier `npm start` created in .n8n-dev/, so there is one demo workflow.
+	const workflowName = real ? 'OMICall demo' : 'OMICall demo (simulator)';
+	const existing = (await n8n.api('GET', `/workflows?name=${encodeURIComponent(workflowName)}`)).data[0];
+	let workflow = existing;
+	if (!workflow) {
+		const credential = await n8n.createCredential(real ? 'OMICall' : 'OMICall (simulator)', real
+			? { baseUrl: values['base-url'], authentication: 'apiKey', apiKey: values['api-key'] }
+			: { baseUrl: simulator.url, authentication: 'apiKey', apiKey: SIMULATOR_KEY });
+		workflow = await n8n.createWorkflow(triggerWorkflow(credential, { events: ['ringing', 'answered', 'hangup', 'cdr'] }, workflowName));
+	}
+	// The simulator starts empty: re-activating makes the trigger register with it again.
+	if (existing?.active) await n8n.deactivate(workflow.id);
+	await n8n.activate(workflow.id);
+	if (simulator) await waitFor(() => simulator.hooks.get('call'), { what: 'the demo trigger to register its webhook' });
+
+	console.log(`
+n8n is ready with n8n-nodes-omicall.
+
+  Editor:    ${n8n.url}/workflow/${workflow.id}
+  Login:     ${OWNER.email} / ${OWNER.password}
+  OMICall:   ${real ? values['base-url'] : `simulator at ${simulator.url} (API key ${SIMULATOR_KEY})`}
+
+${real ? 'Call your OMICall hotline to start the workflow.' : 'Place a simulated call in another terminal:\n\n  npm run simulate-call                              (an inbound call)
+  npm run simulate-call -- --direction outbound      (an outbound one)'}
+
+Executions appear under the workflow's "Executions" tab. Ctrl-C stops n8n${real ? '' : ' and the simulator'}.
+`);
+}
+
+main().catch((error) => {
+	console.error(`npm start failed: ${error.message}`);
+	process.exit(1);
+});
