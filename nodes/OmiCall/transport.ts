@@ -194,7 +194,13 @@ export async function omiCallRequest<T = unknown>(
 
 	const usesApiKey = credentials.authentication !== 'accessToken';
 	let response = await send(false);
-	if (isTokenRefused(response) && usesApiKey) response = await send(true);
+	if (isTokenRefused(response) && usesApiKey) {
+		response = await renewOnce(node.credentials?.[CREDENTIAL_TYPE]?.id, credentials.sessionToken, {
+			renew: async () => await send(true),
+			retry: async () => await send(false),
+			currentToken: async () => (await this.getCredentials(CREDENTIAL_TYPE)).sessionToken,
+		});
+	}
 
 	const body = response.body;
 	if (isTokenRefused(response)) {
@@ -230,6 +236,37 @@ export async function omiCallRequest<T = unknown>(
 		);
 	}
 	return body.payload as T;
+}
+
+/** Renewals under way, per credential, in this n8n process. */
+const renewals = new Map<string, Promise<unknown>>();
+
+/**
+ * One refused token, one renewal, however many executions meet the expiry at once: a request
+ * whose token was already replaced, or that arrives while another renews, retries with the new
+ * token instead of asking OMICall for yet another one.
+ */
+async function renewOnce<T>(
+	credentialId: string | null | undefined,
+	usedToken: unknown,
+	how: { renew: () => Promise<T>; retry: () => Promise<T>; currentToken: () => Promise<unknown> },
+): Promise<T> {
+	if (!credentialId) return await how.renew();
+	const pending = renewals.get(credentialId);
+	if (pending) {
+		await pending.catch(() => undefined);
+		return await how.retry();
+	}
+	// An empty token was fetched by this very request, so the refusal is about that one.
+	const stored = usedToken ? await how.currentToken() : undefined;
+	if (stored && stored !== usedToken) return await how.retry();
+	const renewal = how.renew();
+	renewals.set(credentialId, renewal);
+	try {
+		return await renewal;
+	} finally {
+		renewals.delete(credentialId);
+	}
 }
 
 function isTokenRefused(response: IN8nHttpFullResponse): boolean {

@@ -208,6 +208,15 @@ describe('token expiry', () => {
 		expect(simulator.requests.map((r) => r.path)).toEqual(['/api/webhooks/list']);
 	});
 
+	it('renews once when several executions meet the same expiry at the same time', async () => {
+		await run({ operation: 'list' });
+		simulator.expireAllTokens();
+		simulator.resetLog();
+		const outputs = await Promise.all(Array.from({ length: 8 }, () => run({ operation: 'list' })));
+		expect(outputs.map((o) => o.length)).toEqual(Array(8).fill(0));
+		expect(simulator.count('/api/auth')).toBe(1);
+	});
+
 	it.each(['401', 'envelope'] as const)('reports a token refused again after renewal (%s) instead of looping', async (style) => {
 		simulator.expiredTokenStyle = style;
 		simulator.tokenLifetimeMs = -1000; // every token is born expired
