@@ -4,7 +4,7 @@
 const { installN8n, packPackage, log } = require('./n8n');
 
 module.exports = async function globalSetup() {
-	const install = installN8n();
+	const install = await installN8n();
 	log(`using n8n ${install.version} from ${install.dir}`);
 	process.env.OMICALL_E2E_TARBALL = packPackage();
 	log(`packed ${process.env.OMICALL_E2E_TARBALL}`);

@@ -28,12 +28,38 @@ function nodeMajorFor(version) {
 	return Number(version.split('.')[0]) >= 2 ? 24 : 20;
 }
 
+/**
+ * The environment for the tools this harness runs, without the npm_config_* variables an
+ * `npm test` or `npm start` hands down: this project's ignore-scripts=true would otherwise stop
+ * Node 24's own install script and n8n's native builds.
+ */
+function cleanEnv(extra = {}) {
+	const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
+	return { ...env, ...extra };
+}
+
 function log(message) {
 	process.stderr.write(`[n8n e2e] ${message}\n`);
 }
 
 function run(command, args, options = {}) {
 	execFileSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
+}
+
+/** Runs a long install, saying every 15 s how long it has run and how big `dir` has grown. */
+async function runWithProgress(label, dir, command, args, options) {
+	const started = Date.now();
+	const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'inherit'], ...options });
+	const timer = setInterval(() => {
+		let size = '';
+		try {
+			size = `, ${execFileSync('du', ['-sh', dir], { encoding: 'utf8' }).split('\t')[0]} so far`;
+		} catch {}
+		log(`${label}: ${Math.round((Date.now() - started) / 1000)} s${size} …`);
+	}, 15_000);
+	const code = await new Promise((resolve) => child.once('close', resolve));
+	clearInterval(timer);
+	if (code !== 0) throw new Error(`${label} failed: ${command} ${args.join(' ')} exited with ${code}`);
 }
 
 /** Node 24 from the npm registry (`npm install node@24`), or the machine's own node. */
@@ -46,28 +72,34 @@ function ensureNode(major) {
 		log(`installing Node ${major} from the npm registry into ${dir} …`);
 		fs.mkdirSync(dir, { recursive: true });
 		fs.writeFileSync(path.join(dir, 'package.json'), '{"name":"node-runtime","private":true}');
-		run('npm', ['install', '--no-audit', '--no-fund', `node@${major}`], { cwd: dir });
+		run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts=false', `node@${major}`], { cwd: dir, env: cleanEnv() });
+		if (!fs.existsSync(bin)) throw new Error(`npm install node@${major} did not provide ${bin}`);
 		fs.writeFileSync(path.join(dir, '.complete'), new Date().toISOString());
 	}
 	return { bin, headers };
 }
 
 /** Installs n8n into the cache once; later runs reuse it. Returns how to run it. */
-function installN8n(version = N8N_VERSION) {
+async function installN8n(version = N8N_VERSION) {
 	const node = ensureNode(nodeMajorFor(version));
 	const dir = path.join(CACHE, `n8n-${version}`);
 	const n8nBin = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
-	const env = { ...process.env, PATH: `${path.dirname(node.bin)}:${process.env.PATH}` };
+	const env = cleanEnv({ PATH: `${path.dirname(node.bin)}:${process.env.PATH}` });
 	if (!fs.existsSync(path.join(dir, '.complete'))) {
 		fs.rmSync(dir, { recursive: true, force: true });
 		fs.mkdirSync(dir, { recursive: true });
-		fs.writeFileSync(path.join(dir, 'package.json'), '{"name":"n8n-runtime","private":true}');
+		// n8n 1.x pins xlsx to a tarball on cdn.sheetjs.com, which only the npm registry's copy
+		// can stand in for here; 2.x no longer needs it.
+		const overrides = nodeMajorFor(version) < 24 ? { xlsx: '0.18.5' } : {};
+		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'n8n-runtime', private: true, overrides }));
 		log(`installing n8n ${version} into ${dir} (once; about 5 minutes and 3 GB) …`);
 		const started = Date.now();
-		run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=http', `n8n@${version}`], { cwd: dir, env });
+		await runWithProgress(`installing n8n ${version}`, dir, 'npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', `n8n@${version}`], { cwd: dir, env });
 		log(`n8n installed in ${Math.round((Date.now() - started) / 1000)} s; building sqlite3 and isolated-vm …`);
 		const rebuildEnv = node.headers ? { ...env, npm_config_nodedir: node.headers } : env;
-		run('npm', ['rebuild', 'sqlite3', 'isolated-vm'], { cwd: dir, env: rebuildEnv });
+		await runWithProgress('building native modules', dir, 'npm', ['rebuild', '--ignore-scripts=false', 'sqlite3', 'isolated-vm'], { cwd: dir, env: rebuildEnv });
+		const sqlite = path.join(dir, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node');
+		if (!fs.existsSync(sqlite)) throw new Error(`building sqlite3 for n8n did not produce ${sqlite}`);
 		fs.writeFileSync(path.join(dir, '.complete'), new Date().toISOString());
 		log(`n8n ${version} ready after ${Math.round((Date.now() - started) / 1000)} s`);
 	}
@@ -91,7 +123,7 @@ function installPackage(userFolder, tarball) {
 	if (!fs.existsSync(path.join(nodesDir, 'package.json'))) {
 		fs.writeFileSync(path.join(nodesDir, 'package.json'), '{"name":"installed-nodes","private":true,"dependencies":{}}');
 	}
-	execFileSync('npm', ['install', '--no-audit', '--no-fund', '--legacy-peer-deps', '--ignore-scripts', tarball], { cwd: nodesDir, stdio: 'ignore' });
+	execFileSync('npm', ['install', '--no-audit', '--no-fund', '--legacy-peer-deps', '--ignore-scripts', tarball], { cwd: nodesDir, stdio: 'ignore', env: cleanEnv() });
 }
 
 async function freePort() {
@@ -147,7 +179,7 @@ class N8nInstance {
 		this.brokerPort ??= await freePort();
 		this.url = `http://127.0.0.1:${this.port}`;
 		const env = {
-			...process.env,
+			...cleanEnv(),
 			// Jest sets NODE_ENV=test, under which n8n exits silently at start.
 			NODE_ENV: 'production',
 			PATH: `${path.dirname(this.install.nodeBin)}:${process.env.PATH}`,

@@ -39,7 +39,7 @@ beforeAll(async () => {
 	simulator = new OmiCallSimulator({ apiKeys: [API_KEY], retryDelayMs: 20 });
 	await simulator.start();
 	installPackage(userFolder, process.env.OMICALL_E2E_TARBALL);
-	n8n = new N8nInstance({ install: installN8n(), userFolder, env: { N8N_LOG_LEVEL: 'debug' } });
+	n8n = new N8nInstance({ install: await installN8n(), userFolder, env: { N8N_LOG_LEVEL: 'debug' } });
 	await n8n.start();
 	await n8n.setupOwner();
 	credential = await n8n.createCredential('OMICall (simulator)', { baseUrl: `${simulator.url}/`, authentication: 'apiKey', apiKey: API_KEY });

@@ -34,7 +34,7 @@ async function main() {
 		throw new Error('With --api-key, also give --webhook-url: the public address at which OMICall can reach this n8n.');
 	}
 
-	const install = installN8n();
+	const install = await installN8n();
 	const userFolder = path.join(ROOT, '.n8n-dev');
 	log('building and installing the package into n8n …');
 	installPackage(userFolder, packPackage());
