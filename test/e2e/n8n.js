@@ -95,9 +95,12 @@ async function installN8n(version = N8N_VERSION) {
 		log(`installing n8n ${version} into ${dir} (once; about 5 minutes and 3 GB) …`);
 		const started = Date.now();
 		await runWithProgress(`installing n8n ${version}`, dir, 'npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', `n8n@${version}`], { cwd: dir, env });
-		log(`n8n installed in ${Math.round((Date.now() - started) / 1000)} s; building sqlite3 and isolated-vm …`);
+		log(`n8n installed in ${Math.round((Date.now() - started) / 1000)} s; building its native modules …`);
 		const rebuildEnv = node.headers ? { ...env, npm_config_nodedir: node.headers } : env;
-		await runWithProgress('building native modules', dir, 'npm', ['rebuild', '--ignore-scripts=false', 'sqlite3', 'isolated-vm'], { cwd: dir, env: rebuildEnv });
+		// isolated-vm ships prebuilt binaries for Node 24 (n8n 2.x needs it); n8n 1.x loads it
+		// only for its optional "vm" expression engine, and its build fails on Node 20.
+		const natives = nodeMajorFor(version) >= 24 ? ['sqlite3', 'isolated-vm'] : ['sqlite3'];
+		await runWithProgress('building native modules', dir, 'npm', ['rebuild', '--ignore-scripts=false', ...natives], { cwd: dir, env: rebuildEnv });
 		const sqlite = path.join(dir, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node');
 		if (!fs.existsSync(sqlite)) throw new Error(`building sqlite3 for n8n did not produce ${sqlite}`);
 		fs.writeFileSync(path.join(dir, '.complete'), new Date().toISOString());
@@ -166,6 +169,7 @@ class N8nInstance {
 		this.webhookUrl = options.webhookUrl;
 		this.command = options.command ?? ['start'];
 		this.logFile = options.logFile ?? path.join(this.userFolder, 'n8n.log');
+		this.readyPaths = options.readyPaths ?? ['/healthz/readiness', '/rest/settings'];
 		this.url = '';
 		this.cookie = '';
 		this.apiKey = '';
@@ -199,6 +203,8 @@ class N8nInstance {
 			N8N_LOG_LEVEL: 'info',
 			N8N_LOG_OUTPUT: 'console',
 			DB_SQLITE_POOL_SIZE: '2',
+			// n8n 1.123 defaults to the isolated-vm expression engine, which has no build for Node 20.
+			...(nodeMajorFor(this.install.version) < 24 ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {}),
 			...this.extraEnv,
 		};
 		fs.mkdirSync(this.userFolder, { recursive: true });
@@ -223,10 +229,13 @@ class N8nInstance {
 		throw new Error(`n8n did not become ready within ${timeoutMs / 1000} s; log: ${this.logFile}`);
 	}
 
+	/** Ready when every readiness path answers 200 (n8n 1.x answers /healthz before its REST API is mounted). */
 	async ready() {
 		try {
-			const response = await fetch(`${this.url}/healthz/readiness`);
-			return response.status === 200;
+			for (const route of this.readyPaths) {
+				if ((await fetch(`${this.url}${route}`)).status !== 200) return false;
+			}
+			return true;
 		} catch {
 			return false;
 		}
@@ -299,7 +308,14 @@ class N8nInstance {
 	}
 
 	async createCredential(name, data) {
-		return await this.api('POST', '/credentials', { name, type: 'omiCallApi', data });
+		try {
+			return await this.api('POST', '/credentials', { name, type: 'omiCallApi', data });
+		} catch (error) {
+			// n8n 1.x's public API wants every field of every authentication mode; its editor's
+			// REST API takes the credential as the editor sends it.
+			if (error.status !== 400) throw error;
+			return (await this.rest('POST', '/credentials', { name, type: 'omiCallApi', data })).data;
+		}
 	}
 
 	async createWorkflow(workflow) {
@@ -316,6 +332,19 @@ class N8nInstance {
 			const response = await fetch(`${this.url}/webhook/${route}`);
 			return response.status !== 404 || /POST/.test(await response.text());
 		}, { what: `webhook ${route}` });
+	}
+
+	/** "Listen for test event" on a trigger, as the editor asks for it. */
+	async listenForTestEvent(workflowId, triggerName) {
+		const triggerToStartFrom = { name: triggerName };
+		try {
+			return await this.rest('POST', `/workflows/${workflowId}/run`, { triggerToStartFrom });
+		} catch (error) {
+			// n8n 1.x reads the workflow from the request, as its editor sends it.
+			if (error.status !== 500 && error.status !== 400) throw error;
+			const workflowData = (await this.rest('GET', `/workflows/${workflowId}`)).data;
+			return await this.rest('POST', `/workflows/${workflowId}/run`, { workflowData, triggerToStartFrom });
+		}
 	}
 
 	async deactivate(id) {

@@ -194,7 +194,7 @@ test('listening for a test event while the production workflow is active gives p
 	await n8n.activate(workflow.id);
 	const production = await waitFor(() => callHook()?.url, { what: 'the production hook' });
 
-	const listening = await n8n.rest('POST', `/workflows/${workflow.id}/run`, { triggerToStartFrom: { name: 'OMICall Trigger' } });
+	const listening = await n8n.listenForTestEvent(workflow.id, 'OMICall Trigger');
 	expect(listening.data).toEqual({ waitingForWebhook: true });
 	expect(callHook().url).toMatch(new RegExp(`^${n8n.url}/webhook-test/.+\\?secret=[0-9a-f]{48}$`));
 
@@ -202,7 +202,7 @@ test('listening for a test event while the production workflow is active gives p
 	await waitFor(() => callHook()?.url === production, { what: 'the production hook back after the test event' });
 
 	// Cancelling a listen works the same way.
-	await n8n.rest('POST', `/workflows/${workflow.id}/run`, { triggerToStartFrom: { name: 'OMICall Trigger' } });
+	await n8n.listenForTestEvent(workflow.id, 'OMICall Trigger');
 	expect(callHook().url).toMatch(/\/webhook-test\//);
 	await n8n.rest('DELETE', `/test-webhook/${workflow.id}`);
 	await waitFor(() => callHook()?.url === production, { what: 'the production hook back after cancelling' });
