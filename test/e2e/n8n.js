@@ -377,9 +377,91 @@ class N8nInstance {
 	}
 }
 
+/** Redis for queue mode: Debian's redis-server, installed when missing, started on a free loopback port. */
+async function startRedis(dir) {
+	const which = () => ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => fs.existsSync(p));
+	if (!which()) {
+		log('installing redis-server from Debian\'s packages …');
+		run('apt-get', ['update', '-qq'], { env: cleanEnv({ DEBIAN_FRONTEND: 'noninteractive' }) });
+		run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'redis-server'], { env: cleanEnv({ DEBIAN_FRONTEND: 'noninteractive' }) });
+	}
+	const port = await freePort();
+	fs.mkdirSync(dir, { recursive: true });
+	const child = spawn(which(), ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+	const exited = new Promise((resolve) => child.once('close', resolve));
+	await waitFor(
+		() =>
+			new Promise((resolve) => {
+				const socket = net.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
+				socket.once('data', (data) => {
+					socket.destroy();
+					resolve(/PONG/.test(String(data)));
+				});
+				socket.once('error', () => resolve(false));
+			}),
+		{ what: 'redis-server', timeoutMs: 20_000 },
+	);
+	return {
+		port,
+		stop: async () => {
+			if (child.exitCode === null) child.kill('SIGTERM');
+			await exited;
+		},
+	};
+}
+
+/**
+ * PostgreSQL for queue mode (n8n runs queue mode on SQLite, but its processes then lose
+ * executions to SQLITE_BUSY): Debian's server, installed when missing, a throwaway cluster with
+ * trust authentication on a free loopback port, run as the postgres system user.
+ */
+async function startPostgres(dir) {
+	const bin = () => {
+		const versions = fs.existsSync('/usr/lib/postgresql') ? fs.readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a)) : [];
+		return versions.map((v) => `/usr/lib/postgresql/${v}/bin`).find((d) => fs.existsSync(`${d}/initdb`));
+	};
+	if (!bin()) {
+		log('installing postgresql from Debian\'s packages …');
+		run('apt-get', ['update', '-qq'], { env: cleanEnv({ DEBIAN_FRONTEND: 'noninteractive' }) });
+		run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'postgresql'], { env: cleanEnv({ DEBIAN_FRONTEND: 'noninteractive' }) });
+	}
+	const asPostgres = process.getuid?.() === 0 ? (cmd, args) => ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : (cmd, args) => [cmd, args];
+	fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+	if (process.getuid?.() === 0) execFileSync('chown', ['postgres:postgres', dir]);
+	const [initCmd, initArgs] = asPostgres(`${bin()}/initdb`, ['-D', dir, '-U', 'n8n', '-A', 'trust', '--no-sync']);
+	execFileSync(initCmd, initArgs, { stdio: 'ignore', env: cleanEnv() });
+	const port = await freePort();
+	const [cmd, args] = asPostgres(`${bin()}/postgres`, ['-D', dir, '-p', String(port), '-h', '127.0.0.1', '-k', dir, '-c', 'fsync=off', '-c', 'max_connections=100']);
+	const child = spawn(cmd, args, { stdio: 'ignore', env: cleanEnv() });
+	const exited = new Promise((resolve) => child.once('close', resolve));
+	await waitFor(
+		() =>
+			new Promise((resolve) => {
+				const socket = net.connect(port, '127.0.0.1', () => {
+					socket.destroy();
+					resolve(true);
+				});
+				socket.once('error', () => resolve(false));
+			}),
+		{ what: 'postgres', timeoutMs: 30_000 },
+	);
+	await sleep(500);
+	return {
+		env: { DB_TYPE: 'postgresdb', DB_POSTGRESDB_HOST: '127.0.0.1', DB_POSTGRESDB_PORT: String(port), DB_POSTGRESDB_DATABASE: 'postgres', DB_POSTGRESDB_USER: 'n8n', DB_POSTGRESDB_PASSWORD: '' },
+		stop: async () => {
+			// runuser does not pass signals on: pg_ctl stops the server itself.
+			if (child.exitCode === null) {
+				const [stopCmd, stopArgs] = asPostgres(`${bin()}/pg_ctl`, ['stop', '-D', dir, '-m', 'fast', '-s']);
+				execFileSync(stopCmd, stopArgs, { stdio: 'ignore', env: cleanEnv() });
+			}
+			await exited;
+		},
+	};
+}
+
 /** The first item a node produced in an execution. */
 function nodeOutput(execution, nodeName) {
 	return execution.data?.resultData?.runData?.[nodeName]?.[0]?.data?.main?.[0]?.map((item) => item.json) ?? [];
 }
 
-module.exports = { CACHE, N8N_VERSION, OWNER, ROOT, installN8n, packPackage, installPackage, freePort, N8nInstance, nodeOutput, nodeMajorFor, log, sleep, waitFor };
+module.exports = { startPostgres, startRedis, CACHE, N8N_VERSION, OWNER, ROOT, installN8n, packPackage, installPackage, freePort, N8nInstance, nodeOutput, nodeMajorFor, log, sleep, waitFor };
