@@ -43,7 +43,9 @@ export class OmiCallTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'omiCallApi', required: true }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		// An accepted event is answered by n8n once it has recorded the run (an empty 200), so a
+		// 2xx tells OMICall the event is safe; n8n 2.40 would otherwise answer "firstEntryJson".
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: 'noData', path: 'webhook' }],
 		properties: [
 			{
 				displayName: 'Trigger On',
@@ -194,16 +196,12 @@ export class OmiCallTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const state = this.getWorkflowStaticData('node') as TriggerState;
 		const res = this.getResponseObject();
-		// Every answer is written here, the same on every n8n version, and at once: OMICall
-		// retries anything that is not a quick 2xx.
+		// Refusals and ignored events are answered here, at once, with a JSON reason.
 		const reply = (status: number, body: IDataObject): IWebhookResponseData => {
 			res.status(status).json(body);
 			return { noWebhookResponse: true };
 		};
-		const accept = (workflowData: INodeExecutionData[][]): IWebhookResponseData => ({
-			...reply(200, { received: true, started: true }),
-			workflowData,
-		});
+		const accept = (workflowData: INodeExecutionData[][]): IWebhookResponseData => ({ workflowData });
 
 		const given = (this.getQueryData() as IDataObject)[SECRET_PARAM];
 		if (!state.secret || typeof given !== 'string' || !sameSecret(given, state.secret)) {

@@ -352,11 +352,11 @@ class N8nInstance {
 	}
 
 	/** Executions of a workflow with their data, oldest first. */
-	async executions(workflowId) {
+	async executions(workflowId, { includeData = true } = {}) {
 		const all = [];
 		let cursor;
 		do {
-			const query = new URLSearchParams({ workflowId, includeData: 'true', limit: '250', ...(cursor ? { cursor } : {}) });
+			const query = new URLSearchParams({ workflowId, includeData: String(includeData), limit: '250', ...(cursor ? { cursor } : {}) });
 			const page = await this.api('GET', `/executions?${query}`);
 			all.push(...page.data);
 			cursor = page.nextCursor;
@@ -368,9 +368,11 @@ class N8nInstance {
 	async waitForExecutions(workflowId, count, timeoutMs = 60_000) {
 		const deadline = Date.now() + timeoutMs;
 		let executions = [];
+		const done = (list) => list.filter((e) => e.finished || e.status === 'success' || e.status === 'error');
 		while (Date.now() < deadline) {
-			executions = (await this.executions(workflowId)).filter((e) => e.finished || e.status === 'success' || e.status === 'error');
-			if (executions.length >= count) return executions;
+			// Count without the execution data (cheap), read the data once at the end.
+			executions = done(await this.executions(workflowId, { includeData: false }));
+			if (executions.length >= count) return done(await this.executions(workflowId));
 			await sleep(250);
 		}
 		throw new Error(`expected ${count} executions of workflow ${workflowId}, found ${executions.length}`);

@@ -98,7 +98,7 @@ test('main registers one hook pointing at the webhook processor; the worker runs
 			}
 		}),
 	);
-	expect(statuses.filter((s) => s !== '200 {"received":true,"started":true}')).toEqual([]);
+	expect(statuses.filter((s) => s !== '200 ')).toEqual([]);
 
 	// Requests with a wrong secret: the processor reads the secret from the database.
 	for (let i = 0; i < 10; i++) {

@@ -92,6 +92,10 @@ export class WebhookServer {
 		}
 		if (result.workflowData) this.runs.push(result.workflowData[0]);
 		if (result.noWebhookResponse) return;
+		if (result.workflowData && nodeType.description.webhooks?.[0].responseData === 'noData') {
+			res.writeHead(200);
+			return void res.end();
+		}
 		send(200, (result.webhookResponse as IDataObject | undefined) ?? (result.workflowData ? { message: 'Workflow was started' } : { message: 'Webhook call received' }));
 	}
 }
