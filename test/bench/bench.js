@@ -108,14 +108,11 @@ function triggerCost() {
 			return Number(process.hrtime.bigint() - start) / 1000 / n;
 		};
 		const n = text.length > 20_000 ? 5_000 : 50_000;
-		let items = 0;
-		const triggerUs = time(() => {
-			items += trigger.webhook.call(context) ? 1 : 0;
-		}, n);
+		// webhook() awaits nothing, so all of its work is done by the time it returns its promise.
+		const triggerUs = time(() => trigger.webhook.call(context), n);
 		const parseUs = time(() => JSON.parse(text), n);
-		return { bytes: text.length, triggerUs: round(triggerUs, 2), parseUs: round(parseUs, 2), ratio: round(triggerUs / parseUs, 2), items };
+		return { bytes: text.length, triggerUs: round(triggerUs, 2), parseUs: round(parseUs, 2), ratio: round(triggerUs / parseUs, 2) };
 	};
-	// webhook() is async: measure its synchronous work by resolving nothing in between.
 	return { small: measure(small), large: measure(large) };
 }
 

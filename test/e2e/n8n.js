@@ -158,7 +158,7 @@ async function waitFor(check, { timeoutMs = 30_000, what = 'condition' } = {}) {
 
 class N8nInstance {
 	/**
-	 * @param {{install: ReturnType<typeof installN8n>, userFolder: string, env?: Record<string,string>,
+	 * @param {{install: Awaited<ReturnType<typeof installN8n>>, userFolder: string, env?: Record<string,string>,
 	 *   port?: number, webhookUrl?: string, command?: string[], logFile?: string}} options
 	 */
 	constructor(options) {
