@@ -36,7 +36,11 @@ export class OmiCallTrigger implements INodeType {
 		name: 'omiCallTrigger',
 		icon: { light: 'file:omicall.svg', dark: 'file:omicall.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 1.1 changes nothing in the node. n8n gives typeVersion 1 webhook nodes the behaviour of its
+		// own Webhook node v1 and evaluates that node's binaryData option as an expression on every
+		// request. That takes a fresh expression isolate per event and halves the throughput.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["triggerOn"] === "contact" ? "Contact changes" : "Call events"}}',
 		description: 'Starts the workflow when OMICall reports a call event or a contact change',
 		defaults: { name: 'OMICall Trigger' },

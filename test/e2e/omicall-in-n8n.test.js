@@ -189,6 +189,19 @@ test('a foreign hook registered before activation is back after deactivation', a
 	simulator.hooks.delete('call');
 });
 
+test('a trigger saved at node version 1 still receives events', async () => {
+	const saved = triggerWorkflow(credential, {}, 'OMICall calls (node version 1)');
+	saved.nodes[0].typeVersion = 1;
+	const workflow = await n8n.createWorkflow(saved);
+	await n8n.activate(workflow.id);
+	await waitFor(() => /\/webhook\/.+\?secret=/.test(callHook()?.url), { what: 'the hook' });
+	await simulator.placeCall({ direction: 'inbound' });
+	const [execution] = await n8n.waitForExecutions(workflow.id, 1);
+	expect(nodeOutput(execution, 'Show call')).toEqual([expect.objectContaining({ event: 'cdr', direction: 'inbound' })]);
+	await n8n.deactivate(workflow.id);
+	await waitFor(() => !callHook(), { what: 'the hook to go' });
+});
+
 test('listening for a test event while the production workflow is active gives production its hook back', async () => {
 	const workflow = await n8n.createWorkflow(triggerWorkflow(credential));
 	await n8n.activate(workflow.id);

@@ -21,6 +21,7 @@ function triggerWorkflow(credential, parameters = {}, name = 'OMICall calls') {
 		name,
 		nodes: [
 			node('OMICall Trigger', 'n8n-nodes-omicall.omiCallTrigger', { triggerOn: 'call', events: ['cdr'], ...parameters }, {
+				typeVersion: 1.1,
 				webhookId: crypto.randomUUID(),
 				credentials: { omiCallApi: { id: credential.id, name: credential.name } },
 			}),
