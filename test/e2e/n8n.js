@@ -307,14 +307,14 @@ class N8nInstance {
 		return data;
 	}
 
-	async createCredential(name, data) {
+	async createCredential(name, data, type = 'omiCallApi') {
 		try {
-			return await this.api('POST', '/credentials', { name, type: 'omiCallApi', data });
+			return await this.api('POST', '/credentials', { name, type, data });
 		} catch (error) {
 			// n8n 1.x's public API wants every field of every authentication mode; its editor's
 			// REST API takes the credential as the editor sends it.
 			if (error.status !== 400) throw error;
-			return (await this.rest('POST', '/credentials', { name, type: 'omiCallApi', data })).data;
+			return (await this.rest('POST', '/credentials', { name, type, data })).data;
 		}
 	}
 
