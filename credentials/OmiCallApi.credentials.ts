@@ -14,6 +14,7 @@ import {
 	PRODUCTION_BASE_URL,
 	STAGING_BASE_URL,
 	fetchAccessToken,
+	sessionOwner,
 } from '../nodes/OmiCall/transport';
 
 export class OmiCallApi implements ICredentialType {
@@ -80,11 +81,22 @@ export class OmiCallApi implements ICredentialType {
 			typeOptions: { expirable: true, password: true },
 			default: '',
 		},
+		{
+			// Which base URL and API key the session token belongs to (a hash), so that a token is
+			// renewed, not reused, after the key is changed.
+			displayName: 'Session Owner',
+			name: 'sessionOwner',
+			type: 'hidden',
+			default: '',
+		},
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
 		if (credentials.authentication === 'accessToken') return {};
-		return { sessionToken: await fetchAccessToken(this.helpers, credentials.baseUrl, credentials.apiKey) };
+		return {
+			sessionToken: await fetchAccessToken(this.helpers, credentials.baseUrl, credentials.apiKey),
+			sessionOwner: sessionOwner(credentials.baseUrl, credentials.apiKey),
+		};
 	}
 
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {

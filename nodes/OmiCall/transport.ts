@@ -12,6 +12,7 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeError, NodeOperationError } from 'n8n-workflow';
+import { createHash } from 'crypto';
 
 /**
  * The one way this package talks to OMICall: URL joining, authentication through n8n's
@@ -122,6 +123,15 @@ export async function fetchAccessToken(helpers: IHttpRequestHelper['helpers'], b
 	return token;
 }
 
+/**
+ * Which base URL and API key a session token was fetched with, kept next to the token. n8n keeps
+ * hidden fields when somebody edits the credential, so without it a token of the previous key
+ * (another OMICall account, perhaps) would go on being used until it expired.
+ */
+export function sessionOwner(baseUrl: unknown, apiKey: unknown): string {
+	return createHash('sha256').update(`${joinUrl(baseUrl, '')}\n${String(apiKey ?? '').trim()}`).digest('hex');
+}
+
 /** A sign-in failure met outside any node (the credential's preAuthentication has none). */
 export class OmiCallAuthError extends Error {
 	constructor(message: string) {
@@ -197,14 +207,16 @@ export async function omiCallRequest<T = unknown>(
 	};
 
 	const usesApiKey = credentials.authentication !== 'accessToken';
-	let response = await send(false);
-	if (isTokenRefused(response) && usesApiKey) {
-		response = await renewOnce(node.credentials?.[CREDENTIAL_TYPE]?.id, credentials.sessionToken, {
+	const renew = async () =>
+		await renewOnce(node.credentials?.[CREDENTIAL_TYPE]?.id, credentials.sessionToken, {
 			renew: async () => await send(true),
 			retry: async () => await send(false),
 			currentToken: async () => (await this.getCredentials(CREDENTIAL_TYPE)).sessionToken,
 		});
-	}
+	// A token fetched with the credential's previous API key or base URL is never sent.
+	const staleToken = usesApiKey && Boolean(credentials.sessionToken) && credentials.sessionOwner !== sessionOwner(credentials.baseUrl, credentials.apiKey);
+	let response = staleToken ? await renew() : await send(false);
+	if (!staleToken && usesApiKey && isTokenRefused(response)) response = await renew();
 
 	const body = response.body;
 	if (isTokenRefused(response)) {

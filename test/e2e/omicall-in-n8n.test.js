@@ -98,6 +98,36 @@ test('a workflow with the OMICall node runs Register → List → Destroy', asyn
 	await n8n.deactivate(workflow.id);
 });
 
+test("after the API key is changed in the editor, the next run signs in with it, not with the old key's token", async () => {
+	const OTHER_KEY = 'e2e-key-of-another-account';
+	simulator.apiKeys.push(OTHER_KEY);
+	const workflow = await n8n.createWorkflow(actionWorkflow(credential, 'omicall-key-change'));
+	await n8n.activate(workflow.id);
+	await n8n.webhookReady('omicall-key-change');
+	await post(`${n8n.url}/webhook/omicall-key-change`, { url: 'https://crm.example.com/before' });
+	await n8n.waitForExecutions(workflow.id, 1);
+	// As the editor saves it: the data it was shown (secrets redacted by n8n), one field changed.
+	const editWith = async (apiKey) => {
+		const shown = (await n8n.rest('GET', `/credentials/${credential.id}?includeData=true`)).data;
+		await n8n.rest('PATCH', `/credentials/${credential.id}`, { name: shown.name, type: shown.type, data: { ...shown.data, apiKey } });
+	};
+	await editWith(OTHER_KEY);
+	simulator.resetLog();
+	const answer = await post(`${n8n.url}/webhook/omicall-key-change`, { url: 'https://crm.example.com/after' });
+	expect(answer.status).toBe(200);
+	const executions = await n8n.waitForExecutions(workflow.id, 2);
+	expect(executions.map((e) => e.status)).toEqual(['success', 'success']);
+	expect(simulator.requests.map((r) => `${r.path} ${r.account ?? '-'}`)).toEqual([
+		'/api/auth -',
+		'/api/webhooks/register 1',
+		'/api/webhooks/list 1',
+		'/api/webhooks/list 1',
+		'/api/webhooks/destroy 1',
+	]);
+	await editWith(API_KEY);
+	await n8n.deactivate(workflow.id);
+});
+
 describe('OMICall Trigger in a production workflow', () => {
 	let workflow;
 	let registered;

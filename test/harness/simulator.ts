@@ -18,6 +18,8 @@ export interface LoggedRequest {
 	query: Record<string, string>;
 	status: number;
 	omiStatus?: number;
+	/** The account (index of its API key) behind the request's token, when it had a signed one. */
+	account?: number;
 }
 
 export interface Delivery {
@@ -29,7 +31,7 @@ export interface Delivery {
 
 export interface OmiCallSimulator {
 	url: string;
-	apiKeys: Set<string>;
+	apiKeys: string[];
 	tokenLifetimeMs: number;
 	expiredTokenStyle: '401' | 'envelope';
 	hooks: Map<string, { url: string; type: string; status: string; events: string[] | null }>;
@@ -40,7 +42,7 @@ export interface OmiCallSimulator {
 	count(path: string): number;
 	resetLog(): void;
 	expireAllTokens(): void;
-	issueToken(): string;
+	issueToken(account?: number): string;
 	injectFault(path: string, fault?: { status?: number; body?: unknown; contentType?: string; times?: number }): void;
 	placeCall(options?: { direction?: 'inbound' | 'outbound' | 'local'; answered?: boolean }): Promise<{
 		hook: string;

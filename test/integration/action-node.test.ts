@@ -186,6 +186,35 @@ describe('errors a user can read', () => {
 	});
 });
 
+describe('editing the credential', () => {
+	it("signs in with a new API key at once instead of sending the previous key's token", async () => {
+		const OTHER_KEY = 'key-of-another-account-42';
+		simulator.apiKeys.push(OTHER_KEY);
+		await run({ operation: 'list' });
+		expect(simulator.requests.map((r) => `${r.path} ${r.account ?? '-'}`)).toEqual(['/api/auth -', '/api/webhooks/list 0']);
+		// What n8n saves when the key is edited in the editor: the hidden token fields stay as they were.
+		store.set(CREDENTIAL_ID, { ...store.get(CREDENTIAL_ID), apiKey: OTHER_KEY });
+		simulator.resetLog();
+		await run({ operation: 'list' });
+		expect(simulator.requests.map((r) => `${r.path} ${r.account ?? '-'}`)).toEqual(['/api/auth -', '/api/webhooks/list 1']);
+		simulator.resetLog();
+		await run({ operation: 'list' });
+		expect(simulator.requests.map((r) => `${r.path} ${r.account ?? '-'}`)).toEqual(['/api/webhooks/list 1']);
+	});
+
+	it('signs in again when only the base URL changes', async () => {
+		await run({ operation: 'list' });
+		const other = await startSimulator({ apiKeys: [API_KEY] });
+		try {
+			store.set(CREDENTIAL_ID, { ...store.get(CREDENTIAL_ID), baseUrl: other.url });
+			await run({ operation: 'list' });
+			expect(other.requests.map((r) => `${r.path} ${r.status}`)).toEqual(['/api/auth 200', '/api/webhooks/list 200']);
+		} finally {
+			await other.stop();
+		}
+	});
+});
+
 describe('token expiry', () => {
 	it.each(['401', 'envelope'] as const)('renews an expired token exactly once when OMICall reports it as %s', async (style) => {
 		simulator.expiredTokenStyle = style;

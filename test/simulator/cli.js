@@ -50,7 +50,7 @@ async function main(argv) {
 		});
 		const url = await simulator.start(Number(values.port), values.host);
 		console.log(`OMICall simulator listening on ${url}`);
-		console.log(`API keys: ${[...simulator.apiKeys].length} configured; token lifetime ${simulator.tokenLifetimeMs / 1000} s`);
+		console.log(`API keys: ${simulator.apiKeys.length} configured; token lifetime ${simulator.tokenLifetimeMs / 1000} s`);
 		const stop = () => simulator.stop().then(() => process.exit(0));
 		process.on('SIGINT', stop);
 		process.on('SIGTERM', stop);

@@ -24,14 +24,15 @@ const KNOWN_EVENTS = ['ringing', 'answered', 'hangup'];
 class OmiCallSimulator {
 	/**
 	 * @param {object} [options]
-	 * @param {string[]} [options.apiKeys] API keys that /api/auth accepts
+	 * @param {string[]} [options.apiKeys] API keys that /api/auth accepts; each stands for an
+	 *   account, numbered from 0, and the request log names the account behind each token
 	 * @param {number} [options.tokenLifetimeMs] how long a token lives (OMICall: 24 hours)
 	 * @param {'401'|'envelope'} [options.expiredTokenStyle] how an expired token is reported
 	 * @param {number} [options.maxDeliveryAttempts] how often an event is sent before giving up
 	 * @param {number} [options.retryDelayMs] pause between two delivery attempts
 	 */
 	constructor(options = {}) {
-		this.apiKeys = new Set(options.apiKeys ?? ['sim-api-key']);
+		this.apiKeys = [...new Set(options.apiKeys ?? ['sim-api-key'])];
 		this.tokenLifetimeMs = options.tokenLifetimeMs ?? 24 * 60 * 60 * 1000;
 		this.expiredTokenStyle = options.expiredTokenStyle ?? '401';
 		this.maxDeliveryAttempts = options.maxDeliveryAttempts ?? 3;
@@ -90,32 +91,33 @@ class OmiCallSimulator {
 		this.faults.push({ path, status, body: typeof body === 'string' ? body : JSON.stringify(body), contentType, times });
 	}
 
-	issueToken() {
+	/** A token for the account of the given configured API key (the first one by default). */
+	issueToken(account = 0) {
 		const now = Date.now();
 		const header = { alg: 'HS256', typ: 'JWT' };
-		const claims = { iss: 'omicall-simulator', iat: now, exp: now + this.tokenLifetimeMs, jti: crypto.randomUUID() };
+		const claims = { iss: 'omicall-simulator', iat: now, exp: now + this.tokenLifetimeMs, jti: crypto.randomUUID(), account };
 		const unsigned = `${b64url(header)}.${b64url(claims)}`;
 		const signature = crypto.createHmac('sha256', this.signingKey).update(unsigned).digest('base64url');
 		return `${unsigned}.${signature}`;
 	}
 
-	/** @returns {'valid'|'missing'|'invalid'|'expired'} */
+	/** @returns {{ state: 'valid'|'missing'|'invalid'|'expired', account?: number }} */
 	checkToken(authorization) {
 		const match = /^Bearer (.+)$/.exec(authorization ?? '');
-		if (!match) return 'missing';
+		if (!match) return { state: 'missing' };
 		const parts = match[1].split('.');
-		if (parts.length !== 3) return 'invalid';
+		if (parts.length !== 3) return { state: 'invalid' };
 		const expected = crypto.createHmac('sha256', this.signingKey).update(`${parts[0]}.${parts[1]}`).digest();
 		const given = Buffer.from(parts[2], 'base64url');
-		if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return 'invalid';
+		if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return { state: 'invalid' };
 		let claims;
 		try {
 			claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
 		} catch {
-			return 'invalid';
+			return { state: 'invalid' };
 		}
-		if (claims.exp <= Date.now() || claims.iat < this.revokedBefore) return 'expired';
-		return 'valid';
+		if (claims.exp <= Date.now() || claims.iat < this.revokedBefore) return { state: 'expired', account: claims.account };
+		return { state: 'valid', account: claims.account };
 	}
 
 	async handle(req, res) {
@@ -155,15 +157,16 @@ class OmiCallSimulator {
 		if (url.pathname === '/api/auth' && req.method === 'GET') {
 			const apiKey = url.searchParams.get('apiKey');
 			if (!apiKey) return failure('api_key_is_required');
-			if (!this.apiKeys.has(apiKey)) return failure('api_key_invalid');
-			return send(200, envelope({ access_token: this.issueToken(), access_type: 'normal', token_type: 'Bearer' }));
+			if (!this.apiKeys.includes(apiKey)) return failure('api_key_invalid');
+			return send(200, envelope({ access_token: this.issueToken(this.apiKeys.indexOf(apiKey)), access_type: 'normal', token_type: 'Bearer' }));
 		}
 
 		if (!url.pathname.startsWith('/api/webhooks/')) return send(404, envelope(null, { status_code: FAILURE, message: 'not_found' }));
 
 		const token = this.checkToken(req.headers.authorization);
-		if (token === 'missing' || token === 'invalid') return failure('unauthorized', 401);
-		if (token === 'expired') {
+		entry.account = token.account;
+		if (token.state === 'missing' || token.state === 'invalid') return failure('unauthorized', 401);
+		if (token.state === 'expired') {
 			return this.expiredTokenStyle === '401' ? failure('token_expired', 401) : failure('access_token_expired');
 		}
 
