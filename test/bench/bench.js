@@ -406,12 +406,12 @@ function report({ machine, tp, tpLazy, cost, eco, lost, foot }) {
 }
 
 async function main() {
-	// First, while nothing else runs: it keeps the event loop busy for seconds, which would leave
-	// the HTTP client holding keep-alive sockets that n8n closed in the meantime.
+	const tarball = packPackage(); // builds dist/, which the trigger-cost step loads
+	// Before n8n runs: it keeps the event loop busy for seconds, which would leave the HTTP
+	// client holding keep-alive sockets that n8n closed in the meantime.
 	log('trigger cost …');
 	const cost = triggerCost();
 	const install = await installN8n();
-	const tarball = packPackage();
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'omicall-bench-'));
 	installPackage(userFolder, tarball);
 	const simulator = new OmiCallSimulator({ apiKeys: [API_KEY] });
