@@ -38,7 +38,7 @@ export class OmiCallTrigger implements INodeType {
 		group: ['trigger'],
 		// 1.1 changes nothing in the node. n8n gives typeVersion 1 webhook nodes the behaviour of its
 		// own Webhook node v1 and evaluates that node's binaryData option as an expression on every
-		// request. That takes a fresh expression isolate per event and halves the throughput.
+		// request: an expression isolate per event even where n8n would need none (docs/BENCHMARKS.md).
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle: '={{$parameter["triggerOn"] === "contact" ? "Contact changes" : "Call events"}}',
