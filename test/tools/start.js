@@ -84,8 +84,10 @@ n8n is ready with n8n-nodes-omicall.
   Login:     ${OWNER.email} / ${OWNER.password}
   OMICall:   ${real ? values['base-url'] : `simulator at ${simulator.url} (API key ${SIMULATOR_KEY})`}
 
-${real ? 'Call your OMICall hotline to start the workflow.' : 'Place a simulated call in another terminal:\n\n  npm run simulate-call                              (an inbound call)
-  npm run simulate-call -- --direction outbound      (an outbound one)'}
+${real ? 'Call your OMICall hotline to start the workflow.' : `Place a simulated call in another terminal:
+
+  npm run simulate-call                              (an inbound call)
+  npm run simulate-call -- --direction outbound      (an outbound one)`}
 
 Executions appear under the workflow's "Executions" tab. Ctrl-C stops n8n${real ? '' : ' and the simulator'}.
 `);
