@@ -67,19 +67,24 @@ async function main(argv) {
 		if (!response.ok) throw new Error(answer.error ?? `simulator answered HTTP ${response.status}`);
 		return answer;
 	};
+	// The registered URLs carry the trigger's secret in their query: never print it.
+	const shown = (url) => String(url).replace(/\?.*$/, '?…');
 	if (command === 'call') {
 		if (!['inbound', 'outbound', 'local'].includes(values.direction)) throw new Error('--direction must be inbound, outbound or local');
 		const result = await control('call', { direction: values.direction, answered: !values.missed });
-		console.log(`Placed a simulated ${values.direction} call; events sent to ${result.hook}:`);
+		console.log(`Placed a simulated ${values.direction} call; events sent to ${shown(result.hook)}:`);
 		for (const e of result.events) console.log(`  ${e.state.padEnd(9)} HTTP ${e.status} after ${e.attempts} attempt(s)`);
 		return;
 	}
 	if (command === 'contact') {
 		const result = await control('contact', { action: values.action });
-		console.log(`Sent a contact ${values.action} event to ${result.hook}: HTTP ${result.events[0].status}`);
+		console.log(`Sent a contact ${values.action} event to ${shown(result.hook)}: HTTP ${result.events[0].status}`);
 		return;
 	}
-	if (command === 'hooks') return console.log(JSON.stringify(await control('hooks'), null, 2));
+	if (command === 'hooks') {
+		const hooks = await control('hooks');
+		return console.log(JSON.stringify(hooks, (key, value) => (key === 'url' ? shown(value) : value), 2));
+	}
 	throw new Error(`Unknown command "${command}".\n${USAGE}`);
 }
 
