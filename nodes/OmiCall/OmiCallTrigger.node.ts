@@ -2,7 +2,6 @@ import { createHash, randomBytes, timingSafeEqual } from 'crypto';
 import type {
 	IDataObject,
 	IHookFunctions,
-	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -205,7 +204,6 @@ export class OmiCallTrigger implements INodeType {
 			res.status(status).json(body);
 			return { noWebhookResponse: true };
 		};
-		const accept = (workflowData: INodeExecutionData[][]): IWebhookResponseData => ({ workflowData });
 
 		const given = (this.getQueryData() as IDataObject)[SECRET_PARAM];
 		if (!state.secret || typeof given !== 'string' || !sameSecret(given, state.secret)) {
@@ -225,7 +223,7 @@ export class OmiCallTrigger implements INodeType {
 			const parsed = parseContactBody(body);
 			if (!parsed.ok) return reply(400, { error: parsed.error });
 			const items = raw ? [{ json: body as IDataObject }] : parsed.contacts.map((c) => ({ json: simplifyContact(parsed.action, c) }));
-			return accept([items]);
+			return { workflowData: [items] };
 		}
 
 		const parsed = parseCallBody(body);
@@ -240,7 +238,7 @@ export class OmiCallTrigger implements INodeType {
 			return reply(200, { received: true, started: false, reason: `${direction} calls are not selected.` });
 		}
 		const json = raw ? (body as IDataObject) : simplifyCall(parsed.state, parsed.event, body as IDataObject);
-		return accept([[{ json }]]);
+		return { workflowData: [[{ json }]] };
 	}
 }
 

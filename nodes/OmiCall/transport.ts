@@ -213,10 +213,10 @@ export async function omiCallRequest<T = unknown>(
 			retry: async () => await send(false),
 			currentToken: async () => (await this.getCredentials(CREDENTIAL_TYPE)).sessionToken,
 		});
-	// A token fetched with the credential's previous API key or base URL is never sent.
+	// A token fetched with the credential's previous API key or base URL counts as refused unsent.
 	const staleToken = usesApiKey && Boolean(credentials.sessionToken) && credentials.sessionOwner !== sessionOwner(credentials.baseUrl, credentials.apiKey);
-	let response = staleToken ? await renew() : await send(false);
-	if (!staleToken && usesApiKey && isTokenRefused(response)) response = await renew();
+	let response = staleToken ? undefined : await send(false);
+	if (!response || (usesApiKey && isTokenRefused(response))) response = await renew();
 
 	const body = response.body;
 	if (isTokenRefused(response)) {

@@ -21,8 +21,8 @@ const os = require('node:os');
 const path = require('node:path');
 const autocannon = require('autocannon');
 
-const { N8nInstance, ROOT, installN8n, installPackage, log, packPackage, sleep, waitFor } = require('../e2e/n8n');
-const { actionWorkflow, triggerWorkflow } = require('../e2e/workflows');
+const { N8nInstance, ROOT, forEachConcurrently, installN8n, installPackage, log, packPackage, sleep, waitFor } = require('../e2e/n8n');
+const { chain, credentialsOf, node, triggeredWorkflow, triggerWorkflow, webhookNode } = require('../e2e/workflows');
 const { OmiCallSimulator } = require('../simulator/omicall-simulator');
 const { buildCallEvents } = require('../simulator/call-events');
 const { GithubStandIn } = require('./github-stand-in');
@@ -54,25 +54,18 @@ const SIDES = { A: 'OMICall Trigger', B: 'n8n Webhook node', G: 'n8n GitHub Trig
 async function throughput(n8n, credential, simulator, github) {
 	const body = JSON.stringify(buildCallEvents({ direction: 'inbound' }).pop());
 	const json = { 'content-type': 'application/json' };
-	const showCall = { id: crypto.randomUUID(), name: 'Show call', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [240, 0], parameters: {} };
-	const after = (trigger) => ({ [trigger]: { main: [[{ node: 'Show call', type: 'main', index: 0 }]] } });
 	const githubCredential = await n8n.createCredential('GitHub (stand-in)', { server: github.url, user: 'bench', accessToken: 'bench-token' }, 'githubApi');
 	const repo = (value) => ({ __rl: true, mode: 'name', value });
 	const workflows = [
 		triggerWorkflow(credential, { events: ['cdr'] }, 'Bench A: OMICall Trigger'),
-		{
-			name: 'Bench B: Webhook node',
-			nodes: [{ id: crypto.randomUUID(), name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: crypto.randomUUID(), parameters: { httpMethod: 'POST', path: 'bench-b', responseMode: 'onReceived', options: {} } }, showCall],
-			connections: after('Webhook'),
-		},
-		{
-			name: 'Bench G: GitHub Trigger',
-			nodes: [
-				{ id: crypto.randomUUID(), name: 'GitHub Trigger', type: 'n8n-nodes-base.githubTrigger', typeVersion: 1, position: [0, 0], webhookId: crypto.randomUUID(), parameters: { authentication: 'accessToken', owner: repo('acme'), repository: repo('calls'), events: ['push'], options: {} }, credentials: { githubApi: { id: githubCredential.id, name: githubCredential.name } } },
-				showCall,
-			],
-			connections: after('GitHub Trigger'),
-		},
+		triggeredWorkflow('Bench B: Webhook node', webhookNode('bench-b', 'onReceived')),
+		triggeredWorkflow(
+			'Bench G: GitHub Trigger',
+			node('GitHub Trigger', 'n8n-nodes-base.githubTrigger', { authentication: 'accessToken', owner: repo('acme'), repository: repo('calls'), events: ['push'], options: {} }, {
+				webhookId: crypto.randomUUID(),
+				credentials: credentialsOf('githubApi', githubCredential),
+			}),
+		),
 	];
 	const ids = [];
 	for (const workflow of workflows) {
@@ -146,9 +139,9 @@ function triggerCost() {
 
 /** 3. How many OMICall calls each lifecycle step and 1,000 action runs cost. */
 async function economy(n8n, credential, simulator) {
-	const count = (fn) => async () => {
+	const count = async (step) => {
 		simulator.resetLog();
-		await fn();
+		await step();
 		await sleep(500);
 		const calls = simulator.requests.map((r) => r.path);
 		return { total: calls.length, auth: calls.filter((p) => p === '/api/auth').length, calls };
@@ -158,23 +151,23 @@ async function economy(n8n, credential, simulator) {
 	result.activation = await count(async () => {
 		await n8n.activate(workflow.id);
 		await waitFor(() => simulator.hooks.get('call'), { what: 'activation' });
-	})();
+	});
 	result.restart = await count(async () => {
 		await n8n.stop();
 		await n8n.start();
 		await n8n.login();
 		await sleep(12_000);
-	})();
+	});
 	result.testListen = await count(async () => {
 		await n8n.listenForTestEvent(workflow.id, 'OMICall Trigger');
 		await waitFor(() => /webhook-test/.test(simulator.hooks.get('call')?.url ?? ''), { what: 'test listening' });
 		await n8n.rest('DELETE', `/test-webhook/${workflow.id}`);
 		await waitFor(() => /\/webhook\//.test(simulator.hooks.get('call')?.url ?? ''), { what: 'production back' });
-	})();
+	});
 	result.deactivation = await count(async () => {
 		await n8n.deactivate(workflow.id);
 		await waitFor(() => !simulator.hooks.get('call'), { what: 'deactivation' });
-	})();
+	});
 	simulator.hooks.set('call', { url: 'https://crm.example.com/hook', type: 'call', status: 'actived', events: null });
 	workflow = await n8n.createWorkflow(triggerWorkflow(credential, {}, 'Economy restore'));
 	await n8n.activate(workflow.id);
@@ -182,7 +175,7 @@ async function economy(n8n, credential, simulator) {
 	result.deactivationRestoring = await count(async () => {
 		await n8n.deactivate(workflow.id);
 		await waitFor(() => simulator.hooks.get('call')?.url === 'https://crm.example.com/hook', { what: 'restore' });
-	})();
+	});
 	simulator.hooks.delete('call');
 
 	// 1,000 action-node runs (List) with API Key authentication; the token expires halfway.
@@ -195,17 +188,11 @@ async function economy(n8n, credential, simulator) {
 	simulator.expireAllTokens(); // ...and expire the renewed one before the 1,000 runs
 	let failures = 0;
 	const runs = 1000;
-	let next = 0;
-	await Promise.all(
-		Array.from({ length: 10 }, async () => {
-			while (next < runs) {
-				next++;
-				const response = await fetch(`${n8n.url}/webhook/bench-list`, { method: 'POST' });
-				if (!response.ok) failures++;
-				await response.arrayBuffer();
-			}
-		}),
-	);
+	await forEachConcurrently(Array.from({ length: runs }), 10, async () => {
+		const response = await fetch(`${n8n.url}/webhook/bench-list`, { method: 'POST' });
+		if (!response.ok) failures++;
+		await response.arrayBuffer();
+	});
 	const executions = await settledExecutions(n8n, admin.id);
 	const authCalls = simulator.count('/api/auth');
 	result.actionRuns = {
@@ -220,13 +207,13 @@ async function economy(n8n, credential, simulator) {
 	return result;
 }
 
+/** n8n's Webhook node → OMICall List, answered as soon as the run is recorded. */
 function listWorkflow(credential) {
-	const wf = actionWorkflow(credential, 'bench-list');
-	wf.name = 'Bench: list webhooks';
-	wf.nodes = wf.nodes.filter((n) => n.name === 'Webhook' || n.name === 'List');
-	wf.nodes[0].parameters.responseMode = 'onReceived';
-	wf.connections = { Webhook: { main: [[{ node: 'List', type: 'main', index: 0 }]] } };
-	return wf;
+	return {
+		name: 'Bench: list webhooks',
+		nodes: [webhookNode('bench-list', 'onReceived'), node('List', 'n8n-nodes-omicall.omiCall', { resource: 'webhook', operation: 'list', options: { type: 'call' } }, { credentials: credentialsOf('omiCallApi', credential) })],
+		connections: chain('Webhook', 'List'),
+	};
 }
 
 /** The executions of a workflow once their number has not changed for 10 s (at most 10 minutes). */
@@ -274,30 +261,24 @@ async function nothingLost(n8n, credential, simulator) {
 		requests.splice(Math.floor((i + 1) * (requests.length / 501)), 0, { kind, url, body });
 	}
 	const answers = new Map();
-	let next = 0;
 	const started = Date.now();
-	await Promise.all(
-		Array.from({ length: 50 }, async () => {
-			while (next < requests.length) {
-				const request = requests[next++];
-				let status;
-				let started = false;
-				try {
-					const response = await fetch(request.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: request.body });
-					status = response.status;
-					const text = await response.text();
-					started = status === 200 && text === ''; // ignored events answer 200 with a JSON reason
-				} catch (error) {
-					status = `error: ${error.cause?.code ?? error.message}`;
-				}
-				const entry = answers.get(request.kind) ?? { sent: 0, statuses: {}, started: 0 };
-				entry.sent++;
-				entry.statuses[status] = (entry.statuses[status] ?? 0) + 1;
-				entry.started += started ? 1 : 0;
-				answers.set(request.kind, entry);
-			}
-		}),
-	);
+	await forEachConcurrently(requests, 50, async (request) => {
+		let status;
+		let started = false;
+		try {
+			const response = await fetch(request.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: request.body });
+			status = response.status;
+			const text = await response.text();
+			started = status === 200 && text === ''; // ignored events answer 200 with a JSON reason
+		} catch (error) {
+			status = `error: ${error.cause?.code ?? error.message}`;
+		}
+		const entry = answers.get(request.kind) ?? { sent: 0, statuses: {}, started: 0 };
+		entry.sent++;
+		entry.statuses[status] = (entry.statuses[status] ?? 0) + 1;
+		entry.started += started ? 1 : 0;
+		answers.set(request.kind, entry);
+	});
 	const seconds = (Date.now() - started) / 1000;
 	const accepted = [...answers.values()].reduce((n, e) => n + e.started, 0);
 	const executions = await settledExecutions(n8n, workflow.id);

@@ -142,6 +142,16 @@ async function freePort() {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Calls `fn` on every item, at most `concurrency` at a time (a fixed number of clients). */
+async function forEachConcurrently(items, concurrency, fn) {
+	let next = 0;
+	await Promise.all(
+		Array.from({ length: concurrency }, async () => {
+			while (next < items.length) await fn(items[next++]);
+		}),
+	);
+}
+
 /**
  * Waits until `check` returns something truthy. n8n 2.x activates and deactivates a workflow's
  * triggers after its API has answered, so their effects are awaited, not assumed.
@@ -379,30 +389,36 @@ class N8nInstance {
 	}
 }
 
+/** A package from Debian's archive (the machines reach it, unlike most of the internet). */
+function aptInstall(name) {
+	log(`installing ${name} from Debian's packages …`);
+	const env = cleanEnv({ DEBIAN_FRONTEND: 'noninteractive' });
+	run('apt-get', ['update', '-qq'], { env });
+	run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', name], { env });
+}
+
+/** Waits until a server accepts connections on a loopback port. */
+async function waitForPort(port, what) {
+	const accepts = () =>
+		new Promise((resolve) => {
+			const socket = net.connect(port, '127.0.0.1', () => {
+				socket.destroy();
+				resolve(true);
+			});
+			socket.once('error', () => resolve(false));
+		});
+	await waitFor(accepts, { what, timeoutMs: 30_000 });
+}
+
 /** Redis for queue mode: Debian's redis-server, installed when missing, started on a free loopback port. */
 async function startRedis(dir) {
 	const which = () => ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => fs.existsSync(p));
-	if (!which()) {
-		log('installing redis-server from Debian\'s packages …');
-		run('apt-get', ['update', '-qq'], { env: cleanEnv({ DEBIAN_FRONTEND: 'noninteractive' }) });
-		run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'redis-server'], { env: cleanEnv({ DEBIAN_FRONTEND: 'noninteractive' }) });
-	}
+	if (!which()) aptInstall('redis-server');
 	const port = await freePort();
 	fs.mkdirSync(dir, { recursive: true });
 	const child = spawn(which(), ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
 	const exited = new Promise((resolve) => child.once('close', resolve));
-	await waitFor(
-		() =>
-			new Promise((resolve) => {
-				const socket = net.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
-				socket.once('data', (data) => {
-					socket.destroy();
-					resolve(/PONG/.test(String(data)));
-				});
-				socket.once('error', () => resolve(false));
-			}),
-		{ what: 'redis-server', timeoutMs: 20_000 },
-	);
+	await waitForPort(port, 'redis-server');
 	return {
 		port,
 		stop: async () => {
@@ -422,11 +438,7 @@ async function startPostgres(dir) {
 		const versions = fs.existsSync('/usr/lib/postgresql') ? fs.readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a)) : [];
 		return versions.map((v) => `/usr/lib/postgresql/${v}/bin`).find((d) => fs.existsSync(`${d}/initdb`));
 	};
-	if (!bin()) {
-		log('installing postgresql from Debian\'s packages …');
-		run('apt-get', ['update', '-qq'], { env: cleanEnv({ DEBIAN_FRONTEND: 'noninteractive' }) });
-		run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'postgresql'], { env: cleanEnv({ DEBIAN_FRONTEND: 'noninteractive' }) });
-	}
+	if (!bin()) aptInstall('postgresql');
 	const asPostgres = process.getuid?.() === 0 ? (cmd, args) => ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : (cmd, args) => [cmd, args];
 	fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
 	if (process.getuid?.() === 0) execFileSync('chown', ['postgres:postgres', dir]);
@@ -436,17 +448,7 @@ async function startPostgres(dir) {
 	const [cmd, args] = asPostgres(`${bin()}/postgres`, ['-D', dir, '-p', String(port), '-h', '127.0.0.1', '-k', dir, '-c', 'fsync=off', '-c', 'max_connections=100']);
 	const child = spawn(cmd, args, { stdio: 'ignore', env: cleanEnv() });
 	const exited = new Promise((resolve) => child.once('close', resolve));
-	await waitFor(
-		() =>
-			new Promise((resolve) => {
-				const socket = net.connect(port, '127.0.0.1', () => {
-					socket.destroy();
-					resolve(true);
-				});
-				socket.once('error', () => resolve(false));
-			}),
-		{ what: 'postgres', timeoutMs: 30_000 },
-	);
+	await waitForPort(port, 'postgres');
 	await sleep(500);
 	return {
 		env: { DB_TYPE: 'postgresdb', DB_POSTGRESDB_HOST: '127.0.0.1', DB_POSTGRESDB_PORT: String(port), DB_POSTGRESDB_DATABASE: 'postgres', DB_POSTGRESDB_USER: 'n8n', DB_POSTGRESDB_PASSWORD: '' },
@@ -461,9 +463,9 @@ async function startPostgres(dir) {
 	};
 }
 
-/** The first item a node produced in an execution. */
+/** The items a node produced in its first run of an execution. */
 function nodeOutput(execution, nodeName) {
 	return execution.data?.resultData?.runData?.[nodeName]?.[0]?.data?.main?.[0]?.map((item) => item.json) ?? [];
 }
 
-module.exports = { startPostgres, startRedis, CACHE, N8N_VERSION, OWNER, ROOT, installN8n, packPackage, installPackage, freePort, N8nInstance, nodeOutput, nodeMajorFor, log, sleep, waitFor };
+module.exports = { forEachConcurrently, startPostgres, startRedis, CACHE, N8N_VERSION, OWNER, ROOT, installN8n, packPackage, installPackage, freePort, N8nInstance, nodeOutput, nodeMajorFor, log, sleep, waitFor };

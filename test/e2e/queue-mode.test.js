@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { N8nInstance, freePort, installN8n, installPackage, sleep, startPostgres, startRedis, waitFor } = require('./n8n');
+const { N8nInstance, forEachConcurrently, freePort, installN8n, installPackage, nodeOutput, sleep, startPostgres, startRedis, waitFor } = require('./n8n');
 const { triggerWorkflow } = require('./workflows');
 const { OmiCallSimulator } = require('../simulator/omicall-simulator');
 const { buildCallEvents } = require('../simulator/call-events');
@@ -88,16 +88,10 @@ test('main registers one hook pointing at the webhook processor; the worker runs
 	// 500 call records to the webhook processor, 25 at a time.
 	const records = Array.from({ length: EVENTS }, (_, i) => buildCallEvents({ direction: i % 2 ? 'inbound' : 'outbound' }).pop());
 	const statuses = [];
-	let next = 0;
-	await Promise.all(
-		Array.from({ length: 25 }, async () => {
-			while (next < records.length) {
-				const record = records[next++];
-				const response = await fetch(hook.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(record) });
-				statuses.push(`${response.status} ${await response.text()}`);
-			}
-		}),
-	);
+	await forEachConcurrently(records, 25, async (record) => {
+		const response = await fetch(hook.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(record) });
+		statuses.push(`${response.status} ${await response.text()}`);
+	});
 	expect(statuses.filter((s) => s !== '200 ')).toEqual([]);
 
 	// Requests with a wrong secret: the processor reads the secret from the database.
@@ -111,7 +105,7 @@ test('main registers one hook pointing at the webhook processor; the worker runs
 	const all = await main.executions(workflow.id);
 	expect(all).toHaveLength(EVENTS);
 	expect(all.every((e) => e.status === 'success')).toBe(true);
-	const callIds = new Set(all.map((e) => e.data.resultData.runData['Show call'][0].data.main[0][0].json.callId));
+	const callIds = new Set(all.map((e) => nodeOutput(e, 'Show call')[0].callId));
 	expect(callIds).toEqual(new Set(records.map((r) => r.transaction_id)));
 	// The worker ran them: its log names every execution; the webhook processor only enqueued.
 	const ran = new Set([...worker.logText.matchAll(/Worker started execution (\d+)/g)].map((m) => m[1]));

@@ -157,8 +157,9 @@ class OmiCallSimulator {
 		if (url.pathname === '/api/auth' && req.method === 'GET') {
 			const apiKey = url.searchParams.get('apiKey');
 			if (!apiKey) return failure('api_key_is_required');
-			if (!this.apiKeys.includes(apiKey)) return failure('api_key_invalid');
-			return send(200, envelope({ access_token: this.issueToken(this.apiKeys.indexOf(apiKey)), access_type: 'normal', token_type: 'Bearer' }));
+			const account = this.apiKeys.indexOf(apiKey);
+			if (account < 0) return failure('api_key_invalid');
+			return send(200, envelope({ access_token: this.issueToken(account), access_type: 'normal', token_type: 'Bearer' }));
 		}
 
 		if (!url.pathname.startsWith('/api/webhooks/')) return send(404, envelope(null, { status_code: FAILURE, message: 'not_found' }));

@@ -48,7 +48,7 @@ async function main() {
 			throw new Error(`The OMICall simulator could not listen on 127.0.0.1:${SIMULATOR_PORT} (${error.message}). Is another \`npm start\` running?`);
 		}
 	}
-	const n8n = new N8nInstance({ install, userFolder, port: Number(values.port), webhookUrl: values['webhook-url'], logFile: path.join(userFolder, 'n8n.log') });
+	const n8n = new N8nInstance({ install, userFolder, port: Number(values.port), webhookUrl: values['webhook-url'] });
 	const stop = async () => {
 		log('stopping …');
 		await n8n.stop();
