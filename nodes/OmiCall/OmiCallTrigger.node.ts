@@ -1,4 +1,3 @@
-import { createHash, randomBytes, timingSafeEqual } from 'crypto';
 import type {
 	IDataObject,
 	IHookFunctions,
@@ -7,7 +6,7 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import {
 	type CallState,
@@ -17,17 +16,9 @@ import {
 	simplifyCall,
 	simplifyContact,
 } from './callEvents';
-import { CALL_EVENTS, callEventsFor, destroyWebhook, findWebhook, registerWebhook, type WebhookType } from './webhooks';
-
-/** The query parameter that carries the trigger's secret: OMICall signs nothing. */
-const SECRET_PARAM = 'secret';
-
-interface TriggerState {
-	/** The random secret in the URL this trigger registered. */
-	secret?: string;
-	/** The URL that was registered before ours, to give back when this trigger stops. */
-	previousUrl?: string;
-}
+import * as lifecycle from './triggerLifecycle';
+import type { TriggerState } from './triggerLifecycle';
+import { SECRET_PARAM, secretMatches } from './triggerUrl';
 
 export class OmiCallTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -132,66 +123,17 @@ export class OmiCallTrigger implements INodeType {
 		],
 	};
 
+	// The lifecycle and its contract live in triggerLifecycle.ts.
 	webhookMethods = {
 		default: {
-			/** True only when OMICall's hook of our type is our URL with our secret. */
 			async checkExists(this: IHookFunctions): Promise<boolean> {
-				const state = this.getWorkflowStaticData('node') as TriggerState;
-				if (!state.secret) return false; // never registered from here: no need to ask OMICall
-				const current = await findWebhook.call(this, hookType(this));
-				return current?.url === ourUrl(this, state.secret);
+				return await lifecycle.checkExists.call(this);
 			},
-
 			async create(this: IHookFunctions): Promise<boolean> {
-				const state = this.getWorkflowStaticData('node') as TriggerState;
-				const type = hookType(this);
-				const current = await findWebhook.call(this, type);
-				const foreign = current && !isOurs(this, current.url, state.secret) ? current.url : undefined;
-				const { onConflict = 'replace' } = this.getNodeParameter('options', {}) as { onConflict?: string };
-				if (foreign && onConflict === 'fail') {
-					throw new NodeOperationError(
-						this.getNode(),
-						`OMICall already sends ${type} events to ${redactQuery(foreign)}, so this trigger was not activated.`,
-						{
-							description:
-								'OMICall keeps one webhook per type for the whole account. Destroy that webhook first, or set "If Another Webhook Is Registered" to "Replace It, Restore It When This Trigger Stops".',
-						},
-					);
-				}
-				const secret = randomBytes(24).toString('hex');
-				const events = type === 'call' ? callEventsFor(this.getNodeParameter('events', []) as string[]) : undefined;
-				if (type === 'call' && !events?.length) {
-					throw new NodeOperationError(this.getNode(), 'Choose at least one event to trigger on.');
-				}
-				await registerWebhook.call(this, { type, url: ourUrl(this, secret), events });
-				state.secret = secret;
-				// A hook of ours left from before (an older secret) is not worth restoring.
-				if (foreign) state.previousUrl = foreign;
-				else if (!current) delete state.previousUrl;
-				return true;
+				return await lifecycle.create.call(this);
 			},
-
-			/**
-			 * Gives back what create took: when the hook is still ours, the previous URL is
-			 * registered again (which replaces ours in one call) or, with none, ours is destroyed.
-			 * A hook that is no longer ours belongs to someone else and is left alone.
-			 */
 			async delete(this: IHookFunctions): Promise<boolean> {
-				const state = this.getWorkflowStaticData('node') as TriggerState;
-				if (!state.secret) return true;
-				const type = hookType(this);
-				const current = await findWebhook.call(this, type);
-				if (current?.url === ourUrl(this, state.secret)) {
-					if (state.previousUrl) {
-						// OMICall's list does not say which events the previous hook had.
-						await registerWebhook.call(this, { type, url: state.previousUrl, events: type === 'call' ? CALL_EVENTS : undefined });
-					} else {
-						await destroyWebhook.call(this, type);
-					}
-				}
-				delete state.secret;
-				delete state.previousUrl;
-				return true;
+				return await lifecycle.deleteHook.call(this);
 			},
 		},
 	};
@@ -206,7 +148,7 @@ export class OmiCallTrigger implements INodeType {
 		};
 
 		const given = (this.getQueryData() as IDataObject)[SECRET_PARAM];
-		if (!state.secret || typeof given !== 'string' || !sameSecret(given, state.secret)) {
+		if (!secretMatches(given, state.secretHash)) {
 			return reply(401, { error: 'Missing or wrong secret: this URL only accepts events from the OMICall account that registered it.' });
 		}
 
@@ -240,44 +182,4 @@ export class OmiCallTrigger implements INodeType {
 		const json = raw ? (body as IDataObject) : simplifyCall(parsed.state, parsed.event, body as IDataObject);
 		return { workflowData: [[{ json }]] };
 	}
-}
-
-function hookType(context: IHookFunctions): WebhookType {
-	return context.getNodeParameter('triggerOn', 'call') === 'contact' ? 'contact' : 'call';
-}
-
-/** n8n's URL for this trigger with the secret added. */
-function ourUrl(context: IHookFunctions, secret: string): string {
-	const url = new URL(context.getNodeWebhookUrl('default') as string);
-	url.searchParams.set(SECRET_PARAM, secret);
-	return url.toString();
-}
-
-/** Ours: n8n's URL for this trigger (whatever the secret), or any URL carrying our secret. */
-function isOurs(context: IHookFunctions, candidate: string, secret: string | undefined): boolean {
-	try {
-		const url = new URL(candidate);
-		if (secret && url.searchParams.get(SECRET_PARAM) === secret) return true;
-		const mine = new URL(context.getNodeWebhookUrl('default') as string);
-		return url.origin === mine.origin && url.pathname === mine.pathname;
-	} catch {
-		return false;
-	}
-}
-
-/** A URL fit for an error message: query values, which may be secrets, are hidden. */
-function redactQuery(candidate: string): string {
-	try {
-		const url = new URL(candidate);
-		for (const key of [...url.searchParams.keys()]) url.searchParams.set(key, '***');
-		return url.toString().replace(/%2A/g, '*');
-	} catch {
-		return candidate.replace(/\?.*$/, '?***');
-	}
-}
-
-/** Constant-time comparison whatever the lengths. */
-function sameSecret(given: string, expected: string): boolean {
-	const digest = (value: string) => createHash('sha256').update(value).digest();
-	return timingSafeEqual(digest(given), digest(expected));
 }

@@ -43,7 +43,11 @@ export interface OmiCallSimulator {
 	resetLog(): void;
 	expireAllTokens(): void;
 	issueToken(account?: number): string;
-	injectFault(path: string, fault?: { status?: number; body?: unknown; contentType?: string; times?: number }): void;
+	injectFault(path: string, fault?: { status?: number; body?: unknown; contentType?: string; times?: number; afterApplying?: boolean; drop?: boolean }): void;
+	loseAnswer(path: string, fault?: { status?: number; body?: unknown; contentType?: string; times?: number; drop?: boolean }): void;
+	refuseUrl(url: string, refused?: boolean): void;
+	goDown(ms: number): void;
+	slowDown(path: string, ms: number, times?: number): void;
 	placeCall(options?: { direction?: 'inbound' | 'outbound' | 'local'; answered?: boolean }): Promise<{
 		hook: string;
 		events: Array<{ state: string; attempts: number; status: number | string }>;

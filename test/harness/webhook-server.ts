@@ -3,7 +3,7 @@
  * n8n-core's WebhookContext, the way n8n's webhook server does for a node with
  * responseMode "onReceived": JSON bodies are parsed, a node that wrote its own response
  * (noWebhookResponse) is left alone, workflowData starts a run and answers 200 at once.
- * Paths under /webhook/ go to the production trigger, under /webhook-test/ to the test one.
+ * Each trigger is served at its own n8n path, production (/webhook/…) or test (/webhook-test/…).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,9 +22,9 @@ export interface Registered {
 export class WebhookServer {
 	readonly server = http.createServer((req, res) => void this.handle(req, res));
 	url = '';
-	production?: Registered;
-	test?: Registered;
-	/** The items of every run the trigger started, in arrival order. */
+	/** Registered triggers by n8n path: /webhook/<webhookId>/webhook or /webhook-test/<webhookId>/webhook. */
+	readonly routes = new Map<string, Registered>();
+	/** The items of every run a trigger started, in arrival order. */
 	runs: INodeExecutionData[][] = [];
 
 	async start(): Promise<string> {
@@ -38,29 +38,65 @@ export class WebhookServer {
 		await new Promise<void>((resolve) => this.server.close(() => resolve()));
 	}
 
+	/** n8n serves a trigger's production or test path from activation (or listening) until deactivation. */
+	serve(entry: Registered, isTest = false): void {
+		this.routes.set(routePath(entry.run, isTest), entry);
+	}
+
+	unserve(entry: Registered, isTest = false): void {
+		this.routes.delete(routePath(entry.run, isTest));
+	}
+
+	/** The one production trigger of older tests. */
+	set production(entry: Registered | undefined) {
+		if (entry) this.serve(entry);
+	}
+
+	set test(entry: Registered | undefined) {
+		if (entry) this.serve(entry, true);
+	}
+
 	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
 		const url = new URL(req.url ?? '/', this.url);
-		const target = url.pathname.startsWith('/webhook-test/') ? this.test : url.pathname.startsWith('/webhook/') ? this.production : undefined;
-		const send = (status: number, body: unknown) => {
+		const isTest = url.pathname.startsWith('/webhook-test/');
+		const target = this.routes.get(url.pathname);
+		const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
 			if (res.headersSent) return;
-			res.writeHead(status, { 'content-type': 'application/json' });
+			res.writeHead(status, { 'content-type': 'application/json', ...headers });
 			res.end(JSON.stringify(body));
 		};
+		// As n8n 2.40's WebhookRequestHandler: a CORS preflight lists the path's methods without
+		// running anything; a production path nobody serves lists none, a test path answers 404.
+		if (req.method === 'OPTIONS' && 'origin' in req.headers) {
+			if (!target && isTest) return send(404, { message: 'The requested webhook is not registered.' });
+			res.writeHead(204, { 'access-control-allow-methods': target ? 'OPTIONS, POST' : 'OPTIONS' });
+			return void res.end();
+		}
 		if (!target || req.method !== 'POST') return send(404, { message: 'The requested webhook is not registered.' });
 
 		let raw = '';
 		for await (const chunk of req) raw += chunk;
-		// As n8n's body parser: JSON is parsed, an empty body stays undefined, bad JSON gets 422.
-		let body: unknown;
-		if (/json/i.test(String(req.headers['content-type'] ?? '')) && raw) {
+		// As n8n's body parser: only application/json is parsed as JSON (bad JSON gets 422),
+		// text/plain stays text, and anything else (or nothing) leaves the body {}.
+		const contentType = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+		let body: unknown = {};
+		if (raw && contentType === 'application/json') {
 			try {
-				body = JSON.parse(raw);
+				body = JSON.parse(raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw);
 			} catch {
 				return send(422, { code: 422, message: 'Failed to parse request body' });
 			}
+		} else if (raw && contentType === 'text/plain') {
+			body = raw;
+		}
+		// n8n's "extended" query parser: a repeated parameter becomes an array.
+		const query: Record<string, string | string[]> = {};
+		for (const [key, value] of url.searchParams) {
+			const seen = query[key];
+			query[key] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
 		}
 		// The slice of Express's request and response that a trigger uses.
-		const request = Object.assign(req, { body, query: Object.fromEntries(url.searchParams), params: {} });
+		const request = Object.assign(req, { body, query, params: {} });
 		const response = Object.assign(res, {
 			status(code: number) {
 				res.statusCode = code;
@@ -73,7 +109,6 @@ export class WebhookServer {
 		});
 
 		const { run, nodeType } = target;
-		const isTest = target === this.test;
 		const additionalData = { ...run.additionalData, httpRequest: request, httpResponse: response } as typeof run.additionalData;
 		const context = new WebhookContext(
 			run.workflow,
@@ -98,6 +133,10 @@ export class WebhookServer {
 		}
 		send(200, (result.webhookResponse as IDataObject | undefined) ?? (result.workflowData ? { message: 'Workflow was started' } : { message: 'Webhook call received' }));
 	}
+}
+
+function routePath(run: NodeRun, isTest: boolean): string {
+	return `/${isTest ? 'webhook-test' : 'webhook'}/${run.node.webhookId}/webhook`;
 }
 
 export async function startWebhookServer(): Promise<WebhookServer> {

@@ -44,8 +44,14 @@ class OmiCallSimulator {
 		this.requests = [];
 		/** @type {Array<{url: string, body: unknown, attempt: number, status: number|string}>} */
 		this.deliveries = [];
-		/** @type {Array<{path: string, status: number, body: string, contentType?: string, times: number}>} */
+		/** @type {Array<{path: string, status: number, body: string, contentType?: string, times: number, afterApplying: boolean, drop: boolean}>} */
 		this.faults = [];
+		/** URLs that register refuses (see refuseUrl). */
+		this.refusedUrls = new Set();
+		/** Until this time (ms since epoch) every connection is dropped unanswered (see goDown). */
+		this.downUntil = 0;
+		/** @type {Array<{path: string, ms: number, times: number}>} */
+		this.delays = [];
 		this.signingKey = crypto.randomBytes(32);
 		this.revokedBefore = 0;
 		this.server = http.createServer((req, res) => this.handle(req, res));
@@ -87,8 +93,36 @@ class OmiCallSimulator {
 	 * Answers the next `times` requests to `path` with a fixed raw answer instead of the real one:
 	 * how tests make OMICall return an unknown error, a non-JSON page or a server error.
 	 */
-	injectFault(path, { status = 200, body = '', contentType = 'application/json', times = 1 } = {}) {
-		this.faults.push({ path, status, body: typeof body === 'string' ? body : JSON.stringify(body), contentType, times });
+	injectFault(path, { status = 200, body = '', contentType = 'application/json', times = 1, afterApplying = false, drop = false } = {}) {
+		this.faults.push({ path, status, body: typeof body === 'string' ? body : JSON.stringify(body), contentType, times, afterApplying, drop });
+	}
+
+	/**
+	 * The answer is lost after OMICall applied the change: the request is carried out, then the
+	 * connection is dropped (`drop`) or a fixed answer (a 5xx, say) is sent instead of OMICall's.
+	 * Inferred: any proxy or network between n8n and OMICall can do this.
+	 */
+	loseAnswer(path, { status = 504, body = 'Gateway Timeout', contentType = 'text/plain', times = 1, drop = false } = {}) {
+		this.injectFault(path, { status, body, contentType, times, afterApplying: true, drop });
+	}
+
+	/**
+	 * Register refuses this URL with -9999. Inferred: OMICall documents no code for it; the vendor
+	 * insists on https and a reachable URL, so a URL that was once accepted may later be refused.
+	 */
+	refuseUrl(url, refused = true) {
+		if (refused) this.refusedUrls.add(url);
+		else this.refusedUrls.delete(url);
+	}
+
+	/** The next `times` requests to `path` wait `ms` before OMICall reads its state and answers. */
+	slowDown(path, ms, times = 1) {
+		this.delays.push({ path, ms, times });
+	}
+
+	/** OMICall unreachable for `ms`: connections are reset without an answer. */
+	goDown(ms) {
+		this.downUntil = Date.now() + ms;
 	}
 
 	/** A token for the account of the given configured API key (the first one by default). */
@@ -121,10 +155,41 @@ class OmiCallSimulator {
 	}
 
 	async handle(req, res) {
+		if (Date.now() < this.downUntil) return void req.socket.destroy();
 		const url = new URL(req.url ?? '/', 'http://simulator');
 		const query = Object.fromEntries(url.searchParams);
 		const entry = { method: req.method ?? 'GET', path: url.pathname, query: redact(query), status: 0 };
 		this.requests.push(entry);
+		const send = (status, body, contentType) => {
+			entry.status = status;
+			res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+			res.end(body);
+		};
+
+		let rawBody = '';
+		for await (const chunk of req) rawBody += chunk;
+		const delay = this.delays.find((d) => d.path === url.pathname && d.times > 0);
+		if (delay) {
+			delay.times -= 1;
+			await new Promise((resolve) => setTimeout(resolve, delay.ms));
+		}
+
+		const fault = this.faults.find((f) => f.path === url.pathname && f.times > 0);
+		if (fault) {
+			fault.times -= 1;
+			if (fault.afterApplying) {
+				// Carry the request out against a throwaway response, then lose OMICall's answer.
+				const sink = { writeHead: () => undefined, end: () => undefined };
+				await this.answer(req, sink, url, rawBody, entry);
+			}
+			if (fault.drop) return void req.socket.destroy();
+			return send(fault.status, fault.body, fault.contentType);
+		}
+		return this.answer(req, res, url, rawBody, entry);
+	}
+
+	/** OMICall's own answer to a request. */
+	async answer(req, res, url, rawBody, entry) {
 		const send = (status, body, contentType = 'application/json') => {
 			entry.status = status;
 			if (body && typeof body === 'object') entry.omiStatus = body.status_code;
@@ -142,15 +207,6 @@ class OmiCallSimulator {
 		});
 		const failure = (message, httpStatus = 200) =>
 			send(httpStatus, envelope(null, { status_code: FAILURE, message }));
-
-		let rawBody = '';
-		for await (const chunk of req) rawBody += chunk;
-
-		const fault = this.faults.find((f) => f.path === url.pathname && f.times > 0);
-		if (fault) {
-			fault.times -= 1;
-			return send(fault.status, fault.body, fault.contentType);
-		}
 
 		if (url.pathname.startsWith('/_sim/')) return this.handleControl(url, rawBody, send);
 
@@ -187,6 +243,7 @@ class OmiCallSimulator {
 				return failure('request_body_required');
 			}
 			if (!HOOK_TYPES.includes(webhook.type)) return failure('webhook_type_invalid');
+			if (this.refusedUrls.has(webhook.url)) return failure('webhook_url_invalid');
 			const events = Array.isArray(webhook.events) ? webhook.events.filter((e) => KNOWN_EVENTS.includes(e)) : null;
 			this.hooks.set(webhook.type, { url: webhook.url, type: webhook.type, status: 'actived', events });
 			return send(200, envelope(this.listHooks()));

@@ -1,0 +1,245 @@
+import type { IHookFunctions, IHttpRequestMethods } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { CREDENTIAL_TYPE, joinUrl } from './transport';
+import {
+	buildTriggerUrl,
+	type Handover,
+	hashSecret,
+	isTriggerUrl,
+	newSecret,
+	readHandover,
+	samePath,
+	secretMatches,
+	secretOf,
+	type TriggerEntry,
+	withoutHandover,
+} from './triggerUrl';
+import { urlOriginOnly } from './urlDisplay';
+import { CALL_EVENTS, type CallEvent, callEventsFor, destroyWebhook, findWebhook, registerWebhook, type WebhookType } from './webhooks';
+
+/**
+ * OMICall Trigger's webhook lifecycle: n8n's checkExists, create and delete.
+ *
+ * The contract, for one OMICall account and one hook type, whatever the number of triggers and
+ * the order of activations, deactivations, re-publishes and test listens:
+ * 1. While a trigger is active, OMICall's hook is the URL of an active trigger.
+ * 2. When none is active, it is the URL registered before the first trigger (the origin), or none;
+ *    never the URL of a trigger that no longer answers.
+ * 3. A URL that is not a trigger's is never destroyed.
+ *
+ * How: the registered URL carries its handover (triggerUrl.ts), so whichever trigger holds the
+ * hook when it stops knows the whole chain. It gives the hook to the most recent earlier trigger
+ * that still answers, else to the origin, else destroys its own. Static data keeps only the hash
+ * of the secret. Only the holder changes the hook on deactivation; the others leave it alone.
+ */
+
+export interface TriggerState {
+	/** SHA-256 of the secret in the URL this trigger registered. */
+	secretHash?: string;
+}
+
+/** How long a trigger URL may take to answer the liveness probe. */
+const PROBE_TIMEOUT_MS = 5_000;
+
+/** Trigger URLs (scheme, host, path) deactivated in this n8n process: n8n answers for them until it has run every delete. */
+const retired = new Set<string>();
+/** One lifecycle step at a time per OMICall host and hook type in this process: n8n runs two triggers' creates at once. */
+const queues = new Map<string, Promise<unknown>>();
+
+export function triggerState(context: IHookFunctions): TriggerState {
+	return context.getWorkflowStaticData('node') as TriggerState;
+}
+
+export function hookType(context: IHookFunctions): WebhookType {
+	return context.getNodeParameter('triggerOn', 'call') === 'contact' ? 'contact' : 'call';
+}
+
+function ownUrl(context: IHookFunctions): string {
+	return context.getNodeWebhookUrl('default') as string;
+}
+
+function pathKey(candidate: string): string {
+	try {
+		const url = new URL(candidate);
+		return `${url.origin}${url.pathname}`;
+	} catch {
+		return candidate;
+	}
+}
+
+async function oneAtATime<T>(context: IHookFunctions, type: WebhookType, step: () => Promise<T>): Promise<T> {
+	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
+	const key = `${joinUrl(credentials.baseUrl, '')} ${type}`;
+	const run = (queues.get(key) ?? Promise.resolve()).catch(() => undefined).then(step);
+	const tail = run.catch(() => undefined);
+	queues.set(key, tail);
+	try {
+		return await run;
+	} finally {
+		if (queues.get(key) === tail) queues.delete(key);
+	}
+}
+
+/** What a trigger taking the hook from `current` must give back when it stops. */
+function takeOver(current: string | undefined, own: string): Handover {
+	if (!current) return { stack: [] };
+	if (!isTriggerUrl(current)) return { origin: current, stack: [] };
+	const carried = readHandover(current);
+	const previous: TriggerEntry[] = samePath(current, own) ? [] : [{ url: withoutHandover(current), events: carried.events }];
+	const stack: TriggerEntry[] = [];
+	for (const entry of [...previous, ...carried.stack]) {
+		if (!samePath(entry.url, own) && !stack.some((e) => samePath(e.url, entry.url))) stack.push(entry);
+	}
+	return { origin: carried.origin, stack };
+}
+
+/**
+ * Does a trigger URL still answer? n8n answers a CORS preflight (OPTIONS with an Origin) with the
+ * methods a path serves, production or test, without running the workflow or ending a test
+ * listen; a path it does not serve lists no POST (production) or gets 404 (test). Anything else (no answer, a proxy's error) counts as not answering:
+ * giving the hook to a URL nobody serves would lose every call.
+ */
+async function answers(context: IHookFunctions, candidate: string): Promise<boolean> {
+	if (retired.has(pathKey(candidate))) return false;
+	const url = new URL(candidate);
+	url.search = '';
+	try {
+		const response = await context.helpers.httpRequest({
+			method: 'OPTIONS' as IHttpRequestMethods, // not in n8n's list, but passed through to the HTTP client
+			url: url.toString(),
+			headers: { Origin: url.origin, 'Access-Control-Request-Method': 'POST' },
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: PROBE_TIMEOUT_MS,
+		});
+		const { statusCode: status, headers } = response as { statusCode: number; headers: Record<string, unknown> };
+		// n8n answers a production path it no longer serves with 204 too, but allows only OPTIONS.
+		if (status >= 200 && status < 300) return /\bPOST\b/i.test(String(headers['access-control-allow-methods'] ?? ''));
+		if (status !== 404) context.logger.warn(`OMICall Trigger: ${urlOriginOnly(candidate)} answered HTTP ${status} when asked whether its trigger is still active; treating it as stopped.`);
+	} catch {
+		context.logger.warn(`OMICall Trigger: ${urlOriginOnly(candidate)} could not be reached when asked whether its trigger is still active; treating it as stopped.`);
+	}
+	return false;
+}
+
+/** OMICall answered and refused (an error code or HTTP 4xx), as opposed to no answer or a 5xx. */
+function isRefusal(error: unknown): boolean {
+	const code = Number((error as { httpCode?: unknown }).httpCode);
+	return Number.isFinite(code) && code > 0 && code < 500;
+}
+
+type Outcome = { applied: true } | { applied: false; refused: boolean; error: unknown };
+
+/**
+ * Registers `url`. After an error OMICall may still have applied it (a lost answer, a 5xx after
+ * the change), so one list call decides; when that fails too, the error is thrown.
+ */
+async function register(context: IHookFunctions, type: WebhookType, url: string, events: CallEvent[] | undefined): Promise<Outcome> {
+	let error: unknown;
+	try {
+		await registerWebhook.call(context, { type, url, events: type === 'call' ? events : undefined });
+		return { applied: true };
+	} catch (failure) {
+		error = failure; // already a node error from the transport
+	}
+	const after = await findWebhook.call(context, type).catch(() => null);
+	if (after === null) throw error;
+	const applied = !!after && (after.url === url || (isTriggerUrl(url) && samePath(after.url, url) && secretOf(after.url) === secretOf(url)));
+	return applied ? { applied: true } : { applied: false, refused: isRefusal(error), error };
+}
+
+export async function checkExists(this: IHookFunctions): Promise<boolean> {
+	const state = triggerState(this);
+	if (!state.secretHash) return false; // never registered from here: no need to ask OMICall
+	const own = ownUrl(this);
+	const current = await findWebhook.call(this, hookType(this));
+	const exists = !!current && samePath(current.url, own) && secretMatches(secretOf(current.url), state.secretHash);
+	if (exists) retired.delete(pathKey(own));
+	return exists;
+}
+
+export async function create(this: IHookFunctions): Promise<boolean> {
+	const type = hookType(this);
+	const events = type === 'call' ? callEventsFor(this.getNodeParameter('events', []) as string[]) : undefined;
+	if (type === 'call' && !events?.length) throw new NodeOperationError(this.getNode(), 'Choose at least one event to trigger on.');
+	const { onConflict = 'replace' } = this.getNodeParameter('options', {}) as { onConflict?: string };
+	const state = triggerState(this);
+	const own = ownUrl(this);
+
+	return await oneAtATime(this, type, async () => {
+		const current = (await findWebhook.call(this, type))?.url;
+		if (current && !samePath(current, own) && onConflict === 'fail' && !(isTriggerUrl(current) && !(await answers(this, current)))) {
+			throw new NodeOperationError(this.getNode(), `OMICall already sends ${type} events to ${urlOriginOnly(current)}, so this trigger was not activated.`, {
+				description:
+					'OMICall keeps one webhook per type for the whole account. Destroy that webhook first, or set "If Another Webhook Is Registered" to "Replace It, Restore It When This Trigger Stops".',
+			});
+		}
+		const secret = newSecret();
+		const url = buildTriggerUrl(own, secret, takeOver(current, own), events);
+		retired.delete(pathKey(own));
+		// Kept before registering: if the answer is lost, n8n's delete can still recognise this URL.
+		state.secretHash = hashSecret(secret);
+		const outcome = await register(this, type, url, events);
+		if (!outcome.applied) {
+			delete state.secretHash;
+			throw outcome.error;
+		}
+		return true;
+	});
+}
+
+/**
+ * Gives back what create took, if this trigger still holds the hook: to the most recent earlier
+ * trigger that still answers, else to the origin, else nothing. A hook held by anyone else is
+ * left alone: the holder hands over when it stops.
+ */
+export async function deleteHook(this: IHookFunctions): Promise<boolean> {
+	const state = triggerState(this);
+	if (!state.secretHash) return true;
+	const type = hookType(this);
+	const own = ownUrl(this);
+
+	await oneAtATime(this, type, async () => {
+		retired.add(pathKey(own));
+		try {
+			const current = (await findWebhook.call(this, type))?.url;
+			if (current && samePath(current, own)) await handBack(this, type, current);
+		} catch (error) {
+			this.logger.warn(`OMICall Trigger: could not give back the ${type} webhook of workflow ${this.getWorkflow().id}: ${(error as Error).message}`);
+			throw new NodeOperationError(this.getNode(), error as Error, {
+				message: `The ${type} webhook could not be given back: ${(error as Error).message}`,
+				description:
+					'OMICall may still send events to this trigger, which no longer answers. Once OMICall is reachable, activate this workflow again and deactivate it: the trigger then gives the webhook back as usual.',
+			});
+		}
+		delete state.secretHash;
+	});
+	return true;
+}
+
+async function handBack(context: IHookFunctions, type: WebhookType, current: string): Promise<void> {
+	const { origin, stack } = readHandover(current);
+	for (let i = 0; i < stack.length; i++) {
+		const entry = stack[i];
+		if (samePath(entry.url, current) || !(await answers(context, entry.url))) continue;
+		const url = buildTriggerUrl(entry.url, secretOf(entry.url) as string, { origin, stack: stack.slice(i + 1) }, entry.events);
+		if (await givenTo(context, type, url, entry.events ?? CALL_EVENTS)) return;
+	}
+	// OMICall's list does not say which events the origin had: it gets all three.
+	if (origin) {
+		if (await givenTo(context, type, origin, CALL_EVENTS)) return;
+	}
+	await destroyWebhook.call(context, type);
+}
+
+/** True once OMICall has `url`; false when OMICall refused it (try the next one); throws when OMICall did not answer. */
+async function givenTo(context: IHookFunctions, type: WebhookType, url: string, events: CallEvent[]): Promise<boolean> {
+	const outcome = await register(context, type, url, events);
+	if (outcome.applied) return true;
+	if (outcome.refused) {
+		context.logger.warn(`OMICall Trigger: OMICall refused to register ${urlOriginOnly(url)} again as the ${type} webhook: ${(outcome.error as Error).message}`);
+		return false;
+	}
+	throw outcome.error;
+}
