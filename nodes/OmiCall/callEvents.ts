@@ -85,20 +85,60 @@ export function parseContactBody(body: unknown): ParsedContact {
 	return { ok: true, action, contacts: contacts as IDataObject[] };
 }
 
-/** OMICall sends times in seconds or milliseconds (and older records as text): ISO 8601 or null. */
-export function toIsoTime(value: unknown): string | null {
-	if (value === undefined || value === null || value === '' || value === 0) return null;
-	let ms: number;
-	if (typeof value === 'number' || (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim()))) {
-		const n = Number(value);
-		if (!Number.isFinite(n) || n <= 0) return null;
-		ms = n >= 1e11 ? n : n * 1000; // 1e11 s is the year 5138; 1e11 ms is 1973
-	} else if (typeof value === 'string') {
-		ms = Date.parse(value);
-	} else {
-		return null;
+/**
+ * The one rule for which times are believable: OMICall's calls happen in this century. A number
+ * is read as seconds, milliseconds, microseconds or nanoseconds, whichever puts it in 2000..2100
+ * (the four ranges do not overlap); a time outside those years is a wrong unit or garbage: null.
+ */
+const EARLIEST_MS = Date.UTC(2000, 0, 1);
+const LATEST_MS = Date.UTC(2101, 0, 1); // exclusive: up to the end of 2100
+// Seconds, milliseconds, microseconds, nanoseconds (dividing by 1e3 is exact where multiplying by 1e-3 is not).
+const TO_MS = [(n: number) => n * 1000, (n: number) => n, (n: number) => n / 1e3, (n: number) => n / 1e6];
+/** OMICall's local time, Asia/Ho_Chi_Minh: UTC+7 all year (Vietnam has no daylight saving). */
+const VIETNAM_OFFSET_MIN = 7 * 60;
+
+function plausible(ms: number): boolean {
+	return Number.isFinite(ms) && ms >= EARLIEST_MS && ms < LATEST_MS;
+}
+
+const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+// 2026-11-28, 2026-11-28 10:15, 2026-11-28T10:15:00.250+07:00, …Z
+const DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+
+function fromDateText(value: string): number {
+	const m = DATE_TEXT.exec(value);
+	if (!m) return NaN;
+	const [year, month, day, hour = 0, minute = 0, second = 0] = m.slice(1, 7).map((part) => (part === undefined ? undefined : Number(part)));
+	const ms = Number((m[7] ?? '').slice(0, 3).padEnd(3, '0'));
+	const utc = Date.UTC(year!, month! - 1, day!, hour, minute, second, ms);
+	// Date.UTC rolls 30 February over to March: a date that does not come back as given is refused.
+	const back = new Date(utc);
+	if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month! - 1 || back.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) return NaN;
+	const zone = m[8];
+	let offsetMin = VIETNAM_OFFSET_MIN; // no zone: Vietnam time, not the n8n host's
+	if (zone && zone.toUpperCase() === 'Z') offsetMin = 0;
+	else if (zone) {
+		const digits = zone.replace(':', '');
+		offsetMin = (digits[0] === '-' ? -1 : 1) * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5)));
 	}
-	return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+	return utc - offsetMin * 60_000;
+}
+
+/**
+ * A time as OMICall sends it, as ISO 8601 (UTC), or null when it is missing or not believable.
+ * Numbers and numeric text: epoch in any unit that gives a plausible time (see above). Other
+ * text: only "YYYY-MM-DD[ HH:mm[:ss[.fff]]][zone]"; other forms (01/02/2026 …) are not guessed.
+ */
+export function toIsoTime(value: unknown): string | null {
+	let ms = NaN;
+	if (typeof value === 'number' || (typeof value === 'string' && NUMERIC.test(value.trim()))) {
+		const n = Number(typeof value === 'string' ? value.trim() : value);
+		const scaled = TO_MS.map((toMs) => toMs(n)).find(plausible);
+		if (scaled !== undefined) ms = scaled;
+	} else if (typeof value === 'string') {
+		ms = fromDateText(value.trim());
+	}
+	return plausible(ms) ? new Date(ms).toISOString() : null;
 }
 
 function text(value: unknown): string | null {

@@ -102,6 +102,14 @@ describe('a simulated inbound call', () => {
 		expect(item.endedAt).toBe('2026-11-28T03:00:52.000Z');
 	});
 
+	it('gives null, not a failed request, for times no Date can hold or in an unknown unit, and reads zone-less text as Vietnam time', async () => {
+		await activeTrigger({ events: ['cdr'] });
+		const record = buildCallEvents({ direction: 'outbound' }).pop()!;
+		const answer = await post(hookUrl, { ...record, time_start_call: 9e15, time_start_to_answer: '-5', time_end_call: '2026-11-28 10:15:52', created_date: 1e300 });
+		expect(answer.status).toBe(200);
+		expect(items()[0][0]).toMatchObject({ startedAt: null, answeredAt: null, endedAt: '2026-11-28T03:15:52.000Z' });
+	});
+
 	it('reads a record without state but with transaction_id as a call record, and unwraps one level', async () => {
 		await activeTrigger({ events: ['cdr'] });
 		const record = buildCallEvents({ direction: 'inbound' }).pop()!;

@@ -11,8 +11,59 @@ describe('toIsoTime', () => {
 		['', null],
 		['soon', null],
 		[{}, null],
+		// Microseconds and nanoseconds are scaled down, like seconds and milliseconds.
+		[1626693561000000, '2021-07-19T11:19:21.000Z'],
+		['1626693561000000000', '2021-07-19T11:19:21.000Z'],
+		[1626693561.5, '2021-07-19T11:19:21.500Z'],
+		[' 1.626693561e9 ', '2021-07-19T11:19:21.000Z'],
+		// Plausible times only: from 2000 to 2100 in any of those units, else null (never a throw).
+		[946684800, '2000-01-01T00:00:00.000Z'],
+		[946684799, null],
+		[4133980799, '2100-12-31T23:59:59.000Z'],
+		[4133980800, null],
+		[1e11, null],
+		[8.64e15 + 1, null],
+		[1e300, null],
+		[Number.MAX_VALUE, null],
+		[-1626693561, null],
+		['-5', null],
+		['-1626693561', null],
+		[Number.NaN, null],
+		[Number.POSITIVE_INFINITY, null],
+		[true, null],
+		[[1626693561], null],
+		// Text with a zone is read as given; without one it is Vietnam time (UTC+7).
+		['2026-11-28 10:15:00', '2026-11-28T03:15:00.000Z'],
+		['2026-11-28T10:15:00', '2026-11-28T03:15:00.000Z'],
+		['2026-11-28T10:15:00.250', '2026-11-28T03:15:00.250Z'],
+		['2026-11-28', '2026-11-27T17:00:00.000Z'],
+		['2026-11-28T10:15:00Z', '2026-11-28T10:15:00.000Z'],
+		['2026-11-28T10:15:00+07:00', '2026-11-28T03:15:00.000Z'],
+		['2026-11-28 10:15:00 -0130', '2026-11-28T11:45:00.000Z'],
+		['2026-02-30 10:00:00', null],
+		['2026-13-01', null],
+		['2026-11-28 24:00:00', null],
+		['1999-12-31T23:59:59Z', null],
+		['2101-01-01T00:00:00Z', null],
+		// Text in any other form is not guessed at.
+		['x 2020', null],
+		['01/02/2026', null],
+		['Sat, 28 Nov 2026 10:15:00 GMT', null],
 	])('%p → %p', (value, iso) => {
 		expect(toIsoTime(value)).toBe(iso);
+	});
+
+	it('reads zone-less text as Vietnam time whatever the host time zone', () => {
+		const zone = process.env.TZ;
+		try {
+			for (const tz of ['America/New_York', 'Asia/Tokyo', 'UTC']) {
+				process.env.TZ = tz;
+				expect([tz, toIsoTime('2026-11-28 10:15:00')]).toEqual([tz, '2026-11-28T03:15:00.000Z']);
+			}
+		} finally {
+			if (zone === undefined) delete process.env.TZ;
+			else process.env.TZ = zone;
+		}
 	});
 });
 
