@@ -11,6 +11,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import {
 	type CallState,
 	DIRECTIONS,
+	directionOf,
 	parseCallBody,
 	parseContactBody,
 	simplifyCall,
@@ -91,7 +92,8 @@ export class OmiCallTrigger implements INodeType {
 							{ name: 'Outbound', value: 'outbound' },
 						],
 						default: ['inbound', 'outbound', 'local'],
-						description: 'Only start the workflow for calls in these directions',
+						description:
+							'Only start the workflow for calls in these directions. With all three selected, calls whose direction OMICall leaves out (or sends as something else) start it too; otherwise they are ignored.',
 						displayOptions: { show: { '/triggerOn': ['call'] } },
 					},
 					{
@@ -174,10 +176,14 @@ export class OmiCallTrigger implements INodeType {
 		if (parsed.state === 'other' || !selected.includes(parsed.state)) {
 			return reply(200, { received: true, started: false, reason: `The "${parsed.state === 'other' ? String(parsed.event.state) : parsed.state}" event is not selected.` });
 		}
-		const directions = options.direction ?? DIRECTIONS;
-		const direction = parsed.event.direction;
-		if (typeof direction === 'string' && directions.length < DIRECTIONS.length && !directions.includes(direction)) {
-			return reply(200, { received: true, started: false, reason: `${direction} calls are not selected.` });
+		// A call without a known direction is only ignored when the user deselected a direction.
+		const wanted = Array.isArray(options.direction) ? options.direction : DIRECTIONS;
+		const direction = directionOf(parsed.event);
+		if (!DIRECTIONS.every((d) => wanted.includes(d)) && !(direction && wanted.includes(direction))) {
+			const reason = direction
+				? `${direction} calls are not selected.`
+				: 'The call has no known direction (inbound, outbound or local), and not all directions are selected.';
+			return reply(200, { received: true, started: false, reason });
 		}
 		const json = raw ? (body as IDataObject) : simplifyCall(parsed.state, parsed.event, body as IDataObject);
 		return { workflowData: [[{ json }]] };

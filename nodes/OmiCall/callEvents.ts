@@ -158,15 +158,21 @@ function firstName(people: unknown): string | null {
 	return isObject(person) ? text(person.full_name ?? person.name) : null;
 }
 
+/** The call's direction, whatever its case and spaces; null when missing or not one of the three. */
+export function directionOf(event: IDataObject): Direction | null {
+	const value = typeof event.direction === 'string' ? event.direction.trim().toLowerCase() : '';
+	return (DIRECTIONS as string[]).includes(value) ? (value as Direction) : null;
+}
+
 /** The flat item of a call event (live or final record); `raw` is the body as received. */
 export function simplifyCall(state: CallState, event: IDataObject, raw: IDataObject): IDataObject {
-	const direction = text(event.direction);
+	const direction = directionOf(event);
 	const from = text(event.from_number);
 	const to = text(event.to_number);
 	// Inbound: the customer calls the agent. Outbound and local: the agent's extension calls.
-	const inbound = direction === 'inbound';
-	const customerNumber = text(event.phone_number) ?? (inbound ? from : to);
-	const agentExtension = text(event.sip_user) ?? (inbound ? to : from);
+	// Without a known direction, from and to say nothing about who is who.
+	const customerNumber = text(event.phone_number) ?? (direction === 'inbound' ? from : direction ? to : null);
+	const agentExtension = text(event.sip_user) ?? (direction === 'inbound' ? to : direction ? from : null);
 	const record = state === 'cdr';
 	const at = toIsoTime(event.date_time) ?? toIsoTime(event.created_time);
 	return {

@@ -150,6 +150,33 @@ describe('filters', () => {
 		expect(ignored).toEqual({ status: 200, body: { received: true, started: false, reason: 'inbound calls are not selected.' } });
 	});
 
+	it('reads the direction whatever its case, for the filter and the item', async () => {
+		await activeTrigger({ events: ['cdr'], options: { direction: ['inbound'] } });
+		const record = buildCallEvents({ direction: 'inbound', customerNumber: '0395187319' }).pop()!;
+		const answer = await post(hookUrl, { ...record, direction: 'Inbound', phone_number: undefined, sip_user: undefined });
+		expect(answer.status).toBe(200);
+		expect(items()[0][0]).toMatchObject({ direction: 'inbound', customerNumber: '0395187319', agentExtension: record.to_number });
+	});
+
+	it('ignores calls without a known direction only when some directions are deselected', async () => {
+		await activeTrigger({ events: ['cdr'], options: { direction: ['outbound', 'inbound'] } });
+		for (const direction of [undefined, 'sideways']) {
+			const ignored = await post(hookUrl, { state: 'cdr', transaction_id: 'x', direction });
+			expect(ignored).toEqual({ status: 200, body: { received: true, started: false, reason: 'The call has no known direction (inbound, outbound or local), and not all directions are selected.' } });
+		}
+		expect(server.runs).toHaveLength(0);
+	});
+
+	it('starts a run for calls without a known direction when all directions are selected', async () => {
+		await activeTrigger({ events: ['cdr'] });
+		await post(hookUrl, { state: 'cdr', transaction_id: 'x' });
+		await post(hookUrl, { state: 'cdr', transaction_id: 'y', direction: 'sideways' });
+		expect(items().map((run) => [run[0].callId, run[0].direction])).toEqual([
+			['x', null],
+			['y', null],
+		]);
+	});
+
 	it('accepts the early and create states integrators have seen, without a run', async () => {
 		await activeTrigger();
 		const early = await post(hookUrl, { state: 'early', call_uuid: 'u-1', direction: 'inbound' });

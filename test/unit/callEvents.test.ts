@@ -88,6 +88,18 @@ describe('simplifyCall', () => {
 		const item = simplifyCall('ringing', { ...live, direction: 'inbound', from_number: '0395187319', to_number: '100' }, {});
 		expect(item).toMatchObject({ customerNumber: '0395187319', agentExtension: '100', startedAt: '2021-07-19T11:19:21.000Z' });
 	});
+	it('reads the direction whatever its case and spaces', () => {
+		const item = simplifyCall('ringing', { ...live, direction: ' Inbound ', from_number: '0395187319', to_number: '100' }, {});
+		expect(item).toMatchObject({ direction: 'inbound', customerNumber: '0395187319', agentExtension: '100' });
+		expect(simplifyCall('ringing', { ...live, direction: 'OUTBOUND' }, {})).toMatchObject({ direction: 'outbound', customerNumber: '0395187319', agentExtension: '100' });
+	});
+	it('does not guess who is who when the direction is missing or unknown', () => {
+		for (const direction of [undefined, null, 'sideways', 7]) {
+			expect(simplifyCall('ringing', { ...live, direction }, {})).toMatchObject({ direction: null, customerNumber: null, agentExtension: null });
+		}
+		const record = simplifyCall('cdr', { transaction_id: 't', phone_number: '0395187319', sip_user: '100', from_number: '100', to_number: '0395187319' }, {});
+		expect(record).toMatchObject({ direction: null, customerNumber: '0395187319', agentExtension: '100' });
+	});
 	it('prefers transaction_id over call_uuid, and the old recording_file field when it is the only one', () => {
 		expect(simplifyCall('cdr', { transaction_id: 't', call_uuid: 'u', recording_file: 'https://r/1.mp3' }, {})).toMatchObject({ callId: 't', recordingUrl: 'https://r/1.mp3' });
 	});
