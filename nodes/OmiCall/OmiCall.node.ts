@@ -18,6 +18,7 @@ import {
 	type WebhookType,
 } from './webhooks';
 import { asNodeError } from './transport';
+import { redactUrl } from './urlDisplay';
 
 const webhookTypeOptions = [
 	{ name: 'Call', value: 'call', description: 'Call events and the final call record' },
@@ -113,8 +114,16 @@ export class OmiCall implements INodeType {
 				type: 'collection',
 				placeholder: 'Add option',
 				default: {},
-				displayOptions: { show: { resource: ['webhook'], operation: ['list'] } },
+				displayOptions: { show: { resource: ['webhook'], operation: ['list', 'destroy'] } },
 				options: [
+					{
+						displayName: 'Show Full URLs',
+						name: 'showFullUrls',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to output the webhook URLs in full. They may contain secrets of the systems that receive them (a token in the query, user:password@), so by default those parts show as ***.',
+					},
 					{
 						displayName: 'Type',
 						name: 'type',
@@ -122,6 +131,7 @@ export class OmiCall implements INodeType {
 						options: webhookTypeOptions,
 						default: 'call',
 						description: 'Only list the webhook of this type',
+						displayOptions: { show: { '/operation': ['list'] } },
 					},
 				],
 			},
@@ -147,11 +157,15 @@ export class OmiCall implements INodeType {
 	}
 }
 
+function shownUrl(url: string, showFullUrls: boolean | undefined): string {
+	return showFullUrls === true ? url : redactUrl(url);
+}
+
 async function runOperation(this: IExecuteFunctions, operation: string, i: number): Promise<IDataObject[]> {
 	if (operation === 'list') {
-		const { type } = this.getNodeParameter('options', i, {}) as { type?: string };
+		const { type, showFullUrls } = this.getNodeParameter('options', i, {}) as { type?: string; showFullUrls?: boolean };
 		const hooks = await listWebhooks.call(this, i);
-		return hooks.filter((h) => type === undefined || h.type === type).map((h) => ({ ...h }));
+		return hooks.filter((h) => type === undefined || h.type === type).map((h) => ({ ...h, url: shownUrl(h.url, showFullUrls) }));
 	}
 
 	const type = this.getNodeParameter('webhookType', i) as WebhookType;
@@ -168,14 +182,16 @@ async function runOperation(this: IExecuteFunctions, operation: string, i: numbe
 		if (!registered) {
 			throw new NodeOperationError(this.getNode(), `OMICall accepted the ${type} webhook but does not list it afterwards.`, { itemIndex: i });
 		}
+		// The URL the user typed: shown in full, like the parameter it came from.
 		return [{ ...registered }];
 	}
 
 	if (operation === 'destroy') {
+		const { showFullUrls } = this.getNodeParameter('options', i, {}) as { showFullUrls?: boolean };
 		const current = await findWebhook.call(this, type, i);
 		if (!current) return [{ type, destroyed: false, url: null }];
 		await destroyWebhook.call(this, type, i);
-		return [{ type, destroyed: true, url: current.url }];
+		return [{ type, destroyed: true, url: shownUrl(current.url, showFullUrls) }];
 	}
 
 	throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not known.`, { itemIndex: i });

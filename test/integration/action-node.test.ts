@@ -102,6 +102,40 @@ describe('Register, List, Destroy', () => {
 	});
 });
 
+describe('URLs of the systems that receive the webhooks', () => {
+	const CRM = 'https://bob:hunter2@crm.example.com/omicall/calls?token=crm-secret-123&v=2#section';
+	const TRIGGER = 'http://127.0.0.1:5678/webhook/abc/webhook?secret=0123456789abcdef0123456789abcdef';
+
+	it('List hides user info and query values unless Show Full URLs is on; Register echoes the URL as typed', async () => {
+		const registered = await run({ operation: 'register', webhookType: 'call', url: CRM });
+		expect(registered.map((i) => i.json)).toEqual([{ type: 'call', url: CRM, status: 'actived' }]);
+		simulator.hooks.set('contact', { url: TRIGGER, type: 'contact', status: 'actived', events: null });
+
+		const listed = await run({ operation: 'list' });
+		expect(listed.map((i) => i.json)).toEqual([
+			{ type: 'call', url: 'https://***@crm.example.com/omicall/calls?token=***&v=***', status: 'actived' },
+			{ type: 'contact', url: 'http://127.0.0.1:5678/webhook/abc/webhook?secret=***', status: 'actived' },
+		]);
+		for (const secret of ['hunter2', 'crm-secret-123', '0123456789abcdef']) expect(JSON.stringify(listed)).not.toContain(secret);
+
+		const full = await run({ operation: 'list', options: { showFullUrls: true } });
+		expect(full.map((i) => i.json.url)).toEqual([CRM, TRIGGER]);
+		const onlyContact = await run({ operation: 'list', options: { type: 'contact', showFullUrls: true } });
+		expect(onlyContact.map((i) => i.json)).toEqual([{ type: 'contact', url: TRIGGER, status: 'actived' }]);
+	});
+
+	it('Destroy names the destroyed URL with its secrets hidden unless Show Full URLs is on', async () => {
+		await run({ operation: 'register', webhookType: 'call', url: CRM });
+		const hidden = await run({ operation: 'destroy', webhookType: 'call' });
+		expect(hidden.map((i) => i.json)).toEqual([{ type: 'call', destroyed: true, url: 'https://***@crm.example.com/omicall/calls?token=***&v=***' }]);
+
+		simulator.hooks.set('contact', { url: TRIGGER, type: 'contact', status: 'actived', events: null });
+		const full = await run({ operation: 'destroy', webhookType: 'contact', options: { showFullUrls: true } });
+		expect(full.map((i) => i.json)).toEqual([{ type: 'contact', destroyed: true, url: TRIGGER }]);
+		expect([...simulator.hooks.keys()]).toEqual([]);
+	});
+});
+
 describe('errors a user can read', () => {
 	it.each([
 		['relative', '/omicall/calls', 'is not an absolute URL'],
