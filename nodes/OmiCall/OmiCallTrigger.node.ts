@@ -155,9 +155,14 @@ export class OmiCallTrigger implements INodeType {
 		}
 
 		const req = this.getRequestObject();
-		const contentType = String(req.headers['content-type'] ?? '');
-		if (!/\bjson\b/i.test(contentType)) {
-			return reply(400, { error: `Expected Content-Type: application/json, got ${contentType ? `"${contentType}"` : 'none'}.` });
+		// Exactly n8n's rule: it parses the body as JSON only when the type before any ";",
+		// lower-cased but not trimmed, is application/json; any other type's body reaches us as {}.
+		const contentType = req.headers['content-type'] ?? '';
+		const mediaType = contentType.split(';')[0].toLowerCase();
+		if (mediaType !== 'application/json') {
+			const got = contentType ? JSON.stringify(contentType.length > 100 ? `${contentType.slice(0, 100)}…` : contentType) : 'none';
+			const hint = mediaType.trim() === 'application/json' ? ' (with no space before ";")' : '';
+			return reply(400, { error: `Expected Content-Type: application/json, got ${got}. n8n reads only application/json bodies as JSON${hint}.` });
 		}
 		const body = req.body as unknown;
 		const options = this.getNodeParameter('options', {}) as { direction?: string[]; output?: string };

@@ -74,20 +74,27 @@ export class WebhookServer {
 		}
 		if (!target || req.method !== 'POST') return send(404, { message: 'The requested webhook is not registered.' });
 
-		let raw = '';
-		for await (const chunk of req) raw += chunk;
+		const chunks: Buffer[] = [];
+		for await (const chunk of req) chunks.push(chunk as Buffer);
+		const bytes = Buffer.concat(chunks); // decoded whole: a character may span two chunks
 		// As n8n's body parser: only application/json is parsed as JSON (bad JSON gets 422),
-		// text/plain stays text, and anything else (or nothing) leaves the body {}.
-		const contentType = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+		// text/plain stays text, and anything else (or nothing) leaves the body {}. n8n lower-cases
+		// the type before the ";" without trimming it, and decodes with the charset (default utf-8).
+		const [type, ...parameters] = String(req.headers['content-type'] ?? '').split(';');
+		const contentType = type.toLowerCase();
+		let charset = 'utf-8';
+		for (const parameter of parameters) {
+			const eq = parameter.indexOf('=');
+			if (eq !== -1 && parameter.slice(0, eq).trim().toLowerCase() === 'charset') charset = parameter.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1').toLowerCase();
+		}
 		let body: unknown = {};
-		if (raw && contentType === 'application/json') {
+		if (bytes.length && (contentType === 'application/json' || contentType === 'text/plain')) {
 			try {
-				body = JSON.parse(raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw);
+				const raw = bytes.toString(charset as BufferEncoding);
+				body = contentType === 'text/plain' ? raw : JSON.parse(raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw);
 			} catch {
 				return send(422, { code: 422, message: 'Failed to parse request body' });
 			}
-		} else if (raw && contentType === 'text/plain') {
-			body = raw;
 		}
 		// n8n's "extended" query parser: a repeated parameter becomes an array.
 		const query: Record<string, string | string[]> = {};

@@ -132,6 +132,16 @@ describe('a simulated inbound call', () => {
 	});
 });
 
+describe('large bodies', () => {
+	it('pass long Vietnamese text through unchanged, whatever chunks it arrives in', async () => {
+		await activeTrigger({ events: ['cdr'], options: { output: 'raw' } });
+		const note = 'Khách hàng muốn đổi địa chỉ giao hàng 📦 '.repeat(20_000);
+		const record = buildCallEvents({ direction: 'inbound', notes: note }).pop()!;
+		expect((await post(hookUrl, record)).status).toBe(200);
+		expect(items()[0][0].note).toBe(note);
+	});
+});
+
 describe('filters', () => {
 	it('answers 200 without a run for events that are not selected', async () => {
 		await activeTrigger({ events: ['cdr'] });
@@ -187,7 +197,8 @@ describe('filters', () => {
 
 describe('bad requests get 400 with a reason and start nothing', () => {
 	it.each([
-		['an empty body', '', 'application/json', /got an empty body\.$/],
+		// n8n 2.40 hands an empty body to the node as {}, so it reads like an empty object.
+		['an empty body', '', 'application/json', /got an empty body or an empty JSON object\.$/],
 		['an empty object', {}, 'application/json', /got an empty body or an empty JSON object/],
 		['an array', [{ state: 'cdr' }], 'application/json', /got a JSON array/],
 		['a JSON string', '"cdr"', 'application/json', /got text that is not a JSON object/],
@@ -202,6 +213,42 @@ describe('bad requests get 400 with a reason and start nothing', () => {
 		expect(answer.status).toBe(400);
 		expect(String(answer.body.error)).toMatch(message);
 		expect(server.runs).toHaveLength(0);
+	});
+
+	// n8n parses only application/json as JSON and gives any other type's body as {}.
+	it.each(['text/json', 'application/vnd.x+json', 'application/json-patch+json', 'application/jsonx'])('a call event sent as %s says the type is the problem', async (contentType) => {
+		await activeTrigger();
+		const answer = await post(hookUrl, buildCallEvents().pop()!, contentType);
+		expect(answer).toEqual({
+			status: 400,
+			body: { error: `Expected Content-Type: application/json, got "${contentType}". n8n reads only application/json bodies as JSON.` },
+		});
+		expect(server.runs).toHaveLength(0);
+	});
+
+	it('a call event sent with a space before the ";" of its Content-Type, which n8n does not read as JSON', async () => {
+		await activeTrigger();
+		const answer = await post(hookUrl, buildCallEvents().pop()!, 'application/json ; charset=utf-8');
+		expect(answer).toEqual({
+			status: 400,
+			body: { error: 'Expected Content-Type: application/json, got "application/json ; charset=utf-8". n8n reads only application/json bodies as JSON (with no space before ";").' },
+		});
+	});
+
+	it('a call event with no Content-Type', async () => {
+		await activeTrigger();
+		const response = await fetch(hookUrl, { method: 'POST', body: new TextEncoder().encode(JSON.stringify(buildCallEvents().pop())) });
+		expect([response.status, await response.json()]).toEqual([400, { error: 'Expected Content-Type: application/json, got none. n8n reads only application/json bodies as JSON.' }]);
+	});
+});
+
+describe('Content-Type', () => {
+	it.each(['application/json; charset=utf-8', 'Application/JSON', 'APPLICATION/JSON;charset=UTF-8'])('%s starts a run', async (contentType) => {
+		await activeTrigger({ events: ['cdr'] });
+		const record = buildCallEvents().pop()!;
+		const answer = await post(hookUrl, record, contentType);
+		expect(answer.status).toBe(200);
+		expect(items()[0][0].callId).toBe(record.transaction_id);
 	});
 });
 
