@@ -201,7 +201,11 @@ export async function omiCallRequest<T = unknown>(
 			return (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, { ...request }, override)) as IN8nHttpFullResponse;
 		} catch (error) {
 			const auth = findAuthError(error);
-			if (auth) throw fail(auth.message, 'OMICall did not hand out an access token for the API key in this credential.');
+			if (auth) {
+				const signInError = fail(auth.message, SIGN_IN_FAILED);
+				signInFailures.add(signInError);
+				throw signInError;
+			}
 			throw fail(describeNetworkError(error, baseUrl), `The request was ${method} ${path}.`);
 		}
 	};
@@ -212,6 +216,10 @@ export async function omiCallRequest<T = unknown>(
 			renew: async () => await send(true),
 			retry: async () => await send(false),
 			currentToken: async () => (await this.getCredentials(CREDENTIAL_TYPE)).sessionToken,
+			// A request that waited for a failed sign-in reports that failure, not its old token's refusal.
+			afterFailedRenewal: (error) => {
+				if (error instanceof NodeApiError && signInFailures.has(error)) throw fail(error.message, SIGN_IN_FAILED);
+			},
 		});
 	// A token fetched with the credential's previous API key or base URL counts as refused unsent.
 	const staleToken = usesApiKey && Boolean(credentials.sessionToken) && credentials.sessionOwner !== sessionOwner(credentials.baseUrl, credentials.apiKey);
@@ -254,6 +262,11 @@ export async function omiCallRequest<T = unknown>(
 	return body.payload as T;
 }
 
+const SIGN_IN_FAILED = 'OMICall did not hand out an access token for the API key in this credential.';
+
+/** The errors thrown because /api/auth refused or failed, as opposed to the request itself. */
+const signInFailures = new WeakSet<NodeApiError>();
+
 /** Renewals under way, per credential, in this n8n process. */
 const renewals = new Map<string, Promise<unknown>>();
 
@@ -265,18 +278,31 @@ const renewals = new Map<string, Promise<unknown>>();
 async function renewOnce<T>(
 	credentialId: string | null | undefined,
 	usedToken: unknown,
-	how: { renew: () => Promise<T>; retry: () => Promise<T>; currentToken: () => Promise<unknown> },
+	how: {
+		renew: () => Promise<T>;
+		retry: () => Promise<T>;
+		currentToken: () => Promise<unknown>;
+		/** Called with the renewing request's error; throws to fail the waiting request instead of retrying. */
+		afterFailedRenewal: (error: unknown) => void;
+	},
 ): Promise<T> {
 	if (!credentialId) return await how.renew();
 	const pending = renewals.get(credentialId);
 	if (pending) {
-		await pending.catch(() => undefined);
+		const outcome = await pending.then(
+			() => ({ failed: false as const }),
+			(error: unknown) => ({ failed: true as const, error }),
+		);
+		if (outcome.failed) how.afterFailedRenewal(outcome.error);
 		return await how.retry();
 	}
-	// An empty token was fetched by this very request, so the refusal is about that one.
-	const stored = usedToken ? await how.currentToken() : undefined;
-	if (stored && stored !== usedToken) return await how.retry();
-	const renewal = how.renew();
+	// Recorded before the first await, so requests refused meanwhile wait for this one.
+	const renewal = (async () => {
+		// An empty token was fetched by this very request, so the refusal is about that one.
+		const stored = usedToken ? await how.currentToken() : undefined;
+		if (stored && stored !== usedToken) return await how.retry();
+		return await how.renew();
+	})();
 	renewals.set(credentialId, renewal);
 	try {
 		return await renewal;

@@ -32,11 +32,21 @@ import { OmiCallApi } from '../../credentials/OmiCallApi.credentials';
 
 export const CREDENTIAL_ID = 'cred-1';
 
-/** n8n's CredentialsHelper behaviour for the credential types given, over an in-memory store. */
+/**
+ * n8n's CredentialsHelper behaviour for the credential types given, over an in-memory store.
+ * Reads and writes wait like n8n's database does, so code that awaits the store between two
+ * steps meets the same interleavings as in n8n.
+ */
 export class CredentialStore extends ICredentialsHelper {
 	private readonly data = new Map<string, ICredentialDataDecryptedObject>();
 	/** How often n8n would have written a renewed token to its database. */
 	saves = 0;
+	/** How long a database read or write takes; 0 still yields to other I/O once. */
+	ioDelayMs = 0;
+
+	private async io(): Promise<void> {
+		await new Promise<void>((resolve) => (this.ioDelayMs > 0 ? setTimeout(resolve, this.ioDelayMs) : setImmediate(resolve)));
+	}
 
 	constructor(private readonly types: ICredentialType[] = [new OmiCallApi()]) {
 		super();
@@ -86,6 +96,8 @@ export class CredentialStore extends ICredentialsHelper {
 		if (output[expirable.name] === undefined) return undefined;
 		const details = node.credentials?.[typeName];
 		if (!details) return undefined;
+		// n8n reads the stored data again and writes it back with the new token.
+		await this.io();
 		await this.updateCredentials(details, typeName, { ...this.get(details.id ?? ''), ...output } as ICredentialDataDecryptedObject);
 		return Object.assign(credentials, output);
 	}
@@ -101,11 +113,13 @@ export class CredentialStore extends ICredentialsHelper {
 	}
 
 	async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, nodeCredentials: INodeCredentialsDetails): Promise<ICredentialDataDecryptedObject> {
+		await this.io();
 		if (!nodeCredentials.id || !this.data.has(nodeCredentials.id)) throw new Error(`No credential with id ${nodeCredentials.id}`);
 		return this.get(nodeCredentials.id);
 	}
 
 	async updateCredentials(nodeCredentials: INodeCredentialsDetails, _type: string, data: ICredentialDataDecryptedObject): Promise<void> {
+		await this.io();
 		this.saves++;
 		this.data.set(nodeCredentials.id ?? '', { ...data });
 	}
