@@ -37,6 +37,7 @@ export interface OmiCallSimulator {
 	hooks: Map<string, { url: string; type: string; status: string; events: string[] | null }>;
 	requests: LoggedRequest[];
 	deliveries: Delivery[];
+	faults: unknown[];
 	start(port?: number, host?: string): Promise<string>;
 	stop(): Promise<void>;
 	count(path: string): number;

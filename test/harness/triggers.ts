@@ -20,14 +20,23 @@ export const trigger = new OmiCallTrigger();
 export interface Lifecycle {
 	/** Pause between n8n's attempts; tests shorten n8n's real 1 s and 2 s. */
 	retryDelayMs?: number;
+	/**
+	 * n8n 1.x deactivates the other way round: delete first, while its rows still serve the
+	 * path, then the rows; it makes one attempt and only logs a failure.
+	 */
+	n8nMajor?: 1 | 2;
 }
 
 export class TriggerFleet {
+	private readonly options: Lifecycle;
+
 	constructor(
 		private readonly server: WebhookServer,
 		private readonly store: CredentialStore,
-		private readonly options: Lifecycle = {},
-	) {}
+		options: Lifecycle = {},
+	) {
+		this.options = { ...options };
+	}
 
 	/** A trigger node with its own webhook id; `staticData` stands for what n8n keeps in its database. */
 	trigger(webhookId: string, parameters: INodeParameters = {}, staticData: IDataObject = {}): NodeRun {
@@ -65,6 +74,11 @@ export class TriggerFleet {
 
 	/** n8n 2.x deactivation; resolves to the errors of the attempts that failed (3 = abandoned). */
 	async deactivate(run: NodeRun): Promise<Error[]> {
+		if (this.options.n8nMajor === 1) {
+			const error = await hook(run, trigger, 'delete').then(() => undefined, (e: Error) => e);
+			this.server.unserve({ run, nodeType: trigger });
+			return error ? [error] : [];
+		}
 		this.server.unserve({ run, nodeType: trigger });
 		const errors: Error[] = [];
 		for (let attempt = 0; attempt < 3; attempt++) {
@@ -80,7 +94,19 @@ export class TriggerFleet {
 	}
 
 	async deactivateTogether(runs: NodeRun[]): Promise<Error[][]> {
+		if (this.options.n8nMajor === 1) {
+			// n8n 1.x: every delete, one after the other, then every row.
+			const errors: Error[][] = [];
+			for (const run of runs) errors.push(await hook(run, trigger, 'delete').then(() => [], (e: Error) => [e]));
+			for (const run of runs) this.server.unserve({ run, nodeType: trigger });
+			return errors;
+		}
 		return await Promise.all(runs.map(async (run) => await this.deactivate(run)));
+	}
+
+	/** Which n8n line this fleet behaves like. */
+	set n8nMajor(major: 1 | 2) {
+		this.options.n8nMajor = major;
 	}
 
 	/** "Listen for test event": a fresh copy of the trigger with empty static data. */
