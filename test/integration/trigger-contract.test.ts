@@ -89,7 +89,7 @@ async function runSequence(seed: number): Promise<void> {
 		if (served.length) {
 			const holder = served.find((s) => s.path === pathOf(hook));
 			if (!holder) fail('a trigger is active or listening, but the hook is not any of theirs');
-			if (holder.hash !== sha256(secretOf(hook) ?? '')) fail('the hook carries a secret its trigger no longer accepts');
+			else if (holder.hash !== sha256(secretOf(hook) ?? '')) fail('the hook carries a secret its trigger no longer accepts');
 		} else if (hook !== origin) {
 			fail(`no trigger is active or listening, but the hook is not ${origin ? 'the original URL' : 'gone'}`);
 		}
