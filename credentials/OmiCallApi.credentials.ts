@@ -17,6 +17,9 @@ import {
 	sessionOwner,
 } from '../nodes/OmiCall/transport';
 
+const TOKEN_REJECTED =
+	'OMICall rejected the access token. Access tokens expire every 24 hours: paste a fresh one, or choose "API Key" so the token is renewed automatically.';
+
 export class OmiCallApi implements ICredentialType {
 	name = 'omiCallApi';
 
@@ -117,21 +120,23 @@ export class OmiCallApi implements ICredentialType {
 		rules: [
 			{
 				type: 'responseCode',
-				properties: {
-					value: 401,
-					message:
-						'OMICall rejected the access token. Access tokens expire every 24 hours: paste a fresh one, or choose "API Key" so the token is renewed automatically.',
-				},
+				properties: { value: 401, message: TOKEN_REJECTED },
 			},
 			// OMICall answers failures with HTTP 200 and status_code -9999; its code sits in message.
 			...Object.entries(OMICALL_ERROR_CODES).map(([code, explanation]) => ({
 				type: 'responseSuccessBody',
 				properties: { key: 'message', value: code, message: explanation },
 			})),
-			{
+			// n8n compares a rule's value with ===, so each status_code OMICall may send as a number
+			// or as text ("-9999") needs a rule of each kind. Success needs none: no rule matches.
+			...[-9999, '-9999'].map((value) => ({
 				type: 'responseSuccessBody',
-				properties: { key: 'status_code', value: -9999, message: 'OMICall refused the request. Check the base URL and the key or token.' },
-			},
+				properties: { key: 'status_code', value, message: 'OMICall refused the request. Check the base URL and the key or token.' },
+			})),
+			...[401, '401'].map((value) => ({
+				type: 'responseSuccessBody',
+				properties: { key: 'status_code', value, message: TOKEN_REJECTED },
+			})),
 		] as unknown as IAuthenticateRuleResponseSuccessBody[],
 	};
 }

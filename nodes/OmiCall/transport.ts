@@ -27,6 +27,11 @@ export const STAGING_BASE_URL = 'https://public-v1-stg.omicall.com';
 const SUCCESS = 9999;
 const REQUEST_TIMEOUT_MS = 30_000;
 
+/** OMICall's status_code, which may come as a number or as its text ("9999"). */
+function statusCodeIs(statusCode: unknown, expected: number): boolean {
+	return statusCode === expected || (typeof statusCode === 'string' && statusCode.trim() === String(expected));
+}
+
 /** OMICall's documented error codes, explained for the people who meet them. */
 export const OMICALL_ERROR_CODES: Record<string, string> = {
 	api_key_is_required:
@@ -36,10 +41,31 @@ export const OMICALL_ERROR_CODES: Record<string, string> = {
 	request_body_required: 'OMICall expected a request body and received none or one it could not read.',
 	tenant_invalid: 'OMICall does not recognise the account (tenant) this request was made for.',
 	date_invalid: 'OMICall rejected a date in the request.',
+	// From VIHAT's own error map (omicall-api.md 1.3, "any").
+	tenant_disabled: 'This OMICall account (tenant) is disabled. Contact OMICall or the account owner.',
+	individual_package_expired:
+		'The OMICall service package of this account has expired. Renew it in the OMICall portal or with OMICall; signing in again does not help.',
+	service_package_customer_limit: 'The OMICall service package of this account has reached its limit.',
+	permission_denied: 'The API key of this credential is not allowed to do this in OMICall. Check its permissions in the OMICall portal.',
+	rate_limit_exceeded: 'OMICall is limiting how often this account may call its API. Wait a little and try again, or call it less often.',
+	resource_not_found: 'OMICall did not find what the request asked for.',
 };
 
-/** Words OMICall uses when it refuses a token rather than the request itself. */
-const TOKEN_REFUSED = /token|unauthori[sz]ed|jwt|expired/i;
+/**
+ * Error codes taken as a refused token, besides HTTP 401 and status_code 401. Inferred
+ * (omicall-api.md 1.2): OMICall documents none; VIHAT's own client renews on token_expired, the
+ * rest are the usual spellings. Anything else (package_expired, say) is about the account, and
+ * signing in again would not help.
+ */
+const TOKEN_REFUSED_CODES: ReadonlySet<string> = new Set([
+	'token_expired',
+	'access_token_expired',
+	'token_invalid',
+	'invalid_token',
+	'unauthorized',
+	'auth_invalid',
+	'jwt_expired',
+]);
 
 export interface OmiCallEnvelope {
 	status_code?: unknown;
@@ -59,11 +85,15 @@ export function joinUrl(baseUrl: unknown, path: string): string {
 	return `${base}${path}`;
 }
 
-/** OMICall puts its error code at the top level or inside payload. */
+/** The texts where OMICall puts an error code: message, payload.error, payload.message, in that order. */
+function omiCallCodes(envelope: OmiCallEnvelope): string[] {
+	const payload = envelope.payload && typeof envelope.payload === 'object' ? (envelope.payload as IDataObject) : {};
+	return [envelope.message, payload.error, payload.message].filter((v): v is string => typeof v === 'string' && v !== '');
+}
+
+/** OMICall's error code, from whichever of its three places holds one. */
 export function omiCallMessage(envelope: OmiCallEnvelope): string | undefined {
-	const payload = envelope.payload as IDataObject | undefined;
-	const message = envelope.message ?? (payload && typeof payload === 'object' ? payload.message : undefined);
-	return typeof message === 'string' && message ? message : undefined;
+	return omiCallCodes(envelope)[0];
 }
 
 export function explainOmiCallCode(code: string | undefined): string {
@@ -116,7 +146,7 @@ export async function fetchAccessToken(helpers: IHttpRequestHelper['helpers'], b
 		throw authError(`OMICall's sign-in (/api/auth) answered HTTP ${response.statusCode} with something that is not OMICall JSON. Check the base URL in the credential.`);
 	}
 	const token = (body.payload as IDataObject | undefined)?.access_token;
-	if (body.status_code !== SUCCESS || typeof token !== 'string' || !token) {
+	if (!statusCodeIs(body.status_code, SUCCESS) || typeof token !== 'string' || !token) {
 		const code = omiCallMessage(body);
 		throw authError(`${explainOmiCallCode(code)}${code ? ` (OMICall code: ${code})` : ''}`);
 	}
@@ -251,7 +281,7 @@ export async function omiCallRequest<T = unknown>(
 			{ httpCode: String(response.statusCode) },
 		);
 	}
-	if (response.statusCode >= 400 || body.status_code !== SUCCESS) {
+	if (response.statusCode >= 400 || !statusCodeIs(body.status_code, SUCCESS)) {
 		const code = omiCallMessage(body);
 		throw fail(
 			`${explainOmiCallCode(code)}${code ? ` (OMICall code: ${code})` : ''}`,
@@ -314,9 +344,9 @@ async function renewOnce<T>(
 function isTokenRefused(response: IN8nHttpFullResponse): boolean {
 	if (response.statusCode === 401) return true;
 	const body = response.body;
-	if (!isEnvelope(body) || body.status_code === SUCCESS) return false;
-	const code = omiCallMessage(body);
-	return code !== undefined && TOKEN_REFUSED.test(code);
+	if (!isEnvelope(body) || statusCodeIs(body.status_code, SUCCESS)) return false;
+	if (statusCodeIs(body.status_code, 401)) return true;
+	return omiCallCodes(body).some((code) => TOKEN_REFUSED_CODES.has(code.trim().toLowerCase()));
 }
 
 /** Errors from this package are already n8n node errors; anything else gets wrapped as one. */

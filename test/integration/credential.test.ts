@@ -49,6 +49,24 @@ it('shows the explained OMICall code when the list call itself fails with -9999'
 	expect(await testCredential(store, credentialType)).toEqual({ status: 'Error', message: expect.stringContaining('OMICall refused the request') });
 });
 
+it('reads status_code as a number or as text', async () => {
+	store.set(CREDENTIAL_ID, { baseUrl: simulator.url, authentication: 'accessToken', accessToken: simulator.issueToken(), sessionToken: '' });
+	simulator.injectFault('/api/webhooks/list', { body: { status_code: '9999', payload: [] } });
+	expect(await testCredential(store, credentialType)).toEqual({ status: 'OK', message: 'Connection successful!' });
+	simulator.injectFault('/api/webhooks/list', { body: { status_code: '-9999', message: 'something_new' } });
+	expect(await testCredential(store, credentialType)).toEqual({ status: 'Error', message: expect.stringContaining('OMICall refused the request') });
+	for (const statusCode of [401, '401']) {
+		simulator.injectFault('/api/webhooks/list', { body: { status_code: statusCode } });
+		expect(await testCredential(store, credentialType)).toEqual({ status: 'Error', message: expect.stringContaining('expire every 24 hours') });
+	}
+});
+
+it('explains the vendor codes that are about the account, such as an expired package', async () => {
+	store.set(CREDENTIAL_ID, { baseUrl: simulator.url, authentication: 'accessToken', accessToken: simulator.issueToken(), sessionToken: '' });
+	simulator.injectFault('/api/webhooks/list', { body: { status_code: -9999, message: 'individual_package_expired' } });
+	expect(await testCredential(store, credentialType)).toEqual({ status: 'Error', message: expect.stringMatching(/^The OMICall service package of this account has expired\./) });
+});
+
 it('says that OMICall cannot be reached when the base URL is wrong', async () => {
 	const url = simulator.url;
 	await simulator.stop();

@@ -81,3 +81,85 @@ describe('concurrent requests meeting one expiry', () => {
 		expect(simulator.count('/api/auth')).toBe(1);
 	});
 });
+
+describe('which answers count as a refused token', () => {
+	/** What the simulator saw for one injected answer to the list call, and whether the run succeeded. */
+	async function trafficAfter(fault: { status?: number; body: unknown }): Promise<string> {
+		await signedIn();
+		simulator.injectFault('/api/webhooks/list', fault);
+		const outcome = await settle(run());
+		return `${outcome.ok ? 'ok' : 'failed'}: ${simulator.requests.map((r) => r.path.replace('/api/', '')).join(' ')}`;
+	}
+
+	it('HTTP 401, status_code 401 and the known token codes renew once, and the request succeeds', async () => {
+		const faults: Record<string, { status?: number; body: unknown }> = {
+			'HTTP 401': { status: 401, body: { status_code: -9999, message: 'anything' } },
+			'status_code 401': { body: { status_code: 401, message: 'anything' } },
+			'status_code "401"': { body: { status_code: '401' } },
+			'payload.error token_expired': { body: { status_code: -9999, payload: { status: 'fail', error: 'token_expired' } } },
+		};
+		for (const code of ['token_expired', 'access_token_expired', 'token_invalid', 'invalid_token', 'unauthorized', 'auth_invalid', 'jwt_expired']) {
+			faults[code] = { body: { status_code: -9999, message: code } };
+		}
+		const seen: Record<string, string> = {};
+		for (const [name, fault] of Object.entries(faults)) seen[name] = await trafficAfter(fault);
+		const renewed = 'ok: webhooks/list auth webhooks/list';
+		expect(seen).toEqual(Object.fromEntries(Object.keys(faults).map((name) => [name, renewed])));
+	});
+
+	it('other codes, even with "expired" or "token" in them, cost no sign-in and are shown as they came', async () => {
+		const seen: Record<string, string> = {};
+		const messages: Record<string, string> = {};
+		for (const code of ['package_expired', 'contract_expired_soon', 'token_quota_reached']) {
+			seen[code] = await trafficAfter({ body: { status_code: -9999, message: code } });
+			simulator.injectFault('/api/webhooks/list', { body: { status_code: -9999, message: code } });
+			const outcome = await settle(run());
+			messages[code] = outcome.ok ? 'ok' : outcome.message;
+		}
+		expect(seen).toEqual({ package_expired: 'failed: webhooks/list', contract_expired_soon: 'failed: webhooks/list', token_quota_reached: 'failed: webhooks/list' });
+		expect(messages).toEqual({
+			package_expired: 'OMICall answered with the error "package_expired". (OMICall code: package_expired)',
+			contract_expired_soon: 'OMICall answered with the error "contract_expired_soon". (OMICall code: contract_expired_soon)',
+			token_quota_reached: 'OMICall answered with the error "token_quota_reached". (OMICall code: token_quota_reached)',
+		});
+	});
+
+	it('an expired service package is explained and costs no sign-in', async () => {
+		await signedIn();
+		simulator.injectFault('/api/webhooks/list', { body: { status_code: -9999, message: 'individual_package_expired' } });
+		const outcome = await settle(run());
+		expect(outcome).toMatchObject({
+			ok: false,
+			message: expect.stringMatching(/^The OMICall service package of this account has expired\. .*\(OMICall code: individual_package_expired\)$/),
+		});
+		expect(simulator.requests.map((r) => r.path)).toEqual(['/api/webhooks/list']);
+	});
+
+	it.each([
+		['tenant_disabled', /^This OMICall account \(tenant\) is disabled\./],
+		['permission_denied', /^The API key of this credential is not allowed to do this in OMICall\./],
+		['rate_limit_exceeded', /^OMICall is limiting how often this account may call its API\./],
+	])('%s is explained in plain English', async (code, explained) => {
+		await signedIn();
+		simulator.injectFault('/api/webhooks/list', { body: { status_code: -9999, message: code } });
+		expect(await settle(run())).toMatchObject({ ok: false, message: expect.stringMatching(explained) });
+		expect(simulator.count('/api/auth')).toBe(0);
+	});
+});
+
+describe('status_code as text', () => {
+	it('"9999" from the list call is success, "-9999" is still a failure with the explained code', async () => {
+		await signedIn();
+		simulator.injectFault('/api/webhooks/list', { body: { status_code: '9999', payload: [{ type: 'call', url: 'https://crm.example.com/calls', status: 'actived' }] } });
+		const out = await settle(run());
+		expect(out).toEqual({ ok: true, items: 1 });
+		simulator.injectFault('/api/webhooks/list', { body: { status_code: '-9999', message: 'tenant_invalid' } });
+		expect(await settle(run())).toMatchObject({ ok: false, message: expect.stringMatching(/^OMICall does not recognise the account/) });
+	});
+
+	it('"9999" from the sign-in gives a token', async () => {
+		simulator.injectFault('/api/auth', { body: { status_code: '9999', payload: { access_token: simulator.issueToken(), token_type: 'Bearer' } } });
+		expect(await settle(run())).toEqual({ ok: true, items: 0 });
+		expect(simulator.requests.map((r) => `${r.path} ${r.status}`)).toEqual(['/api/auth 200', '/api/webhooks/list 200']);
+	});
+});
