@@ -109,6 +109,16 @@ export class OmiCall implements INodeType {
 				displayOptions: { show: { resource: ['webhook'], operation: ['register'], webhookType: ['call'] } },
 			},
 			{
+				displayName: 'Allow AI Agents to Change Webhooks',
+				name: 'allowAiWebhookChanges',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether an AI agent may register or destroy webhooks with this tool. OMICall keeps one webhook per type for the whole account, so either changes where all of its call or contact events go.',
+				// '@tool': shown only in the tool version n8n generates (n8n-workflow/dist/cjs/node-helpers.js, getPropertyValues).
+				displayOptions: { show: { resource: ['webhook'], operation: ['register', 'destroy'], '@tool': [true] } },
+			},
+			{
 				displayName: 'Options',
 				name: 'options',
 				type: 'collection',
@@ -157,6 +167,27 @@ export class OmiCall implements INodeType {
 	}
 }
 
+/**
+ * Whether n8n runs this node as an AI agent's tool. n8n 2.40 then runs the tool version it
+ * generates, whose type ends in "Tool" (n8n/dist/tool-generation/ai-tools.js, convertNodeToAiTool):
+ * in a SupplyDataContext for Agents V1/V2 and the MCP Server Trigger, but in a plain
+ * ExecuteContext for Agent V3's engine requests, where isToolExecution() is always false
+ * (n8n-core/dist/execution-engine/node-execution-context/execute-context.js). So the type decides.
+ */
+export function isAiToolNodeType(type: string): boolean {
+	return (type.split('.').pop() ?? '').endsWith('Tool');
+}
+
+function runsAsAiTool(context: IExecuteFunctions): boolean {
+	return isAiToolNodeType(context.getNode().type) || (typeof context.isToolExecution === 'function' && context.isToolExecution());
+}
+
+/** What Register and Destroy do to the whole account, for the refusal an agent reads. */
+const ACCOUNT_WIDE_EFFECT: Record<'register' | 'destroy', string> = {
+	register: "redirect all of that type's events away from whoever receives them now",
+	destroy: "stop all of that type's events from reaching whoever receives them now",
+};
+
 function shownUrl(url: string, showFullUrls: boolean | undefined): string {
 	return showFullUrls === true ? url : redactUrl(url);
 }
@@ -166,6 +197,14 @@ async function runOperation(this: IExecuteFunctions, operation: string, i: numbe
 		const { type, showFullUrls } = this.getNodeParameter('options', i, {}) as { type?: string; showFullUrls?: boolean };
 		const hooks = await listWebhooks.call(this, i);
 		return hooks.filter((h) => type === undefined || h.type === type).map((h) => ({ ...h, url: shownUrl(h.url, showFullUrls) }));
+	}
+
+	if ((operation === 'register' || operation === 'destroy') && runsAsAiTool(this) && this.getNodeParameter('allowAiWebhookChanges', i, false) !== true) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`An AI agent may not ${operation} OMICall webhooks unless this node allows it: OMICall keeps one webhook per type for the whole account, so this would ${ACCOUNT_WIDE_EFFECT[operation]}. Turn on "Allow AI Agents to Change Webhooks" in the node to allow it.`,
+			{ itemIndex: i },
+		);
 	}
 
 	const type = this.getNodeParameter('webhookType', i) as WebhookType;
