@@ -11,6 +11,7 @@ import type {
 
 import {
 	OMICALL_ERROR_CODES,
+	PLAIN_HTTP_REMOTE,
 	PRODUCTION_BASE_URL,
 	STAGING_BASE_URL,
 	fetchAccessToken,
@@ -37,6 +38,15 @@ export class OmiCallApi implements ICredentialType {
 			default: PRODUCTION_BASE_URL,
 			required: true,
 			description: `OMICall's API address. Production is ${PRODUCTION_BASE_URL} (some accounts use https://public-v1.omicrm.com); staging is ${STAGING_BASE_URL}.`,
+		},
+		{
+			// The transport logs the same warning once per base URL (same pattern).
+			displayName:
+				'This base URL starts with http://, so the API key and access tokens cross the network unencrypted. Use https:// unless OMICall is reached over a private network.',
+			name: 'plainHttpNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { baseUrl: [{ _cnd: { regex: PLAIN_HTTP_REMOTE.source } }] } },
 		},
 		{
 			displayName: 'Authentication',

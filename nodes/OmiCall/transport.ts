@@ -67,6 +67,14 @@ const TOKEN_REFUSED_CODES: ReadonlySet<string> = new Set([
 	'jwt_expired',
 ]);
 
+/**
+ * An http:// base URL whose host is not loopback (127.0.0.0/8, localhost, [::1]): the API key and
+ * tokens would cross the network unencrypted. Written without flags or dynamic parts because the
+ * credential's notice uses the same pattern through n8n's displayOptions `_cnd.regex`.
+ */
+export const PLAIN_HTTP_REMOTE =
+	/^\s*[hH][tT][tT][pP]:\/\/(?!(?:[^/?#@]*@)?(?:[lL][oO][cC][aA][lL][hH][oO][sS][tT]|127(?:\.\d{1,3}){3}|\[::1\])(?::\d*)?(?:[/?#]|\s*$))/;
+
 export interface OmiCallEnvelope {
 	status_code?: unknown;
 	message?: unknown;
@@ -201,6 +209,7 @@ export async function omiCallRequest<T = unknown>(
 	const node = this.getNode();
 	const credentials = await this.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
 	const baseUrl = joinUrl(credentials.baseUrl, '');
+	warnIfPlainHttp(this, credentials.baseUrl);
 	const request: IHttpRequestOptions = {
 		method,
 		url: joinUrl(credentials.baseUrl, path),
@@ -347,6 +356,28 @@ function isTokenRefused(response: IN8nHttpFullResponse): boolean {
 	if (!isEnvelope(body) || statusCodeIs(body.status_code, SUCCESS)) return false;
 	if (statusCodeIs(body.status_code, 401)) return true;
 	return omiCallCodes(body).some((code) => TOKEN_REFUSED_CODES.has(code.trim().toLowerCase()));
+}
+
+/** Base URLs already warned about in this process, so the log says it once, not on every call. */
+const warnedPlainHttp = new Set<string>();
+
+/** Warns in n8n's log about an http:// base URL off this machine, naming only its scheme and host. */
+function warnIfPlainHttp(context: OmiCallContext, baseUrl: unknown): void {
+	const raw = String(baseUrl ?? '');
+	if (!PLAIN_HTTP_REMOTE.test(raw)) return;
+	let origin: string;
+	try {
+		const url = new URL(raw.trim());
+		origin = `${url.protocol}//${url.host}`;
+	} catch {
+		origin = 'an http:// address';
+	}
+	if (warnedPlainHttp.has(origin)) return;
+	warnedPlainHttp.add(origin);
+	// Optional: a context without n8n's logger must not fail the request over a warning.
+	context.logger?.warn(
+		`The OMICall credential's base URL is ${origin} (plain HTTP): the API key and access tokens cross the network unencrypted. Use https:// unless OMICall is reached over a private network.`,
+	);
 }
 
 /** Errors from this package are already n8n node errors; anything else gets wrapped as one. */

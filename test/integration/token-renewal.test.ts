@@ -3,6 +3,8 @@
  * n8n-core's ExecuteContext over real HTTP to the simulator, with a credential store that awaits
  * like n8n's database.
  */
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { OmiCall } from '../../nodes/OmiCall/OmiCall.node';
@@ -161,5 +163,36 @@ describe('status_code as text', () => {
 		simulator.injectFault('/api/auth', { body: { status_code: '9999', payload: { access_token: simulator.issueToken(), token_type: 'Bearer' } } });
 		expect(await settle(run())).toEqual({ ok: true, items: 0 });
 		expect(simulator.requests.map((r) => `${r.path} ${r.status}`)).toEqual(['/api/auth 200', '/api/webhooks/list 200']);
+	});
+});
+
+describe('plain http:// base URLs', () => {
+	function warnings(spy: jest.SpyInstance): string[] {
+		return spy.mock.calls.map((call) => `${String(call[0])} ${JSON.stringify(call[1] ?? {})}`);
+	}
+
+	it("warn once per base URL in n8n's log, naming only scheme and host, and never for loopback", async () => {
+		const warn = jest.spyOn(Container.get(Logger), 'warn').mockImplementation(() => {});
+		const port = new URL(simulator.url).port;
+		for (const baseUrl of [simulator.url, `http://localhost:${port}/`]) {
+			store.set(CREDENTIAL_ID, { baseUrl, authentication: 'apiKey', apiKey: API_KEY, sessionToken: '' });
+			expect(await run()).toEqual([]);
+		}
+		// .invalid never resolves (RFC 6761): the request fails fast, after the warning.
+		store.set(CREDENTIAL_ID, { baseUrl: 'http://omicall-a.invalid:8080/?apiKey=leaked', authentication: 'apiKey', apiKey: API_KEY, sessionToken: '' });
+		expect(await settle(run())).toMatchObject({ ok: false, message: expect.stringContaining('could not be resolved') });
+		expect(await settle(run())).toMatchObject({ ok: false });
+		store.set(CREDENTIAL_ID, { baseUrl: 'http://omicall-b.invalid', authentication: 'accessToken', accessToken: 'token-secret-1', sessionToken: '' });
+		await settle(run());
+
+		const logged = warnings(warn).filter((w) => w.includes('OMICall'));
+		expect(logged).toHaveLength(2);
+		expect(logged[0]).toMatch(/^The OMICall credential's base URL is http:\/\/omicall-a\.invalid:8080 \(plain HTTP\)/);
+		expect(logged[1]).toMatch(/^The OMICall credential's base URL is http:\/\/omicall-b\.invalid \(plain HTTP\)/);
+		for (const line of logged) {
+			expect(line).not.toContain(API_KEY);
+			expect(line).not.toContain('leaked');
+			expect(line).not.toContain('token-secret-1');
+		}
 	});
 });

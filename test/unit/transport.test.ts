@@ -1,0 +1,55 @@
+/**
+ * The plain-HTTP rule: the credential shows its notice, through n8n's own displayOptions
+ * evaluation, exactly for the base URLs the transport warns about in n8n's log.
+ */
+import { NodeHelpers, type INodeProperties } from 'n8n-workflow';
+
+import { OmiCallApi } from '../../credentials/OmiCallApi.credentials';
+import { PLAIN_HTTP_REMOTE } from '../../nodes/OmiCall/transport';
+
+const notice = new OmiCallApi().properties.find((p) => p.type === 'notice' && /http:\/\//.test(p.displayName)) as INodeProperties;
+
+/** Whether n8n's editor shows the notice for this credential data. */
+function shown(baseUrl: string): boolean {
+	return NodeHelpers.displayParameter({ baseUrl, authentication: 'apiKey' }, notice, null, null);
+}
+
+const warned = [
+	'http://public-v1.omicall.com',
+	'HTTP://public-v1.omicall.com/',
+	'  http://10.0.0.5:4010',
+	'http://192.168.1.20/api',
+	'http://localhost.example.com',
+	'http://127.0.0.1.nip.io',
+	'http://127.0.0.1@crm.example.com',
+	'http://[::2]:4010',
+];
+const quiet = [
+	'https://public-v1.omicall.com',
+	'https://127.0.0.1',
+	'http://127.0.0.1:4010',
+	'http://127.8.9.10',
+	'http://localhost',
+	'http://LocalHost:4010/',
+	'http://[::1]:4010',
+	'http://user@localhost:4010',
+	'',
+	'={{ $env.OMICALL_URL }}',
+];
+
+describe('plain http:// base URLs', () => {
+	it('the credential has a notice about it', () => {
+		expect(notice).toMatchObject({ type: 'notice', default: '' });
+	});
+
+	it.each(warned)('%p: notice shown, transport warns', (baseUrl) => {
+		expect(shown(baseUrl)).toBe(true);
+		expect(PLAIN_HTTP_REMOTE.test(baseUrl)).toBe(true);
+	});
+
+	it.each(quiet)('%p: no notice, no warning', (baseUrl) => {
+		expect(PLAIN_HTTP_REMOTE.test(baseUrl)).toBe(false);
+		// An expression shows every conditional field in n8n's editor; only literal URLs count here.
+		if (!baseUrl.startsWith('=')) expect(shown(baseUrl)).toBe(false);
+	});
+});
