@@ -138,7 +138,7 @@ describe('OMICall Trigger in a production workflow', () => {
 		await n8n.activate(workflow.id);
 		registered = await waitFor(() => callHook(), { what: 'the hook' });
 		const node = workflow.nodes.find((n) => n.name === 'OMICall Trigger');
-		expect(registered.url).toMatch(new RegExp(`^${n8n.url}/webhook/${node.webhookId}/webhook\\?secret=[0-9a-f]{48}$`));
+		expect(registered.url).toMatch(new RegExp(`^${n8n.url}/webhook/${node.webhookId}/webhook\\?secret=[0-9a-f]{48}&restore=[\\w-]+$`));
 		expect(registered.events).toEqual(['ringing', 'answered', 'hangup']);
 		expect(omiCalls(['/api/webhooks/register', '/api/webhooks/list', '/api/webhooks/destroy'])).toEqual(['/api/webhooks/list', '/api/webhooks/register']);
 	});
@@ -239,7 +239,7 @@ test('listening for a test event while the production workflow is active gives p
 
 	const listening = await n8n.listenForTestEvent(workflow.id, 'OMICall Trigger');
 	expect(listening.data).toEqual({ waitingForWebhook: true });
-	expect(callHook().url).toMatch(new RegExp(`^${n8n.url}/webhook-test/.+\\?secret=[0-9a-f]{48}$`));
+	expect(callHook().url).toMatch(new RegExp(`^${n8n.url}/webhook-test/.+\\?secret=[0-9a-f]{48}&restore=[\\w-]+$`));
 
 	await simulator.placeCall({ direction: 'inbound' });
 	await waitFor(() => callHook()?.url === production, { what: 'the production hook back after the test event' });
@@ -279,4 +279,83 @@ test('with tokens that live two seconds, workflows keep working across expiries'
 	expect(simulator.requests.filter((r) => r.status === 401)).toHaveLength(3);
 	simulator.tokenLifetimeMs = 24 * 60 * 60 * 1000;
 	await n8n.deactivate(workflow.id);
+});
+
+describe('the trigger\'s contract with several triggers and faults (one OMICall account)', () => {
+	const triggerPath = (workflow) => `/webhook/${workflow.nodes.find((n) => n.name === 'OMICall Trigger').webhookId}/webhook`;
+	const hookPath = () => (callHook() ? new URL(callHook().url).pathname : undefined);
+	const holds = async (workflow) => await waitFor(() => hookPath() === triggerPath(workflow), { what: `${workflow.name} to hold the hook` });
+	const backToForeign = async () => await waitFor(() => callHook()?.url === FOREIGN, { what: 'the original URL back' });
+
+	beforeEach(() => simulator.hooks.set('call', { url: FOREIGN, type: 'call', status: 'actived', events: ['hangup'] }));
+	afterEach(() => simulator.hooks.delete('call'));
+
+	test('two workflows deactivated in the order they were activated: the original URL comes back, no dead URL', async () => {
+		const a = await n8n.createWorkflow(triggerWorkflow(credential, {}, 'Contract A'));
+		const b = await n8n.createWorkflow(triggerWorkflow(credential, {}, 'Contract B'));
+		await n8n.activate(a.id);
+		await holds(a);
+		await n8n.activate(b.id);
+		await holds(b);
+		await n8n.deactivate(a.id);
+		await sleep(1500);
+		expect(hookPath()).toBe(triggerPath(b));
+		await n8n.deactivate(b.id);
+		await backToForeign();
+	});
+
+	test('in reverse order, the earlier trigger gets the hook back (n8n answers its preflight) and still runs', async () => {
+		const a = await n8n.createWorkflow(triggerWorkflow(credential, {}, 'Contract C'));
+		const b = await n8n.createWorkflow(triggerWorkflow(credential, {}, 'Contract D'));
+		await n8n.activate(a.id);
+		await holds(a);
+		await n8n.activate(b.id);
+		await holds(b);
+		await n8n.deactivate(b.id);
+		await holds(a);
+		await simulator.placeCall({ direction: 'inbound' });
+		const [execution] = await n8n.waitForExecutions(a.id, 1);
+		expect(nodeOutput(execution, 'Show call')).toEqual([expect.objectContaining({ event: 'cdr' })]);
+		await n8n.deactivate(a.id);
+		await backToForeign();
+	});
+
+	test('publishing again while listening for a test event never leaves the test URL behind', async () => {
+		const workflow = await n8n.createWorkflow(triggerWorkflow(credential, {}, 'Contract listen'));
+		await n8n.activate(workflow.id);
+		await holds(workflow);
+		await n8n.listenForTestEvent(workflow.id, 'OMICall Trigger');
+		await waitFor(() => /\/webhook-test\//.test(callHook()?.url), { what: 'the test URL' });
+		await n8n.deactivate(workflow.id);
+		await n8n.activate(workflow.id);
+		await holds(workflow);
+		await n8n.rest('DELETE', `/test-webhook/${workflow.id}`);
+		await sleep(1500);
+		expect(hookPath()).toBe(triggerPath(workflow));
+		await n8n.deactivate(workflow.id);
+		await backToForeign();
+	});
+
+	test('a register answer lost after OMICall applied it: activation works and deactivation restores the original', async () => {
+		const workflow = await n8n.createWorkflow(triggerWorkflow(credential, {}, 'Contract lost answer'));
+		simulator.loseAnswer('/api/webhooks/register', { drop: true });
+		await n8n.activate(workflow.id);
+		await holds(workflow);
+		await simulator.placeCall({ direction: 'inbound' });
+		await n8n.waitForExecutions(workflow.id, 1);
+		await n8n.deactivate(workflow.id);
+		await backToForeign();
+	});
+
+	test('OMICall refusing the original URL on deactivation: the trigger still removes its own hook', async () => {
+		const workflow = await n8n.createWorkflow(triggerWorkflow(credential, {}, 'Contract refused'));
+		await n8n.activate(workflow.id);
+		await holds(workflow);
+		simulator.refuseUrl(FOREIGN);
+		await n8n.deactivate(workflow.id);
+		await waitFor(() => !callHook(), { what: 'the trigger\'s hook to go' });
+		simulator.refuseUrl(FOREIGN, false);
+		expect(n8n.logText).toMatch(/OMICall refused to register https:\/\/crm\.example\.com\/… again as the call webhook/);
+		expect(n8n.logText).not.toContain('crm-secret');
+	});
 });
