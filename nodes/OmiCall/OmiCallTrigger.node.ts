@@ -171,15 +171,18 @@ export class OmiCallTrigger implements INodeType {
 		if (this.getNodeParameter('triggerOn', 'call') === 'contact') {
 			const parsed = parseContactBody(body);
 			if (!parsed.ok) return reply(400, { error: parsed.error });
+			// Well-formed but nothing to run on: a 2xx, so OMICall does not retry it in vain.
+			if (!parsed.contacts.length) return reply(200, { received: true, started: false, reason: 'The contact change lists no contacts.' });
 			const items = raw ? [{ json: body as IDataObject }] : parsed.contacts.map((c) => ({ json: simplifyContact(parsed.action, c) }));
 			return { workflowData: [items] };
 		}
 
 		const parsed = parseCallBody(body);
 		if (!parsed.ok) return reply(400, { error: parsed.error });
-		const selected = this.getNodeParameter('events', ['cdr']) as CallState[];
+		const events = this.getNodeParameter('events', ['cdr']);
+		const selected = Array.isArray(events) ? (events as CallState[]) : ['cdr'];
 		if (parsed.state === 'other' || !selected.includes(parsed.state)) {
-			return reply(200, { received: true, started: false, reason: `The "${parsed.state === 'other' ? String(parsed.event.state) : parsed.state}" event is not selected.` });
+			return reply(200, { received: true, started: false, reason: `The "${parsed.state === 'other' ? parsed.name : parsed.state}" event is not selected.` });
 		}
 		// A call without a known direction is only ignored when the user deselected a direction.
 		const wanted = Array.isArray(options.direction) ? options.direction : DIRECTIONS;

@@ -15,9 +15,12 @@ export const DIRECTIONS: Direction[] = ['inbound', 'outbound', 'local'];
 const OTHER_KNOWN_STATES = new Set(['create', 'early']);
 const WRAPPERS = ['payload', 'data', 'body'];
 
+/** Deeper bodies are refused: n8n could not save a run holding them (JSON.stringify recurses). */
+export const MAX_DEPTH = 100;
+
 export type ParsedCall =
 	| { ok: true; state: CallState; event: IDataObject }
-	| { ok: true; state: 'other'; event: IDataObject }
+	| { ok: true; state: 'other'; name: string; event: IDataObject }
 	| { ok: false; error: string };
 
 export type ParsedContact = { ok: true; action: string; contacts: IDataObject[] } | { ok: false; error: string };
@@ -34,8 +37,40 @@ function describe(value: unknown): string {
 	return `a JSON ${typeof value}`;
 }
 
+/** A value fit for an error message: short, and never a whole object. */
+function quote(value: unknown): string {
+	if (typeof value === 'object' && value !== null) return Array.isArray(value) ? '(a JSON array)' : '(a JSON object)';
+	if (typeof value !== 'string') return String(value);
+	if (value.length <= 60) return JSON.stringify(value);
+	const cut = /[\uD800-\uDBFF]$/.test(value.slice(0, 60)) ? 59 : 60; // do not split an emoji
+	return JSON.stringify(`${value.slice(0, cut)}…`);
+}
+
+/** Set to something: not missing, null or blank. */
+function present(value: unknown): boolean {
+	return value !== undefined && value !== null && !(typeof value === 'string' && value.trim() === '');
+}
+
+/** Text or a number as lower-case text without surrounding spaces; '' for anything else. */
+function code(value: unknown): string {
+	return typeof value === 'string' || typeof value === 'number' ? String(value).trim().toLowerCase() : '';
+}
+
+/** Iteratively, so that the check itself cannot overflow the stack. */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+	const stack: Array<[object, number]> = typeof value === 'object' && value !== null ? [[value, 1]] : [];
+	while (stack.length) {
+		const [node, depth] = stack.pop()!;
+		if (depth > limit) return true;
+		for (const child of Array.isArray(node) ? node : Object.values(node)) {
+			if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+		}
+	}
+	return false;
+}
+
 function looksLikeCall(body: IDataObject): boolean {
-	return 'state' in body || 'transaction_id' in body;
+	return present(body.state) || text(body.transaction_id) !== null;
 }
 
 /** The event itself: the body, or the object one wrapper level down (payload, data or body). */
@@ -53,31 +88,35 @@ export function parseCallBody(body: unknown): ParsedCall {
 	if (!isObject(body) || Object.keys(body).length === 0) {
 		return { ok: false, error: `Expected a JSON object describing an OMICall call event, got ${describe(body)}.` };
 	}
+	if (nestedDeeperThan(body, MAX_DEPTH)) return { ok: false, error: `The body is nested more than ${MAX_DEPTH} levels deep.` };
 	const event = unwrapCall(body);
 	const state = event.state;
-	if (state === undefined || state === null || state === '') {
-		if ('transaction_id' in event) return { ok: true, state: 'cdr', event };
+	if (!present(state)) {
+		if (text(event.transaction_id) !== null) return { ok: true, state: 'cdr', event };
 		return { ok: false, error: 'The body has no "state" and no "transaction_id": it is not an OMICall call event.' };
 	}
 	if (typeof state === 'string') {
-		const normalized = state.toLowerCase();
-		if ((CALL_STATES as string[]).includes(normalized)) return { ok: true, state: normalized as CallState, event };
-		if (OTHER_KNOWN_STATES.has(normalized)) return { ok: true, state: 'other', event };
+		const name = code(state);
+		if ((CALL_STATES as string[]).includes(name)) return { ok: true, state: name as CallState, event };
+		if (OTHER_KNOWN_STATES.has(name)) return { ok: true, state: 'other', name, event };
 	}
-	return { ok: false, error: `Unknown call state ${JSON.stringify(state)}; expected one of ${CALL_STATES.join(', ')}.` };
+	return { ok: false, error: `Unknown call state ${quote(state)}; expected one of ${CALL_STATES.join(', ')}.` };
 }
 
-/** Decides what a contact-hook body is: {action, data: [contact, …]}. */
+/** Decides what a contact-hook body is: {action, data: [contact, …]}; the list may be empty. */
 export function parseContactBody(body: unknown): ParsedContact {
 	if (!isObject(body) || Object.keys(body).length === 0) {
 		return { ok: false, error: `Expected a JSON object describing an OMICall contact change, got ${describe(body)}.` };
 	}
+	if (nestedDeeperThan(body, MAX_DEPTH)) return { ok: false, error: `The body is nested more than ${MAX_DEPTH} levels deep.` };
 	let event = body;
-	for (const key of WRAPPERS) {
-		if (!('action' in event) && isObject(body[key]) && 'action' in (body[key] as IDataObject)) event = body[key] as IDataObject;
+	if (!present(body.action)) {
+		const inner = WRAPPERS.map((key) => body[key]).find((v): v is IDataObject => isObject(v) && present(v.action));
+		if (inner) event = inner;
 	}
-	const { action, data } = event;
-	if (typeof action !== 'string' || !action) return { ok: false, error: 'The body has no "action": it is not an OMICall contact change.' };
+	const action = typeof event.action === 'string' ? code(event.action) : '';
+	if (!action) return { ok: false, error: 'The body has no "action": it is not an OMICall contact change.' };
+	const data = event.data;
 	const contacts = Array.isArray(data) ? data : isObject(data) ? [data] : undefined;
 	if (!contacts || !contacts.every(isObject)) {
 		return { ok: false, error: 'The contact change has no "data" list of contacts.' };
@@ -147,15 +186,15 @@ function text(value: unknown): string | null {
 	return null;
 }
 
-function seconds(value: unknown): number | null {
-	if (value === undefined || value === null || value === '') return null;
-	const n = Number(value);
-	return Number.isFinite(n) ? n : null;
+/** A duration or a count: a non-negative number or numeric text. Not Number(x): Number([]) is 0, and it throws on {"valueOf": 1, "toString": 1}. */
+function amount(value: unknown): number | null {
+	const n = typeof value === 'number' ? value : typeof value === 'string' && NUMERIC.test(value.trim()) ? Number(value.trim()) : NaN;
+	return Number.isFinite(n) && n >= 0 ? n : null;
 }
 
 function firstName(people: unknown): string | null {
 	const person = Array.isArray(people) ? people[0] : people;
-	return isObject(person) ? text(person.full_name ?? person.name) : null;
+	return isObject(person) ? firstText(person.full_name, person.name) : null;
 }
 
 /** The call's direction, whatever its case and spaces; null when missing or not one of the three. */
@@ -185,42 +224,56 @@ export function simplifyCall(state: CallState, event: IDataObject, raw: IDataObj
 		startedAt: record ? toIsoTime(event.time_start_call) ?? toIsoTime(event.created_date) : state === 'ringing' ? at : null,
 		answeredAt: record ? toIsoTime(event.time_start_to_answer) : state === 'answered' ? at : null,
 		endedAt: record ? toIsoTime(event.time_end_call) : state === 'hangup' ? at : null,
-		durationSec: record ? seconds(event.duration) : null,
-		talkSec: record ? seconds(event.bill_sec) : null,
+		durationSec: record ? amount(event.duration) : null,
+		talkSec: record ? amount(event.bill_sec) : null,
 		recordingUrl: text(event.recording_file_url) ?? text(event.recording_file),
 		agentName: firstName(event.user),
 		customerName: firstName(event.customer),
-		deliveryAttempt: seconds(event.send_num_retry),
+		deliveryAttempt: amount(event.send_num_retry),
 		raw,
 	};
 }
 
-/** Attribute entries look like {field_code, value_text}; older payloads use other names. */
-function attributes(contact: IDataObject): Array<[string, string]> {
+/** OMICall's field codes (shared/omicall-api.md 3.4): only these, never a field that merely looks alike. */
+const FULL_NAME = 'full_name';
+const PHONE = 'phone_number';
+const MAIL = 'mail';
+
+/** The first of `candidates` that is text (or a number). */
+function firstText(...candidates: unknown[]): string | null {
+	for (const candidate of candidates) {
+		const value = text(candidate);
+		if (value !== null) return value;
+	}
+	return null;
+}
+
+/**
+ * attribute_structure entries: {field_code, value: [{display_value}, …]} as documented; older
+ * payloads put value_text or value in the entry or in each value.
+ */
+function attributeValues(contact: IDataObject, fieldCode: string): string[] {
 	const list = Array.isArray(contact.attribute_structure) ? contact.attribute_structure : [];
-	const pairs: Array<[string, string]> = [];
+	const found: string[] = [];
 	for (const entry of list) {
-		if (!isObject(entry)) continue;
-		const code = text(entry.field_code ?? entry.code ?? entry.name)?.toLowerCase();
-		const values = Array.isArray(entry.value) ? entry.value : [entry.value_text ?? entry.value];
+		if (!isObject(entry) || code(entry.field_code) !== fieldCode) continue;
+		const values = Array.isArray(entry.value) ? entry.value : isObject(entry.value) ? [entry.value] : [entry];
 		for (const v of values) {
-			const value = isObject(v) ? text(v.value_text ?? v.value) : text(v);
-			if (code && value) pairs.push([code, value]);
+			const value = isObject(v) ? firstText(v.display_value, v.value_text, v.value) : text(v);
+			if (value) found.push(value);
 		}
 	}
-	return pairs;
+	return found;
 }
 
 export function simplifyContact(action: string, contact: IDataObject): IDataObject {
-	const pairs = attributes(contact);
-	const pick = (test: RegExp) => pairs.filter(([code]) => test.test(code)).map(([, value]) => value);
 	const unique = (values: Array<string | null>) => [...new Set(values.filter((v): v is string => !!v))];
 	return {
 		action,
 		contactId: text(contact.contact_id ?? contact.id),
-		fullName: text(contact.full_name) ?? pick(/name/)[0] ?? null,
-		phones: unique([text(contact.phone_number), ...pick(/phone/)]),
-		emails: unique([text(contact.email), ...pick(/mail/)]),
+		fullName: text(contact.full_name) ?? attributeValues(contact, FULL_NAME)[0] ?? null,
+		phones: unique([text(contact.phone_number), ...attributeValues(contact, PHONE)]),
+		emails: unique([text(contact.email), ...attributeValues(contact, MAIL)]),
 		raw: contact,
 	};
 }

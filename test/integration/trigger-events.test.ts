@@ -235,6 +235,14 @@ describe('bad requests get 400 with a reason and start nothing', () => {
 		});
 	});
 
+	it.each(['simplified', 'raw'])('a call event nested 10,000 levels deep, which n8n could not save (%s output)', async (output) => {
+		await activeTrigger({ events: ['cdr'], options: { output } });
+		const deep = `${'{"a":['.repeat(5_000)}1${']}'.repeat(5_000)}`;
+		const answer = await post(hookUrl, `{"state":"cdr","transaction_id":"t","extra":${deep}}`);
+		expect(answer).toEqual({ status: 400, body: { error: 'The body is nested more than 100 levels deep.' } });
+		expect(server.runs).toHaveLength(0);
+	});
+
 	it('a call event with no Content-Type', async () => {
 		await activeTrigger();
 		const response = await fetch(hookUrl, { method: 'POST', body: new TextEncoder().encode(JSON.stringify(buildCallEvents().pop())) });
@@ -249,6 +257,18 @@ describe('Content-Type', () => {
 		const answer = await post(hookUrl, record, contentType);
 		expect(answer.status).toBe(200);
 		expect(items()[0][0].callId).toBe(record.transaction_id);
+	});
+});
+
+describe('the secret', () => {
+	it('given twice, even correctly, gets 401 and no run', async () => {
+		await activeTrigger({ events: ['cdr'] });
+		const secret = new URL(hookUrl).searchParams.get('secret')!;
+		for (const url of [`${hookUrl}&secret=${secret}`, `${hookUrl}&secret=wrong`]) {
+			const answer = await post(url, buildCallEvents().pop()!);
+			expect(answer).toEqual({ status: 401, body: { error: 'Missing or wrong secret: this URL only accepts events from the OMICall account that registered it.' } });
+		}
+		expect(server.runs).toHaveLength(0);
 	});
 });
 
@@ -311,5 +331,12 @@ describe('contact changes', () => {
 		const bad = await post(hookUrl, { data: [] });
 		expect(bad.status).toBe(400);
 		expect(bad.body.error).toBe('The body has no "action": it is not an OMICall contact change.');
+	});
+
+	it.each(['simplified', 'raw'])('answers a change listing no contacts without a run (%s output)', async (output) => {
+		await activeTrigger({ triggerOn: 'contact', options: { output } });
+		const answer = await post(hookUrl, { action: 'updated', tenant_id: 't', data: [] });
+		expect(answer).toEqual({ status: 200, body: { received: true, started: false, reason: 'The contact change lists no contacts.' } });
+		expect(server.runs).toHaveLength(0);
 	});
 });

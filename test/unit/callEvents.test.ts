@@ -1,4 +1,4 @@
-import { parseCallBody, simplifyCall, toIsoTime } from '../../nodes/OmiCall/callEvents';
+import { parseCallBody, parseContactBody, simplifyCall, simplifyContact, toIsoTime } from '../../nodes/OmiCall/callEvents';
 
 describe('toIsoTime', () => {
 	it.each([
@@ -74,6 +74,36 @@ describe('parseCallBody', () => {
 	it('does not unwrap more than one level', () => {
 		expect(parseCallBody({ data: { payload: { state: 'cdr' } } })).toMatchObject({ ok: false });
 	});
+	it('unwraps a wrapper whose own state or transaction_id is null or empty', () => {
+		const inner = { state: 'cdr', transaction_id: 't' };
+		for (const body of [{ state: null, data: inner }, { state: '', payload: inner }, { transaction_id: null, body: inner }, { state: null, transaction_id: '', data: inner }]) {
+			expect(parseCallBody(body)).toEqual({ ok: true, state: 'cdr', event: inner });
+		}
+	});
+	it('does not take a null or empty transaction_id for a call record', () => {
+		expect(parseCallBody({ transaction_id: null, direction: 'inbound' })).toMatchObject({ ok: false, error: 'The body has no "state" and no "transaction_id": it is not an OMICall call event.' });
+		expect(parseCallBody({ transaction_id: '' })).toMatchObject({ ok: false });
+	});
+	it('reads the state whatever its spaces', () => {
+		expect(parseCallBody({ state: ' Answered ' })).toMatchObject({ ok: true, state: 'answered' });
+	});
+	it('quotes at most 60 characters of an unknown state', () => {
+		const parsed = parseCallBody({ state: `x${'ă'.repeat(10_000)}` });
+		expect(parsed).toEqual({ ok: false, error: `Unknown call state "x${'ă'.repeat(59)}…"; expected one of ringing, answered, hangup, cdr.` });
+	});
+	it('names what an object or array state is instead of quoting it', () => {
+		expect(parseCallBody({ state: { a: [1] } })).toEqual({ ok: false, error: 'Unknown call state (a JSON object); expected one of ringing, answered, hangup, cdr.' });
+		expect(parseCallBody({ state: [] })).toEqual({ ok: false, error: 'Unknown call state (a JSON array); expected one of ringing, answered, hangup, cdr.' });
+	});
+	it('refuses a body nested deeper than 100 levels, which n8n could not save', () => {
+		let deep: unknown = 'x';
+		for (let i = 0; i < 10_000; i++) deep = i % 2 ? [deep] : { a: deep };
+		expect(parseCallBody({ state: 'cdr', transaction_id: 't', extra: deep })).toEqual({ ok: false, error: 'The body is nested more than 100 levels deep.' });
+		expect(parseContactBody({ action: 'created', data: [{ contact_id: 'c', extra: deep }] })).toEqual({ ok: false, error: 'The body is nested more than 100 levels deep.' });
+		let fine: unknown = 'x';
+		for (let i = 0; i < 98; i++) fine = { a: fine };
+		expect(parseCallBody({ state: 'cdr', transaction_id: 't', extra: fine })).toMatchObject({ ok: true });
+	});
 	it('rejects a state that is not text', () => {
 		expect(parseCallBody({ state: 7 })).toEqual({ ok: false, error: 'Unknown call state 7; expected one of ringing, answered, hangup, cdr.' });
 	});
@@ -100,7 +130,85 @@ describe('simplifyCall', () => {
 		const record = simplifyCall('cdr', { transaction_id: 't', phone_number: '0395187319', sip_user: '100', from_number: '100', to_number: '0395187319' }, {});
 		expect(record).toMatchObject({ direction: null, customerNumber: '0395187319', agentExtension: '100' });
 	});
+	it('takes durations and counts only from non-negative numbers or numeric text', () => {
+		const odd = JSON.parse('{"valueOf": 1, "toString": 1}');
+		expect(simplifyCall('cdr', { transaction_id: 't', duration: '12', bill_sec: 7.5, send_num_retry: 2 }, {})).toMatchObject({ durationSec: 12, talkSec: 7.5, deliveryAttempt: 2 });
+		for (const value of [odd, [], [5], true, -5, '-5', '0x10', ' ', {}]) {
+			expect(simplifyCall('cdr', { transaction_id: 't', duration: value, bill_sec: value, send_num_retry: value }, {})).toMatchObject({ durationSec: null, talkSec: null, deliveryAttempt: null });
+		}
+	});
 	it('prefers transaction_id over call_uuid, and the old recording_file field when it is the only one', () => {
 		expect(simplifyCall('cdr', { transaction_id: 't', call_uuid: 'u', recording_file: 'https://r/1.mp3' }, {})).toMatchObject({ callId: 't', recordingUrl: 'https://r/1.mp3' });
+	});
+});
+
+describe('parseContactBody', () => {
+	it('unwraps a wrapper whose own action is null', () => {
+		const inner = { action: 'created', data: [{ contact_id: 'c' }] };
+		expect(parseContactBody({ action: null, data: inner })).toEqual({ ok: true, action: 'created', contacts: [{ contact_id: 'c' }] });
+	});
+	it('reads the action whatever its case and spaces, and refuses a blank one', () => {
+		expect(parseContactBody({ action: ' Updated ', data: [] })).toEqual({ ok: true, action: 'updated', contacts: [] });
+		expect(parseContactBody({ action: '  ', data: [] })).toMatchObject({ ok: false });
+	});
+});
+
+describe('simplifyContact', () => {
+	// The documented sample (shared/omicall-api.md 3.4), trimmed.
+	const documented = {
+		contact_id: '63b44e47a2523f37e3709c59',
+		attribute_structure: [
+			{ field_code: 'full_name', field_type: 'single_text', value: [{ display_value: 'KH PV (sửa)', value_id: 'v1' }] },
+			{
+				field_code: 'phone_number',
+				field_type: 'phone',
+				value: [
+					{ display_value: '0367085685', value_type: 'Cá nhân', data_type: 'personal' },
+					{ display_value: '02873000111', value_type: 'Công ty', data_type: 'office' },
+				],
+			},
+			{ field_code: 'mail', field_type: 'email', value: [{ display_value: 'kh.pv@example.vn' }] },
+			{ field_code: 'job_title', field_type: 'single_text', value: [{ display_value: 'Trưởng phòng' }] },
+		],
+	};
+
+	it('reads the documented attribute_structure by field code and display_value', () => {
+		expect(simplifyContact('created', documented)).toEqual({
+			action: 'created',
+			contactId: '63b44e47a2523f37e3709c59',
+			fullName: 'KH PV (sửa)',
+			phones: ['0367085685', '02873000111'],
+			emails: ['kh.pv@example.vn'],
+			raw: documented,
+		});
+	});
+
+	it('still reads value_text and value of older payloads', () => {
+		const older = {
+			contact_id: 'c2',
+			attribute_structure: [
+				{ field_code: 'full_name', value_text: 'Bùi Thị Hoa' },
+				{ field_code: 'phone_number', value: [{ value_text: '0911' }, { value: '0922' }] },
+				{ field_code: 'mail', value: 'hoa@example.vn' },
+			],
+		};
+		expect(simplifyContact('updated', older)).toMatchObject({ fullName: 'Bùi Thị Hoa', phones: ['0911', '0922'], emails: ['hoa@example.vn'] });
+	});
+
+	it('takes no other field for the name, the phones or the emails', () => {
+		const contact = {
+			contact_id: 'c3',
+			attribute_structure: [
+				{ field_code: 'username', value_text: 'an.nguyen' },
+				{ field_code: 'nickname', value_text: 'An béo' },
+				{ field_code: 'full_name_unsigned', value_text: 'nguyen van an' },
+				{ field_code: 'company_name', value_text: 'Công ty TNHH An Phát' },
+				{ field_code: 'phone_type', value_text: 'mobile' },
+				{ field_code: 'email_verified', value_text: 'true' },
+				{ field_code: 'mailing_address', value_text: '12 Lê Lợi, Quận 1' },
+				{ name: 'full_name', value_text: 'not a field code' },
+			],
+		};
+		expect(simplifyContact('created', contact)).toMatchObject({ fullName: null, phones: [], emails: [] });
 	});
 });
