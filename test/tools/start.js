@@ -4,11 +4,12 @@
  * `npm start`: a ready n8n with this package, the OMICall simulator and an active demo workflow.
  *
  *   npm start                                   simulator on :4010, n8n on :5678
+ *   npm start -- --port 5679 --simulator-port 4011 --data-dir /tmp/n8n-demo
  *   npm start -- --api-key KEY [--base-url URL] --webhook-url https://public.example.com/
  *                                               the credential points at the real OMICall instead;
  *                                               OMICall must reach n8n at --webhook-url
  *
- * n8n keeps its data in .n8n-dev/ (delete it to start over). Ctrl-C stops everything.
+ * n8n keeps its data in .n8n-dev/ or --data-dir (delete it to start over). Ctrl-C stops everything.
  */
 const path = require('node:path');
 const { parseArgs } = require('node:util');
@@ -17,7 +18,6 @@ const { N8nInstance, OWNER, ROOT, installN8n, installPackage, log, packPackage, 
 const { triggerWorkflow } = require('../e2e/workflows');
 const { OmiCallSimulator } = require('../simulator/omicall-simulator');
 
-const SIMULATOR_PORT = 4010;
 const SIMULATOR_KEY = 'sim-api-key';
 
 async function main() {
@@ -27,6 +27,8 @@ async function main() {
 			'base-url': { type: 'string', default: 'https://public-v1.omicall.com' },
 			'webhook-url': { type: 'string' },
 			port: { type: 'string', default: process.env.N8N_PORT ?? '5678' },
+			'simulator-port': { type: 'string', default: '4010' },
+			'data-dir': { type: 'string', default: path.join(ROOT, '.n8n-dev') },
 		},
 	});
 	const real = values['api-key'] !== undefined;
@@ -35,7 +37,9 @@ async function main() {
 	}
 
 	const install = await installN8n();
-	const userFolder = path.join(ROOT, '.n8n-dev');
+	// npm runs scripts in the package folder; INIT_CWD is where the user typed the command.
+	const userFolder = path.resolve(process.env.INIT_CWD ?? process.cwd(), values['data-dir']);
+	const simulatorPort = Number(values['simulator-port']);
 	log('building and installing the package into n8n …');
 	installPackage(userFolder, packPackage());
 
@@ -43,9 +47,9 @@ async function main() {
 	if (!real) {
 		simulator = new OmiCallSimulator({ apiKeys: [SIMULATOR_KEY] });
 		try {
-			await simulator.start(SIMULATOR_PORT);
+			await simulator.start(simulatorPort);
 		} catch (error) {
-			throw new Error(`The OMICall simulator could not listen on 127.0.0.1:${SIMULATOR_PORT} (${error.message}). Is another \`npm start\` running?`);
+			throw new Error(`The OMICall simulator could not listen on 127.0.0.1:${simulatorPort} (${error.message}). Is another \`npm start\` running?`);
 		}
 	}
 	const n8n = new N8nInstance({ install, userFolder, port: Number(values.port), webhookUrl: values['webhook-url'] });
