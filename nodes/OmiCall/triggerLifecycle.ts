@@ -206,11 +206,13 @@ export async function deleteHook(this: IHookFunctions): Promise<boolean> {
 			const current = (await findWebhook.call(this, type))?.url;
 			if (current && samePath(current, own)) await handBack(this, type, current);
 		} catch (error) {
-			this.logger.warn(`OMICall Trigger: could not give back the ${type} webhook of workflow ${this.getWorkflow().id}: ${(error as Error).message}`);
+			// n8n logs only the message when it abandons the webhook, so the fix goes in the message.
+			const message = `The ${type} webhook could not be given back: ${(error as Error).message} To fix it once OMICall is reachable, activate this workflow again and deactivate it.`;
+			this.logger.warn(`OMICall Trigger (workflow ${this.getWorkflow().id}): ${message}`);
 			throw new NodeOperationError(this.getNode(), error as Error, {
-				message: `The ${type} webhook could not be given back: ${(error as Error).message}`,
+				message,
 				description:
-					'OMICall may still send events to this trigger, which no longer answers. Once OMICall is reachable, activate this workflow again and deactivate it: the trigger then gives the webhook back as usual.',
+					'OMICall may still send events to this trigger, which no longer answers. Activating the workflow again and deactivating it makes the trigger give the webhook back as usual, the original URL included.',
 			});
 		}
 		delete state.secretHash;
