@@ -17,9 +17,9 @@ import {
 	simplifyCall,
 	simplifyContact,
 } from './callEvents';
-import * as lifecycle from './triggerLifecycle';
-import type { TriggerState } from './triggerLifecycle';
-import { SECRET_PARAM, secretMatches } from './triggerUrl';
+import * as lifecycle from './trigger/lifecycle';
+import type { TriggerState } from './trigger/lifecycle';
+import { SECRET_PARAM, secretMatches } from './trigger/url';
 
 export class OmiCallTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -125,7 +125,7 @@ export class OmiCallTrigger implements INodeType {
 		],
 	};
 
-	// The lifecycle and its contract live in triggerLifecycle.ts.
+	// The lifecycle and its contract live in trigger/lifecycle.ts.
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {

@@ -22,8 +22,9 @@ function shown(description: INodeTypeDescription, values: INodeParameters): stri
 
 /** The options the editor offers in the Options collection for these values. */
 function options(values: INodeParameters): string[] {
-	const collection = property('options');
-	if (!NodeHelpers.displayParameter(values, collection, node, plain)) return [];
+	// Each operation has its own Options collection; the editor shows the one whose conditions hold.
+	const collection = plain.properties.find((p) => p.name === 'options' && NodeHelpers.displayParameter(values, p, node, plain));
+	if (!collection) return [];
 	return (collection.options as INodeProperties[]).filter((o) => NodeHelpers.displayParameter({}, o, node, plain, values)).map((o) => o.displayName);
 }
 

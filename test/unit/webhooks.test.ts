@@ -1,5 +1,5 @@
 import { explainOmiCallCode, joinUrl, omiCallMessage } from '../../nodes/OmiCall/transport';
-import { callEventsFor, invalidWebhookUrlReason } from '../../nodes/OmiCall/webhooks';
+import { callEventsFor, invalidWebhookUrlReason } from '../../nodes/OmiCall/transport/webhooks';
 
 describe('webhook URL rules', () => {
 	it.each(['https://crm.example.com/hook', 'http://127.0.0.1:5678/webhook/abc?key=1', ' https://a.example.com/x '])('accepts %s', (url) => {

@@ -1,7 +1,7 @@
 import type { IHookFunctions, IHttpRequestMethods } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, joinUrl } from './transport';
+import { CREDENTIAL_TYPE, joinUrl } from '../transport';
 import {
 	buildTriggerUrl,
 	type Handover,
@@ -14,9 +14,9 @@ import {
 	secretOf,
 	type TriggerEntry,
 	withoutHandover,
-} from './triggerUrl';
-import { urlOriginOnly } from './urlDisplay';
-import { CALL_EVENTS, type CallEvent, callEventsFor, destroyWebhook, findWebhook, registerWebhook, type WebhookType } from './webhooks';
+} from './url';
+import { urlOriginOnly } from '../urlDisplay';
+import { CALL_EVENTS, type CallEvent, callEventsFor, destroyWebhook, findWebhook, registerWebhook, type WebhookType } from '../transport/webhooks';
 
 /**
  * OMICall Trigger's webhook lifecycle: n8n's checkExists, create and delete.
@@ -28,7 +28,7 @@ import { CALL_EVENTS, type CallEvent, callEventsFor, destroyWebhook, findWebhook
  *    never the URL of a trigger that no longer answers.
  * 3. A URL that is not a trigger's is never destroyed.
  *
- * How: the registered URL carries its handover (triggerUrl.ts), so whichever trigger holds the
+ * How: the registered URL carries its handover (trigger/url.ts), so whichever trigger holds the
  * hook when it stops knows the whole chain. It gives the hook to the most recent earlier trigger
  * that still answers, else to the origin, else destroys its own. Static data keeps only the hash
  * of the secret. Only the holder changes the hook on deactivation; the others leave it alone.

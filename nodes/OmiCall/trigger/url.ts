@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'crypto';
 
-import type { CallEvent } from './webhooks';
+import type { CallEvent } from '../transport/webhooks';
 
 /**
  * The URL an OMICall Trigger registers, and what it carries. OMICall signs nothing, so the URL

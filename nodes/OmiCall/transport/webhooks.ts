@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, IHookFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
-import { omiCallRequest } from './transport';
+import { omiCallRequest } from './index';
 
 /**
  * What this package knows about OMICall webhooks, used by the action node and the trigger:

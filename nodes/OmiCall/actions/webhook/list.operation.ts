@@ -1,0 +1,34 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { listWebhooks } from '../../transport/webhooks';
+import { showFullUrlsOption, shownUrl, webhookTypeOptions } from './fields';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			showFullUrlsOption,
+			{
+				displayName: 'Type',
+				name: 'type',
+				type: 'options',
+				options: webhookTypeOptions,
+				default: 'call',
+				description: 'Only list the webhook of this type',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['webhook'], operation: ['list'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
+	const { type, showFullUrls } = this.getNodeParameter('options', i, {}) as { type?: string; showFullUrls?: boolean };
+	const hooks = await listWebhooks.call(this, i);
+	return hooks.filter((h) => type === undefined || h.type === type).map((h) => ({ json: { ...h, url: shownUrl(h.url, showFullUrls) } }));
+}

@@ -1,0 +1,52 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { CALL_EVENTS, type CallEvent, invalidWebhookUrlReason, registerWebhook, type WebhookType } from '../../transport/webhooks';
+import { allowAiChangesField, refuseAiAgentUnlessAllowed, webhookTypeField } from './fields';
+
+const properties: INodeProperties[] = [
+	webhookTypeField,
+	{
+		displayName: 'URL',
+		name: 'url',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'https://example.com/omicall/calls',
+		description: 'Where OMICall sends the events. OMICall asks for an https:// address.',
+	},
+	{
+		displayName: 'Events',
+		name: 'events',
+		type: 'multiOptions',
+		options: [
+			{ name: 'Answered', value: 'answered' },
+			{ name: 'Hangup', value: 'hangup' },
+			{ name: 'Ringing', value: 'ringing' },
+		],
+		default: ['ringing', 'answered', 'hangup'],
+		description: 'Which call events OMICall sends',
+		displayOptions: { show: { webhookType: ['call'] } },
+	},
+	allowAiChangesField,
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['webhook'], operation: ['register'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
+	refuseAiAgentUnlessAllowed(this, 'register', i);
+	const type = this.getNodeParameter('webhookType', i) as WebhookType;
+	const url = String(this.getNodeParameter('url', i)).trim();
+	const reason = invalidWebhookUrlReason(url);
+	if (reason) throw new NodeOperationError(this.getNode(), reason, { itemIndex: i });
+	const events = type === 'call' ? (this.getNodeParameter('events', i, CALL_EVENTS) as CallEvent[]) : undefined;
+	if (type === 'call' && !events?.length) {
+		throw new NodeOperationError(this.getNode(), 'Choose at least one event to register.', { itemIndex: i });
+	}
+	const registered = await registerWebhook.call(this, { type, url, events }, i);
+	if (!registered) {
+		throw new NodeOperationError(this.getNode(), `OMICall accepted the ${type} webhook but does not list it afterwards.`, { itemIndex: i });
+	}
+	// The URL the user typed: shown in full, like the parameter it came from.
+	return [{ json: { ...registered } }];
+}
