@@ -8,15 +8,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import {
-	type CallState,
-	DIRECTIONS,
-	directionOf,
-	parseCallBody,
-	parseContactBody,
-	simplifyCall,
-	simplifyContact,
-} from './callEvents';
+import { parseCallBody, parseContactBody, simplifyContact } from './callEvents';
+import { type CallState, DIRECTIONS, directionOf, simplifyCall } from './callRecord';
 import * as lifecycle from './trigger/lifecycle';
 import type { TriggerState } from './trigger/lifecycle';
 import { SECRET_PARAM, secretMatches } from './trigger/url';

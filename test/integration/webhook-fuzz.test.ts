@@ -16,7 +16,8 @@ import http from 'node:http';
 
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { CALL_STATES, DIRECTIONS } from '../../nodes/OmiCall/callEvents';
+import { CALL_STATES } from '../../nodes/OmiCall/callEvents';
+import { DIRECTIONS } from '../../nodes/OmiCall/callRecord';
 import { OmiCallTrigger } from '../../nodes/OmiCall/OmiCallTrigger.node';
 import { buildNode, CREDENTIAL_ID, CredentialStore, hook } from '../harness/n8n-core';
 import { type OmiCallSimulator, startSimulator } from '../harness/simulator';

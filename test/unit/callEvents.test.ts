@@ -1,4 +1,5 @@
-import { parseCallBody, parseContactBody, simplifyCall, simplifyContact, toIsoTime } from '../../nodes/OmiCall/callEvents';
+import { parseCallBody, parseContactBody, simplifyContact } from '../../nodes/OmiCall/callEvents';
+import { simplifyCall, toIsoTime } from '../../nodes/OmiCall/callRecord';
 
 describe('toIsoTime', () => {
 	it.each([

@@ -1,0 +1,188 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/**
+ * The one call-record model: the flat item a workflow gets for a call, whether the trigger
+ * received it (a live event or the final `cdr` record) or the action node read it from the call
+ * history (Get Many, Get, Update, Download Recording). Same field names, built by the same code.
+ * Pure functions only.
+ */
+
+export type CallState = 'ringing' | 'answered' | 'hangup' | 'cdr';
+export type Direction = 'inbound' | 'outbound' | 'local';
+
+export const DIRECTIONS: Direction[] = ['inbound', 'outbound', 'local'];
+
+export function isObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The one rule for which times are believable: OMICall's calls happen in this century. A number
+ * is read as seconds, milliseconds, microseconds or nanoseconds, whichever puts it in 2000..2100
+ * (the four ranges do not overlap); a time outside those years is a wrong unit or garbage: null.
+ */
+const EARLIEST_MS = Date.UTC(2000, 0, 1);
+const LATEST_MS = Date.UTC(2101, 0, 1); // exclusive: up to the end of 2100
+// Seconds, milliseconds, microseconds, nanoseconds (dividing by 1e3 is exact where multiplying by 1e-3 is not).
+const TO_MS = [(n: number) => n * 1000, (n: number) => n, (n: number) => n / 1e3, (n: number) => n / 1e6];
+/** OMICall's local time, Asia/Ho_Chi_Minh: UTC+7 all year (Vietnam has no daylight saving). */
+const VIETNAM_OFFSET_MIN = 7 * 60;
+
+function plausible(ms: number): boolean {
+	return Number.isFinite(ms) && ms >= EARLIEST_MS && ms < LATEST_MS;
+}
+
+export const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+// 2026-11-28, 2026-11-28 10:15, 2026-11-28T10:15:00.250+07:00, …Z
+const DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+
+function fromDateText(value: string): number {
+	const m = DATE_TEXT.exec(value);
+	if (!m) return NaN;
+	const [year, month, day, hour = 0, minute = 0, second = 0] = m.slice(1, 7).map((part) => (part === undefined ? undefined : Number(part)));
+	const ms = Number((m[7] ?? '').slice(0, 3).padEnd(3, '0'));
+	const utc = Date.UTC(year!, month! - 1, day!, hour, minute, second, ms);
+	// Date.UTC rolls 30 February over to March: a date that does not come back as given is refused.
+	const back = new Date(utc);
+	if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month! - 1 || back.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) return NaN;
+	const zone = m[8];
+	let offsetMin = VIETNAM_OFFSET_MIN; // no zone: Vietnam time, not the n8n host's
+	if (zone && zone.toUpperCase() === 'Z') offsetMin = 0;
+	else if (zone) {
+		const digits = zone.replace(':', '');
+		offsetMin = (digits[0] === '-' ? -1 : 1) * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5)));
+	}
+	return utc - offsetMin * 60_000;
+}
+
+/**
+ * A time as OMICall sends it, as ISO 8601 (UTC), or null when it is missing or not believable.
+ * Numbers and numeric text: epoch in any unit that gives a plausible time (see above). Other
+ * text: only "YYYY-MM-DD[ HH:mm[:ss[.fff]]][zone]"; other forms (01/02/2026 …) are not guessed.
+ */
+export function toIsoTime(value: unknown): string | null {
+	let ms = NaN;
+	if (typeof value === 'number' || (typeof value === 'string' && NUMERIC.test(value.trim()))) {
+		const n = Number(typeof value === 'string' ? value.trim() : value);
+		const scaled = TO_MS.map((toMs) => toMs(n)).find(plausible);
+		if (scaled !== undefined) ms = scaled;
+	} else if (typeof value === 'string') {
+		ms = fromDateText(value.trim());
+	}
+	return plausible(ms) ? new Date(ms).toISOString() : null;
+}
+
+/** Text, or a number as text; null for '' and anything else. */
+export function text(value: unknown): string | null {
+	if (typeof value === 'string') return value === '' ? null : value;
+	if (typeof value === 'number') return String(value);
+	return null;
+}
+
+/** The first of `candidates` that is text (or a number). */
+export function firstText(...candidates: unknown[]): string | null {
+	for (const candidate of candidates) {
+		const value = text(candidate);
+		if (value !== null) return value;
+	}
+	return null;
+}
+
+/** A duration or a count: a non-negative number or numeric text. Not Number(x): Number([]) is 0, and it throws on {"valueOf": 1, "toString": 1}. */
+function amount(value: unknown): number | null {
+	const n = typeof value === 'number' ? value : typeof value === 'string' && NUMERIC.test(value.trim()) ? Number(value.trim()) : NaN;
+	return Number.isFinite(n) && n >= 0 ? n : null;
+}
+
+function firstName(people: unknown): string | null {
+	const person = Array.isArray(people) ? people[0] : people;
+	return isObject(person) ? firstText(person.full_name, person.name) : null;
+}
+
+/** The call's direction, whatever its case and spaces; null when missing or not one of the three. */
+export function directionOf(event: IDataObject): Direction | null {
+	const value = typeof event.direction === 'string' ? event.direction.trim().toLowerCase() : '';
+	return (DIRECTIONS as string[]).includes(value) ? (value as Direction) : null;
+}
+
+/** The call's stable key: transaction_id, else call_uuid (it can change per transferred leg). */
+export function callIdOf(record: IDataObject): string | null {
+	return text(record.transaction_id) ?? text(record.call_uuid);
+}
+
+/** The flat item of a call event (live or final record); `raw` is the body as received. */
+export function simplifyCall(state: CallState, event: IDataObject, raw: IDataObject): IDataObject {
+	const direction = directionOf(event);
+	const from = text(event.from_number);
+	const to = text(event.to_number);
+	// Inbound: the customer calls the agent. Outbound and local: the agent's extension calls.
+	// Without a known direction, from and to say nothing about who is who.
+	const customerNumber = text(event.phone_number) ?? (direction === 'inbound' ? from : direction ? to : null);
+	const agentExtension = text(event.sip_user) ?? (direction === 'inbound' ? to : direction ? from : null);
+	const record = state === 'cdr';
+	const at = toIsoTime(event.date_time) ?? toIsoTime(event.created_time);
+	return {
+		event: state,
+		callId: callIdOf(event),
+		direction,
+		customerNumber,
+		agentExtension,
+		hotline: text(event.hotline),
+		startedAt: record ? toIsoTime(event.time_start_call) ?? toIsoTime(event.created_date) : state === 'ringing' ? at : null,
+		answeredAt: record ? toIsoTime(event.time_start_to_answer) : state === 'answered' ? at : null,
+		endedAt: record ? toIsoTime(event.time_end_call) : state === 'hangup' ? at : null,
+		durationSec: record ? amount(event.duration) : null,
+		talkSec: record ? amount(event.bill_sec) : null,
+		recordingUrl: text(event.recording_file_url) ?? text(event.recording_file),
+		agentName: firstName(event.user),
+		customerName: firstName(event.customer),
+		deliveryAttempt: amount(event.send_num_retry),
+		raw,
+	};
+}
+
+/**
+ * Whether a record says the call was answered; null when it does not say. The older format's
+ * `disposition` decides when present; else a positive `answer_sec` or `bill_sec`, or a time of
+ * answer, mean answered (omicall-api.md 3.2), and zero seconds of both mean not answered.
+ */
+export function answeredOf(record: IDataObject): boolean | null {
+	const disposition = typeof record.disposition === 'string' ? record.disposition.trim().toLowerCase() : '';
+	if (disposition) return disposition === 'answered';
+	const answerSec = amount(record.answer_sec);
+	const billSec = amount(record.bill_sec);
+	if ((answerSec ?? 0) > 0 || (billSec ?? 0) > 0 || toIsoTime(record.time_start_to_answer) !== null) return true;
+	if (answerSec === 0 || billSec === 0) return false;
+	return null;
+}
+
+/**
+ * The call's tags as names. `tag` holds names where they were set through the API (Update sends
+ * names), ids in v2 history, and objects {name} in some answers: names first, else what is there.
+ */
+export function tagsOf(record: IDataObject): string[] {
+	const list = Array.isArray(record.tag) ? record.tag : Array.isArray(record.tags) ? record.tags : [];
+	const names: string[] = [];
+	for (const tag of list) {
+		const name = isObject(tag) ? firstText(tag.name, tag.tag_name, tag.label, tag.id, tag._id) : text(tag);
+		if (name !== null && !names.includes(name)) names.push(name);
+	}
+	return names;
+}
+
+/**
+ * The item of a call read from the call history (a `cdr` without `state`, in any of the v1, v2
+ * and v3 shapes): the trigger's `cdr` item without `raw` (Raw output gives the record), plus what
+ * history readers want: whether it was answered, the note, the tags and the auto-call campaign.
+ */
+export function simplifyRecord(record: IDataObject): IDataObject {
+	const { raw: _raw, deliveryAttempt, ...call } = simplifyCall('cdr', record, record);
+	return {
+		...call,
+		answered: answeredOf(record),
+		note: text(record.note),
+		tags: tagsOf(record),
+		autoCallId: text(record.autocall_id),
+		deliveryAttempt,
+	};
+}
