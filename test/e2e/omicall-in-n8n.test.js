@@ -138,7 +138,7 @@ describe('OMICall Trigger in a production workflow', () => {
 		await n8n.activate(workflow.id);
 		registered = await waitFor(() => callHook(), { what: 'the hook' });
 		const node = workflow.nodes.find((n) => n.name === 'OMICall Trigger');
-		expect(registered.url).toMatch(new RegExp(`^${n8n.url}/webhook/${node.webhookId}/webhook\\?secret=[0-9a-f]{48}&restore=[\\w-]+$`));
+		expect(registered.url).toMatch(new RegExp(`^${n8n.url}/webhook/${node.webhookId}/webhook\\?secret=[0-9a-f]{48}#restore=[\\w-]+$`));
 		expect(registered.events).toEqual(['ringing', 'answered', 'hangup']);
 		expect(omiCalls(['/api/webhooks/register', '/api/webhooks/list', '/api/webhooks/destroy'])).toEqual(['/api/webhooks/list', '/api/webhooks/register']);
 	});
@@ -239,7 +239,7 @@ test('listening for a test event while the production workflow is active gives p
 
 	const listening = await n8n.listenForTestEvent(workflow.id, 'OMICall Trigger');
 	expect(listening.data).toEqual({ waitingForWebhook: true });
-	expect(callHook().url).toMatch(new RegExp(`^${n8n.url}/webhook-test/.+\\?secret=[0-9a-f]{48}&restore=[\\w-]+$`));
+	expect(callHook().url).toMatch(new RegExp(`^${n8n.url}/webhook-test/.+\\?secret=[0-9a-f]{48}#restore=[\\w-]+$`));
 
 	await simulator.placeCall({ direction: 'inbound' });
 	await waitFor(() => callHook()?.url === production, { what: 'the production hook back after the test event' });

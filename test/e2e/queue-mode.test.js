@@ -82,7 +82,7 @@ test('main registers one hook pointing at the webhook processor; the worker runs
 	await main.activate(workflow.id);
 	const hook = await waitFor(() => simulator.hooks.get('call'), { what: 'the hook' });
 	const node = workflow.nodes.find((n) => n.name === 'OMICall Trigger');
-	expect(hook.url).toMatch(new RegExp(`^${webhook.url}/webhook/${node.webhookId}/webhook\\?secret=[0-9a-f]{48}&restore=[\\w-]+$`));
+	expect(hook.url).toMatch(new RegExp(`^${webhook.url}/webhook/${node.webhookId}/webhook\\?secret=[0-9a-f]{48}#restore=[\\w-]+$`));
 	expect(simulator.count('/api/webhooks/register')).toBe(1);
 
 	// 500 call records to the webhook processor, 25 at a time.

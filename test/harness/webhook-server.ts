@@ -26,6 +26,8 @@ export class WebhookServer {
 	readonly routes = new Map<string, Registered>();
 	/** The items of every run a trigger started, in arrival order. */
 	runs: INodeExecutionData[][] = [];
+	/** The target (path and query) of every request received, as a proxy's access log shows it. */
+	readonly requestTargets: string[] = [];
 
 	async start(): Promise<string> {
 		await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
@@ -57,6 +59,7 @@ export class WebhookServer {
 	}
 
 	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+		this.requestTargets.push(req.url ?? '');
 		const url = new URL(req.url ?? '/', this.url);
 		const isTest = url.pathname.startsWith('/webhook-test/');
 		const target = this.routes.get(url.pathname);
@@ -77,9 +80,10 @@ export class WebhookServer {
 		const chunks: Buffer[] = [];
 		for await (const chunk of req) chunks.push(chunk as Buffer);
 		const bytes = Buffer.concat(chunks); // decoded whole: a character may span two chunks
-		// As n8n's body parser: only application/json is parsed as JSON (bad JSON gets 422),
-		// text/plain stays text, and anything else (or nothing) leaves the body {}. n8n lower-cases
-		// the type before the ";" without trimming it, and decodes with the charset (default utf-8).
+		// As n8n 2.40's parseRequestBody for webhook nodes (webhook-helpers.js), which run before
+		// its global body parser: only application/json is parsed as JSON (bad JSON gets 422),
+		// text/plain stays text, and anything else, or no bytes, leaves the body undefined. n8n
+		// lower-cases the type before the ";" without trimming it, and decodes with the charset.
 		const [type, ...parameters] = String(req.headers['content-type'] ?? '').split(';');
 		const contentType = type.toLowerCase();
 		let charset = 'utf-8';
@@ -87,7 +91,7 @@ export class WebhookServer {
 			const eq = parameter.indexOf('=');
 			if (eq !== -1 && parameter.slice(0, eq).trim().toLowerCase() === 'charset') charset = parameter.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1').toLowerCase();
 		}
-		let body: unknown = {};
+		let body: unknown;
 		if (bytes.length && (contentType === 'application/json' || contentType === 'text/plain')) {
 			try {
 				const raw = bytes.toString(charset as BufferEncoding);

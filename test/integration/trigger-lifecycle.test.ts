@@ -136,8 +136,11 @@ describe('deactivation', () => {
 		const run = workflowTrigger();
 		await activate(run);
 		expect(pathOf(registered())).toBe(productionPath(run));
-		// The URL it replaced is not kept in n8n's unencrypted static data.
+		// The URL it replaced is not kept in n8n's unencrypted static data, nor sent with events.
 		expect(JSON.stringify(run.workflow.staticData)).not.toContain('crm');
+		await place();
+		expect(server.requestTargets).toHaveLength(4);
+		for (const target of server.requestTargets) expect(target).toMatch(/^\/webhook\/[\w-]+\/webhook\?secret=[0-9a-f]{48}$/);
 		simulator.resetLog();
 		await hook(run, trigger, 'delete');
 		expect(simulator.hooks.get('call')).toEqual({ url: FOREIGN, type: 'call', status: 'actived', events: ['ringing', 'answered', 'hangup'] });

@@ -12,7 +12,13 @@ import type { CallEvent } from '../transport/webhooks';
  */
 
 export const SECRET_PARAM = 'secret';
-const HANDOVER_PARAM = 'restore';
+/**
+ * The handover rides in the URL's fragment ("#restore=…"): OMICall keeps and lists the whole
+ * URL, but HTTP clients never send a fragment, so it reaches no proxy log and no n8n request.
+ * Inferred: OMICall's docs say nothing of fragments; one that OMICall dropped would only cost
+ * the handover (the trigger then destroys its own hook instead of restoring the original).
+ */
+const HANDOVER_KEY = 'restore';
 /** Bounds the URL's length however many triggers take the webhook from each other. */
 const MAX_STACK = 8;
 
@@ -72,8 +78,8 @@ export function secretOf(candidate: string): string | undefined {
 /** The URL without its handover, as it goes on another trigger's stack. */
 export function withoutHandover(candidate: string): string {
 	const url = parse(candidate);
-	if (!url || !url.searchParams.has(HANDOVER_PARAM)) return candidate;
-	url.searchParams.delete(HANDOVER_PARAM);
+	if (!url || !url.hash) return candidate;
+	url.hash = '';
 	return url.toString();
 }
 
@@ -83,14 +89,14 @@ export function buildTriggerUrl(webhookUrl: string, secret: string, handover: Ha
 	url.searchParams.set(SECRET_PARAM, secret);
 	const carried = { o: handover.origin, s: handover.stack.slice(0, MAX_STACK).map((e) => ({ u: e.url, e: e.events })), e: events };
 	if (carried.o || carried.s.length || carried.e) {
-		url.searchParams.set(HANDOVER_PARAM, Buffer.from(JSON.stringify(carried)).toString('base64url'));
+		url.hash = `${HANDOVER_KEY}=${Buffer.from(JSON.stringify(carried)).toString('base64url')}`;
 	}
 	return url.toString();
 }
 
 /** What a trigger URL carries; a damaged or missing handover reads as nothing to give back. */
 export function readHandover(candidate: string): Handover & { events?: CallEvent[] } {
-	const value = parse(candidate)?.searchParams.get(HANDOVER_PARAM);
+	const value = new URLSearchParams(parse(candidate)?.hash.slice(1) ?? '').get(HANDOVER_KEY);
 	if (!value) return { stack: [] };
 	try {
 		const carried = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as { o?: unknown; s?: unknown; e?: unknown };
