@@ -1,6 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as call from './actions/call/Call.resource';
+import { searchCalls } from './actions/call/shared';
 import { router } from './actions/router';
 import * as webhook from './actions/webhook/Webhook.resource';
 
@@ -15,7 +17,7 @@ export class OmiCall implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Manage the webhooks of OMICall, the cloud call center',
+		description: 'Search, read and annotate the calls of OMICall, the cloud call center, download their recordings, and manage its webhooks',
 		defaults: { name: 'OMICall' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -27,12 +29,20 @@ export class OmiCall implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Webhook', value: 'webhook' }],
+				options: [
+					{ name: 'Call', value: 'call' },
+					{ name: 'Webhook', value: 'webhook' },
+				],
+				// Workflows saved before the Call resource existed store no resource: they mean Webhook.
 				default: 'webhook',
 			},
+			// Webhook's parameters first, as before Call existed: code that finds a parameter by name ("options") still gets the webhook one.
 			...webhook.description,
+			...call.description,
 		],
 	};
+
+	methods = { listSearch: { searchCalls } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

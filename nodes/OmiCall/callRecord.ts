@@ -157,16 +157,20 @@ export function answeredOf(record: IDataObject): boolean | null {
 }
 
 /**
- * The call's tags as names. `tag` holds names where they were set through the API (Update sends
- * names), ids in v2 history, and objects {name} in some answers: names first, else what is there.
+ * The call's tags, by name. In v2 history `tag` holds the tags' ids and each `user[]` entry their
+ * names as [{name}] (omicall-api.md 4); elsewhere `tag` holds names (what Update sends). So names
+ * from user[] first, else what `tag` holds: names, {name} objects, or, failing those, the ids.
  */
 export function tagsOf(record: IDataObject): string[] {
-	const list = Array.isArray(record.tag) ? record.tag : Array.isArray(record.tags) ? record.tags : [];
 	const names: string[] = [];
-	for (const tag of list) {
-		const name = isObject(tag) ? firstText(tag.name, tag.tag_name, tag.label, tag.id, tag._id) : text(tag);
-		if (name !== null && !names.includes(name)) names.push(name);
-	}
+	const add = (list: unknown) => {
+		for (const tag of Array.isArray(list) ? list : []) {
+			const name = isObject(tag) ? firstText(tag.name, tag.tag_name, tag.label, tag.id, tag._id) : text(tag);
+			if (name !== null && !names.includes(name)) names.push(name);
+		}
+	};
+	for (const user of Array.isArray(record.user) ? record.user : []) if (isObject(user)) add(user.tag);
+	if (!names.length) add(Array.isArray(record.tag) ? record.tag : record.tags);
 	return names;
 }
 

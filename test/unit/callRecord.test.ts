@@ -1,3 +1,5 @@
+import { listOf, SEARCH_WINDOW_MS, searchWindows } from '../../nodes/OmiCall/actions/call/getMany.operation';
+import { isNotFoundCode, originOf, recordingFileName, toEpochMs } from '../../nodes/OmiCall/actions/call/shared';
 import { answeredOf, simplifyCall, simplifyRecord, tagsOf } from '../../nodes/OmiCall/callRecord';
 
 // A v2/v3 history item as omicall-api.md 3.2 and 4 document it (trimmed): no `state`, times in seconds.
@@ -111,5 +113,114 @@ describe('tagsOf', () => {
 		expect(tagsOf({})).toEqual([]);
 		expect(tagsOf({ tag: 'VIP' })).toEqual([]);
 		expect(tagsOf({ tags: ['a'] })).toEqual(['a']);
+	});
+});
+
+describe('tagsOf, v2 history', () => {
+	it('names from user[].tag when `tag` holds ids, as v2 history documents', () => {
+		expect(tagsOf({ tag: ['64f0a1', '64f0a2'], user: [{ full_name: 'Võ Minh Khoa', tag: [{ name: 'Khách hàng VIP' }, { name: 'Gọi lại' }] }] })).toEqual(['Khách hàng VIP', 'Gọi lại']);
+	});
+	it('the ids when no user entry names them', () => {
+		expect(tagsOf({ tag: ['64f0a1'], user: [{ full_name: 'Võ Minh Khoa', tag: [] }] })).toEqual(['64f0a1']);
+	});
+});
+
+const DAY = 24 * 60 * 60 * 1000;
+
+describe('searchWindows: a long range in windows OMICall accepts', () => {
+	it('is one window when the range fits, even an empty range', () => {
+		expect(searchWindows(1000, 1000 + DAY)).toEqual([{ fromDate: 1000, toDate: 1000 + DAY }]);
+		expect(searchWindows(5, 5)).toEqual([{ fromDate: 5, toDate: 5 }]);
+		expect(searchWindows(0, SEARCH_WINDOW_MS)).toEqual([{ fromDate: 0, toDate: SEARCH_WINDOW_MS }]);
+	});
+	it('cuts 90 days into three windows of 30, newest first, neighbours sharing their edge', () => {
+		const to = Date.UTC(2026, 10, 28);
+		expect(SEARCH_WINDOW_MS).toBe(30 * DAY);
+		expect(searchWindows(to - 90 * DAY, to)).toEqual([
+			{ fromDate: to - 30 * DAY, toDate: to },
+			{ fromDate: to - 60 * DAY, toDate: to - 30 * DAY },
+			{ fromDate: to - 90 * DAY, toDate: to - 60 * DAY },
+		]);
+	});
+	it('ends with a shorter window, and one millisecond over makes a second window', () => {
+		expect(searchWindows(0, 45 * DAY)).toEqual([
+			{ fromDate: 15 * DAY, toDate: 45 * DAY },
+			{ fromDate: 0, toDate: 15 * DAY },
+		]);
+		expect(searchWindows(0, 30 * DAY + 1)).toEqual([
+			{ fromDate: 1, toDate: 30 * DAY + 1 },
+			{ fromDate: 0, toDate: 1 },
+		]);
+	});
+	it('covers a year with no window longer than the limit and no gap', () => {
+		const windows = searchWindows(0, 365 * DAY);
+		expect(windows).toHaveLength(13);
+		for (const [k, w] of windows.entries()) {
+			expect(w.toDate - w.fromDate).toBeLessThanOrEqual(SEARCH_WINDOW_MS);
+			if (k > 0) expect(w.toDate).toBe(windows[k - 1].fromDate);
+		}
+		expect(windows.at(-1)!.fromDate).toBe(0);
+	});
+});
+
+describe('listOf: filters typed with commas or given as a list', () => {
+	it.each([
+		['0395187319, 0912345678', ['0395187319', '0912345678']],
+		[' 100 ;101\n102 ,, ', ['100', '101', '102']],
+		[['a', ' b ', 'a'], ['a', 'b']],
+		[['a, b', 'c'], ['a', 'b', 'c']],
+		[395187319, ['395187319']],
+		['', []],
+		[undefined, []],
+		[{}, []],
+	])('%j → %j', (value, expected) => {
+		expect(listOf(value)).toEqual(expected);
+	});
+});
+
+describe('toEpochMs: the times users give From and To', () => {
+	it('reads zone-less text in the workflow time zone, as n8n date pickers mean it', () => {
+		expect(toEpochMs('2026-11-28T08:00:00', 'Asia/Ho_Chi_Minh')).toBe(Date.UTC(2026, 10, 28, 1));
+		expect(toEpochMs('2026-11-28 08:00', 'UTC')).toBe(Date.UTC(2026, 10, 28, 8));
+		expect(toEpochMs('2026-07-01T08:00:00', 'Europe/Berlin')).toBe(Date.UTC(2026, 6, 1, 6));
+		expect(toEpochMs('2026-01-01', 'Europe/Berlin')).toBe(Date.UTC(2025, 11, 31, 23));
+	});
+	it('honours a zone in the text, and reads epoch seconds or milliseconds', () => {
+		expect(toEpochMs('2026-11-28T08:00:00+07:00', 'UTC')).toBe(Date.UTC(2026, 10, 28, 1));
+		expect(toEpochMs('2026-11-28T01:00:00.250Z', 'Asia/Ho_Chi_Minh')).toBe(Date.UTC(2026, 10, 28, 1, 0, 0, 250));
+		expect(toEpochMs(1795834800, 'UTC')).toBe(1795834800000);
+		expect(toEpochMs(1795834800000, 'UTC')).toBe(1795834800000);
+		expect(toEpochMs('1795834800000', 'UTC')).toBe(1795834800000);
+	});
+	it('takes JavaScript dates and n8n DateTime values', () => {
+		expect(toEpochMs(new Date(Date.UTC(2026, 0, 2)), 'UTC')).toBe(Date.UTC(2026, 0, 2));
+		expect(toEpochMs({ toMillis: () => 42_000_000_000_000 }, 'UTC')).toBe(42_000_000_000_000);
+	});
+	it('is NaN for what is not a time', () => {
+		for (const value of ['yesterday', '28/11/2026', '2026-02-30', '2026-11-28T25:00', {}, [], true, null]) {
+			expect(toEpochMs(value, 'UTC')).toBeNaN();
+		}
+	});
+});
+
+describe('recordings', () => {
+	it('are named <transaction id>.mp3, or after their audio type, with unsafe characters replaced', () => {
+		expect(recordingFileName('ae5f56fc-7baa-4537-b312-1105023bbb49', 'audio/mpeg')).toBe('ae5f56fc-7baa-4537-b312-1105023bbb49.mp3');
+		expect(recordingFileName('t-1', 'audio/x-wav')).toBe('t-1.wav');
+		expect(recordingFileName('t-1', 'application/x-unknown')).toBe('t-1.mp3');
+		expect(recordingFileName('../../etc/passwd', 'audio/mpeg')).toBe('__.._etc_passwd.mp3');
+	});
+	it('show only scheme and host of their URL in errors: the URL itself grants access', () => {
+		expect(originOf('https://public-v1.omicrm.com/third_party/recording/uc?id=SECRET&code=t')).toBe('https://public-v1.omicrm.com');
+		expect(originOf('not a url?id=SECRET')).toBe('an address that is not a valid URL');
+	});
+});
+
+describe('isNotFoundCode', () => {
+	it.each(['resource_not_found', 'not_found', 'transaction_not_found', 'call_not_exist', 'NOT_FOUND', 'transaction_id_invalid'])('%s means no such call', (code) => {
+		expect(isNotFoundCode(code)).toBe(true);
+	});
+	it.each([undefined, '', 'date_invalid', 'rate_limit_exceeded', 'api_key_invalid', 'foundation'])('%s does not', (code) => {
+		expect(isNotFoundCode(code)).toBe(false);
 	});
 });

@@ -2,11 +2,12 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { asNodeError } from '../transport';
+import * as call from './call/Call.resource';
 import * as webhook from './webhook/Webhook.resource';
 
 type Operation = (this: IExecuteFunctions, i: number) => Promise<INodeExecutionData[]>;
 
-const resources: Record<string, Record<string, { execute: Operation }>> = { webhook: webhook.operations };
+const resources: Record<string, Record<string, { execute: Operation }>> = { call: call.operations, webhook: webhook.operations };
 
 /** Runs each input item through its resource's operation; a failed item becomes { error } under Continue On Fail. */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

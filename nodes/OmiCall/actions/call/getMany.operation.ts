@@ -1,0 +1,275 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { callIdOf, isObject } from '../../callRecord';
+import {
+	callItem,
+	DAY_MS,
+	historyRequest,
+	MAX_PAGE_SIZE,
+	outputOption,
+	readBinaryField,
+	readOutput,
+	recordingFieldOption,
+	SEARCH_PATH,
+	toEpochMs,
+} from './shared';
+
+/**
+ * The longest time range one v3 search may cover: 30 days. Inferred (omicall-api.md 1.6 and open
+ * question 3): v1 documents at most 30 days between from_date and to_date (`date_is_too_long`);
+ * v2/v3 state no limit. A longer range is searched in windows of this size, newest first.
+ */
+export const SEARCH_WINDOW_MS = 30 * DAY_MS;
+
+/** When From is not given: this long before To. */
+const DEFAULT_RANGE_MS = DAY_MS;
+
+const listHint = 'Several values: separate them with commas';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{
+				displayName: 'Agent Emails',
+				name: 'agentEmails',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. lan@example.vn, khoa@example.vn',
+				description: `Only calls handled by these agents, by the email they sign in to OMICall with. ${listHint}.`,
+			},
+			{
+				displayName: 'Agent Extensions',
+				name: 'agentExtensions',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 100, 101',
+				description: `Only calls of these agents, by their extension (the agentExtension of a call). ${listHint}.`,
+			},
+			{
+				displayName: 'Answered Only',
+				name: 'answeredOnly',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to return only the calls that somebody answered',
+			},
+			{
+				displayName: 'Customer Phone Numbers',
+				name: 'phoneNumbers',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 0395187319',
+				description: `Only calls with these customer numbers, written as OMICall stores them (Vietnamese numbers usually as 0395187319, not +84…). ${listHint}.`,
+			},
+			{
+				displayName: 'Directions',
+				name: 'directions',
+				type: 'multiOptions',
+				options: [
+					{ name: 'Inbound', value: 'inbound', description: 'The customer called in' },
+					{ name: 'Local', value: 'local', description: 'Between two extensions' },
+					{ name: 'Outbound', value: 'outbound', description: 'An agent called the customer' },
+				],
+				default: [],
+				description: 'Only calls in these directions; none chosen means all',
+			},
+			{
+				displayName: 'From',
+				name: 'from',
+				type: 'dateTime',
+				default: '',
+				description:
+					"Only calls that started at or after this time. Empty: 24 hours before To. Any length works: the node searches long ranges 30 days at a time. Without a time zone, the time is read in the workflow's time zone.",
+			},
+			{
+				displayName: 'Keyword',
+				name: 'keyword',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. Nguyễn Văn An',
+				description: "Only calls whose customer phone number or name contains this text (OMICall's own keyword search)",
+			},
+			{
+				displayName: 'To',
+				name: 'to',
+				type: 'dateTime',
+				default: '',
+				description: 'Only calls that started at or before this time. Empty: now.',
+			},
+			{
+				displayName: 'Transaction IDs',
+				name: 'transactionIds',
+				type: 'string',
+				default: '',
+				description: `Only these calls, by transaction ID (the callId of a call). They must still lie between From and To. ${listHint}.`,
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			{
+				displayName: 'Attach Recordings',
+				name: 'attachRecordings',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to download the recording of each call that has one and attach it as binary data (one download per call)',
+			},
+			outputOption,
+			recordingFieldOption,
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['getMany'] } }, properties);
+
+/** A filter given as text with commas (or as a list, from an expression): its non-empty values. */
+export function listOf(value: unknown): string[] {
+	const parts = Array.isArray(value) ? value.flatMap((v) => listOf(v)) : typeof value === 'string' || typeof value === 'number' ? String(value).split(/[,;\n]/) : [];
+	return [...new Set(parts.map((v) => v.trim()).filter(Boolean))];
+}
+
+/**
+ * [from, to] cut into windows of at most `windowMs`, newest first. Neighbouring windows share
+ * their edge (OMICall's bounds are taken to be inclusive; if one end is not, no call is lost):
+ * a call exactly on an edge may come back twice, and the caller drops the second by its ID.
+ */
+export function searchWindows(from: number, to: number, windowMs: number = SEARCH_WINDOW_MS): Array<{ fromDate: number; toDate: number }> {
+	const windows: Array<{ fromDate: number; toDate: number }> = [];
+	let end = to;
+	do {
+		const start = Math.max(from, end - windowMs);
+		windows.push({ fromDate: start, toDate: end });
+		end = start;
+	} while (end > from);
+	return windows;
+}
+
+function readRange(context: IExecuteFunctions, filters: IDataObject, i: number): { from: number; to: number } {
+	const timeZone = context.getTimezone();
+	const given = (name: 'from' | 'to', label: string): number | undefined => {
+		const value = filters[name];
+		if (value === undefined || value === null || value === '') return undefined;
+		const ms = toEpochMs(value, timeZone);
+		if (!Number.isFinite(ms)) {
+			throw new NodeOperationError(context.getNode(), `${label} is not a date and time: ${JSON.stringify(String(value)).slice(0, 80)}.`, {
+				itemIndex: i,
+				description: 'Use ISO 8601 such as 2026-11-28T08:00:00+07:00, or an epoch time in milliseconds.',
+			});
+		}
+		return ms;
+	};
+	const to = given('to', 'To') ?? Date.now();
+	const from = given('from', 'From') ?? to - DEFAULT_RANGE_MS;
+	if (from > to) {
+		throw new NodeOperationError(context.getNode(), `From (${new Date(from).toISOString()}) is after To (${new Date(to).toISOString()}).`, {
+			itemIndex: i,
+			description: 'Swap them, or leave From empty for the 24 hours before To.',
+		});
+	}
+	return { from, to };
+}
+
+/** The v3 filter for the user's filters, without the dates; only the filters that are set. */
+function searchFilter(filters: IDataObject): IDataObject {
+	const filter: IDataObject = {};
+	const lists: Array<[string, string]> = [
+		['phoneNumbers', 'phoneNumbers'],
+		['agentExtensions', 'sipUsers'],
+		['agentEmails', 'agentEmails'],
+		['transactionIds', 'transactionIds'],
+	];
+	for (const [parameter, key] of lists) {
+		const values = listOf(filters[parameter]);
+		if (values.length) filter[key] = values;
+	}
+	const directions = listOf(filters.directions);
+	if (directions.length) filter.directions = directions;
+	if (filters.answeredOnly === true) filter.isAnswer = true;
+	const keyword = typeof filters.keyword === 'string' ? filters.keyword.trim() : '';
+	if (keyword) filter.keyword = keyword;
+	return filter;
+}
+
+/** Whether the page meta says there is no next page, in either spelling. */
+function saysLastPage(page: IDataObject): boolean {
+	return page.hasNext === false || page.has_next === false;
+}
+
+export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
+	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
+	const limit = returnAll ? Infinity : Math.floor(this.getNodeParameter('limit', i, 50) as number);
+	if (!(limit >= 1)) throw new NodeOperationError(this.getNode(), 'Limit must be 1 or more.', { itemIndex: i });
+	const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
+	const options = this.getNodeParameter('options', i, {}) as IDataObject;
+	const output = readOutput(options.output);
+	const recordingField = options.attachRecordings === true ? readBinaryField(this, options.recordingField ?? 'data', i) : undefined;
+
+	const { from, to } = readRange(this, filters, i);
+	const filter = searchFilter(filters);
+	const size = Math.min(MAX_PAGE_SIZE, limit);
+	const seen = new Set<string>();
+	const records: IDataObject[] = [];
+
+	search: for (const window of searchWindows(from, to)) {
+		for (let page = 1; ; page++) {
+			const payload = await historyRequest.call(
+				this,
+				'POST',
+				SEARCH_PATH,
+				{
+					qs: { page, size },
+					body: { filter: { ...window, ...filter }, sort: { field: 'time_start_call', isAsc: false } },
+					needsApiKey: true,
+				},
+				i,
+			);
+			if (payload === null || payload === undefined || payload === '') break; // HTTP 204: no (more) calls
+			const items: unknown[] = Array.isArray(payload) ? payload : isObject(payload) && Array.isArray(payload.items) ? payload.items : [];
+			let added = 0;
+			for (const record of items) {
+				if (!isObject(record)) continue;
+				const id = callIdOf(record);
+				if (id !== null) {
+					if (seen.has(id)) continue;
+					seen.add(id);
+				}
+				records.push(record);
+				added++;
+				if (records.length >= limit) break search;
+			}
+			if (items.length < size || (isObject(payload) && saysLastPage(payload))) break;
+			// A full page of calls already seen: OMICall is repeating itself; asking on would never end.
+			if (added === 0) break;
+		}
+	}
+
+	const out: INodeExecutionData[] = [];
+	for (const record of records) out.push(await callItem(this, record, output, i, recordingField));
+	return out;
+}

@@ -1,0 +1,390 @@
+import type {
+	IBinaryData,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	ILoadOptionsFunctions,
+	INodeExecutionData,
+	INodeListSearchResult,
+	INodeProperties,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { callIdOf, isObject, NUMERIC, simplifyRecord, text } from '../../callRecord';
+import { asNodeError, omiCallRequest } from '../../transport';
+
+/** What the Call operations share: the call picker, the output options, the requests to the call history. */
+
+export const SEARCH_PATH = '/api/v3/call-transaction/search';
+export const GET_BY_ID_PATH = '/api/v2/callTransaction/getByTransactionId';
+export const DETAIL_PATH = '/api/call_transaction/detail/';
+export const CHANGE_PATH = '/api/call_transaction/change/';
+/** Documented (omicall-api.md 1.4): call history v2/v3 pages hold at most 50 calls. */
+export const MAX_PAGE_SIZE = 50;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export type Output = 'simplified' | 'raw';
+
+type HistoryContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+/** A call-history request; v3 search needs the API key itself, which Access Token mode does not have. */
+export async function historyRequest<T = unknown>(
+	this: HistoryContext,
+	method: IHttpRequestMethods,
+	path: string,
+	options: { qs?: IDataObject; body?: IDataObject; needsApiKey?: boolean },
+	itemIndex?: number,
+): Promise<T> {
+	return (await omiCallRequest.call(this, method, path, options, itemIndex)) as T;
+}
+
+// ── Parameters ──────────────────────────────────────────────────────────────
+
+/** The call an operation works on: picked from recent calls, or given by transaction ID. */
+export function callIdField(operation: string, description: string): INodeProperties {
+	return {
+		displayName: 'Call',
+		name: 'callId',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a call…',
+				typeOptions: { searchListMethod: 'searchCalls', searchable: true, searchFilterRequired: false },
+			},
+			{
+				displayName: 'By Transaction ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. ae5f56fc-7baa-4537-b312-1105023bbb49',
+				hint: "The call's transaction_id (the callId of the trigger's and Get Many's items)",
+			},
+		],
+		displayOptions: { show: { resource: ['call'], operation: [operation] } },
+	};
+}
+
+export const outputOption: INodeProperties = {
+	displayName: 'Output',
+	name: 'output',
+	type: 'options',
+	options: [
+		{
+			name: 'Simplified',
+			value: 'simplified',
+			description: "One flat item per call, with the same field names as the OMICall Trigger's call record",
+		},
+		{ name: 'Raw', value: 'raw', description: 'The call exactly as OMICall returns it' },
+	],
+	default: 'simplified',
+};
+
+export const recordingFieldOption: INodeProperties = {
+	displayName: 'Put Recording in Field',
+	name: 'recordingField',
+	type: 'string',
+	default: 'data',
+	description: 'The name of the binary field the attached recording goes in',
+};
+
+export function readOutput(value: unknown): Output {
+	return value === 'raw' ? 'raw' : 'simplified';
+}
+
+export function toJson(record: IDataObject, output: Output): IDataObject {
+	return output === 'raw' ? record : simplifyRecord(record);
+}
+
+/** The transaction ID the Call parameter names, trimmed; an error when there is none. */
+export function readCallId(context: IExecuteFunctions, i: number): string {
+	const value = context.getNodeParameter('callId', i, '', { extractValue: true }) as unknown;
+	const id = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
+	if (!id) throw new NodeOperationError(context.getNode(), "Enter the call's transaction ID, or pick a call from the list.", { itemIndex: i });
+	return id;
+}
+
+// ── Errors ──────────────────────────────────────────────────────────────────
+
+/** OMICall's error code in an error the transport threw, if OMICall gave one. */
+export function omiCallCodeOf(error: unknown): string | undefined {
+	const response = (error as { errorResponse?: { omiCallCode?: unknown } } | undefined)?.errorResponse;
+	return typeof response?.omiCallCode === 'string' ? response.omiCallCode : undefined;
+}
+
+/** The HTTP status of OMICall's answer in an error the transport threw; undefined when there was no answer. */
+export function httpCodeOf(error: unknown): number | undefined {
+	if (!(error instanceof NodeApiError)) return undefined;
+	const code = Number(error.httpCode);
+	return Number.isInteger(code) && code > 0 ? code : undefined;
+}
+
+/** Codes OMICall may answer for a transaction ID it does not know (the vendor's, the usual spellings). */
+export function isNotFoundCode(code: string | undefined): boolean {
+	return !!code && /(^|_)(not_?found|not_?exists?|does_?not_?exist)($|_)|^transaction_?(id_)?invalid$/i.test(code);
+}
+
+export class CallNotFoundError extends NodeOperationError {}
+
+export function callNotFound(context: IExecuteFunctions, id: string, i: number): CallNotFoundError {
+	return new CallNotFoundError(context.getNode(), `OMICall has no call with the transaction ID "${id}".`, {
+		itemIndex: i,
+		description: "Check the ID: it is the call's transaction_id (callId in the trigger's and Get Many's items). Calls from other OMICall accounts are not visible with this credential.",
+	});
+}
+
+// ── Reading one call ────────────────────────────────────────────────────────
+
+type Route = 'v2-get' | 'v2-post' | 'v1';
+const ROUTES: Route[] = ['v2-get', 'v2-post', 'v1'];
+
+/** Per execution: the first way of reading a call that OMICall answered, so later items start there. */
+const workingRoute = new WeakMap<object, Route>();
+
+/**
+ * Errors after which another way of reading the call is worth trying: the route or method is not
+ * there (HTTP 404/405/501, or no OMICall JSON), or OMICall refused the request's shape. Not worth
+ * it: no answer at all, the credential or the account refused, a rate limit.
+ */
+function worthAnotherRoute(error: unknown): boolean {
+	const http = httpCodeOf(error);
+	if (http === undefined || http === 401 || http === 403 || http === 429) return false;
+	const code = omiCallCodeOf(error) ?? '';
+	return !/^(api_key_|token_|tenant_|auth_|permission_|individual_package|service_package|rate_limit|limit_request)/i.test(code);
+}
+
+async function readRoute(context: IExecuteFunctions, route: Route, id: string, i: number): Promise<unknown> {
+	if (route === 'v2-get') return await historyRequest.call(context, 'GET', GET_BY_ID_PATH, { qs: { transactionId: id } }, i);
+	if (route === 'v2-post') return await historyRequest.call(context, 'POST', GET_BY_ID_PATH, { body: { transactionId: id } }, i);
+	return await historyRequest.call(context, 'GET', `${DETAIL_PATH}${encodeURIComponent(id)}`, {}, i);
+}
+
+/** The record in an answer, whether it is the payload itself or wrapped in a list or `items`. */
+function recordIn(payload: unknown): IDataObject | null {
+	const candidate = Array.isArray(payload) ? payload[0] : isObject(payload) && Array.isArray(payload.items) ? payload.items[0] : payload;
+	return isObject(candidate) && callIdOf(candidate) !== null ? candidate : null;
+}
+
+/**
+ * One call by transaction ID: v2 getByTransactionId with GET, then with POST (clients disagree on
+ * the method, omicall-api.md 4), then v1 detail/{id}. v2 is frozen since 2026-04-01, so a call v2
+ * does not find is looked for in v1 as well. Null when OMICall has it nowhere.
+ */
+export async function getCall(context: IExecuteFunctions, id: string, i: number): Promise<IDataObject | null> {
+	const known = workingRoute.get(context);
+	const remember = (route: Route) => {
+		if (!workingRoute.has(context)) workingRoute.set(context, route);
+	};
+	let v2Answered = false; // v2 looked and did not find it: POST would not either
+	let absent = false; // some route said OMICall has no such call
+	let lastError: unknown;
+	for (const route of known ? ROUTES.slice(ROUTES.indexOf(known)) : ROUTES) {
+		if (route === 'v2-post' && v2Answered) continue;
+		try {
+			const record = recordIn(await readRoute(context, route, id, i));
+			remember(route);
+			if (record) return record;
+			absent = true;
+			v2Answered ||= route !== 'v1';
+		} catch (error) {
+			if (isNotFoundCode(omiCallCodeOf(error))) {
+				absent = true;
+				// HTTP 404 may mean the route or the method is missing, not the call: try the next way.
+				if (httpCodeOf(error) === 404) lastError = error;
+				else {
+					remember(route);
+					v2Answered ||= route !== 'v1';
+				}
+				continue;
+			}
+			if (!worthAnotherRoute(error)) throw asNodeError(context.getNode(), error, i);
+			lastError = error;
+		}
+	}
+	if (absent) return null;
+	throw lastError;
+}
+
+// ── Recordings ──────────────────────────────────────────────────────────────
+
+/** A URL as it may appear in an error: scheme and host only, since the whole URL grants access to the recording. */
+export function originOf(url: string): string {
+	try {
+		const parsed = new URL(url);
+		return `${parsed.protocol}//${parsed.host}`;
+	} catch {
+		return 'an address that is not a valid URL';
+	}
+}
+
+const EXTENSIONS: Record<string, string> = {
+	'audio/mpeg': 'mp3',
+	'audio/mp3': 'mp3',
+	'audio/wav': 'wav',
+	'audio/x-wav': 'wav',
+	'audio/wave': 'wav',
+	'audio/ogg': 'ogg',
+	'audio/mp4': 'm4a',
+	'audio/x-m4a': 'm4a',
+	'audio/webm': 'webm',
+};
+
+/** `<transaction id>.mp3`, or the extension of another audio type; characters unsafe in file names become _. */
+export function recordingFileName(id: string, mimeType: string): string {
+	const safe = id.replace(/[^\w.-]/g, '_').replace(/^\.+/, '_') || 'recording';
+	return `${safe}.${EXTENSIONS[mimeType.toLowerCase()] ?? 'mp3'}`;
+}
+
+/** Downloads a recording with a plain GET and no credentials: the URL itself grants access (omicall-api.md 3.3). */
+async function download(context: IExecuteFunctions, url: string, id: string, i: number): Promise<{ data: Buffer; mimeType: string }> {
+	let response: { statusCode: number; body: unknown; headers: Record<string, unknown> };
+	try {
+		response = (await context.helpers.httpRequest({
+			method: 'GET',
+			url,
+			encoding: 'arraybuffer',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: 60_000,
+		})) as typeof response;
+	} catch (error) {
+		const reason = (error as { code?: string }).code;
+		throw new NodeOperationError(context.getNode(), `Could not download the recording of call "${id}" from ${originOf(url)}${reason ? ` (${reason})` : ''}.`, {
+			itemIndex: i,
+		});
+	}
+	if (response.statusCode >= 400) {
+		throw new NodeOperationError(context.getNode(), `The recording of call "${id}" could not be downloaded: ${originOf(url)} answered HTTP ${response.statusCode}.`, {
+			itemIndex: i,
+			description: 'Recording links may expire: read the call again (Get) for a fresh link and try once more.',
+		});
+	}
+	const data = Buffer.isBuffer(response.body) ? response.body : Buffer.from(response.body as ArrayBuffer);
+	const header = String(response.headers?.['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+	return { data, mimeType: header && header !== 'application/octet-stream' ? header : 'audio/mpeg' };
+}
+
+/** The call's recording as n8n binary data, or null when the call has none. */
+export async function recordingOf(context: IExecuteFunctions, record: IDataObject, i: number): Promise<IBinaryData | null> {
+	const url = text(record.recording_file_url) ?? text(record.recording_file);
+	if (!url) return null;
+	const id = callIdOf(record) ?? 'recording';
+	const { data, mimeType } = await download(context, url, id, i);
+	return await context.helpers.prepareBinaryData(data, recordingFileName(id, mimeType), mimeType);
+}
+
+/** The binary field name a user typed, or an error for an empty one. */
+export function readBinaryField(context: IExecuteFunctions, value: unknown, i: number): string {
+	const name = typeof value === 'string' ? value.trim() : '';
+	if (!name) throw new NodeOperationError(context.getNode(), 'Enter the name of the binary field the recording goes in (for example "data").', { itemIndex: i });
+	return name;
+}
+
+/** An item for a call; with `recordingField`, its recording attached there when the call has one. */
+export async function callItem(
+	context: IExecuteFunctions,
+	record: IDataObject,
+	output: Output,
+	i: number,
+	recordingField?: string,
+): Promise<INodeExecutionData> {
+	const item: INodeExecutionData = { json: toJson(record, output) };
+	if (recordingField) {
+		const binary = await recordingOf(context, record, i);
+		if (binary) item.binary = { [recordingField]: binary };
+	}
+	return item;
+}
+
+// ── Times given by the user ─────────────────────────────────────────────────
+
+const ZONED = /(Z|[+-]\d{2}:?\d{2})$/i;
+const LOCAL = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/;
+
+/** How far `timeZone` is ahead of UTC at `utcMs`, in ms. */
+function zoneOffsetMs(timeZone: string, utcMs: number): number {
+	const parts = new Intl.DateTimeFormat('en-US', {
+		timeZone,
+		hourCycle: 'h23',
+		year: 'numeric',
+		month: '2-digit',
+		day: '2-digit',
+		hour: '2-digit',
+		minute: '2-digit',
+		second: '2-digit',
+	}).formatToParts(new Date(utcMs));
+	const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+	const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+	return asUtc - Math.floor(utcMs / 1000) * 1000;
+}
+
+/**
+ * A time the user gave, as epoch milliseconds; NaN when it is not one. Accepts ISO 8601 text
+ * (without a zone: the workflow's time zone, as n8n's date pickers mean it), epoch seconds or
+ * milliseconds, JavaScript dates and n8n's own ($now, DateTime) values.
+ */
+export function toEpochMs(value: unknown, timeZone: string): number {
+	if (value instanceof Date) return value.getTime();
+	if (isObject(value) && typeof (value as { toMillis?: unknown }).toMillis === 'function') return Number((value as { toMillis: () => number }).toMillis());
+	if (typeof value === 'number' || (typeof value === 'string' && NUMERIC.test(value.trim()))) {
+		const n = Number(value);
+		// Seconds up to the year 5138, milliseconds beyond: the unit OMICall filters use is ms.
+		return Number.isFinite(n) ? (Math.abs(n) < 1e11 ? n * 1000 : n) : NaN;
+	}
+	if (typeof value !== 'string') return NaN;
+	const textValue = value.trim();
+	if (ZONED.test(textValue)) return Date.parse(textValue);
+	const m = LOCAL.exec(textValue);
+	if (!m) return NaN;
+	const [year, month, day, hour = 0, minute = 0, second = 0] = m.slice(1, 7).map((part) => (part === undefined ? undefined : Number(part)));
+	const ms = Number((m[7] ?? '').padEnd(3, '0'));
+	const wall = Date.UTC(year!, month! - 1, day!, hour, minute, second, ms);
+	const back = new Date(wall);
+	if (back.getUTCMonth() !== month! - 1 || back.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) return NaN;
+	let utc = wall;
+	try {
+		utc = wall - zoneOffsetMs(timeZone, wall);
+		utc = wall - zoneOffsetMs(timeZone, utc); // once more, for a daylight-saving change in between
+	} catch {
+		utc = wall; // an unknown time zone name: UTC
+	}
+	return utc;
+}
+
+export { DAY_MS };
+
+// ── The call picker ─────────────────────────────────────────────────────────
+
+/** The calls of the last 30 days for the Call picker, newest first, 50 per page; the search box is OMICall's keyword. */
+export async function searchCalls(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	const page = Math.max(1, Number(paginationToken) || 1);
+	const toDate = Date.now();
+	const keyword = filter?.trim();
+	const payload = await historyRequest.call(this, 'POST', SEARCH_PATH, {
+		qs: { page, size: MAX_PAGE_SIZE },
+		body: { filter: { fromDate: toDate - 30 * DAY_MS, toDate, ...(keyword ? { keyword } : {}) }, sort: { field: 'time_start_call', isAsc: false } },
+		needsApiKey: true,
+	});
+	const items = isObject(payload) && Array.isArray(payload.items) ? payload.items.filter(isObject) : [];
+	const results = items
+		.map((record) => ({ record, call: simplifyRecord(record) }))
+		.filter(({ call }) => typeof call.callId === 'string')
+		.map(({ call }) => ({ name: pickerName(call), value: call.callId as string }));
+	const more = items.length === MAX_PAGE_SIZE && !(isObject(payload) && (payload.hasNext === false || payload.has_next === false));
+	return { results, paginationToken: more ? String(page + 1) : undefined };
+}
+
+/** "2026-11-28 10:15 · Inbound · 0395187319 Nguyễn Văn An · agent 100", in Vietnam time. */
+function pickerName(call: IDataObject): string {
+	const started = typeof call.startedAt === 'string' ? new Date(Date.parse(call.startedAt) + 7 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ') : '';
+	const direction = typeof call.direction === 'string' ? call.direction[0].toUpperCase() + call.direction.slice(1) : '';
+	const customer = [call.customerNumber, call.customerName].filter(Boolean).join(' ');
+	const agent = call.agentExtension ? `agent ${String(call.agentExtension)}` : '';
+	const missed = call.answered === false ? 'missed' : '';
+	return [started, direction, customer, agent, missed].filter(Boolean).join(' · ') || String(call.callId);
+}
