@@ -112,11 +112,22 @@ export class OmiCallApi implements ICredentialType {
 		};
 	}
 
+	/**
+	 * Bearer token on every request; in API Key mode the raw key as x-api-key too, as VIHAT's own
+	 * client does: some endpoints (v3 call search) need the key (omicall-api.md 1.2). In Access
+	 * Token mode no key is sent, even one left over from API Key mode.
+	 */
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		const token = credentials.authentication === 'accessToken' ? credentials.accessToken : credentials.sessionToken;
+		const usesApiKey = credentials.authentication !== 'accessToken';
+		const token = usesApiKey ? credentials.sessionToken : credentials.accessToken;
+		const apiKey = usesApiKey ? String(credentials.apiKey ?? '').trim() : '';
 		return {
 			...requestOptions,
-			headers: { ...requestOptions.headers, Authorization: `Bearer ${String(token ?? '').trim()}` },
+			headers: {
+				...requestOptions.headers,
+				Authorization: `Bearer ${String(token ?? '').trim()}`,
+				...(apiKey ? { 'x-api-key': apiKey } : {}),
+			},
 		};
 	}
 

@@ -1,8 +1,9 @@
 /**
- * The plain-HTTP rule: the credential shows its notice, through n8n's own displayOptions
- * evaluation, exactly for the base URLs the transport warns about in n8n's log.
+ * The transport's pure parts: the plain-HTTP rule (the credential shows its notice, through n8n's
+ * own displayOptions evaluation, exactly for the base URLs the transport warns about in n8n's
+ * log) and the credential's headers.
  */
-import { NodeHelpers, type INodeProperties } from 'n8n-workflow';
+import { NodeHelpers, type ICredentialDataDecryptedObject, type INodeProperties } from 'n8n-workflow';
 
 import { OmiCallApi } from '../../credentials/OmiCallApi.credentials';
 import { PLAIN_HTTP_REMOTE } from '../../nodes/OmiCall/transport';
@@ -51,5 +52,30 @@ describe('plain http:// base URLs', () => {
 		expect(PLAIN_HTTP_REMOTE.test(baseUrl)).toBe(false);
 		// An expression shows every conditional field in n8n's editor; only literal URLs count here.
 		if (!baseUrl.startsWith('=')) expect(shown(baseUrl)).toBe(false);
+	});
+});
+
+describe('the credential adds the headers OMICall wants', () => {
+	const credential = new OmiCallApi();
+	const headersFor = async (data: Record<string, unknown>) =>
+		(await credential.authenticate(data as ICredentialDataDecryptedObject, { url: 'https://x.example/api', headers: { Accept: 'application/json' } })).headers;
+
+	it('API Key mode: the Bearer token and the raw key as x-api-key, on top of the request headers', async () => {
+		expect(await headersFor({ authentication: 'apiKey', apiKey: ' key-1 ', sessionToken: 'tok-1' })).toEqual({
+			Accept: 'application/json',
+			Authorization: 'Bearer tok-1',
+			'x-api-key': 'key-1',
+		});
+	});
+
+	it('Access Token mode: the token only, even when an API key is left over from API Key mode', async () => {
+		expect(await headersFor({ authentication: 'accessToken', accessToken: 'tok-2', apiKey: 'left-over', sessionToken: '' })).toEqual({
+			Accept: 'application/json',
+			Authorization: 'Bearer tok-2',
+		});
+	});
+
+	it('no x-api-key header when the key is empty', async () => {
+		expect(await headersFor({ authentication: 'apiKey', apiKey: '  ', sessionToken: 'tok-3' })).toEqual({ Accept: 'application/json', Authorization: 'Bearer tok-3' });
 	});
 });

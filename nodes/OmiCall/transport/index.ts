@@ -83,9 +83,14 @@ export interface OmiCallEnvelope {
 
 type OmiCallContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions;
 
-interface RequestOptions {
+export interface OmiCallRequestOptions {
 	qs?: IDataObject;
 	body?: IDataObject;
+	/**
+	 * The endpoint needs the raw API key (x-api-key), not only the Bearer token: v3 call search,
+	 * for one. In Access Token mode the credential has no key, so the request fails unsent.
+	 */
+	needsApiKey?: boolean;
 }
 
 export function joinUrl(baseUrl: unknown, path: string): string {
@@ -195,20 +200,33 @@ function findAuthError(error: unknown): OmiCallAuthError | undefined {
 }
 
 /**
- * Calls OMICall and returns the envelope's payload. A refused token is renewed exactly once in
- * API Key mode, whether OMICall said so with HTTP 401 or with HTTP 200 and -9999: the retry hands
- * n8n the credential with an empty token, so n8n runs preAuthentication and stores the new one.
+ * Calls OMICall and returns the envelope's payload.
+ *
+ * - A refused token is renewed exactly once in API Key mode, whether OMICall said so with HTTP 401
+ *   or with HTTP 200 and -9999: the retry hands n8n the credential with an empty token, so n8n
+ *   runs preAuthentication and stores the new one.
+ * - `options.needsApiKey`: the endpoint needs the raw key (x-api-key). The credential sends it on
+ *   every request in API Key mode; in Access Token mode there is none, so this fails unsent.
+ *
+ * Every failure is a NodeApiError (or NodeOperationError) in plain English, with `itemIndex`.
  */
 export async function omiCallRequest<T = unknown>(
 	this: OmiCallContext,
 	method: IHttpRequestMethods,
 	path: string,
-	options: RequestOptions = {},
+	options: OmiCallRequestOptions = {},
 	itemIndex?: number,
 ): Promise<T> {
 	const node = this.getNode();
 	const credentials = await this.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
 	const baseUrl = joinUrl(credentials.baseUrl, '');
+	const usesApiKey = credentials.authentication !== 'accessToken';
+	if (options.needsApiKey && !usesApiKey) {
+		throw new NodeOperationError(node, 'This OMICall request needs the API key: set the Authentication of the OMICall credential to "API Key".', {
+			itemIndex,
+			description: `OMICall accepts ${method} ${path} only with the account's API key (the x-api-key header); an access token alone is not enough. In API Key mode the node also renews the 24-hour access token by itself.`,
+		});
+	}
 	warnIfPlainHttp(this, credentials.baseUrl);
 	const request: IHttpRequestOptions = {
 		method,
@@ -249,7 +267,6 @@ export async function omiCallRequest<T = unknown>(
 		}
 	};
 
-	const usesApiKey = credentials.authentication !== 'accessToken';
 	const renew = async () =>
 		await renewOnce(node.credentials?.[CREDENTIAL_TYPE]?.id, credentials.sessionToken, {
 			renew: async () => await send(true),

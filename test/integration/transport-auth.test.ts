@@ -1,0 +1,120 @@
+/**
+ * The transport's authentication over real HTTP to the simulator, through n8n-core's
+ * ExecuteContext and httpRequestWithAuthentication: API Key mode sends the Bearer token and the
+ * raw key (x-api-key) on every request; Access Token mode has no key, so a request that needs one
+ * fails before anything is sent.
+ */
+import type { IncomingHttpHeaders, Server } from 'node:http';
+
+import type { IExecuteFunctions, INodeType } from 'n8n-workflow';
+
+import { omiCallRequest } from '../../nodes/OmiCall/transport';
+import { buildNode, CREDENTIAL_ID, CredentialStore, executeNode } from '../harness/n8n-core';
+import { type OmiCallSimulator, startSimulator } from '../harness/simulator';
+
+const API_KEY = 'key-transport-auth-0123456789';
+
+let simulator: OmiCallSimulator;
+let store: CredentialStore;
+/** The headers of every request the simulator received, in order. */
+let seen: Array<{ path: string; headers: IncomingHttpHeaders }>;
+
+beforeEach(async () => {
+	simulator = await startSimulator({ apiKeys: [API_KEY] });
+	seen = [];
+	(simulator as unknown as { server: Server }).server.prependListener('request', (req) => {
+		seen.push({ path: new URL(req.url ?? '/', 'http://sim').pathname, headers: req.headers });
+	});
+	store = new CredentialStore();
+	store.set(CREDENTIAL_ID, { baseUrl: simulator.url, authentication: 'apiKey', apiKey: API_KEY, sessionToken: '' });
+});
+afterEach(async () => simulator.stop());
+
+/** A one-node workflow whose node runs `action` in n8n-core's ExecuteContext. */
+async function runInNode<T>(action: (context: IExecuteFunctions) => Promise<T>): Promise<T> {
+	let result: T | undefined;
+	const probe: INodeType = {
+		description: {
+			displayName: 'Transport probe',
+			name: 'transportProbe',
+			group: ['transform'],
+			version: 1,
+			description: '',
+			defaults: { name: 'Transport probe' },
+			inputs: ['main'],
+			outputs: ['main'],
+			credentials: [{ name: 'omiCallApi', required: true }],
+			properties: [],
+		},
+		async execute(this: IExecuteFunctions) {
+			result = await action(this);
+			return [[{ json: {} }]];
+		},
+	};
+	await executeNode(buildNode(probe, {}, store), probe);
+	return result as T;
+}
+
+async function failure(action: (context: IExecuteFunctions) => Promise<unknown>): Promise<{ message: string; description: string; all: string }> {
+	try {
+		await runInNode(action);
+	} catch (error) {
+		const e = error as Error & { description?: string };
+		return { message: e.message, description: e.description ?? '', all: `${e.message} ${e.description ?? ''} ${JSON.stringify(e)}` };
+	}
+	throw new Error('expected the request to fail');
+}
+
+const list = (context: IExecuteFunctions) => omiCallRequest.call(context, 'GET', '/api/webhooks/list');
+
+describe('API Key mode', () => {
+	it('sends the Bearer token and x-api-key on every request, including after a renewal', async () => {
+		await runInNode(list);
+		await runInNode((c) => omiCallRequest.call(c, 'POST', '/api/webhooks/register', { body: { webhook: { type: 'call', url: 'https://crm.example.com/h' } } }));
+		simulator.expireAllTokens();
+		await runInNode((c) => omiCallRequest.call(c, 'POST', '/api/webhooks/destroy', { qs: { hook_type: 'call' } }));
+
+		const token = String(store.get(CREDENTIAL_ID).sessionToken);
+		expect(seen.map((s) => s.path)).toEqual(['/api/auth', '/api/webhooks/list', '/api/webhooks/register', '/api/webhooks/destroy', '/api/auth', '/api/webhooks/destroy']);
+		const api = seen.filter((s) => s.path !== '/api/auth');
+		for (const { headers } of api) {
+			expect(headers['x-api-key']).toBe(API_KEY);
+			expect(headers.authorization).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
+		}
+		expect(api[api.length - 1].headers.authorization).toBe(`Bearer ${token}`);
+		// The sign-in itself carries the key in its query, as OMICall documents, and no header.
+		for (const { headers } of seen.filter((s) => s.path === '/api/auth')) expect(headers['x-api-key']).toBeUndefined();
+	});
+
+	it('a request that needs the API key is sent with it', async () => {
+		expect(await runInNode((c) => omiCallRequest.call(c, 'GET', '/api/webhooks/list', { needsApiKey: true }))).toEqual([]);
+		expect(seen.map((s) => [s.path, s.headers['x-api-key']])).toEqual([
+			['/api/auth', undefined],
+			['/api/webhooks/list', API_KEY],
+		]);
+	});
+});
+
+describe('Access Token mode', () => {
+	beforeEach(() => {
+		// n8n keeps a hidden field's value when the mode changes: the old API key is still stored.
+		store.set(CREDENTIAL_ID, { baseUrl: simulator.url, authentication: 'accessToken', accessToken: simulator.issueToken(), apiKey: API_KEY, sessionToken: '' });
+	});
+
+	it('sends the token alone, never a key left over from API Key mode', async () => {
+		expect(await runInNode(list)).toEqual([]);
+		expect(seen).toHaveLength(1);
+		expect(seen[0].headers.authorization).toBe(`Bearer ${String(store.get(CREDENTIAL_ID).accessToken)}`);
+		expect(seen[0].headers['x-api-key']).toBeUndefined();
+	});
+
+	it('a request that needs the API key fails before anything is sent, saying how to fix it', async () => {
+		const error = await failure((c) => omiCallRequest.call(c, 'POST', '/api/v3/call-transaction/search', { body: {}, needsApiKey: true }, 0));
+		expect(error.message).toBe('This OMICall request needs the API key: set the Authentication of the OMICall credential to "API Key".');
+		expect(error.description).toMatch(/access token alone is not enough/);
+		expect(error.all).not.toContain(API_KEY);
+		expect(error.all).not.toContain(String(store.get(CREDENTIAL_ID).accessToken));
+		expect(seen).toEqual([]);
+		expect(simulator.requests).toEqual([]);
+	});
+});
