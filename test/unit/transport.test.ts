@@ -1,12 +1,17 @@
 /**
  * The transport's pure parts: the plain-HTTP rule (the credential shows its notice, through n8n's
  * own displayOptions evaluation, exactly for the base URLs the transport warns about in n8n's
- * log) and the credential's headers.
+ * log), the credential's headers and where an error code is read.
  */
 import { NodeHelpers, type ICredentialDataDecryptedObject, type INodeProperties } from 'n8n-workflow';
 
 import { OmiCallApi } from '../../credentials/OmiCallApi.credentials';
-import { PLAIN_HTTP_REMOTE } from '../../nodes/OmiCall/transport';
+import {
+	OMICALL_ERROR_CODES,
+	PLAIN_HTTP_REMOTE,
+	explainOmiCallCode,
+	omiCallMessage,
+} from '../../nodes/OmiCall/transport';
 
 const notice = new OmiCallApi().properties.find((p) => p.type === 'notice' && /http:\/\//.test(p.displayName)) as INodeProperties;
 
@@ -78,4 +83,28 @@ describe('the credential adds the headers OMICall wants', () => {
 	it('no x-api-key header when the key is empty', async () => {
 		expect(await headersFor({ authentication: 'apiKey', apiKey: '  ', sessionToken: 'tok-3' })).toEqual({ Accept: 'application/json', Authorization: 'Bearer tok-3' });
 	});
+});
+
+describe("where OMICall's error code is read", () => {
+	it.each([
+		[{ status_code: -9999, message: 'date_invalid' }, 'date_invalid'],
+		[{ status_code: -9999, payload: { status: 'fail', error: 'date_is_too_long' } }, 'date_is_too_long'],
+		[{ status_code: -9999, payload: { status: 'fail', message: 'to_date_is_required' } }, 'to_date_is_required'],
+		// The code wins over human text, wherever each sits.
+		[{ status_code: -9999, message: 'Bad request', payload: { status: 'fail', error: 'date_is_too_long', message: 'Please check your input param' } }, 'date_is_too_long'],
+		[{ status_code: -9999, payload: { status: 'fail', error: 'Please check your input', message: 'data_is_required' } }, 'data_is_required'],
+		[{ status_code: -9999, message: 'Something went wrong', payload: { status: 'fail', error: 'new_code_2027' } }, 'new_code_2027'],
+		[{ status_code: -9999, message: 'Something went wrong' }, 'Something went wrong'],
+		[{ status_code: -9999 }, undefined],
+	])('%j: %p', (envelope, code) => {
+		expect(omiCallMessage(envelope)).toBe(code);
+	});
+
+	it.each(['limit_request_30_minute', 'from_date_is_required', 'to_date_is_required', 'date_invalid', 'date_is_too_long', 'resource_not_found', 'size_invalid'])(
+		'%s has its own plain-English line',
+		(code) => {
+			expect(OMICALL_ERROR_CODES[code]).toMatch(/^[A-Z].*\.$/);
+			expect(explainOmiCallCode(code)).not.toContain('answered with the error');
+		},
+	);
 });

@@ -40,7 +40,16 @@ export const OMICALL_ERROR_CODES: Record<string, string> = {
 		'The API key was not accepted. Copy it again from the OMICall portal (Account → Settings → API management) and check that the base URL is the environment the key belongs to (production or staging).',
 	request_body_required: 'OMICall expected a request body and received none or one it could not read.',
 	tenant_invalid: 'OMICall does not recognise the account (tenant) this request was made for.',
-	date_invalid: 'OMICall rejected a date in the request.',
+	// Call history (omicall-api.md 1.3 "history v1", 1.6).
+	limit_request_30_minute:
+		'OMICall allows only a limited number of call-history requests per 30 minutes, and this account has used them up. Wait (up to 30 minutes) and try again, or fetch fewer pages.',
+	from_date_is_required: 'OMICall needs the start of the time range (From) for this call-history request.',
+	to_date_is_required: 'OMICall needs the end of the time range (To) for this call-history request.',
+	date_invalid: 'OMICall rejected a date in the request. Check that From and To are valid dates and that From is before To.',
+	date_is_too_long:
+		'The time range is longer than OMICall accepts. Use a shorter range (the call-history list accepts at most 30 days).',
+	// Inferred: not in OMICall's docs, the usual spelling for a page size it refuses.
+	size_invalid: 'OMICall rejected the page size: it accepts at most 50 items per page.',
 	// From VIHAT's own error map (omicall-api.md 1.3, "any").
 	tenant_disabled: 'This OMICall account (tenant) is disabled. Contact OMICall or the account owner.',
 	individual_package_expired:
@@ -48,7 +57,7 @@ export const OMICALL_ERROR_CODES: Record<string, string> = {
 	service_package_customer_limit: 'The OMICall service package of this account has reached its limit.',
 	permission_denied: 'The API key of this credential is not allowed to do this in OMICall. Check its permissions in the OMICall portal.',
 	rate_limit_exceeded: 'OMICall is limiting how often this account may call its API. Wait a little and try again, or call it less often.',
-	resource_not_found: 'OMICall did not find what the request asked for.',
+	resource_not_found: 'OMICall did not find what the request asked for: check the ID, and that it belongs to this account.',
 };
 
 /**
@@ -104,14 +113,27 @@ function omiCallCodes(envelope: OmiCallEnvelope): string[] {
 	return [envelope.message, payload.error, payload.message].filter((v): v is string => typeof v === 'string' && v !== '');
 }
 
-/** OMICall's error code, from whichever of its three places holds one. */
+/** A machine code such as date_is_too_long, as opposed to human text ("Please check your input"). */
+const CODE_LIKE = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+
+function isKnownCode(code: string): boolean {
+	const lower = code.trim().toLowerCase();
+	return Object.hasOwn(OMICALL_ERROR_CODES, code) || TOKEN_REFUSED_CODES.has(lower);
+}
+
+/**
+ * OMICall's error code, from whichever of its three places holds one: a code this package knows
+ * first, then anything shaped like a code, then whatever text there is. OMICall puts human text
+ * beside the code (payload.message "Please check your input param" next to payload.error).
+ */
 export function omiCallMessage(envelope: OmiCallEnvelope): string | undefined {
-	return omiCallCodes(envelope)[0];
+	const texts = omiCallCodes(envelope);
+	return texts.find(isKnownCode) ?? texts.find((t) => CODE_LIKE.test(t)) ?? texts[0];
 }
 
 export function explainOmiCallCode(code: string | undefined): string {
 	if (code === undefined) return 'OMICall reported a failure without saying why.';
-	return OMICALL_ERROR_CODES[code] ?? `OMICall answered with the error "${code}".`;
+	return Object.hasOwn(OMICALL_ERROR_CODES, code) ? OMICALL_ERROR_CODES[code] : `OMICall answered with the error "${code}".`;
 }
 
 function isEnvelope(body: unknown): body is OmiCallEnvelope {
@@ -202,6 +224,8 @@ function findAuthError(error: unknown): OmiCallAuthError | undefined {
 /**
  * Calls OMICall and returns the envelope's payload.
  *
+ * - HTTP 204 (No Content) resolves to `null`: OMICall's answer for an empty result (v3 search).
+ *   Type T as `X | null` for an endpoint that may answer so.
  * - A refused token is renewed exactly once in API Key mode, whether OMICall said so with HTTP 401
  *   or with HTTP 200 and -9999: the retry hands n8n the credential with an empty token, so n8n
  *   runs preAuthentication and stores the new one.
@@ -299,6 +323,8 @@ export async function omiCallRequest<T = unknown>(
 			{ httpCode: String(response.statusCode) },
 		);
 	}
+	// Observed on v3 search: no calls in the range is HTTP 204 with no body.
+	if (response.statusCode === 204) return null as T;
 	if (!isEnvelope(body)) {
 		const kind = typeof body === 'string' && body.trim() ? 'something that is not JSON' : 'an empty answer';
 		throw fail(
