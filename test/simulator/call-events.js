@@ -2,60 +2,109 @@
 /**
  * Realistic OMICall call and contact events, shaped as shared/omicall-api.md documents them:
  * live events (ringing, answered, hangup) with times in seconds and date_time in milliseconds,
- * and a full `cdr` record. Used by the simulator, the tests and the benchmarks.
+ * and a full `cdr` record. Used by the simulator, its history generator, the tests and the benchmarks.
  */
 const crypto = require('node:crypto');
 
+const foldCache = new Map();
 const CUSTOMERS = ['Nguyễn Văn An', 'Trần Thị Bình', 'Lê Hoàng Cường', 'Phạm Thu Dung'];
-const AGENTS = [
-	{ extension: '100', name: 'Võ Minh Khoa' },
-	{ extension: '101', name: 'Đặng Ngọc Lan' },
+
+/**
+ * The tenant's agents: extensions 100–120 with a name, an email and an id. Inferred: OMICall
+ * extensions are short numbers; 24-hex ids as in the documented samples (create_by.id).
+ * placeCall() picks from the first two only (tests expect their names); the history generator uses all.
+ */
+const AGENT_NAMES = [
+	'Võ Minh Khoa', 'Đặng Ngọc Lan', 'Nguyễn Thị Hồng Nhung', 'Trần Quốc Bảo', 'Lê Thị Mai', 'Phạm Đức Anh', 'Hoàng Thu Trang',
+	'Huỳnh Văn Phúc', 'Bùi Thị Thảo', 'Đỗ Minh Tuấn', 'Ngô Thị Hạnh', 'Dương Quang Huy', 'Lý Thị Yến', 'Phan Thanh Sơn',
+	'Vũ Thị Ngọc Ánh', 'Trịnh Văn Đạt', 'Đinh Thị Kim Oanh', 'Mai Xuân Trường', 'Tạ Thị Loan', 'Cao Minh Hiếu', 'Lương Thị Quỳnh',
 ];
+const AGENTS = AGENT_NAMES.map((name, i) => {
+	const extension = String(100 + i);
+	return {
+		extension,
+		name,
+		// e.g. khoa.100@example.vn: the given name without its marks, so the address is plain ASCII.
+		email: `${fold(name.split(' ').pop() ?? '')}.${extension}@example.vn`,
+		id: `6209c98561c1cb163ded${extension.padStart(4, '0')}`,
+	};
+});
+const DEFAULT_HOTLINE = '842899959300';
+/** The documented recording host (3.3); the simulator passes its own URL instead. */
+const DOCUMENTED_RECORDING_BASE = 'https://public-v1-stg.omicrm.com';
+
+/** Lower case, without Vietnamese marks: "Đặng Ngọc Lan" → "dang ngoc lan" (as `full_name_unsigned`, documented). */
+function fold(text) {
+	const key = String(text);
+	let folded = foldCache.get(key);
+	if (folded === undefined) {
+		folded = key.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
+		if (foldCache.size >= 10_000) foldCache.clear();
+		foldCache.set(key, folded);
+	}
+	return folded;
+}
+
+/** A 24-hex id, the shape of OMICall's ids (documented samples), from `random`. */
+function hexId(random, length = 24) {
+	let id = '';
+	while (id.length < length) id += Math.floor(random() * 0x100000000).toString(16).padStart(8, '0');
+	return id.slice(0, length);
+}
+
+/** A version 4 UUID from `random` (OMICall's transaction ids are UUIDs, documented). */
+function uuidFrom(random) {
+	const h = hexId(random, 32);
+	const variant = '89ab'[Math.floor(random() * 4)];
+	return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20)}`;
+}
 
 /**
  * @param {{direction?: 'inbound'|'outbound'|'local', answered?: boolean, startedAt?: number,
- *   customerNumber?: string, notes?: string, transfers?: number}} [options]
- * @returns {object[]} ringing, answered (when answered), hangup and cdr, in that order
+ *   customerNumber?: string, customerName?: string, notes?: string, transfers?: number,
+ *   agent?: {extension: string, name: string, email?: string, id?: string}|null, localExtension?: string,
+ *   hotline?: string, ringSec?: number, talkSec?: number, transactionId?: string,
+ *   recordingBaseUrl?: string, recordingId?: string, autocallId?: string, random?: () => number}} [options]
+ *   `random` (a function returning [0, 1)) makes every choice not given reproducible; `agent: null`
+ *   is a call no agent took part in (an auto call).
+ * @returns {object} the call's final `cdr` record (documented, 3.2)
  */
-function buildCallEvents(options = {}) {
+function buildCallRecord(options = {}) {
+	return { state: 'cdr', ...callFields(options), send_num_retry: 1 };
+}
+
+/** The fields of a call record, without the delivery's `state` and `send_num_retry`. */
+function callFields(options = {}) {
+	const random = options.random ?? Math.random;
 	const direction = options.direction ?? 'inbound';
 	const answered = options.answered ?? true;
 	const start = Math.floor((options.startedAt ?? Date.now()) / 1000);
-	const ringSec = 5;
-	const talkSec = answered ? 47 : 0;
+	const ringSec = options.ringSec ?? 5;
+	const talkSec = answered ? (options.talkSec ?? 47) : 0;
 	const answerAt = start + ringSec;
 	const end = answered ? answerAt + talkSec : start + 20;
-	const transactionId = crypto.randomUUID();
-	const agent = AGENTS[Math.floor(Math.random() * AGENTS.length)];
-	const customerName = CUSTOMERS[Math.floor(Math.random() * CUSTOMERS.length)];
-	const customerNumber = options.customerNumber ?? `09${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
-	const hotline = '842899959300';
-	// Outbound: the agent's extension calls the customer; inbound the other way round.
-	const from = direction === 'outbound' ? agent.extension : direction === 'local' ? agent.extension : customerNumber;
-	const to = direction === 'inbound' ? agent.extension : direction === 'local' ? '101' : customerNumber;
-
-	const live = (state, at) => ({
-		state,
-		call_uuid: transactionId,
-		direction,
-		from_number: from,
-		to_number: to,
-		hotline,
-		created_time: at,
-		date_time: at * 1000,
-	});
-	const events = [live('ringing', start)];
-	if (answered) events.push(live('answered', answerAt));
-	events.push(live('hangup', end));
+	const transactionId = options.transactionId ?? (options.random ? uuidFrom(random) : crypto.randomUUID());
+	const agent = options.agent === undefined ? AGENTS[Math.floor(random() * 2)] : options.agent;
+	const customerName = options.customerName ?? CUSTOMERS[Math.floor(random() * CUSTOMERS.length)];
+	const customerNumber = options.customerNumber ?? `09${String(Math.floor(random() * 1e8)).padStart(8, '0')}`;
+	const hotline = options.hotline ?? DEFAULT_HOTLINE;
+	const extension = agent ? agent.extension : null;
+	const localExtension = options.localExtension ?? '101';
+	// Outbound: the agent's extension calls the customer; inbound the other way round. An auto call
+	// has no agent: it goes out on the hotline (inferred).
+	const from = direction === 'inbound' ? customerNumber : (extension ?? hotline);
+	const to = direction === 'inbound' ? (extension ?? hotline) : direction === 'local' ? localExtension : customerNumber;
+	const autoCall = options.autocallId !== undefined;
+	const recordingId = options.recordingId ?? hexId(random);
+	const recordingBase = options.recordingBaseUrl ?? DOCUMENTED_RECORDING_BASE;
 
 	const transfers = Array.from({ length: options.transfers ?? 0 }, (_, i) => ({
-		from_extension: agent.extension,
+		from_extension: extension,
 		to_extension: String(102 + i),
 		time: start + i,
 		note: 'Chuyển cuộc gọi cho bộ phận chăm sóc khách hàng',
 	}));
-	events.push({
-		state: 'cdr',
+	const record = {
 		transaction_id: transactionId,
 		tenant_id: 'tenant-sim',
 		direction,
@@ -66,7 +115,7 @@ function buildCallEvents(options = {}) {
 		to_number: to,
 		hotline,
 		sip_number: hotline,
-		sip_user: agent.extension,
+		sip_user: extension,
 		duration: end - start,
 		answer_sec: answered ? ringSec : 0,
 		bill_sec: talkSec,
@@ -76,22 +125,53 @@ function buildCallEvents(options = {}) {
 		time_end_call: end,
 		created_date: start * 1000,
 		last_updated_date: end * 1000,
-		recording_file_url: answered ? `https://recording.omicall.example/recording/${transactionId}.mp3` : null,
+		// Documented (3.3): …/third_party/recording/uc?id=<opaque>&code=<transaction_id>; none for a missed call.
+		recording_file_url: answered ? `${recordingBase}/third_party/recording/uc?id=${recordingId}&code=${transactionId}` : null,
 		endby_name: answered ? 'end_call_by_customer' : 'end_call_by_timeout',
 		disposition: answered ? 'answered' : 'cancelled',
 		call_out_price: direction === 'outbound' ? 1200 : 0,
 		provider: 'viettel',
 		ivr: direction === 'inbound',
-		is_auto_call: false,
+		is_auto_call: autoCall,
 		is_have_forward_out: false,
 		transfer_histories: transfers,
-		user: [{ full_name: agent.name, extension: agent.extension }],
-		customer: { full_name: customerName, phone_number: customerNumber },
-		create_by: { full_name: agent.name },
+		user: agent ? [{ id: agent.id, full_name: agent.name, extension: agent.extension, email: agent.email }] : [],
+		customer: { full_name: customerName, full_name_unsigned: fold(customerName), phone_number: customerNumber },
+		// Documented: create_by is {id, name, contact_id}; observed: "create_default_by_tenant" when no agent.
+		create_by: agent
+			? { id: agent.id, name: agent.name, contact_id: `6209c98c067f745da473${extension?.padStart(4, '0')}` }
+			: { id: '6209c98561c1cb163ded25f7', name: 'create_default_by_tenant', contact_id: null },
 		note: options.notes ?? 'Khách hàng hỏi về đơn hàng',
 		tag: [],
-		send_num_retry: 1,
+	};
+	if (autoCall) {
+		// Documented (8): auto call results are ordinary records with is_auto_call, autocall_id, autocall_uuid.
+		record.autocall_id = options.autocallId;
+		record.autocall_uuid = options.random ? uuidFrom(random) : crypto.randomUUID();
+	}
+	return record;
+}
+
+/**
+ * A call's events: the live ones (3.1) and the final record.
+ * @param {Parameters<typeof buildCallRecord>[0]} [options]
+ * @returns {object[]} ringing, answered (when answered), hangup and cdr, in that order
+ */
+function buildCallEvents(options = {}) {
+	const cdr = buildCallRecord(options);
+	const live = (state, at) => ({
+		state,
+		call_uuid: cdr.transaction_id,
+		direction: cdr.direction,
+		from_number: cdr.from_number,
+		to_number: cdr.to_number,
+		hotline: cdr.hotline,
+		created_time: at,
+		date_time: at * 1000,
 	});
+	const events = [live('ringing', cdr.time_start_call)];
+	if (cdr.time_start_to_answer !== null) events.push(live('answered', cdr.time_start_to_answer));
+	events.push(live('hangup', cdr.time_end_call), cdr);
 	return events;
 }
 
@@ -114,4 +194,4 @@ function buildContactEvent(options = {}) {
 	};
 }
 
-module.exports = { buildCallEvents, buildContactEvent };
+module.exports = { buildCallEvents, buildCallRecord, callFields, buildContactEvent, AGENTS, DEFAULT_HOTLINE, fold, hexId, uuidFrom };

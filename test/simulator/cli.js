@@ -8,8 +8,11 @@
  *   npm run simulator -- call --direction inbound      place a call through a running simulator
  *   npm run simulator -- contact --action updated      send a contact event
  *   npm run simulator -- hooks                         show the registered webhooks
+ *   npm run simulator -- history --count 1000 --days 30 [--seed 1] [--clear]
+ *                                                      add seeded calls to the call history
  *
- * The call, contact and hooks commands talk to the simulator at --url (default
+ * A placed call goes into the call history even when no call webhook is registered.
+ * The call, contact, hooks and history commands talk to the simulator at --url (default
  * http://127.0.0.1:4010, or OMICALL_SIMULATOR_URL).
  */
 const { parseArgs } = require('node:util');
@@ -19,7 +22,8 @@ const USAGE = `Usage:
   simulator [serve] [--port 4010] [--host 127.0.0.1] [--api-key KEY]... [--token-lifetime SECONDS] [--expired-style 401|envelope]
   simulator call [--direction inbound|outbound|local] [--missed] [--url URL]
   simulator contact [--action created|updated] [--url URL]
-  simulator hooks [--url URL]`;
+  simulator hooks [--url URL]
+  simulator history [--count 1000] [--days 90] [--seed 1] [--clear] [--url URL]`;
 
 async function main(argv) {
 	const { values, positionals } = parseArgs({
@@ -34,6 +38,10 @@ async function main(argv) {
 			direction: { type: 'string', default: 'inbound' },
 			missed: { type: 'boolean', default: false },
 			action: { type: 'string', default: 'created' },
+			count: { type: 'string', default: '1000' },
+			days: { type: 'string', default: '90' },
+			seed: { type: 'string', default: '1' },
+			clear: { type: 'boolean', default: false },
 			url: { type: 'string', default: process.env.OMICALL_SIMULATOR_URL ?? 'http://127.0.0.1:4010' },
 			help: { type: 'boolean', short: 'h' },
 		},
@@ -71,8 +79,12 @@ async function main(argv) {
 	const shown = (url) => String(url).replace(/\?.*$/, '?…');
 	if (command === 'call') {
 		if (!['inbound', 'outbound', 'local'].includes(values.direction)) throw new Error('--direction must be inbound, outbound or local');
-		const result = await control('call', { direction: values.direction, answered: !values.missed });
-		console.log(`Placed a simulated ${values.direction} call; events sent to ${shown(result.hook)}:`);
+		const result = await control('call', { direction: values.direction, answered: !values.missed, requireHook: false });
+		if (!result.hook) {
+			console.log(`Placed a simulated ${values.direction} call ${result.transactionId}: no call webhook is registered, so it is in the call history only.`);
+			return;
+		}
+		console.log(`Placed a simulated ${values.direction} call ${result.transactionId}; events sent to ${shown(result.hook)}:`);
 		for (const e of result.events) console.log(`  ${e.state.padEnd(9)} HTTP ${e.status} after ${e.attempts} attempt(s)`);
 		return;
 	}
@@ -84,6 +96,16 @@ async function main(argv) {
 	if (command === 'hooks') {
 		const hooks = await control('hooks');
 		return console.log(JSON.stringify(hooks, (key, value) => (key === 'url' ? shown(value) : value), 2));
+	}
+	if (command === 'history') {
+		const [count, days, seed] = [Number(values.count), Number(values.days), Number(values.seed)];
+		if (!Number.isInteger(count) || count < 0) throw new Error('--count must be a whole number');
+		if (!(days > 0)) throw new Error('--days must be a number above 0');
+		if (!Number.isInteger(seed)) throw new Error('--seed must be a whole number');
+		if (values.clear) await control('history/clear');
+		const result = await control('history', { count, days, seed });
+		console.log(`Added ${result.added} calls over the last ${days} days (seed ${seed}) in ${result.ms} ms; the history holds ${result.total} calls.`);
+		return;
 	}
 	throw new Error(`Unknown command "${command}".\n${USAGE}`);
 }

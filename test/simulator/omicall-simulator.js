@@ -11,15 +11,25 @@
  *   tests can count the calls a node made.
  * - placeCall()/changeContact() POST call and contact events to whatever hook is registered,
  *   retrying non-2xx answers a bounded number of times with send_num_retry counting up.
+ * - A call history (history.js): every placed call, plus generateHistory()'s seeded calls, served
+ *   by v3 search, v2 getByTransactionId, v1 detail and change, with recordings as small real MP3s.
+ * - rateLimit() answers the next requests to a path as a rate limit would.
  */
 const crypto = require('node:crypto');
 const http = require('node:http');
 const { buildCallEvents, buildContactEvent } = require('./call-events');
+const { generateCalls, toHistoryItem, toV1Item, searchItems, pageMeta, setTags, setNote, SEED_TAGS } = require('./history');
+const { silentMp3 } = require('./recording');
 
 const SUCCESS = 9999;
 const FAILURE = -9999;
 const HOOK_TYPES = ['call', 'contact'];
 const KNOWN_EVENTS = ['ringing', 'answered', 'hangup'];
+const DAY_MS = 24 * 60 * 60 * 1000;
+const RECORDING_PATH = '/third_party/recording/uc';
+const GET_BY_ID_PATH = '/api/v2/callTransaction/getByTransactionId';
+const DETAIL_PREFIX = '/api/call_transaction/detail/';
+const CHANGE_PREFIX = '/api/call_transaction/change/';
 
 class OmiCallSimulator {
 	/**
@@ -30,6 +40,9 @@ class OmiCallSimulator {
 	 * @param {'401'|'envelope'} [options.expiredTokenStyle] how an expired token is reported
 	 * @param {number} [options.maxDeliveryAttempts] how often an event is sent before giving up
 	 * @param {number} [options.retryDelayMs] pause between two delivery attempts
+	 * @param {'camel'|'snake'} [options.pageMetaStyle] how v3 search spells its page meta
+	 * @param {number} [options.maxSearchWindowMs] the longest toDate - fromDate v3 search accepts
+	 * @param {string[]} [options.getByTransactionIdMethods] the methods getByTransactionId answers
 	 */
 	constructor(options = {}) {
 		this.apiKeys = [...new Set(options.apiKeys ?? ['sim-api-key'])];
@@ -52,6 +65,24 @@ class OmiCallSimulator {
 		this.downUntil = 0;
 		/** @type {Array<{path: string, ms: number, times: number}>} */
 		this.delays = [];
+		/** The call history, one item per transaction_id (see history.js), in the order added. */
+		this.calls = [];
+		/** The tenant's tags, name → id; change adds unknown names (inferred ids). */
+		this.tags = new Map(SEED_TAGS.map((name, i) => [name, `64f0a1b2c3d4e5f6a7b8c9${String(i).padStart(2, '0')}`]));
+		/** Both spellings are documented (1.4); v3 is seen with camelCase (observed). */
+		this.pageMetaStyle = options.pageMetaStyle ?? 'camel';
+		/** Inferred: v1 refuses more than 30 days (documented); v2/v3's maximum is an open question. */
+		this.maxSearchWindowMs = options.maxSearchWindowMs ?? 31 * DAY_MS;
+		/** Documented: at most 50 per page. */
+		this.maxPageSize = 50;
+		/** Observed: clients use GET with a query and POST with a body; drop one to test a fallback. */
+		this.getByTransactionIdMethods = options.getByTransactionIdMethods ?? ['GET', 'POST'];
+		/** Documented: POST; one client uses PATCH (observed): add it here to accept it. */
+		this.changeMethods = ['POST'];
+		/** @type {Array<{path: string, times: number, style: 'http429'|'envelope', retryAfterSec: number|null, message: string}>} */
+		this.rateLimits = [];
+		/** The one recording every call with a recording serves: about a second of silent MP3. */
+		this.recording = silentMp3();
 		this.signingKey = crypto.randomBytes(32);
 		this.revokedBefore = 0;
 		this.server = http.createServer((req, res) => this.handle(req, res));
@@ -94,7 +125,8 @@ class OmiCallSimulator {
 	 * how tests make OMICall return an unknown error, a non-JSON page or a server error.
 	 */
 	injectFault(path, { status = 200, body = '', contentType = 'application/json', times = 1, afterApplying = false, drop = false } = {}) {
-		this.faults.push({ path, status, body: typeof body === 'string' ? body : JSON.stringify(body), contentType, times, afterApplying, drop });
+		const raw = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+		this.faults.push({ path, status, body: raw, contentType, times, afterApplying, drop });
 	}
 
 	/**
@@ -123,6 +155,67 @@ class OmiCallSimulator {
 	/** OMICall unreachable for `ms`: connections are reset without an answer. */
 	goDown(ms) {
 		this.downUntil = Date.now() + ms;
+	}
+
+	/**
+	 * The next `times` requests to `path` meet a rate limit. Vendor: `rate_limit_exceeded` is in
+	 * VIHAT's error map; documented: v1's `limit_request_30_minute`; inferred: HTTP 429 with
+	 * Retry-After (style 'http429', a gateway's answer) or HTTP 200 with -9999 (style 'envelope').
+	 * @param {string} path
+	 * @param {{times?: number, style?: 'http429'|'envelope', retryAfterSec?: number|null,
+	 *   message?: 'rate_limit_exceeded'|'limit_request_30_minute'|string}} [options]
+	 */
+	rateLimit(path, { times = 1, style = 'http429', retryAfterSec = 1, message = 'rate_limit_exceeded' } = {}) {
+		this.rateLimits.push({ path, times, style, retryAfterSec, message });
+	}
+
+	/**
+	 * Adds `count` seeded calls over the `days` before `endAt` (default now) to the history; the same
+	 * seed and endAt always give the same calls (and the same transaction ids: a second run with a
+	 * seed replaces its calls). `added` counts the new ones.
+	 * @returns {{added: number, total: number, ms: number}}
+	 */
+	generateHistory({ count = 1000, days = 90, seed = 1, endAt = Date.now() } = {}) {
+		if (!this.url) throw new Error('Start the simulator before generating history: recording URLs point at it.');
+		if (!(Number.isInteger(count) && count >= 0) || !(days > 0) || !Number.isFinite(endAt)) {
+			throw new Error('generateHistory needs a whole count >= 0, days > 0 and a numeric endAt.');
+		}
+		const began = performance.now();
+		const items = generateCalls({ count, days, seed, endAt, recordingBaseUrl: this.url, tagId: (name) => this.tagId(name) });
+		// One item per transaction_id: the same seed twice replaces its calls instead of doubling them.
+		const index = new Map(this.calls.map((call, i) => [call.transaction_id, i]));
+		let added = 0;
+		for (const item of items) {
+			const at = index.get(item.transaction_id);
+			if (at !== undefined) this.calls[at] = item;
+			else {
+				index.set(item.transaction_id, this.calls.push(item) - 1);
+				added += 1;
+			}
+		}
+		return { added, total: this.calls.length, ms: Math.round(performance.now() - began) };
+	}
+
+	clearHistory() {
+		this.calls = [];
+	}
+
+	/** Adds or replaces (same transaction_id: a later leg, observed) a call in the history. */
+	recordCall(item) {
+		const at = this.calls.findIndex((c) => c.transaction_id === item.transaction_id);
+		if (at >= 0) this.calls[at] = item;
+		else this.calls.push(item);
+		return item;
+	}
+
+	findCall(transactionId) {
+		return this.calls.find((c) => c.transaction_id === transactionId);
+	}
+
+	/** The id of a tag name, creating the tag when new (inferred). */
+	tagId(name) {
+		if (!this.tags.has(name)) this.tags.set(name, crypto.createHash('sha256').update(name).digest('hex').slice(0, 24));
+		return /** @type {string} */ (this.tags.get(name));
 	}
 
 	/** A token for the account of the given configured API key (the first one by default). */
@@ -174,6 +267,19 @@ class OmiCallSimulator {
 			await new Promise((resolve) => setTimeout(resolve, delay.ms));
 		}
 
+		const limit = this.rateLimits.find((l) => l.path === url.pathname && l.times > 0);
+		if (limit) {
+			limit.times -= 1;
+			const body = JSON.stringify({ status_code: FAILURE, instance_id: this.instanceId, instance_name: 'OMICall simulator', payload: null, key_enabled: false, message: limit.message });
+			entry.omiStatus = FAILURE;
+			if (limit.style === 'envelope') return send(200, body, 'application/json');
+			entry.status = 429;
+			const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+			if (limit.retryAfterSec !== null && limit.retryAfterSec !== undefined) headers['retry-after'] = String(limit.retryAfterSec);
+			res.writeHead(429, headers);
+			return void res.end(body);
+		}
+
 		const fault = this.faults.find((f) => f.path === url.pathname && f.times > 0);
 		if (fault) {
 			fault.times -= 1;
@@ -192,10 +298,14 @@ class OmiCallSimulator {
 	async answer(req, res, url, rawBody, entry) {
 		const send = (status, body, contentType = 'application/json') => {
 			entry.status = status;
-			if (body && typeof body === 'object') entry.omiStatus = body.status_code;
-			const text = typeof body === 'string' ? body : JSON.stringify(body);
+			if (status === 204) {
+				res.writeHead(204);
+				return void res.end();
+			}
+			if (body && typeof body === 'object' && !Buffer.isBuffer(body)) entry.omiStatus = body.status_code;
+			const text = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
 			res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
-			res.end(text);
+			res.end(req.method === 'HEAD' ? undefined : text);
 		};
 		const envelope = (payload, extra = {}) => ({
 			status_code: SUCCESS,
@@ -218,7 +328,17 @@ class OmiCallSimulator {
 			return send(200, envelope({ access_token: this.issueToken(account), access_type: 'normal', token_type: 'Bearer' }));
 		}
 
-		if (!url.pathname.startsWith('/api/webhooks/')) return send(404, envelope(null, { status_code: FAILURE, message: 'not_found' }));
+		// Observed (3.3): integrations fetch recordings with a plain GET, no auth; the URL grants access.
+		if (url.pathname === RECORDING_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
+			const call = this.findCall(url.searchParams.get('code') ?? '');
+			const id = call?.recording_file_url ? new URL(call.recording_file_url).searchParams.get('id') : null;
+			if (!id || id !== url.searchParams.get('id')) return send(404, 'Not Found', 'text/plain');
+			return send(200, this.recording, 'audio/mpeg');
+		}
+
+		if (!url.pathname.startsWith('/api/webhooks/') && !this.isHistoryPath(url.pathname)) {
+			return send(404, envelope(null, { status_code: FAILURE, message: 'not_found' }));
+		}
 
 		const token = this.checkToken(req.headers.authorization);
 		entry.account = token.account;
@@ -254,7 +374,84 @@ class OmiCallSimulator {
 			this.hooks.delete(/** @type {string} */ (type));
 			return send(200, envelope(''));
 		}
+		if (this.isHistoryPath(url.pathname)) return this.answerHistory(req, url, rawBody, token, send, envelope, failure);
 		return send(404, envelope(null, { status_code: FAILURE, message: 'not_found' }));
+	}
+
+	isHistoryPath(path) {
+		return path === '/api/v3/call-transaction/search' || path === GET_BY_ID_PATH || path.startsWith(DETAIL_PREFIX) || path.startsWith(CHANGE_PREFIX);
+	}
+
+	/** Call history (omicall-api.md section 4); the token has been checked. */
+	answerHistory(req, url, rawBody, token, send, envelope, failure) {
+		const notFound = () => send(404, envelope(null, { status_code: FAILURE, message: 'not_found' }));
+		const json = () => {
+			if (!rawBody.trim()) return undefined;
+			try {
+				return JSON.parse(rawBody);
+			} catch {
+				return undefined;
+			}
+		};
+
+		if (url.pathname === '/api/v3/call-transaction/search') {
+			if (req.method !== 'POST') return notFound();
+			// Documented: v3 search takes x-api-key (observed: alone). Here the token is required as
+			// well, so a client that passes sends both, which works whichever OMICall wants (inferred).
+			const apiKey = req.headers['x-api-key'];
+			if (!apiKey) return failure('api_key_is_required');
+			if (apiKey !== this.apiKeys[/** @type {number} */ (token.account)]) return failure('api_key_invalid');
+			const body = json();
+			if (!body || typeof body !== 'object') return failure('request_body_required');
+			const page = url.searchParams.has('page') ? Number(url.searchParams.get('page')) : 1;
+			const size = url.searchParams.has('size') ? Number(url.searchParams.get('size')) : this.maxPageSize;
+			// Documented: at most 50. Inferred: a bigger size is refused rather than cut down, so a client's mistake shows.
+			if (!Number.isInteger(page) || page < 1) return failure('page_invalid');
+			if (!Number.isInteger(size) || size < 1 || size > this.maxPageSize) return failure('size_invalid');
+			// Documented codes (v1, taken to hold for v3: inferred); dates are epoch ms (documented).
+			const filter = body.filter && typeof body.filter === 'object' ? body.filter : {};
+			if (filter.fromDate === undefined || filter.fromDate === null) return failure('from_date_is_required');
+			if (filter.toDate === undefined || filter.toDate === null) return failure('to_date_is_required');
+			if (!Number.isFinite(filter.fromDate) || !Number.isFinite(filter.toDate) || filter.fromDate > filter.toDate) return failure('date_invalid');
+			if (filter.toDate - filter.fromDate > this.maxSearchWindowMs) return failure('date_is_too_long');
+			// Inferred: agentIds (v3, observed) and agentEmails (v2, documented) are both honoured.
+			const found = searchItems(this.calls, filter, body.sort);
+			const items = found.slice((page - 1) * size, page * size);
+			// Observed: HTTP 204 with no body when there is nothing to return.
+			if (!items.length) return send(204, '');
+			return send(200, envelope({ items, ...pageMeta(this.pageMetaStyle, page, size, found.length) }));
+		}
+
+		if (url.pathname === GET_BY_ID_PATH) {
+			if (!this.getByTransactionIdMethods.includes(req.method ?? '')) return notFound();
+			let transactionId;
+			if (req.method === 'GET') transactionId = url.searchParams.get('transactionId');
+			else if (req.method === 'POST') transactionId = json()?.transactionId;
+			else return notFound();
+			if (typeof transactionId !== 'string' || !transactionId) return failure('transaction_id_is_required'); // inferred code
+			const call = this.findCall(transactionId);
+			return call ? send(200, envelope(call)) : failure('resource_not_found'); // vendor code; inferred here
+		}
+
+		if (url.pathname.startsWith(DETAIL_PREFIX)) {
+			if (req.method !== 'GET') return notFound();
+			const call = this.findCall(decodeURIComponent(url.pathname.slice(DETAIL_PREFIX.length)));
+			return call ? send(200, envelope(toV1Item(call))) : failure('resource_not_found');
+		}
+
+		// CHANGE_PREFIX: documented body {tag: [names], note}; answers the updated call (documented).
+		if (!this.changeMethods.includes(req.method ?? '')) return notFound();
+		const call = this.findCall(decodeURIComponent(url.pathname.slice(CHANGE_PREFIX.length)));
+		if (!call) return failure('resource_not_found');
+		const body = json();
+		if (!body || typeof body !== 'object' || (!('tag' in body) && !('note' in body))) return failure('request_body_required');
+		// Inferred: a field left out is kept; tag replaces the call's tags.
+		if ('tag' in body && !(Array.isArray(body.tag) && body.tag.every((t) => typeof t === 'string'))) return failure('tag_invalid');
+		if ('note' in body && typeof body.note !== 'string') return failure('note_invalid');
+		if ('tag' in body) setTags(call, body.tag, (name) => this.tagId(name));
+		if ('note' in body) setNote(call, body.note);
+		call.last_updated_date = Date.now();
+		return send(200, envelope(call));
 	}
 
 	listHooks() {
@@ -273,6 +470,24 @@ class OmiCallSimulator {
 			if (url.pathname === '/_sim/call') return send(200, await this.placeCall(options));
 			if (url.pathname === '/_sim/contact') return send(200, await this.changeContact(options));
 			if (url.pathname === '/_sim/hooks') return send(200, this.listHooks());
+			if (url.pathname === '/_sim/history') return send(200, this.generateHistory(options));
+			if (url.pathname === '/_sim/history/clear') {
+				this.clearHistory();
+				return send(200, { total: 0 });
+			}
+			if (url.pathname === '/_sim/rate-limit') {
+				if (typeof options.path !== 'string') throw new Error('path is required');
+				this.rateLimit(options.path, options);
+				return send(200, { limited: options.path });
+			}
+			if (url.pathname === '/_sim/config') {
+				// Only these settings can be changed from outside.
+				for (const key of ['pageMetaStyle', 'maxSearchWindowMs', 'getByTransactionIdMethods', 'changeMethods']) {
+					if (key in options) this[key] = options[key];
+				}
+				const { pageMetaStyle, maxSearchWindowMs, getByTransactionIdMethods, changeMethods } = this;
+				return send(200, { pageMetaStyle, maxSearchWindowMs, getByTransactionIdMethods, changeMethods, calls: this.calls.length });
+			}
 			if (url.pathname === '/_sim/expire-tokens') {
 				this.expireAllTokens();
 				return send(200, { expired: true });
@@ -284,17 +499,21 @@ class OmiCallSimulator {
 	}
 
 	/**
-	 * Places a simulated call: POSTs ringing, answered, hangup and the final cdr record to the
-	 * registered call hook. Returns what each delivery got back.
-	 * @param {{direction?: 'inbound'|'outbound'|'local', answered?: boolean, seed?: number}} [options]
+	 * Places a simulated call: records it in the history, then POSTs ringing, answered, hangup and
+	 * the final cdr record to the registered call hook. Returns what each delivery got back.
+	 * Without a call hook it throws (and records nothing), unless `requireHook` is false: then the
+	 * call only goes into the history (OMICall records calls whether or not a hook listens).
+	 * @param {Parameters<typeof buildCallEvents>[0] & {requireHook?: boolean}} [options]
 	 */
 	async placeCall(options = {}) {
+		const { requireHook = true, ...callOptions } = options;
 		const hook = this.hooks.get('call');
-		if (!hook) throw new Error('No call webhook is registered with the simulator.');
-		const events = buildCallEvents(options);
+		if (!hook && requireHook) throw new Error('No call webhook is registered with the simulator.');
+		const events = buildCallEvents({ recordingBaseUrl: this.url || undefined, ...callOptions });
+		const record = this.recordCall(toHistoryItem(/** @type {object} */ (events.at(-1))));
 		const results = [];
-		for (const event of events) results.push(await this.deliver(hook.url, event));
-		return { hook: hook.url, events: results };
+		if (hook) for (const event of events) results.push(await this.deliver(hook.url, event));
+		return { hook: hook?.url ?? null, events: results, transactionId: record.transaction_id };
 	}
 
 	/** Sends a contact created/updated event to the registered contact hook. */
