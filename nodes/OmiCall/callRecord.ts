@@ -176,13 +176,16 @@ export function tagsOf(record: IDataObject): string[] {
 
 /**
  * The item of a call read from the call history (a `cdr` without `state`, in any of the v1, v2
- * and v3 shapes): the trigger's `cdr` item without `raw` (Raw output gives the record), plus what
- * history readers want: whether it was answered, the note, the tags and the auto-call campaign.
+ * and v3 shapes): the trigger's `cdr` item without `raw` (Raw output gives the record), the
+ * hotline also from `sip_number`, plus what history readers want: whether it was answered, the
+ * note, the tags and the auto-call campaign.
  */
 export function simplifyRecord(record: IDataObject): IDataObject {
 	const { raw: _raw, deliveryAttempt, ...call } = simplifyCall('cdr', record, record);
 	return {
 		...call,
+		// v2 history has hotline null and keeps the hotline in sip_number (omicall-api.md 4).
+		hotline: call.hotline ?? text(record.sip_number),
 		answered: answeredOf(record),
 		note: text(record.note),
 		tags: tagsOf(record),

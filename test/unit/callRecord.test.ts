@@ -83,6 +83,11 @@ describe('simplifyRecord: a call read from the history', () => {
 		});
 	});
 
+	it('takes the hotline from sip_number when hotline is null, as v2 history has it', () => {
+		expect(simplifyRecord({ ...v3, hotline: null, sip_number: '842899959300' })).toMatchObject({ hotline: '842899959300' });
+		expect(simplifyRecord({ ...v3, hotline: '0868694566', sip_number: '842899959300' })).toMatchObject({ hotline: '0868694566' });
+	});
+
 	it('falls back to call_uuid when there is no transaction_id', () => {
 		expect(simplifyRecord({ call_uuid: 'u-9' })).toMatchObject({ callId: 'u-9', answered: null, tags: [] });
 	});

@@ -26,20 +26,20 @@ export const description: INodeProperties[] = [
 				value: 'get',
 				description:
 					"Get one call by its transaction ID: direction, customer number and name, agent extension and name, start, answer and end times (ISO 8601, UTC), duration and talk time in seconds, whether it was answered, note, tags and recording link",
-				action: 'Get a call',
+				action: 'Get a call by transaction ID',
 			},
 			{
 				name: 'Get Many',
 				value: 'getMany',
 				description:
 					'Search the call history, newest first: calls between From and To (default: the last 24 hours), optionally only for given customer phone numbers, agent extensions or emails, directions, answered calls, transaction IDs or a keyword in the customer number or name. Each call comes with its transaction ID (callId), times in ISO 8601 UTC, durations in seconds and whether it was answered.',
-				action: 'Get many calls',
+				action: 'Search the call history',
 			},
 			{
 				name: 'Update',
 				value: 'update',
 				description: "Set a call's note and tags",
-				action: 'Update a call',
+				action: 'Set the note and tags of a call',
 			},
 		],
 		default: 'getMany',
