@@ -1,7 +1,8 @@
 /**
  * The transport's pure parts: the plain-HTTP rule (the credential shows its notice, through n8n's
  * own displayOptions evaluation, exactly for the base URLs the transport warns about in n8n's
- * log), the credential's headers and where an error code is read.
+ * log), the credential's headers, Retry-After, which answers are rate limits and how long to wait,
+ * and where an error code is read.
  */
 import { NodeHelpers, type ICredentialDataDecryptedObject, type INodeProperties } from 'n8n-workflow';
 
@@ -9,8 +10,12 @@ import { OmiCallApi } from '../../credentials/OmiCallApi.credentials';
 import {
 	OMICALL_ERROR_CODES,
 	PLAIN_HTTP_REMOTE,
+	decideRateLimitRetry,
 	explainOmiCallCode,
 	omiCallMessage,
+	parseRetryAfter,
+	rateLimitOf,
+	rateLimitRetry,
 } from '../../nodes/OmiCall/transport';
 
 const notice = new OmiCallApi().properties.find((p) => p.type === 'notice' && /http:\/\//.test(p.displayName)) as INodeProperties;
@@ -82,6 +87,94 @@ describe('the credential adds the headers OMICall wants', () => {
 
 	it('no x-api-key header when the key is empty', async () => {
 		expect(await headersFor({ authentication: 'apiKey', apiKey: '  ', sessionToken: 'tok-3' })).toEqual({ Accept: 'application/json', Authorization: 'Bearer tok-3' });
+	});
+});
+
+describe('Retry-After', () => {
+	const now = Date.parse('2026-11-20T10:00:00Z');
+
+	it.each([
+		['0', 0],
+		['1', 1000],
+		[' 7 ', 7000],
+		['1.5', 1500],
+		[['3'], 3000],
+		['Fri, 20 Nov 2026 10:00:30 GMT', 30_000],
+		['Fri, 20 Nov 2026 09:59:00 GMT', 0],
+	])('%p waits %p ms', (header, ms) => {
+		expect(parseRetryAfter(header, now)).toBe(ms);
+	});
+
+	it.each([undefined, '', 'soon', '-5', 'NaN', {}, 'Infinity'])('%p is not read, so the backoff applies', (header) => {
+		expect(parseRetryAfter(header, now)).toBeUndefined();
+	});
+});
+
+describe('which answers are rate limits', () => {
+	const fail = (extra: Record<string, unknown>) => ({ status_code: -9999, ...extra });
+
+	it.each([
+		[429, 'Too Many Requests', 'HTTP 429'],
+		[429, '', 'HTTP 429'],
+		[429, fail({ message: 'rate_limit_exceeded' }), 'rate_limit_exceeded'],
+		[200, fail({ message: 'rate_limit_exceeded' }), 'rate_limit_exceeded'],
+		[200, fail({ message: 'limit_request_30_minute' }), 'limit_request_30_minute'],
+		[200, fail({ payload: { status: 'fail', error: 'limit_request_30_minute' } }), 'limit_request_30_minute'],
+		[200, fail({ payload: { status: 'fail', message: 'limit_request_per_day' } }), 'limit_request_per_day'],
+		[400, fail({ message: 'Too many', payload: { status: 'fail', error: 'rate_limit_exceeded' } }), 'rate_limit_exceeded'],
+		[200, 'rate_limit_exceeded', 'rate_limit_exceeded'],
+		[503, { message: 'rate_limit_exceeded' }, 'rate_limit_exceeded'],
+	])('HTTP %p with %j: %p', (statusCode, body, name) => {
+		expect(rateLimitOf({ statusCode, body })).toBe(name);
+	});
+
+	it.each([
+		[200, { status_code: 9999, payload: [] }],
+		[200, { status_code: 9999, message: 'rate_limit_exceeded', payload: [] }],
+		[200, fail({ message: 'date_invalid' })],
+		[200, fail({ message: 'limit_service' })],
+		[200, fail({ message: 'limit_word_session' })],
+		[200, fail({ message: 'limit_agent' })],
+		[500, 'Internal Server Error'],
+		[503, ''],
+		[401, fail({ message: 'token_expired' })],
+	])('HTTP %p with %j: not a rate limit', (statusCode, body) => {
+		expect(rateLimitOf({ statusCode, body })).toBeUndefined();
+	});
+});
+
+describe('how long to wait before retrying a rate-limited request', () => {
+	const policy = { retries: 3, firstDelayMs: 1000, maxDelayMs: 60_000 };
+
+	it('backs off 1 s, 2 s, 4 s, then gives up', () => {
+		expect([0, 1, 2, 3].map((done) => decideRateLimitRetry(done, undefined, policy))).toEqual([
+			{ retry: true, waitMs: 1000 },
+			{ retry: true, waitMs: 2000 },
+			{ retry: true, waitMs: 4000 },
+			{ retry: false, reason: 'retries-exhausted' },
+		]);
+	});
+
+	it('the backoff never exceeds the cap', () => {
+		expect(decideRateLimitRetry(9, undefined, { retries: 20, firstDelayMs: 1000, maxDelayMs: 60_000 })).toEqual({ retry: true, waitMs: 60_000 });
+	});
+
+	it('honours Retry-After, shorter or longer than the backoff, up to the cap', () => {
+		expect(decideRateLimitRetry(0, 5000, policy)).toEqual({ retry: true, waitMs: 5000 });
+		expect(decideRateLimitRetry(2, 0, policy)).toEqual({ retry: true, waitMs: 0 });
+		expect(decideRateLimitRetry(1, 60_000, policy)).toEqual({ retry: true, waitMs: 60_000 });
+	});
+
+	it('a Retry-After beyond the cap is not waited for', () => {
+		expect(decideRateLimitRetry(0, 60_001, policy)).toEqual({ retry: false, reason: 'wait-too-long', waitMs: 60_001 });
+	});
+
+	it('no retries at all when the policy allows none', () => {
+		expect(decideRateLimitRetry(0, undefined, { ...policy, retries: 0 })).toEqual({ retry: false, reason: 'retries-exhausted' });
+	});
+
+	it('the shipped policy: 3 retries from 1 s, waits capped at 60 s', () => {
+		expect(rateLimitRetry).toMatchObject({ retries: 3, firstDelayMs: 1000, maxDelayMs: 60_000 });
 	});
 });
 

@@ -11,13 +11,14 @@ import type {
 	IN8nHttpFullResponse,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeError, NodeOperationError, sleep } from 'n8n-workflow';
 import { createHash } from 'crypto';
 
 /**
  * The one way this package talks to OMICall: URL joining, authentication through n8n's
- * httpRequestWithAuthentication, the {status_code, payload} envelope, token renewal and errors
- * in plain English. No API key or token ever goes into an error or a log line from here.
+ * httpRequestWithAuthentication, the {status_code, payload} envelope, token renewal, rate-limit
+ * retries and errors in plain English. No API key or token ever goes into an error or a log line
+ * from here.
  */
 
 export const CREDENTIAL_TYPE = 'omiCallApi';
@@ -118,7 +119,7 @@ const CODE_LIKE = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 
 function isKnownCode(code: string): boolean {
 	const lower = code.trim().toLowerCase();
-	return Object.hasOwn(OMICALL_ERROR_CODES, code) || TOKEN_REFUSED_CODES.has(lower);
+	return Object.hasOwn(OMICALL_ERROR_CODES, code) || TOKEN_REFUSED_CODES.has(lower) || isRateLimitCode(lower);
 }
 
 /**
@@ -161,21 +162,24 @@ function describeNetworkError(error: unknown, baseUrl: string): string {
 export async function fetchAccessToken(helpers: IHttpRequestHelper['helpers'], baseUrl: unknown, apiKey: unknown): Promise<string> {
 	if (typeof apiKey !== 'string' || !apiKey.trim()) throw authError(explainOmiCallCode('api_key_is_required'));
 	const url = joinUrl(baseUrl, '/api/auth');
-	let response: IN8nHttpFullResponse;
-	try {
-		response = (await helpers.httpRequest({
-			method: 'GET',
-			url,
-			qs: { apiKey: apiKey.trim() },
-			headers: { 'Content-Type': 'application/json' },
-			json: true,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: REQUEST_TIMEOUT_MS,
-		})) as IN8nHttpFullResponse;
-	} catch (error) {
-		throw authError(describeNetworkError(error, joinUrl(baseUrl, '')));
-	}
+	const signIn = async (): Promise<IN8nHttpFullResponse> => {
+		try {
+			return (await helpers.httpRequest({
+				method: 'GET',
+				url,
+				qs: { apiKey: apiKey.trim() },
+				headers: { 'Content-Type': 'application/json' },
+				json: true,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				timeout: REQUEST_TIMEOUT_MS,
+			})) as IN8nHttpFullResponse;
+		} catch (error) {
+			throw authError(describeNetworkError(error, joinUrl(baseUrl, '')));
+		}
+	};
+	// preAuthentication has no node, hence no execution to cancel the waits with.
+	const response = await retryRateLimited(await signIn(), signIn, undefined, (limited) => authError(rateLimitMessage(limited)));
 	const body = response.body;
 	if (!isEnvelope(body)) {
 		throw authError(`OMICall's sign-in (/api/auth) answered HTTP ${response.statusCode} with something that is not OMICall JSON. Check the base URL in the credential.`);
@@ -229,6 +233,10 @@ function findAuthError(error: unknown): OmiCallAuthError | undefined {
  * - A refused token is renewed exactly once in API Key mode, whether OMICall said so with HTTP 401
  *   or with HTTP 200 and -9999: the retry hands n8n the credential with an empty token, so n8n
  *   runs preAuthentication and stores the new one.
+ * - A rate limit (HTTP 429, rate_limit_exceeded, limit_request_*) is retried at most
+ *   `rateLimitRetry.retries` times with exponential backoff, or after the Retry-After OMICall
+ *   asks for when that is no longer than `rateLimitRetry.maxDelayMs`; then the request fails
+ *   with an error naming the limit. No other error is retried.
  * - `options.needsApiKey`: the endpoint needs the raw key (x-api-key). The credential sends it on
  *   every request in API Key mode; in Access Token mode there is none, so this fails unsent.
  *
@@ -301,10 +309,34 @@ export async function omiCallRequest<T = unknown>(
 				if (error instanceof NodeApiError && signInFailures.has(error)) throw fail(error.message, SIGN_IN_FAILED);
 			},
 		});
-	// A token fetched with the credential's previous API key or base URL counts as refused unsent.
-	const staleToken = usesApiKey && Boolean(credentials.sessionToken) && credentials.sessionOwner !== sessionOwner(credentials.baseUrl, credentials.apiKey);
-	let response = staleToken ? undefined : await send(false);
-	if (!response || (usesApiKey && isTokenRefused(response))) response = await renew();
+	// One renewal per request, however many rate-limit retries it makes.
+	let renewed = false;
+	const sendRenewingOnce = async (first: boolean): Promise<IN8nHttpFullResponse> => {
+		// A token fetched with the credential's previous API key or base URL counts as refused unsent.
+		const staleToken =
+			first && usesApiKey && Boolean(credentials.sessionToken) && credentials.sessionOwner !== sessionOwner(credentials.baseUrl, credentials.apiKey);
+		const answer = staleToken ? undefined : await send(false);
+		if (renewed || (answer && !(usesApiKey && isTokenRefused(answer)))) return answer as IN8nHttpFullResponse;
+		renewed = true;
+		return await renew();
+	};
+
+	const response = await retryRateLimited(
+		await sendRenewingOnce(true),
+		async () => await sendRenewingOnce(false),
+		executionCancelSignal(this),
+		(limited) => {
+			const body = limited.response.body;
+			const answered = isEnvelope(body)
+				? `OMICall answered ${method} ${path} with HTTP ${limited.response.statusCode} and status_code ${String(body.status_code)}.`
+				: `OMICall answered ${method} ${path} with HTTP ${limited.response.statusCode}.`;
+			const explained = Object.hasOwn(OMICALL_ERROR_CODES, limited.limit) ? `${OMICALL_ERROR_CODES[limited.limit]} ` : '';
+			return fail(rateLimitMessage(limited), `${explained}${answered}`, {
+				httpCode: String(limited.response.statusCode),
+				omiCallCode: limited.limit === 'HTTP 429' ? null : limited.limit,
+			});
+		},
+	);
 
 	const body = response.body;
 	if (isTokenRefused(response)) {
@@ -342,6 +374,141 @@ export async function omiCallRequest<T = unknown>(
 		);
 	}
 	return body.payload as T;
+}
+
+/** How the transport retries rate-limited requests. Tests replace `sleep` to record the waits. */
+export interface RateLimitPolicy {
+	/** Retries after the first refusal; 3 means at most 4 requests. */
+	retries: number;
+	/** The first backoff; each next one doubles. */
+	firstDelayMs: number;
+	/** The longest single wait: the backoff stops growing there, and a longer Retry-After is not waited for. */
+	maxDelayMs: number;
+	sleep: (ms: number, abortSignal?: AbortSignal) => Promise<void>;
+}
+
+/** 3 retries after 1 s, 2 s and 4 s (7 s in all), or as OMICall's Retry-After says up to 60 s. */
+export const rateLimitRetry: RateLimitPolicy = {
+	retries: 3,
+	firstDelayMs: 1000,
+	maxDelayMs: 60_000,
+	sleep: async (ms, abortSignal) => await sleep(ms, abortSignal),
+};
+
+export type RateLimitDecision =
+	| { retry: true; waitMs: number }
+	| { retry: false; reason: 'retries-exhausted' }
+	| { retry: false; reason: 'wait-too-long'; waitMs: number };
+
+/** Whether, and after how long, to retry a rate-limited request that has been retried `retriesDone` times. */
+export function decideRateLimitRetry(
+	retriesDone: number,
+	retryAfterMs: number | undefined,
+	policy: Pick<RateLimitPolicy, 'retries' | 'firstDelayMs' | 'maxDelayMs'> = rateLimitRetry,
+): RateLimitDecision {
+	if (retriesDone >= policy.retries) return { retry: false, reason: 'retries-exhausted' };
+	if (retryAfterMs !== undefined) {
+		return retryAfterMs > policy.maxDelayMs ? { retry: false, reason: 'wait-too-long', waitMs: retryAfterMs } : { retry: true, waitMs: retryAfterMs };
+	}
+	return { retry: true, waitMs: Math.min(policy.firstDelayMs * 2 ** retriesDone, policy.maxDelayMs) };
+}
+
+/**
+ * Retry-After as milliseconds to wait: delay-seconds ("120", decimals tolerated) or an HTTP date
+ * (a past date means now). Undefined when absent or unreadable, so the backoff applies.
+ */
+export function parseRetryAfter(value: unknown, now: number = Date.now()): number | undefined {
+	const text = (Array.isArray(value) ? value[0] : value) as unknown;
+	if (typeof text !== 'string' || !text.trim()) return undefined;
+	const trimmed = text.trim();
+	if (/^\d+(?:\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+	// A date has letters (a weekday, a month); bare numbers of other shapes ("-5") are not one.
+	if (!/[A-Za-z]{3}/.test(trimmed) || /^[+-]?Infinity$|^NaN$/.test(trimmed)) return undefined;
+	const at = Date.parse(trimmed);
+	return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+function isRateLimitCode(code: string): boolean {
+	return code === 'rate_limit_exceeded' || code.startsWith('limit_request_');
+}
+
+/**
+ * The limit that refused a request, or undefined when it was not refused for its rate: an OMICall
+ * code (rate_limit_exceeded, limit_request_*) from any of its three places or as the whole body,
+ * else "HTTP 429". Auto-call quotas (limit_service, limit_word…) are not rates: waiting does not
+ * lift them. A success is never a rate limit, whatever its message says.
+ */
+export function rateLimitOf(response: { statusCode: number; body: unknown }): string | undefined {
+	const { statusCode, body } = response;
+	if (isEnvelope(body) && statusCodeIs(body.status_code, SUCCESS) && statusCode < 400) return undefined;
+	let texts: string[] = [];
+	if (typeof body === 'string') texts = [body.trim()];
+	else if (body && typeof body === 'object' && !Array.isArray(body)) texts = omiCallCodes(body as OmiCallEnvelope);
+	const code = texts.map((t) => t.trim()).find((t) => isRateLimitCode(t.toLowerCase()));
+	if (code) return code;
+	return statusCode === 429 ? 'HTTP 429' : undefined;
+}
+
+function headerValue(response: IN8nHttpFullResponse, name: string): unknown {
+	const headers = (response.headers ?? {}) as Record<string, unknown>;
+	const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+	return key === undefined ? undefined : headers[key];
+}
+
+/** n8n's signal for a cancelled execution, where the context has one (n8n 1.x contexts may not). */
+function executionCancelSignal(context: OmiCallContext): AbortSignal | undefined {
+	const withSignal = context as { getExecutionCancelSignal?: () => AbortSignal | undefined };
+	return typeof withSignal.getExecutionCancelSignal === 'function' ? withSignal.getExecutionCancelSignal() : undefined;
+}
+
+/** "7 s", "0.5 s", "30 min": a wait as people read it. */
+function formatDuration(ms: number): string {
+	if (ms >= 120_000) return `${Math.ceil(ms / 60_000)} min`;
+	return `${Number((ms / 1000).toFixed(1))} s`;
+}
+
+/** A rate-limited answer that will not be retried, and what was tried before it. */
+interface RateLimited {
+	limit: string;
+	response: IN8nHttpFullResponse;
+	retriesDone: number;
+	waitedMs: number;
+	decision: Exclude<RateLimitDecision, { retry: true }>;
+}
+
+/**
+ * Sends again, after the wait rateLimitRetry decides, for as long as the answer is a rate limit
+ * and the policy allows; returns the first other answer, or throws what `refuse` makes.
+ */
+async function retryRateLimited(
+	first: IN8nHttpFullResponse,
+	sendAgain: () => Promise<IN8nHttpFullResponse>,
+	abortSignal: AbortSignal | undefined,
+	refuse: (limited: RateLimited) => Error,
+): Promise<IN8nHttpFullResponse> {
+	let response = first;
+	let waitedMs = 0;
+	for (let retriesDone = 0; ; retriesDone++) {
+		const limit = rateLimitOf(response);
+		if (!limit) return response;
+		const decision = decideRateLimitRetry(retriesDone, parseRetryAfter(headerValue(response, 'retry-after')));
+		if (!decision.retry) throw refuse({ limit, response, retriesDone, waitedMs, decision });
+		await rateLimitRetry.sleep(decision.waitMs, abortSignal);
+		waitedMs += decision.waitMs;
+		response = await sendAgain();
+	}
+}
+
+/** The error message of a request OMICall kept rate-limiting, naming the limit and what was tried. */
+function rateLimitMessage({ limit, retriesDone, waitedMs, decision }: RateLimited): string {
+	const advice = 'Try again later, or make fewer requests at once (fewer items per run, or a Wait node between batches).';
+	const retried = retriesDone === 1 ? '1 retry' : `${retriesDone} retries`;
+	if (decision.reason === 'wait-too-long') {
+		const after = retriesDone ? ` (after ${retried} over ${formatDuration(waitedMs)})` : '';
+		return `OMICall is rate-limiting requests (${limit}) and asks to wait ${formatDuration(decision.waitMs)}, longer than the ${formatDuration(rateLimitRetry.maxDelayMs)} this node waits${after}. ${advice}`;
+	}
+	if (retriesDone === 0) return `OMICall is rate-limiting requests (${limit}). ${advice}`;
+	return `OMICall is rate-limiting requests (${limit}) and still refused after ${retried} over ${formatDuration(waitedMs)}. ${advice}`;
 }
 
 const SIGN_IN_FAILED = 'OMICall did not hand out an access token for the API key in this credential.';
