@@ -2,7 +2,7 @@
  * The transport's pure parts: the plain-HTTP rule (the credential shows its notice, through n8n's
  * own displayOptions evaluation, exactly for the base URLs the transport warns about in n8n's
  * log), the credential's headers, Retry-After, which answers are rate limits and how long to wait,
- * and where an error code is read.
+ * where an error code is read, and how a recording is recognised as audio.
  */
 import { NodeHelpers, type ICredentialDataDecryptedObject, type INodeProperties } from 'n8n-workflow';
 
@@ -16,6 +16,8 @@ import {
 	parseRetryAfter,
 	rateLimitOf,
 	rateLimitRetry,
+	recordingFileName,
+	sniffAudioType,
 } from '../../nodes/OmiCall/transport';
 
 const notice = new OmiCallApi().properties.find((p) => p.type === 'notice' && /http:\/\//.test(p.displayName)) as INodeProperties;
@@ -200,4 +202,38 @@ describe("where OMICall's error code is read", () => {
 			expect(explainOmiCallCode(code)).not.toContain('answered with the error');
 		},
 	);
+});
+
+describe('recognising audio by its first bytes', () => {
+	it.each([
+		['ID3\x04\x00\x00', 'audio/mpeg'],
+		['\xff\xfb\x90\x64', 'audio/mpeg'],
+		['RIFF\x24\x00\x00\x00WAVEfmt ', 'audio/wav'],
+		['OggS\x00\x02', 'audio/ogg'],
+		['fLaC\x00\x00', 'audio/flac'],
+		['\x00\x00\x00\x20ftypM4A ', 'audio/mp4'],
+		['\x1a\x45\xdf\xa3', 'audio/webm'],
+	])('%j: %p', (bytes, mimeType) => {
+		expect(sniffAudioType(Buffer.from(bytes, 'latin1'))).toBe(mimeType);
+	});
+
+	it.each(['<!DOCTYPE html><html>', '{"status_code":-9999}', 'RIFF\x24\x00\x00\x00AVI LIST', '', 'ID'])('%j: not audio', (bytes) => {
+		expect(sniffAudioType(Buffer.from(bytes, 'latin1'))).toBeUndefined();
+	});
+});
+
+describe('the file name a recording server gives', () => {
+	it.each([
+		['attachment; filename="call-0042.mp3"', 'call-0042.mp3'],
+		['attachment; filename=call.wav', 'call.wav'],
+		["attachment; filename*=UTF-8''cu%E1%BB%99c%20g%E1%BB%8Di.mp3", 'cuộc gọi.mp3'],
+		['attachment; filename="../../etc/passwd"', 'passwd'],
+		['attachment; filename="C:\\temp\\rec.mp3"', 'rec.mp3'],
+	])('%p: %p', (header, name) => {
+		expect(recordingFileName(header)).toBe(name);
+	});
+
+	it.each([undefined, '', 'inline', 'attachment; filename=""', 'attachment; filename=".."', ['x']])('%p: none', (header) => {
+		expect(recordingFileName(header)).toBeUndefined();
+	});
 });

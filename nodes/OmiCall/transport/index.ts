@@ -14,11 +14,13 @@ import type {
 import { NodeApiError, NodeError, NodeOperationError, sleep } from 'n8n-workflow';
 import { createHash } from 'crypto';
 
+import { urlOriginOnly } from '../urlDisplay';
+
 /**
  * The one way this package talks to OMICall: URL joining, authentication through n8n's
  * httpRequestWithAuthentication, the {status_code, payload} envelope, token renewal, rate-limit
- * retries and errors in plain English. No API key or token ever goes into an error or a log line
- * from here.
+ * retries, recording downloads and errors in plain English. No API key, token or recording URL
+ * ever goes into an error or a log line from here.
  */
 
 export const CREDENTIAL_TYPE = 'omiCallApi';
@@ -566,6 +568,208 @@ function isTokenRefused(response: IN8nHttpFullResponse): boolean {
 	if (!isEnvelope(body) || statusCodeIs(body.status_code, SUCCESS)) return false;
 	if (statusCodeIs(body.status_code, 401)) return true;
 	return omiCallCodes(body).some((code) => TOKEN_REFUSED_CODES.has(code.trim().toLowerCase()));
+}
+
+/** The largest recording downloadRecording accepts: hours of call audio, still safe to hold in memory. */
+export const RECORDING_MAX_BYTES = 200 * 1024 * 1024;
+const RECORDING_TIMEOUT_MS = 60_000;
+/** How much of a non-audio answer is read to look for an OMICall error code in it. */
+const ERROR_BODY_MAX_BYTES = 64 * 1024;
+
+export interface DownloadedRecording {
+	data: Buffer;
+	/** The MIME type the server gave without its parameters (audio/mpeg), or the one its bytes show. */
+	mimeType: string;
+	/** The file name from Content-Disposition, when the server sent one (no folders). */
+	fileName?: string;
+}
+
+/**
+ * The audio type of a file from its first bytes, for servers that send audio as
+ * application/octet-stream or with no Content-Type at all.
+ */
+export function sniffAudioType(bytes: Buffer): string | undefined {
+	const ascii = (start: number, end: number) => bytes.subarray(start, end).toString('latin1');
+	if (ascii(0, 3) === 'ID3') return 'audio/mpeg';
+	// An MPEG audio frame starts with 11 set bits.
+	if (bytes.length >= 2 && bytes[0] === 0xff && (bytes[1] & 0xe0) === 0xe0) return 'audio/mpeg';
+	if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WAVE') return 'audio/wav';
+	if (ascii(0, 4) === 'OggS') return 'audio/ogg';
+	if (ascii(0, 4) === 'fLaC') return 'audio/flac';
+	if (ascii(4, 8) === 'ftyp') return 'audio/mp4';
+	if (bytes.length >= 4 && bytes.readUInt32BE(0) === 0x1a45dfa3) return 'audio/webm';
+	return undefined;
+}
+
+/** A name from Content-Disposition (filename* or filename), reduced to a plain file name. */
+export function recordingFileName(header: unknown): string | undefined {
+	if (typeof header !== 'string') return undefined;
+	const extended = /filename\*\s*=\s*(?:UTF-8|utf-8)?''([^;]+)/.exec(header);
+	const plain = /filename\s*=\s*"?([^";]+)"?/.exec(header);
+	let name: string | undefined;
+	try {
+		name = extended ? decodeURIComponent(extended[1].trim()) : plain?.[1].trim();
+	} catch {
+		name = plain?.[1].trim();
+	}
+	const base = name?.split(/[\\/]/).pop()?.replace(/[\x00-\x1f]/g, '').trim();
+	return base && base !== '.' && base !== '..' ? base : undefined;
+}
+
+/** Reads a response stream up to `limit` bytes; `over` is true when it had more. */
+async function readUpTo(stream: AsyncIterable<Buffer | string> & { destroy?: () => void }, limit: number): Promise<{ data: Buffer; over: boolean }> {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of stream) {
+		const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+		size += buffer.length;
+		if (size > limit) {
+			chunks.push(buffer.subarray(0, buffer.length - (size - limit)));
+			stream.destroy?.();
+			return { data: Buffer.concat(chunks), over: true };
+		}
+		chunks.push(buffer);
+	}
+	return { data: Buffer.concat(chunks), over: false };
+}
+
+/**
+ * Downloads a call recording (a record's recording_file_url) for n8n binary data.
+ *
+ * A plain GET with none of OMICall's auth headers: the URL grants access by itself (omicall-api.md
+ * 3.3), so it is a secret, and no error or log shows more of it than its scheme and host. The
+ * answer must be audio (an audio/* type, or audio bytes sent as octet-stream or untyped) and at
+ * most `maxBytes` (RECORDING_MAX_BYTES, 200 MB, by default): it is read as a stream and dropped as
+ * soon as it grows past the limit. Failures are NodeApiErrors in plain English.
+ */
+export async function downloadRecording(
+	this: OmiCallContext,
+	url: string,
+	itemIndex?: number,
+	options: { maxBytes?: number } = {},
+): Promise<DownloadedRecording> {
+	const node = this.getNode();
+	const maxBytes = options.maxBytes ?? RECORDING_MAX_BYTES;
+	const fail = (message: string, description: string, httpCode?: number): NodeApiError =>
+		new NodeApiError(
+			node,
+			{ message, description, ...(httpCode === undefined ? {} : { httpCode: String(httpCode) }) },
+			{ message: `The recording could not be downloaded: ${message}`, description, itemIndex },
+		);
+	let parsed: URL | undefined;
+	try {
+		parsed = new URL(String(url ?? '').trim());
+	} catch {
+		parsed = undefined;
+	}
+	if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+		throw new NodeOperationError(node, 'The recording URL is not an http:// or https:// address, so it was not downloaded.', {
+			itemIndex,
+			description: "Use the call's recording_file_url as OMICall gives it. A call without a recording has none.",
+		});
+	}
+	const where = urlOriginOnly(parsed.href);
+
+	let response: IN8nHttpFullResponse;
+	try {
+		response = (await this.helpers.httpRequest({
+			method: 'GET',
+			url: parsed.href,
+			encoding: 'stream',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: RECORDING_TIMEOUT_MS,
+			abortSignal: executionCancelSignal(this),
+		})) as IN8nHttpFullResponse;
+	} catch (error) {
+		throw fail(describeRecordingNetworkError(error, where), 'Check that n8n can reach the recording host. The link itself is not shown because it grants access to the recording.');
+	}
+	const stream = response.body as AsyncIterable<Buffer | string> & { destroy?: () => void };
+	const status = response.statusCode;
+	if (status < 200 || status >= 300) {
+		stream.destroy?.();
+		const gone = status === 401 || status === 403 || status === 404 || status === 410;
+		throw fail(
+			`${where} answered HTTP ${status}.`,
+			gone
+				? 'The recording link may have expired or been deleted. Get the call again for a fresh link, or check in the OMICall portal that the call was recorded.'
+				: 'The recording server had a problem. Try again later.',
+			status,
+		);
+	}
+	const declaredLength = Number(headerValue(response, 'content-length'));
+	if (Number.isFinite(declaredLength) && declaredLength > maxBytes) {
+		stream.destroy?.();
+		throw fail(tooLarge(maxBytes), 'Download it outside n8n, from the OMICall portal.', status);
+	}
+	const contentType = String(headerValue(response, 'content-type') ?? '')
+		.split(';')[0]
+		.trim()
+		.toLowerCase();
+	const declaredAudio = contentType.startsWith('audio/') || contentType === 'application/ogg';
+	const untyped = contentType === '' || contentType === 'application/octet-stream' || contentType === 'binary/octet-stream';
+	const read = async (limit: number) => {
+		try {
+			return await readUpTo(stream, limit);
+		} catch {
+			throw fail(`${where} closed the connection during the download.`, 'The recording server or the network dropped it. Try again later.', status);
+		}
+	};
+	if (!declaredAudio && !untyped) {
+		const { data } = await read(ERROR_BODY_MAX_BYTES);
+		throw notAudio(fail, where, contentType, data, status);
+	}
+	const { data, over } = await read(maxBytes);
+	if (over) throw fail(tooLarge(maxBytes), 'Download it outside n8n, from the OMICall portal.', status);
+	if (data.length === 0) throw fail(`${where} sent an empty file.`, 'The call may not have been recorded, or the recording is not ready yet. Try again later.', status);
+	const mimeType = declaredAudio ? contentType : sniffAudioType(data);
+	if (!mimeType) throw notAudio(fail, where, contentType || 'a file without a type', data.subarray(0, ERROR_BODY_MAX_BYTES), status);
+	const fileName = recordingFileName(headerValue(response, 'content-disposition'));
+	return fileName ? { data, mimeType, fileName } : { data, mimeType };
+}
+
+function tooLarge(maxBytes: number): string {
+	const size = maxBytes >= 1024 * 1024 ? `${Number((maxBytes / 1024 / 1024).toFixed(1))} MB` : `${maxBytes} bytes`;
+	return `it is larger than ${size}, the most this node downloads.`;
+}
+
+/** Why a download answer is not a recording; an OMICall error envelope is explained. */
+function notAudio(
+	fail: (message: string, description: string, httpCode?: number) => NodeApiError,
+	where: string,
+	contentType: string,
+	start: Buffer,
+	status: number,
+): NodeApiError {
+	let envelope: unknown;
+	try {
+		envelope = JSON.parse(start.toString('utf8'));
+	} catch {
+		envelope = undefined;
+	}
+	if (isEnvelope(envelope) && !statusCodeIs(envelope.status_code, SUCCESS)) {
+		const code = omiCallMessage(envelope);
+		return fail(`${explainOmiCallCode(code)}${code ? ` (OMICall code: ${code})` : ''}`, `${where} answered with an OMICall error instead of the recording.`, status);
+	}
+	const page = contentType === 'text/html' || contentType === 'application/xhtml+xml';
+	return fail(
+		page ? `${where} sent a web page (${contentType}), not audio.` : `${where} sent ${contentType} that is not audio.`,
+		'The recording link may have expired, or the call has no recording yet. Get the call again for a fresh link.',
+		status,
+	);
+}
+
+/** Why the recording host never answered, naming only its scheme and host. */
+function describeRecordingNetworkError(error: unknown, where: string): string {
+	const { code, message } = (error ?? {}) as { code?: string; message?: string };
+	const reason = code ?? ((error as { cause?: { code?: string } })?.cause ?? {}).code ?? '';
+	if (reason === 'ECONNREFUSED') return `${where} refused the connection.`;
+	if (reason === 'ENOTFOUND' || reason === 'EAI_AGAIN') return `the host name of ${where} could not be resolved.`;
+	if (reason === 'ECONNABORTED' || reason === 'ETIMEDOUT' || /timeout/i.test(message ?? '')) {
+		return `${where} did not answer within ${RECORDING_TIMEOUT_MS / 1000} seconds.`;
+	}
+	if (reason === 'ECONNRESET' || reason === 'EPIPE') return `${where} closed the connection before answering.`;
+	return `${where} could not be reached${/^[A-Z0-9_]+$/.test(reason) ? ` (${reason})` : ''}.`;
 }
 
 /** Base URLs already warned about in this process, so the log says it once, not on every call. */
