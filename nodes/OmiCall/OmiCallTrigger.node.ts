@@ -12,7 +12,7 @@ import { parseCallBody, parseContactBody, simplifyContact } from './callEvents';
 import { type CallState, DIRECTIONS, directionOf, simplifyCall } from './callRecord';
 import * as lifecycle from './trigger/lifecycle';
 import type { TriggerState } from './trigger/lifecycle';
-import { SECRET_PARAM, secretMatches } from './trigger/url';
+import { PROBE_ANSWER, PROBE_HEADER, SECRET_PARAM, secretMatches } from './trigger/url';
 
 export class OmiCallTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -148,6 +148,11 @@ export class OmiCallTrigger implements INodeType {
 		}
 
 		const req = this.getRequestObject();
+		// Another OMICall Trigger asking whether this one still takes these events (trigger/lifecycle.ts).
+		if (req.headers[PROBE_HEADER] !== undefined) {
+			return reply(200, { probe: PROBE_ANSWER, type: this.getNodeParameter('triggerOn', 'call') === 'contact' ? 'contact' : 'call' });
+		}
+
 		// Exactly n8n's rule: it parses the body as JSON only when the type before any ";",
 		// lower-cased but not trimmed, is application/json; any other type's body reaches us as {}.
 		const contentType = req.headers['content-type'] ?? '';

@@ -49,6 +49,13 @@ export class WebhookServer {
 		this.routes.delete(routePath(entry.run, isTest));
 	}
 
+	/** Probes (x-omicall-trigger-probe) of a path that get a proxy's error or a reset connection instead. */
+	private readonly failedProbes = new Map<string, { times: number; answer: 'reset' | number }>();
+
+	failProbes(path: string, answer: 'reset' | number, times = 1): void {
+		this.failedProbes.set(path, { times, answer });
+	}
+
 	/** The one production trigger of older tests. */
 	set production(entry: Registered | undefined) {
 		if (entry) this.serve(entry);
@@ -68,12 +75,11 @@ export class WebhookServer {
 			res.writeHead(status, { 'content-type': 'application/json', ...headers });
 			res.end(JSON.stringify(body));
 		};
-		// As n8n 2.40's WebhookRequestHandler: a CORS preflight lists the path's methods without
-		// running anything; a production path nobody serves lists none, a test path answers 404.
-		if (req.method === 'OPTIONS' && 'origin' in req.headers) {
-			if (!target && isTest) return send(404, { message: 'The requested webhook is not registered.' });
-			res.writeHead(204, { 'access-control-allow-methods': target ? 'OPTIONS, POST' : 'OPTIONS' });
-			return void res.end();
+		const failure = req.headers['x-omicall-trigger-probe'] !== undefined ? this.failedProbes.get(url.pathname) : undefined;
+		if (failure && failure.times > 0) {
+			failure.times -= 1;
+			if (failure.answer === 'reset') return void req.socket.destroy();
+			return send(failure.answer, { message: 'Bad Gateway' });
 		}
 		if (!target || req.method !== 'POST') return send(404, { message: 'The requested webhook is not registered.' });
 

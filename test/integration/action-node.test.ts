@@ -214,7 +214,7 @@ describe('errors a user can read', () => {
 		const items = [{ json: { u: 'not a url' } }, { json: { u: 'https://ok.example.com/hook' } }];
 		const out = await run({ operation: 'register', webhookType: 'call', url: '={{$json.u}}' }, items, true);
 		expect(out).toEqual([
-			{ json: { error: 'The webhook URL "not a url" is not an absolute URL. It must start with https:// (or http://).' }, pairedItem: { item: 0 } },
+			{ json: { error: 'The webhook URL is not an absolute URL. It must start with https:// (or http://).' }, pairedItem: { item: 0 } },
 			{ json: { type: 'call', url: 'https://ok.example.com/hook', status: 'actived' }, pairedItem: { item: 1 } },
 		]);
 	});

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { CREDENTIAL_ID, CredentialStore, hook, type NodeRun } from '../harness/n8n-core';
+import { buildNode, CREDENTIAL_ID, CredentialStore, hook, type NodeRun } from '../harness/n8n-core';
 import { type OmiCallSimulator, startSimulator } from '../harness/simulator';
 import { pathOf, productionPath, secretOf, testPath, trigger, TriggerFleet } from '../harness/triggers';
 import { post, startWebhookServer, type WebhookServer } from '../harness/webhook-server';
@@ -273,6 +273,69 @@ describe('several triggers on one account', () => {
 		expect(pair.map(productionPath)).toContain(pathOf(registered()));
 		expect(await place()).toEqual([200, 200, 200, 200]);
 		await fleet.deactivateTogether(pair);
+		expect(registered()).toBe(FOREIGN);
+	});
+});
+
+describe('asking an earlier trigger whether it still takes the events', () => {
+	beforeEach(() => simulator.hooks.set('call', { url: FOREIGN, type: 'call', status: 'actived', events: ['hangup'] }));
+
+	it('a trigger that did not answer once keeps its place in the chain', async () => {
+		const [a, b, c] = ['probe-a', 'probe-b', 'probe-c'].map((id) => workflowTrigger({}, {}, id));
+		for (const run of [a, b, c]) await fleet.activate(run);
+		server.failProbes(productionPath(b), 502);
+		await fleet.deactivate(c);
+		expect(pathOf(registered())).toBe(productionPath(a)); // B did not answer: A, which did, gets it
+		await fleet.deactivate(a);
+		expect(pathOf(registered())).toBe(productionPath(b)); // B answers now and is still active
+		await fleet.deactivate(b);
+		expect(registered()).toBe(FOREIGN);
+	});
+
+	it('when n8n cannot reach its own public URL, a trigger of this n8n still gets the hook back', async () => {
+		const a = workflowTrigger({}, {}, 'hairpin-a');
+		const b = workflowTrigger({}, {}, 'hairpin-b');
+		await fleet.activate(a);
+		await fleet.activate(b);
+		server.failProbes(productionPath(a), 'reset', Infinity);
+		await fleet.deactivate(b);
+		expect(pathOf(registered())).toBe(productionPath(a));
+		await fleet.deactivate(a);
+		expect(registered()).toBe(FOREIGN);
+	});
+
+	it('a trigger re-published for contact changes is not given the call hook with its old secret', async () => {
+		const a = workflowTrigger({}, {}, 'moved-a');
+		const b = workflowTrigger({}, {}, 'moved-b');
+		await fleet.activate(a);
+		await fleet.activate(b);
+		await fleet.deactivate(a);
+		a.node.parameters.triggerOn = 'contact';
+		await fleet.activate(a);
+		await fleet.deactivate(b);
+		expect(registered()).toBe(FOREIGN);
+		expect(pathOf(registered('contact'))).toBe(productionPath(a));
+	});
+
+	it('another system\'s URL that merely looks like a trigger\'s is the original, and comes back', async () => {
+		const lookalike = `https://crm.example.com/hooks/webhook?secret=${'ab'.repeat(24)}`;
+		simulator.hooks.set('call', { url: lookalike, type: 'call', status: 'actived', events: ['hangup'] });
+		const run = workflowTrigger();
+		await fleet.activate(run);
+		await fleet.deactivate(run);
+		expect(registered()).toBe(lookalike);
+	});
+
+	it('after n8n\'s public URL changed, the trigger still knows its own hook and gives back the original', async () => {
+		const run = workflowTrigger();
+		await fleet.activate(run);
+		// Restarted with another WEBHOOK_URL (n8n 2.x runs no hook method at start): same path, other host.
+		const moved = buildNode(trigger, run.node.parameters, store, {
+			staticData: JSON.parse(JSON.stringify(run.workflow.staticData)),
+			webhookBaseUrl: server.url.replace('127.0.0.1', 'localhost'),
+			webhookId: WEBHOOK_ID,
+		});
+		await hook(moved, trigger, 'delete');
 		expect(registered()).toBe(FOREIGN);
 	});
 });

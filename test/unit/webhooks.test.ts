@@ -9,7 +9,7 @@ describe('webhook URL rules', () => {
 		['', 'The webhook URL is empty.'],
 		['   ', 'The webhook URL is empty.'],
 		[undefined, 'The webhook URL is empty.'],
-		['example.com/hook', 'The webhook URL "example.com/hook" is not an absolute URL. It must start with https:// (or http://).'],
+		['example.com/hook?token=typed-secret', 'The webhook URL is not an absolute URL. It must start with https:// (or http://).'],
 		['mailto:someone@example.com', 'The webhook URL must use https:// or http://, not mailto://.'],
 	])('rejects %p', (url, reason) => {
 		expect(invalidWebhookUrlReason(url)).toBe(reason);

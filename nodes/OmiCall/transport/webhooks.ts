@@ -29,7 +29,8 @@ export function invalidWebhookUrlReason(url: unknown): string | undefined {
 	try {
 		parsed = new URL(url.trim());
 	} catch {
-		return `The webhook URL "${url}" is not an absolute URL. It must start with https:// (or http://).`;
+		// Not quoted: a URL built by an expression may hold a token, and errors are stored with the execution.
+		return 'The webhook URL is not an absolute URL. It must start with https:// (or http://).';
 	}
 	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
 		return `The webhook URL must use https:// or http://, not ${parsed.protocol}//.`;

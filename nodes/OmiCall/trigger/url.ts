@@ -12,6 +12,9 @@ import type { CallEvent } from '../transport/webhooks';
  */
 
 export const SECRET_PARAM = 'secret';
+/** A request with this header and the right secret asks the trigger whether it is alive; no run starts. */
+export const PROBE_HEADER = 'x-omicall-trigger-probe';
+export const PROBE_ANSWER = 'omicall-trigger';
 /**
  * The handover rides in the URL's fragment ("#restore=…"): OMICall keeps and lists the whole
  * URL, but HTTP clients never send a fragment, so it reaches no proxy log and no n8n request.
@@ -58,10 +61,22 @@ function parse(candidate: string): URL | undefined {
 	}
 }
 
-/** An OMICall Trigger's URL, of any n8n: n8n's path for the trigger and a 48-hex secret. */
+/**
+ * An OMICall Trigger's URL, of any n8n: a 48-hex secret and this package's handover fragment,
+ * which every trigger URL carries and no other system's URL is likely to.
+ */
 export function isTriggerUrl(candidate: string): boolean {
 	const url = parse(candidate);
-	return !!url && url.pathname.endsWith('/webhook') && /^[0-9a-f]{48}$/.test(url.searchParams.get(SECRET_PARAM) ?? '');
+	return (
+		!!url &&
+		/^[0-9a-f]{48}$/.test(url.searchParams.get(SECRET_PARAM) ?? '') &&
+		new URLSearchParams(url.hash.slice(1)).has(HANDOVER_KEY)
+	);
+}
+
+/** A stack entry: a trigger URL without its handover, so only the secret's shape is left to check. */
+function isSecretUrl(candidate: string): boolean {
+	return /^[0-9a-f]{48}$/.test(parse(candidate)?.searchParams.get(SECRET_PARAM) ?? '');
 }
 
 /** Same n8n webhook (scheme, host and path), whatever the query. */
@@ -69,6 +84,17 @@ export function samePath(a: string, b: string): boolean {
 	const x = parse(a);
 	const y = parse(b);
 	return !!x && !!y && x.origin === y.origin && x.pathname === y.pathname;
+}
+
+/**
+ * This trigger's own registration: its n8n path at its origin, or at another origin with its
+ * secret (n8n's public URL changed since it registered).
+ */
+export function isOwnUrl(candidate: string, own: string, secretHash: string | undefined): boolean {
+	const x = parse(candidate);
+	const y = parse(own);
+	if (!x || !y || x.pathname !== y.pathname) return false;
+	return x.origin === y.origin || secretMatches(x.searchParams.get(SECRET_PARAM), secretHash);
 }
 
 export function secretOf(candidate: string): string | undefined {
@@ -88,9 +114,7 @@ export function buildTriggerUrl(webhookUrl: string, secret: string, handover: Ha
 	const url = new URL(webhookUrl);
 	url.searchParams.set(SECRET_PARAM, secret);
 	const carried = { o: handover.origin, s: handover.stack.slice(0, MAX_STACK).map((e) => ({ u: e.url, e: e.events })), e: events };
-	if (carried.o || carried.s.length || carried.e) {
-		url.hash = `${HANDOVER_KEY}=${Buffer.from(JSON.stringify(carried)).toString('base64url')}`;
-	}
+	url.hash = `${HANDOVER_KEY}=${Buffer.from(JSON.stringify(carried)).toString('base64url')}`;
 	return url.toString();
 }
 
@@ -102,7 +126,8 @@ export function readHandover(candidate: string): Handover & { events?: CallEvent
 		const carried = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as { o?: unknown; s?: unknown; e?: unknown };
 		const origin = typeof carried.o === 'string' && parse(carried.o) && !isTriggerUrl(carried.o) ? carried.o : undefined;
 		const stack = (Array.isArray(carried.s) ? carried.s : [])
-			.filter((e): e is { u: string; e?: unknown } => typeof e?.u === 'string' && isTriggerUrl(e.u))
+			.slice(0, MAX_STACK)
+			.filter((e): e is { u: string; e?: unknown } => typeof e?.u === 'string' && isSecretUrl(e.u))
 			.map((e) => ({ url: withoutHandover(e.u), events: eventsOf(e.e) }));
 		return { origin, stack, events: eventsOf(carried.e) };
 	} catch {

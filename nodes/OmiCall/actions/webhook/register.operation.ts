@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { CALL_EVENTS, type CallEvent, invalidWebhookUrlReason, registerWebhook, type WebhookType } from '../../transport/webhooks';
+import { urlOriginOnly } from '../../urlDisplay';
 import { allowAiChangesField, refuseAiAgentUnlessAllowed, webhookTypeField } from './fields';
 
 const properties: INodeProperties[] = [
@@ -46,6 +47,14 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	const registered = await registerWebhook.call(this, { type, url, events }, i);
 	if (!registered) {
 		throw new NodeOperationError(this.getNode(), `OMICall accepted the ${type} webhook but does not list it afterwards.`, { itemIndex: i });
+	}
+	// Another URL listed for the type (a concurrent change) is somebody else's: not shown in full.
+	if (registered.url !== url) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`OMICall accepted the ${type} webhook, but afterwards lists another URL for it (${urlOriginOnly(registered.url)}): somebody may have registered theirs at the same moment.`,
+			{ itemIndex: i },
+		);
 	}
 	// The URL the user typed: shown in full, like the parameter it came from.
 	return [{ json: { ...registered } }];
