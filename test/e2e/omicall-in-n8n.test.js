@@ -304,7 +304,7 @@ describe('the trigger\'s contract with several triggers and faults (one OMICall 
 		await backToForeign();
 	});
 
-	test('in reverse order, the earlier trigger gets the hook back (n8n answers its preflight) and still runs', async () => {
+	test('in reverse order, the earlier trigger gets the hook back (it answers the probe) and still runs', async () => {
 		const a = await n8n.createWorkflow(triggerWorkflow(credential, {}, 'Contract C'));
 		const b = await n8n.createWorkflow(triggerWorkflow(credential, {}, 'Contract D'));
 		await n8n.activate(a.id);
