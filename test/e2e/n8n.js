@@ -166,6 +166,38 @@ async function waitFor(check, { timeoutMs = 30_000, what = 'condition' } = {}) {
 	}
 }
 
+/** Sends a signal to a child's whole process group (it leads one: spawned with `detached`). */
+function signalGroup(child, signal) {
+	try {
+		process.kill(-child.pid, signal);
+	} catch {} // the group is gone already
+}
+
+/**
+ * Our process might die without stopping n8n (SIGKILL, a crash). A small process beside n8n
+ * reads a pipe from us; the kernel closes the pipe when we die, however we die, and it then
+ * stops n8n's group: SIGTERM, SIGKILL after 10 s. (Linux's parent-death signal would need
+ * native code and would not reach n8n's own children.)
+ */
+const WATCHDOG = `
+const group = -Number(process.argv[1]);
+const signal = (name) => { try { process.kill(group, name); return true; } catch { return false; } };
+const stop = () => {
+	if (!signal('SIGTERM')) process.exit();
+	setInterval(() => signal(0) || process.exit(), 200);
+	setTimeout(() => { signal('SIGKILL'); process.exit(); }, 10000);
+};
+process.stdin.once('end', stop).once('error', stop).resume();
+`;
+
+function startWatchdog(pid) {
+	// A session of its own, so that a terminal's signals do not stop it before it is needed.
+	const watchdog = spawn(process.execPath, ['-e', WATCHDOG, String(pid)], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+	watchdog.unref();
+	/** @type {any} */ (watchdog.stdin).unref();
+	return watchdog;
+}
+
 class N8nInstance {
 	/**
 	 * @param {{install: Awaited<ReturnType<typeof installN8n>>, userFolder: string, env?: Record<string,string>,
@@ -219,7 +251,16 @@ class N8nInstance {
 		};
 		fs.mkdirSync(this.userFolder, { recursive: true });
 		const out = fs.openSync(this.logFile, 'a');
-		this.child = spawn(this.install.nodeBin, [this.install.n8nBin, ...this.command], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+		// n8n gets a process group of its own: a terminal's Ctrl-C reaches only our process, which
+		// stops n8n in order, and stop() reaches n8n's task runners too. The watchdog takes the group
+		// down should our process die without stopping it (even by SIGKILL).
+		this.child = spawn(this.install.nodeBin, [this.install.n8nBin, ...this.command], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+		const child = this.child;
+		const watchdog = child.pid ? startWatchdog(child.pid) : undefined;
+		child.once('close', () => {
+			signalGroup(child, 'SIGKILL'); // whatever n8n left running in its group
+			watchdog?.kill('SIGKILL');
+		});
 		const append = (chunk) => {
 			const text = chunk.toString().replace(/\x1b\[[0-9;]*m/g, '');
 			this.logText += text;
@@ -254,12 +295,12 @@ class N8nInstance {
 	async stop() {
 		const child = this.child;
 		if (!child || child.exitCode !== null) return;
-		child.kill('SIGTERM');
+		signalGroup(child, 'SIGTERM');
 		let timer;
 		const stopped = await Promise.race([this.exited, new Promise((resolve) => (timer = setTimeout(resolve, 20_000, 'timeout')))]);
 		clearTimeout(timer);
 		if (stopped === 'timeout') {
-			child.kill('SIGKILL');
+			signalGroup(child, 'SIGKILL');
 			await this.exited;
 		}
 	}

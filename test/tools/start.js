@@ -20,7 +20,35 @@ const { OmiCallSimulator } = require('../simulator/omicall-simulator');
 
 const SIMULATOR_KEY = 'sim-api-key';
 
+/** What is running, for stop(). */
+const running = { n8n: /** @type {N8nInstance | undefined} */ (undefined), simulator: /** @type {OmiCallSimulator | undefined} */ (undefined) };
+let stopping = false;
+
+/** Stops n8n and the simulator, then exits; once, whatever asked first. */
+async function stop(reason, code = 0) {
+	if (stopping) return;
+	stopping = true;
+	log(`${reason}: stopping …`);
+	await running.n8n?.stop();
+	await running.simulator?.stop();
+	process.exit(code);
+}
+
+/**
+ * However this script ends, n8n ends with it: on Ctrl-C, SIGTERM and a closed terminal (SIGHUP);
+ * when npm or the shell that started us dies without telling us (we then have a new parent);
+ * when our output's reader is gone (EPIPE). A SIGKILL is left to n8n.js's watchdog.
+ */
+function stopWithUs() {
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stop(signal));
+	const parent = process.ppid;
+	setInterval(() => process.ppid !== parent && stop('npm or the terminal went away'), 1000).unref();
+	process.stdout.on('error', () => stop('the output pipe closed'));
+	process.stderr.on('error', () => stop('the output pipe closed'));
+}
+
 async function main() {
+	stopWithUs();
 	const { values } = parseArgs({
 		options: {
 			'api-key': { type: 'string' },
@@ -45,25 +73,18 @@ async function main() {
 
 	let simulator;
 	if (!real) {
-		simulator = new OmiCallSimulator({ apiKeys: [SIMULATOR_KEY] });
+		simulator = running.simulator = new OmiCallSimulator({ apiKeys: [SIMULATOR_KEY] });
 		try {
 			await simulator.start(simulatorPort);
 		} catch (error) {
 			throw new Error(`The OMICall simulator could not listen on 127.0.0.1:${simulatorPort} (${error.message}). Is another \`npm start\` running?`);
 		}
 	}
-	const n8n = new N8nInstance({ install, userFolder, port: Number(values.port), webhookUrl: values['webhook-url'] });
-	const stop = async () => {
-		log('stopping …');
-		await n8n.stop();
-		await simulator?.stop();
-		process.exit(0);
-	};
-	process.on('SIGINT', stop);
-	process.on('SIGTERM', stop);
+	const n8n = (running.n8n = new N8nInstance({ install, userFolder, port: Number(values.port), webhookUrl: values['webhook-url'] }));
 
 	log(`starting n8n ${install.version} (log: ${n8n.logFile}) …`);
 	await n8n.start();
+	n8n.exited?.then((code) => stop(`n8n stopped by itself (exit code ${code}; log: ${n8n.logFile})`, 1));
 	await n8n.setupOwner();
 
 	// Reuse what an earlier `npm start` created in .n8n-dev/, so there is one demo workflow.
@@ -98,6 +119,7 @@ Executions appear under the workflow's "Executions" tab. Ctrl-C stops n8n${real 
 }
 
 main().catch((error) => {
+	if (stopping) return; // n8n's start was cut short on purpose
 	console.error(`npm start failed: ${error.message}`);
-	process.exit(1);
+	stop('npm start failed', 1);
 });
