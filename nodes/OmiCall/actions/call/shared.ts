@@ -11,7 +11,7 @@ import type {
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { callIdOf, isObject, NUMERIC, simplifyRecord, text } from '../../callRecord';
-import { asNodeError, omiCallRequest } from '../../transport';
+import { asNodeError, downloadRecording, omiCallRequest } from '../../transport';
 
 /** What the Call operations share: the call picker, the output options, the requests to the call history. */
 
@@ -212,16 +212,6 @@ export async function getCall(context: IExecuteFunctions, id: string, i: number)
 
 // ── Recordings ──────────────────────────────────────────────────────────────
 
-/** A URL as it may appear in an error: scheme and host only, since the whole URL grants access to the recording. */
-export function originOf(url: string): string {
-	try {
-		const parsed = new URL(url);
-		return `${parsed.protocol}//${parsed.host}`;
-	} catch {
-		return 'an address that is not a valid URL';
-	}
-}
-
 const EXTENSIONS: Record<string, string> = {
 	'audio/mpeg': 'mp3',
 	'audio/mp3': 'mp3',
@@ -232,6 +222,7 @@ const EXTENSIONS: Record<string, string> = {
 	'audio/mp4': 'm4a',
 	'audio/x-m4a': 'm4a',
 	'audio/webm': 'webm',
+	'audio/flac': 'flac',
 };
 
 /** `<transaction id>.mp3`, or the extension of another audio type; characters unsafe in file names become _. */
@@ -240,41 +231,13 @@ export function recordingFileName(id: string, mimeType: string): string {
 	return `${safe}.${EXTENSIONS[mimeType.toLowerCase()] ?? 'mp3'}`;
 }
 
-/** Downloads a recording with a plain GET and no credentials: the URL itself grants access (omicall-api.md 3.3). */
-async function download(context: IExecuteFunctions, url: string, id: string, i: number): Promise<{ data: Buffer; mimeType: string }> {
-	let response: { statusCode: number; body: unknown; headers: Record<string, unknown> };
-	try {
-		response = (await context.helpers.httpRequest({
-			method: 'GET',
-			url,
-			encoding: 'arraybuffer',
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: 60_000,
-		})) as typeof response;
-	} catch (error) {
-		const reason = (error as { code?: string }).code;
-		throw new NodeOperationError(context.getNode(), `Could not download the recording of call "${id}" from ${originOf(url)}${reason ? ` (${reason})` : ''}.`, {
-			itemIndex: i,
-		});
-	}
-	if (response.statusCode >= 400) {
-		throw new NodeOperationError(context.getNode(), `The recording of call "${id}" could not be downloaded: ${originOf(url)} answered HTTP ${response.statusCode}.`, {
-			itemIndex: i,
-			description: 'Recording links may expire: read the call again (Get) for a fresh link and try once more.',
-		});
-	}
-	const data = Buffer.isBuffer(response.body) ? response.body : Buffer.from(response.body as ArrayBuffer);
-	const header = String(response.headers?.['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-	return { data, mimeType: header && header !== 'application/octet-stream' ? header : 'audio/mpeg' };
-}
-
 /** The call's recording as n8n binary data, or null when the call has none. */
 export async function recordingOf(context: IExecuteFunctions, record: IDataObject, i: number): Promise<IBinaryData | null> {
 	const url = text(record.recording_file_url) ?? text(record.recording_file);
 	if (!url) return null;
 	const id = callIdOf(record) ?? 'recording';
-	const { data, mimeType } = await download(context, url, id, i);
+	// A plain GET without OMICall's credentials: the URL grants access by itself (omicall-api.md 3.3).
+	const { data, mimeType } = await downloadRecording.call(context, url, i);
 	return await context.helpers.prepareBinaryData(data, recordingFileName(id, mimeType), mimeType);
 }
 
