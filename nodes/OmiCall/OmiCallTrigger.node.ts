@@ -28,6 +28,24 @@ export class OmiCallTrigger implements INodeType {
 		subtitle: '={{$parameter["triggerOn"] === "contact" ? "Contact changes" : "Call events"}}',
 		description: 'Starts the workflow when OMICall reports a call event or a contact change',
 		defaults: { name: 'OMICall Trigger' },
+		// What the editor shows while the trigger waits, in place of n8n's generic "Pull in events".
+		eventTriggerDescription: 'Waiting for an OMICall event: call one of your hotlines, or change a contact',
+		activationMessage:
+			'OMICall now sends the selected events to this workflow, and each one starts an execution. The webhook registered before is given back when you unpublish it.',
+		triggerPanel: {
+			header: 'Call one of your OMICall hotlines, or change a contact in OMICall, to send a test event',
+			executionsHelp: {
+				inactive:
+					"<b>While building your workflow</b>, click the 'Execute step' button, then call one of your OMICall hotlines (or change a contact, for contact changes). The event shows up in this editor. While it listens, OMICall sends its events to the test URL; the webhook registered before gets them again afterwards.<br /><br /><b>Once you're happy with your workflow</b>, publish it. Then every selected OMICall event starts an execution. These executions show up in the <a data-key='executions'>executions list</a>, but not in the editor.",
+				active:
+					"<b>While building your workflow</b>, click the 'Execute step' button, then call one of your OMICall hotlines (or change a contact, for contact changes). The event shows up in this editor, and production gets its webhook back afterwards.<br /><br /><b>Your workflow also runs automatically</b>, since it's published: every selected OMICall event starts an execution. These executions show up in the <a data-key='executions'>executions list</a>, but not in the editor.",
+			},
+			activationHint: {
+				inactive:
+					"Once you've finished building your workflow, publish it: OMICall then sends it every selected event (you just won't see those executions here).",
+				active: 'Every selected OMICall event also starts this workflow (but those executions won’t show up here).',
+			},
+		},
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'omiCallApi', required: true }],
