@@ -10,13 +10,13 @@ import { OmiCallApi } from '../../credentials/OmiCallApi.credentials';
 import {
 	OMICALL_ERROR_CODES,
 	PLAIN_HTTP_REMOTE,
+	contentDispositionFileName,
 	decideRateLimitRetry,
 	explainOmiCallCode,
 	omiCallMessage,
 	parseRetryAfter,
 	rateLimitOf,
 	rateLimitRetry,
-	recordingFileName,
 	sniffAudioType,
 } from '../../nodes/OmiCall/transport';
 
@@ -230,10 +230,10 @@ describe('the file name a recording server gives', () => {
 		['attachment; filename="../../etc/passwd"', 'passwd'],
 		['attachment; filename="C:\\temp\\rec.mp3"', 'rec.mp3'],
 	])('%p: %p', (header, name) => {
-		expect(recordingFileName(header)).toBe(name);
+		expect(contentDispositionFileName(header)).toBe(name);
 	});
 
 	it.each([undefined, '', 'inline', 'attachment; filename=""', 'attachment; filename=".."', ['x']])('%p: none', (header) => {
-		expect(recordingFileName(header)).toBeUndefined();
+		expect(contentDispositionFileName(header)).toBeUndefined();
 	});
 });

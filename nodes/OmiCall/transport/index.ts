@@ -602,7 +602,7 @@ export function sniffAudioType(bytes: Buffer): string | undefined {
 }
 
 /** A name from Content-Disposition (filename* or filename), reduced to a plain file name. */
-export function recordingFileName(header: unknown): string | undefined {
+export function contentDispositionFileName(header: unknown): string | undefined {
 	if (typeof header !== 'string') return undefined;
 	const extended = /filename\*\s*=\s*(?:UTF-8|utf-8)?''([^;]+)/.exec(header);
 	const plain = /filename\s*=\s*"?([^";]+)"?/.exec(header);
@@ -724,7 +724,7 @@ export async function downloadRecording(
 	if (data.length === 0) throw fail(`${where} sent an empty file.`, 'The call may not have been recorded, or the recording is not ready yet. Try again later.', status);
 	const mimeType = declaredAudio ? contentType : sniffAudioType(data);
 	if (!mimeType) throw notAudio(fail, where, contentType || 'a file without a type', data.subarray(0, ERROR_BODY_MAX_BYTES), status);
-	const fileName = recordingFileName(headerValue(response, 'content-disposition'));
+	const fileName = contentDispositionFileName(headerValue(response, 'content-disposition'));
 	return fileName ? { data, mimeType, fileName } : { data, mimeType };
 }
 
