@@ -306,6 +306,17 @@ describe('output', () => {
 });
 
 describe('errors', () => {
+	it('Attach Recordings with a recording link that no longer works: an error naming the call, showing only the host', async () => {
+		const good = await place(Date.now() - 3600_000, { answered: true });
+		const broken = await place(Date.now() - 7200_000, { answered: true });
+		simulator.recordCall({ ...broken, recording_file_url: `${simulator.url}/third_party/recording/uc?id=gone-capability-42&code=gone` });
+		const error = await runError({ options: { attachRecordings: true } });
+		expect(error.message).toMatch(new RegExp(`^The recording of call "${broken.transaction_id}" could not be downloaded: .*404`));
+		const seen = `${error.message} ${error.description ?? ''} ${JSON.stringify(error)}`;
+		expect(seen).not.toContain('gone-capability-42');
+		expect(seen).not.toContain(good.recording_file_url!);
+	});
+
 	it('Access Token mode: v3 search needs the API key, and says so without calling OMICall', async () => {
 		store.set(CREDENTIAL_ID, { baseUrl: simulator.url, authentication: 'accessToken', accessToken: simulator.issueToken(0), sessionToken: '' });
 		const error = await runError({});

@@ -237,8 +237,16 @@ export async function recordingOf(context: IExecuteFunctions, record: IDataObjec
 	if (!url) return null;
 	const id = callIdOf(record) ?? 'recording';
 	// A plain GET without OMICall's credentials: the URL grants access by itself (omicall-api.md 3.3).
-	const { data, mimeType } = await downloadRecording.call(context, url, i);
-	return await context.helpers.prepareBinaryData(data, recordingFileName(id, mimeType), mimeType);
+	let recording: { data: Buffer; mimeType: string };
+	try {
+		recording = await downloadRecording.call(context, url, i);
+	} catch (error) {
+		// Say which call: Get Many may download many recordings in one item.
+		const { message, description } = error as { message: string; description?: string };
+		const named = message.startsWith('The recording could not') ? message.replace('The recording', `The recording of call "${id}"`) : `Call "${id}": ${message}`;
+		throw new NodeOperationError(context.getNode(), named, { itemIndex: i, description });
+	}
+	return await context.helpers.prepareBinaryData(recording.data, recordingFileName(id, recording.mimeType), recording.mimeType);
 }
 
 /** The binary field name a user typed, or an error for an empty one. */
