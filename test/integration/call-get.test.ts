@@ -127,6 +127,13 @@ describe('Get', () => {
 		expect(out).toEqual([{ json: { error: expect.stringMatching(/rate_limit_exceeded|limit/i) }, pairedItem: { item: 0 } }]);
 	});
 
+	it('works in Access Token mode: reading one call needs no API key', async () => {
+		const call = await place();
+		store.set(CREDENTIAL_ID, { baseUrl: simulator.url, authentication: 'accessToken', accessToken: simulator.issueToken(0), sessionToken: '' });
+		const [item] = await run({ operation: 'get', callId: byId(call.transaction_id) });
+		expect(item.json.callId).toBe(call.transaction_id);
+	});
+
 	it('an empty ID is refused before any request', async () => {
 		const error = await runError({ operation: 'get', callId: byId('  ') });
 		expect(error.message).toBe("Enter the call's transaction ID, or pick a call from the list.");
