@@ -100,7 +100,7 @@ const properties: INodeProperties[] = [
 				type: 'dateTime',
 				default: '',
 				description:
-					"Only calls that started at or after this time. Empty: 24 hours before To. Any length works: the node searches long ranges 30 days at a time. Without a time zone, the time is read in the workflow's time zone.",
+					`Only calls that started at or after this time. Empty: 24 hours before To. Any length works: the node searches long ranges ${SEARCH_WINDOW_MS / DAY_MS} days at a time. Without a time zone, the time is read in the workflow's time zone.`,
 			},
 			{
 				displayName: 'Keyword',
