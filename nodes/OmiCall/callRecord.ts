@@ -127,7 +127,8 @@ export function simplifyCall(state: CallState, event: IDataObject, raw: IDataObj
 		direction,
 		customerNumber,
 		agentExtension,
-		hotline: text(event.hotline),
+		// v2 history has hotline null and keeps the hotline in sip_number (omicall-api.md 4).
+		hotline: text(event.hotline) ?? text(event.sip_number),
 		startedAt: record ? toIsoTime(event.time_start_call) ?? toIsoTime(event.created_date) : state === 'ringing' ? at : null,
 		answeredAt: record ? toIsoTime(event.time_start_to_answer) : state === 'answered' ? at : null,
 		endedAt: record ? toIsoTime(event.time_end_call) : state === 'hangup' ? at : null,
@@ -136,6 +137,10 @@ export function simplifyCall(state: CallState, event: IDataObject, raw: IDataObj
 		recordingUrl: text(event.recording_file_url) ?? text(event.recording_file),
 		agentName: firstName(event.user),
 		customerName: firstName(event.customer),
+		answered: record ? answeredOf(event) : state === 'answered' ? true : null,
+		note: text(event.note),
+		tags: tagsOf(event),
+		autoCallId: text(event.autocall_id),
 		deliveryAttempt: amount(event.send_num_retry),
 		raw,
 	};
@@ -176,20 +181,10 @@ export function tagsOf(record: IDataObject): string[] {
 
 /**
  * The item of a call read from the call history (a `cdr` without `state`, in any of the v1, v2
- * and v3 shapes): the trigger's `cdr` item without `raw` (Raw output gives the record), the
- * hotline also from `sip_number`, plus what history readers want: whether it was answered, the
- * note, the tags and the auto-call campaign.
+ * and v3 shapes): the trigger's `cdr` item, built by the same code, without `raw` (Raw output
+ * gives the record itself).
  */
 export function simplifyRecord(record: IDataObject): IDataObject {
-	const { raw: _raw, deliveryAttempt, ...call } = simplifyCall('cdr', record, record);
-	return {
-		...call,
-		// v2 history has hotline null and keeps the hotline in sip_number (omicall-api.md 4).
-		hotline: call.hotline ?? text(record.sip_number),
-		answered: answeredOf(record),
-		note: text(record.note),
-		tags: tagsOf(record),
-		autoCallId: text(record.autocall_id),
-		deliveryAttempt,
-	};
+	const { raw: _raw, ...call } = simplifyCall('cdr', record, record);
+	return call;
 }

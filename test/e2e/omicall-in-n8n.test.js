@@ -167,6 +167,10 @@ describe('OMICall Trigger in a production workflow', () => {
 			recordingUrl: cdr.recording_file_url,
 			agentName: cdr.user[0].full_name,
 			customerName: cdr.customer.full_name,
+			answered: cdr.bill_sec > 0,
+			note: cdr.note || null,
+			tags: [],
+			autoCallId: null,
 			deliveryAttempt: 1,
 			raw: cdr,
 		});

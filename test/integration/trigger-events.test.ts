@@ -79,6 +79,10 @@ describe('a simulated inbound call', () => {
 			recordingUrl: cdr.recording_file_url,
 			agentName: (cdr.user as IDataObject[])[0].full_name,
 			customerName: (cdr.customer as IDataObject).full_name,
+			answered: true,
+			note: cdr.note,
+			tags: [],
+			autoCallId: null,
 			deliveryAttempt: 1,
 			raw: cdr,
 		});
