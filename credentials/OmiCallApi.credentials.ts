@@ -136,6 +136,8 @@ export class OmiCallApi implements ICredentialType {
 			baseURL: '={{String($credentials.baseUrl).replace(/\\/+$/, "")}}',
 			url: '/api/webhooks/list',
 			method: 'GET',
+			// The API key and the token go to the base URL's host only, never on to a redirect's.
+			disableFollowRedirect: true,
 		},
 		// n8n reads the rules in order; its type wants one kind per list, its tester takes both.
 		rules: [

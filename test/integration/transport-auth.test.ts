@@ -4,12 +4,14 @@
  * raw key (x-api-key) on every request; Access Token mode has no key, so a request that needs one
  * fails before anything is sent.
  */
-import type { IncomingHttpHeaders, Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 import type { IExecuteFunctions, INodeType } from 'n8n-workflow';
 
-import { omiCallRequest } from '../../nodes/OmiCall/transport';
-import { buildNode, CREDENTIAL_ID, CredentialStore, executeNode } from '../harness/n8n-core';
+import { OmiCallApi } from '../../credentials/OmiCallApi.credentials';
+import { omiCallRequest, sessionOwner } from '../../nodes/OmiCall/transport';
+import { buildNode, CREDENTIAL_ID, CredentialStore, executeNode, testCredential } from '../harness/n8n-core';
 import { type OmiCallSimulator, startSimulator } from '../harness/simulator';
 
 const API_KEY = 'key-transport-auth-0123456789';
@@ -116,5 +118,82 @@ describe('Access Token mode', () => {
 		expect(error.all).not.toContain(String(store.get(CREDENTIAL_ID).accessToken));
 		expect(seen).toEqual([]);
 		expect(simulator.requests).toEqual([]);
+	});
+});
+
+describe('redirects are not followed, so the key and the token go to no other host', () => {
+	/** A server that records what reaches it, and one that redirects every request there. */
+	async function redirectingTo(): Promise<{ gateway: string; other: string; reached: IncomingHttpHeaders[]; close: () => Promise<void> }> {
+		const reached: IncomingHttpHeaders[] = [];
+		const other = createServer((req, res) => {
+			reached.push(req.headers);
+			res.writeHead(200, { 'content-type': 'application/json' });
+			res.end(JSON.stringify({ status_code: 9999, payload: { access_token: simulator.issueToken() } }));
+		});
+		await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+		// "localhost" and "127.0.0.1" are different origins.
+		const otherUrl = `http://localhost:${(other.address() as AddressInfo).port}`;
+		const gateway = createServer((req, res) => {
+			res.writeHead(307, { location: `${otherUrl}${req.url ?? '/'}` });
+			res.end();
+		});
+		await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+		return {
+			gateway: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`,
+			other: otherUrl,
+			reached,
+			close: async () => {
+				for (const server of [gateway, other]) {
+					server.closeAllConnections();
+					await new Promise((resolve) => server.close(resolve));
+				}
+			},
+		};
+	}
+
+	it('a request: the error names the redirect and where it led, by host only', async () => {
+		const servers = await redirectingTo();
+		try {
+			store.set(CREDENTIAL_ID, {
+				baseUrl: servers.gateway,
+				authentication: 'apiKey',
+				apiKey: API_KEY,
+				sessionToken: simulator.issueToken(),
+				sessionOwner: sessionOwner(servers.gateway, API_KEY),
+			});
+			const error = await failure(list);
+			expect(servers.reached).toEqual([]);
+			expect(error.message).toBe(
+				`OMICall answered GET /api/webhooks/list with a redirect (HTTP 307) to ${servers.other}/…, which the node does not follow, so that the API key and the token go nowhere else.`,
+			);
+			expect(error.description).toMatch(/^Check the base URL in the credential/);
+		} finally {
+			await servers.close();
+		}
+	});
+
+	it('the sign-in', async () => {
+		const servers = await redirectingTo();
+		try {
+			store.set(CREDENTIAL_ID, { baseUrl: servers.gateway, authentication: 'apiKey', apiKey: API_KEY, sessionToken: '' });
+			const error = await failure(list);
+			expect(servers.reached).toEqual([]);
+			expect(error.message).toBe(
+				`OMICall's sign-in (/api/auth) answered with a redirect (HTTP 307) to ${servers.other}/…, which the node does not follow, so that the API key goes nowhere else. Check the base URL in the credential.`,
+			);
+		} finally {
+			await servers.close();
+		}
+	});
+
+	it("the credential's Test button", async () => {
+		const servers = await redirectingTo();
+		try {
+			store.set(CREDENTIAL_ID, { baseUrl: servers.gateway, authentication: 'accessToken', accessToken: simulator.issueToken(), apiKey: '', sessionToken: '' });
+			expect((await testCredential(store, new OmiCallApi())).status).toBe('Error');
+			expect(servers.reached).toEqual([]);
+		} finally {
+			await servers.close();
+		}
 	});
 });

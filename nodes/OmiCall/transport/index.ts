@@ -174,6 +174,8 @@ export async function fetchAccessToken(helpers: IHttpRequestHelper['helpers'], b
 				json: true,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
+				// The key is in the query: it goes to the base URL's host and nowhere else.
+				disableFollowRedirect: true,
 				timeout: REQUEST_TIMEOUT_MS,
 			})) as IN8nHttpFullResponse;
 		} catch (error) {
@@ -182,6 +184,12 @@ export async function fetchAccessToken(helpers: IHttpRequestHelper['helpers'], b
 	};
 	// preAuthentication has no node, hence no execution to cancel the waits with.
 	const response = await retryRateLimited(await signIn(), signIn, undefined, (limited) => authError(rateLimitMessage(limited)));
+	const redirect = redirectOf(response, url);
+	if (redirect) {
+		throw authError(
+			`OMICall's sign-in (/api/auth) answered with ${redirect}, which the node does not follow, so that the API key goes nowhere else. Check the base URL in the credential.`,
+		);
+	}
 	const body = response.body;
 	if (!isEnvelope(body)) {
 		throw authError(`OMICall's sign-in (/api/auth) answered HTTP ${response.statusCode} with something that is not OMICall JSON. Check the base URL in the credential.`);
@@ -268,6 +276,8 @@ export async function omiCallRequest<T = unknown>(
 		json: true,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
+		// n8n sends Authorization on to a redirect's host, and every other header (x-api-key) too.
+		disableFollowRedirect: true,
 		timeout: REQUEST_TIMEOUT_MS,
 	};
 	if (options.qs) request.qs = options.qs;
@@ -340,6 +350,14 @@ export async function omiCallRequest<T = unknown>(
 		},
 	);
 
+	const redirect = redirectOf(response, request.url);
+	if (redirect) {
+		throw fail(
+			`OMICall answered ${method} ${path} with ${redirect}, which the node does not follow, so that the API key and the token go nowhere else.`,
+			`Check the base URL in the credential (${baseUrl}): it must be the address OMICall's API answers on itself, with https://, for example ${PRODUCTION_BASE_URL}.`,
+			{ httpCode: String(response.statusCode) },
+		);
+	}
 	const body = response.body;
 	if (isTokenRefused(response)) {
 		const code = isEnvelope(body) ? omiCallMessage(body) : undefined;
@@ -449,6 +467,21 @@ export function rateLimitOf(response: { statusCode: number; body: unknown }): st
 	const code = texts.map((t) => t.trim()).find((t) => isRateLimitCode(t.toLowerCase()));
 	if (code) return code;
 	return statusCode === 429 ? 'HTTP 429' : undefined;
+}
+
+/** "a redirect (HTTP 301) to https://host/…" for a 3xx answer, naming only where it leads. */
+function redirectOf(response: IN8nHttpFullResponse, requestUrl: string): string | undefined {
+	if (response.statusCode < 300 || response.statusCode >= 400 || response.statusCode === 304) return undefined;
+	const location = headerValue(response, 'location');
+	let target = '';
+	if (typeof location === 'string' && location.trim()) {
+		try {
+			target = ` to ${urlOriginOnly(new URL(location.trim(), requestUrl).href)}`;
+		} catch {
+			target = '';
+		}
+	}
+	return `a redirect (HTTP ${response.statusCode})${target}`;
 }
 
 function headerValue(response: IN8nHttpFullResponse, name: string): unknown {
