@@ -8,6 +8,7 @@ import { Container } from '@n8n/di';
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { OmiCall } from '../../nodes/OmiCall/OmiCall.node';
+import { rateLimitRetry } from '../../nodes/OmiCall/transport';
 import { buildNode, CREDENTIAL_ID, CredentialStore, executeNode } from '../harness/n8n-core';
 import { type OmiCallSimulator, startSimulator } from '../harness/simulator';
 
@@ -140,12 +141,30 @@ describe('which answers count as a refused token', () => {
 	it.each([
 		['tenant_disabled', /^This OMICall account \(tenant\) is disabled\./],
 		['permission_denied', /^The API key of this credential is not allowed to do this in OMICall\./],
-		['rate_limit_exceeded', /^OMICall is limiting how often this account may call its API\./],
 	])('%s is explained in plain English', async (code, explained) => {
 		await signedIn();
 		simulator.injectFault('/api/webhooks/list', { body: { status_code: -9999, message: code } });
 		expect(await settle(run())).toMatchObject({ ok: false, message: expect.stringMatching(explained) });
 		expect(simulator.count('/api/auth')).toBe(0);
+	});
+
+	it('rate_limit_exceeded is retried (issue 11), then named and explained, and costs no sign-in', async () => {
+		const sleep = rateLimitRetry.sleep;
+		rateLimitRetry.sleep = async () => {};
+		try {
+			await signedIn();
+			simulator.injectFault('/api/webhooks/list', { body: { status_code: -9999, message: 'rate_limit_exceeded' }, times: 4 });
+			const outcome = await settle(run());
+			expect(outcome).toMatchObject({
+				ok: false,
+				message: expect.stringMatching(/^OMICall is rate-limiting requests \(rate_limit_exceeded\)/),
+				description: expect.stringMatching(/^OMICall is limiting how often this account may call its API\./),
+			});
+			expect(simulator.count('/api/webhooks/list')).toBe(4);
+			expect(simulator.count('/api/auth')).toBe(0);
+		} finally {
+			rateLimitRetry.sleep = sleep;
+		}
 	});
 });
 
