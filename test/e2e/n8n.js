@@ -201,7 +201,7 @@ function startWatchdog(pid) {
 class N8nInstance {
 	/**
 	 * @param {{install: Awaited<ReturnType<typeof installN8n>>, userFolder: string, env?: Record<string,string>,
-	 *   port?: number, webhookUrl?: string, command?: string[], logFile?: string}} options
+	 *   port?: number, webhookUrl?: string, command?: string[], logFile?: string, owner?: typeof OWNER}} options
 	 */
 	constructor(options) {
 		this.install = options.install;
@@ -209,6 +209,7 @@ class N8nInstance {
 		this.extraEnv = options.env ?? {};
 		this.port = options.port ?? 0;
 		this.webhookUrl = options.webhookUrl;
+		this.owner = options.owner ?? OWNER;
 		this.command = options.command ?? ['start'];
 		this.logFile = options.logFile ?? path.join(this.userFolder, 'n8n.log');
 		this.readyPaths = options.readyPaths ?? ['/healthz/readiness', '/rest/settings'];
@@ -306,11 +307,12 @@ class N8nInstance {
 	}
 
 	/** Creates the owner (first start only), logs in and makes a public-API key. */
-	async setupOwner() {
+	async setupOwner(owner = this.owner) {
+		this.owner = owner;
 		const setup = await fetch(`${this.url}/rest/owner/setup`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify(OWNER),
+			body: JSON.stringify(owner),
 		});
 		if (!setup.ok && setup.status !== 400) throw new Error(`owner setup failed: HTTP ${setup.status} ${await setup.text()}`);
 		await this.login();
@@ -324,7 +326,7 @@ class N8nInstance {
 		const response = await fetch(`${this.url}/rest/login`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, email: OWNER.email, password: OWNER.password }),
+			body: JSON.stringify({ emailOrLdapLoginId: this.owner.email, email: this.owner.email, password: this.owner.password }),
 		});
 		if (!response.ok) throw new Error(`login failed: HTTP ${response.status} ${await response.text()}`);
 		const cookie = response.headers.getSetCookie().find((c) => c.startsWith('n8n-auth='));

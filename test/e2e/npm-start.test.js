@@ -2,20 +2,26 @@
 /**
  * `npm start` as a user runs it: in a shell pipeline (`npm start | tee start.log`), on ports of
  * its own, then stopped the ways a terminal session ends. Whatever ends it, n8n and the simulator
- * must be gone and their ports free within 30 s, so the next `npm start` can start.
+ * must be gone and their ports free within 30 s, so the next `npm start` can start. And the real
+ * OMICall mode: the API key only from the environment, a random owner password shown once.
  */
 const { spawn } = require('node:child_process');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
-const { ROOT, freePort, sleep } = require('./n8n');
+const { OWNER, ROOT, freePort, sleep, waitFor } = require('./n8n');
+const { OmiCallSimulator } = require('../simulator/omicall-simulator');
 
 jest.setTimeout(300_000);
 
 const STOP_WITHIN_MS = 30_000;
 const runs = [];
+const dataDirs = [];
+// The real-mode test reuses the simulator test's folder: its owner has the demo password.
+let simulatorFolder = '';
 
 /** The environment of a user's terminal: none of the npm_* variables or NODE_ENV that `npm test` and jest add. */
 function terminalEnv(extra = {}) {
@@ -27,8 +33,8 @@ function terminalEnv(extra = {}) {
  * `npm start -- <args> | tee start.log` (`2>&1 | tee …` with `mergeStderr`) in a process group
  * of its own, as a terminal runs a pipeline.
  */
-function npmStart(args, { env = {}, mergeStderr = false } = {}) {
-	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'omicall-npm-start-'));
+function npmStart(args, { env = {}, mergeStderr = false, dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'omicall-npm-start-')) } = {}) {
+	dataDirs.push(dataDir);
 	const all = [...args, '--data-dir', dataDir];
 	const command = `npm start -- ${all.map((a) => `'${a}'`).join(' ')} ${mergeStderr ? '2>&1 ' : ''}| tee '${dataDir}/start.log'`;
 	const shell = spawn('sh', ['-c', command], {
@@ -145,8 +151,45 @@ afterEach(async () => {
 			} catch {}
 		}
 		await run.closed;
-		fs.rmSync(run.dataDir, { recursive: true, force: true });
 	}
+});
+
+afterAll(() => {
+	for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** What n8n's sign-in page answers for the owner and a password. */
+async function signInStatus(port, password) {
+	const response = await fetch(`http://127.0.0.1:${port}/rest/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, email: OWNER.email, password }),
+	});
+	return response.status;
+}
+
+/** Runs `npm start` that is expected to refuse at once; returns what it printed. */
+async function refused(args, env) {
+	const run = npmStart(args, { env });
+	const ended = await Promise.race([run.closed.then(() => true), sleep(30_000).then(() => false)]);
+	expect(ended).toBe(true);
+	expect(run.output).not.toMatch(/building|starting n8n/);
+	return run.output;
+}
+
+test('an API key on the command line is refused before anything starts, without repeating it', async () => {
+	const key = `omi-key-${crypto.randomBytes(8).toString('hex')}`;
+	const output = await refused(['--api-key', key, '--webhook-url', 'https://n8n.example.com/']);
+	expect(output).toMatch(/--api-key is not accepted/);
+	expect(output).toMatch(/OMICALL_API_KEY environment variable/);
+	// Only npm's own echo of the command line ("> node test/tools/start.js …") shows it.
+	expect(output.split('\n').filter((line) => line.includes(key) && !line.startsWith('> node test/tools/start.js'))).toEqual([]);
+});
+
+test('OMICALL_API_KEY without --webhook-url is refused before anything starts', async () => {
+	const output = await refused([], { OMICALL_API_KEY: 'omi-key-without-url' });
+	expect(output).toMatch(/also give --webhook-url/);
+	expect(output).not.toContain('omi-key-without-url');
 });
 
 test('Ctrl-C in the terminal stops n8n and the simulator: their ports are free and no process is left', async () => {
@@ -154,9 +197,12 @@ test('Ctrl-C in the terminal stops n8n and the simulator: their ports are free a
 	const simulatorPort = await freePort();
 	// Everything through tee: Ctrl-C ends tee too, so whatever npm start writes while stopping has no reader.
 	const run = npmStart(['--port', String(port), '--simulator-port', String(simulatorPort)], { mergeStderr: true });
+	simulatorFolder = run.dataDir;
 	await waitForOutput(run, /n8n is ready/);
 	expect(run.stdout).toContain(`Editor:    http://127.0.0.1:${port}/workflow/`);
+	expect(run.stdout).toContain(`Login:     ${OWNER.email} / ${OWNER.password} (the demo password`);
 	expect(run.stdout).toContain(`simulator at http://127.0.0.1:${simulatorPort}`);
+	expect(run.stdout).toContain(`npm run simulate-call -- --url http://127.0.0.1:${simulatorPort}`);
 	expect(await listening(port)).toBe(true);
 	expect(await listening(simulatorPort)).toBe(true);
 	expect(remember(run).some((p) => /\/n8n start$/.test(p.cmd))).toBe(true);
@@ -167,16 +213,44 @@ test('Ctrl-C in the terminal stops n8n and the simulator: their ports are free a
 	expect(run.output).not.toMatch(/npm start failed/);
 });
 
-test('a start.js killed with SIGKILL still takes n8n down', async () => {
-	const port = await freePort();
-	const simulatorPort = await freePort();
-	const run = npmStart(['--port', String(port), '--simulator-port', String(simulatorPort)]);
-	await waitForOutput(run, /n8n is ready/);
-	const startJs = remember(run).find((p) => /^node .*test\/tools\/start\.js/.test(p.cmd));
-	expect(startJs).toBeDefined();
+test('with the real OMICall: a random owner password shown once, only /webhook/ to expose, the key in no command line; a killed start.js still takes n8n down', async () => {
+	const apiKey = `omi-key-${crypto.randomBytes(8).toString('hex')}`;
+	const omicall = new OmiCallSimulator({ apiKeys: [apiKey] }); // stands in for OMICall
+	await omicall.start();
+	try {
+		const port = await freePort();
+		const webhookUrl = `http://127.0.0.1:${port}/`;
+		const run = npmStart(['--port', String(port), '--base-url', omicall.url, '--webhook-url', webhookUrl], {
+			env: { OMICALL_API_KEY: apiKey },
+			...(simulatorFolder ? { dataDir: simulatorFolder } : {}),
+		});
+		await waitForOutput(run, /Owner password, shown this once: (\S+)/);
+		const password = /** @type {RegExpMatchArray} */ (run.output.match(/Owner password, shown this once: (\S+)/))[1];
+		expect(run.stdout).toContain(`Login:     ${OWNER.email} / the password shown below (kept in ${run.dataDir}/owner-password)`);
+		expect(run.stdout).toContain('Expose only the /webhook/ paths of this n8n to the internet');
+		expect(run.stdout).toContain(`forward ${webhookUrl}webhook/ to http://127.0.0.1:${port}/webhook/ and nothing else`);
+		// The password is for the terminal, not for start.log; the demo password no longer opens n8n.
+		expect(password).toMatch(/^[\w-]{24}$/);
+		expect(fs.readFileSync(path.join(run.dataDir, 'start.log'), 'utf8')).not.toContain(password);
+		expect(fs.statSync(path.join(run.dataDir, 'owner-password')).mode & 0o077).toBe(0);
+		expect(await signInStatus(port, password)).toBe(200);
+		expect(await signInStatus(port, OWNER.password)).toBe(401);
+		// The trigger registers n8n's public webhook address with OMICall (n8n 2.x activates after answering).
+		const hook = await waitFor(() => omicall.hooks.get('call'), { what: 'the demo trigger to register its webhook' });
+		expect(hook.url).toMatch(new RegExp(`^${webhookUrl}webhook/`));
+		// The key is in no command line (`ps`), in no output, and not in n8n's environment.
+		const processes = remember(run);
+		expect(processes.filter((p) => p.cmd.includes(apiKey))).toEqual([]);
+		expect(run.output).not.toContain(apiKey);
+		const n8n = /** @type {Proc} */ (processes.find((p) => /\/n8n start$/.test(p.cmd)));
+		expect(fs.readFileSync(`/proc/${n8n.pid}/environ`, 'utf8')).not.toContain(apiKey);
 
-	process.kill(/** @type {Proc} */ (startJs).pid, 'SIGKILL');
-	expect(await afterStop(run, [port, simulatorPort])).toEqual({ busyPorts: [], processesLeft: [] });
+		const startJs = /** @type {Proc} */ (processes.find((p) => /^node .*test\/tools\/start\.js/.test(p.cmd)));
+		process.kill(startJs.pid, 'SIGKILL');
+		expect(await afterStop(run, [port])).toEqual({ busyPorts: [], processesLeft: [] });
+	} finally {
+		await omicall.stop();
+	}
 });
 
 test('npm itself stopped with SIGTERM (a supervisor, `timeout`) while n8n starts: n8n does not outlive it', async () => {
