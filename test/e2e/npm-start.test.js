@@ -177,6 +177,23 @@ async function refused(args, env) {
 	return run.output;
 }
 
+test('the defaults the README names (n8n on 5678, the simulator on 4010, data in .n8n-dev); --data-dir from where npm start was typed', () => {
+	const { parseOptions } = require('../tools/start');
+	expect(parseOptions([], {})).toEqual({
+		real: false,
+		apiKey: undefined,
+		baseUrl: 'https://public-v1.omicall.com',
+		webhookUrl: undefined,
+		port: 5678,
+		simulatorPort: 4010,
+		dataDir: path.join(ROOT, '.n8n-dev'),
+	});
+	expect(parseOptions(['--data-dir', 'demo'], { INIT_CWD: '/home/me/work' }).dataDir).toBe('/home/me/work/demo');
+	expect(parseOptions(['--webhook-url', 'https://n8n.example.com'], { OMICALL_API_KEY: 'k' })).toMatchObject({ real: true, apiKey: 'k', webhookUrl: 'https://n8n.example.com/' });
+	expect(() => parseOptions(['--port', '70000'], {})).toThrow('--port must be a port number (1-65535), not "70000"');
+	expect(() => parseOptions(['--base-url', 'https://public-v1.omicrm.com'], {})).toThrow(/set OMICALL_API_KEY too/);
+});
+
 test('an API key on the command line is refused before anything starts, without repeating it', async () => {
 	const key = `omi-key-${crypto.randomBytes(8).toString('hex')}`;
 	const output = await refused(['--api-key', key, '--webhook-url', 'https://n8n.example.com/']);

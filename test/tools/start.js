@@ -25,6 +25,7 @@ const PASSWORD_FILE = 'owner-password';
 const USAGE = `Usage:
   npm start [-- --port 5678] [--simulator-port 4010] [--data-dir .n8n-dev]
   OMICALL_API_KEY=<key> npm start -- --webhook-url https://<public address of this n8n>/ [--base-url URL] [--port 5678] [--data-dir DIR]`;
+
 /** What is running, for stop(). */
 const running = { n8n: /** @type {N8nInstance | undefined} */ (undefined), simulator: /** @type {OmiCallSimulator | undefined} */ (undefined) };
 let stopping = false;
@@ -240,4 +241,4 @@ if (require.main === module) {
 	});
 }
 
-module.exports = { parseOptions, randomPassword, UsageError };
+module.exports = { parseOptions };
