@@ -33,8 +33,10 @@ function plausible(ms: number): boolean {
 }
 
 export const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-// 2026-11-28, 2026-11-28 10:15, 2026-11-28T10:15:00.250+07:00, …Z
-const DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+// 2026-11-28, 2026-11-28 10:15, 2026-11-28T10:15:00.250+07:00, …+0700, …+07, …Z
+const DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+/** The widest zone offsets in use: UTC−12:00 to UTC+14:00; ±14:00 is taken as the limit both ways. */
+const MAX_OFFSET_MIN = 14 * 60;
 
 function fromDateText(value: string): number {
 	const m = DATE_TEXT.exec(value);
@@ -49,8 +51,13 @@ function fromDateText(value: string): number {
 	let offsetMin = VIETNAM_OFFSET_MIN; // no zone: Vietnam time, not the n8n host's
 	if (zone && zone.toUpperCase() === 'Z') offsetMin = 0;
 	else if (zone) {
+		// ±HH:mm, ±HHmm or ±HH (ISO 8601 allows the hours alone).
 		const digits = zone.replace(':', '');
-		offsetMin = (digits[0] === '-' ? -1 : 1) * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5)));
+		const hours = Number(digits.slice(1, 3));
+		const minutes = Number(digits.slice(3, 5) || '0');
+		// An offset no place has (+99:99, +07:60) is garbage like 30 February, not a time days off.
+		if (minutes > 59 || hours * 60 + minutes > MAX_OFFSET_MIN) return NaN;
+		offsetMin = (digits[0] === '-' ? -1 : 1) * (hours * 60 + minutes);
 	}
 	return utc - offsetMin * 60_000;
 }

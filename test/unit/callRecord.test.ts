@@ -1,6 +1,6 @@
 import { listOf, SEARCH_WINDOW_MS, searchWindows } from '../../nodes/OmiCall/actions/call/getMany.operation';
 import { isNotFoundCode, recordingFileName, toEpochMs } from '../../nodes/OmiCall/actions/call/shared';
-import { answeredOf, simplifyCall, simplifyRecord, tagsOf } from '../../nodes/OmiCall/callRecord';
+import { answeredOf, simplifyCall, simplifyRecord, tagsOf, toIsoTime } from '../../nodes/OmiCall/callRecord';
 
 // A v2/v3 history item as omicall-api.md 3.2 and 4 document it (trimmed): no `state`, times in seconds.
 const v3 = {
@@ -223,5 +223,31 @@ describe('isNotFoundCode', () => {
 	});
 	it.each([undefined, '', 'date_invalid', 'rate_limit_exceeded', 'api_key_invalid', 'foundation'])('%s does not', (code) => {
 		expect(isNotFoundCode(code)).toBe(false);
+	});
+});
+
+describe('toIsoTime: zone offsets', () => {
+	it('reads an hours-only offset (ISO 8601 ±HH) as whole hours', () => {
+		expect(toIsoTime('2026-11-28T10:15:00+07')).toBe('2026-11-28T03:15:00.000Z');
+		expect(toIsoTime('2026-11-28 10:15-03')).toBe('2026-11-28T13:15:00.000Z');
+	});
+
+	it('reads the real extremes, ±14:00 and minutes up to 59', () => {
+		expect(toIsoTime('2026-11-28T10:15:00+14:00')).toBe('2026-11-27T20:15:00.000Z');
+		expect(toIsoTime('2026-11-28T10:15:00-12:00')).toBe('2026-11-28T22:15:00.000Z');
+		expect(toIsoTime('2026-11-28T10:15:00+05:45')).toBe('2026-11-28T04:30:00.000Z');
+		expect(toIsoTime('2026-11-28T10:15:00+0530')).toBe('2026-11-28T04:45:00.000Z');
+	});
+
+	it('is null for offsets no place has: over 14 hours, or 60 minutes and more', () => {
+		for (const value of ['2026-11-28T10:15:00+99:99', '2026-11-28T10:15:00+07:60', '2026-11-28T10:15:00+15:00', '2026-11-28T10:15:00-15', '2026-11-28T10:15:00+14:30', '2026-11-28T10:15:00+0799']) {
+			expect([value, toIsoTime(value)]).toEqual([value, null]);
+		}
+	});
+
+	it('is null for offsets of other lengths (+7, +070, +07:0)', () => {
+		for (const value of ['2026-11-28T10:15:00+7', '2026-11-28T10:15:00+070', '2026-11-28T10:15:00+07:0']) {
+			expect([value, toIsoTime(value)]).toEqual([value, null]);
+		}
 	});
 });
