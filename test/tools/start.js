@@ -190,8 +190,9 @@ async function main() {
 	const existing = (await n8n.api('GET', `/workflows?name=${encodeURIComponent(workflowName)}`)).data[0];
 	let workflow = existing;
 	if (workflow) {
-		const credentialId = workflow.nodes.find((node) => node.credentials?.omiCallApi)?.credentials.omiCallApi.id;
-		if (credentialId) await n8n.api('PATCH', `/credentials/${credentialId}`, { data: omicall });
+		const credential = workflow.nodes.find((node) => node.credentials?.omiCallApi)?.credentials.omiCallApi;
+		// The editor's REST API: n8n 1.x's public API cannot update a credential.
+		if (credential) await n8n.rest('PATCH', `/credentials/${credential.id}`, { name: credential.name, type: 'omiCallApi', data: omicall });
 	} else {
 		const credential = await n8n.createCredential(real ? 'OMICall' : 'OMICall (simulator)', omicall);
 		workflow = await n8n.createWorkflow(triggerWorkflow(credential, { events: ['ringing', 'answered', 'hangup', 'cdr'] }, workflowName));
