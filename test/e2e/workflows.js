@@ -60,4 +60,63 @@ function actionWorkflow(credential, path) {
 	};
 }
 
-module.exports = { node, chain, webhookNode, credentialsOf, triggeredWorkflow, triggerWorkflow, actionWorkflow };
+/** The OMICall action node on the Call resource; `callId` is an expression for the transaction ID. */
+const callNode = (name, credential, operation, parameters, callId) =>
+	node(
+		name,
+		'n8n-nodes-omicall.omiCall',
+		{ resource: 'call', operation, ...(callId ? { callId: { __rl: true, mode: 'id', value: callId } } : {}), ...parameters },
+		{ credentials: credentialsOf('omiCallApi', credential) },
+	);
+
+/** OMICall Get Many with Return All over the request body's `from` and `to` (ISO 8601), other filters as given. */
+const getManyNode = (credential, filters = {}) =>
+	callNode('Get Many', credential, 'getMany', { returnAll: true, filters: { from: '={{ $json.body.from }}', to: '={{ $json.body.to }}', ...filters }, options: {} });
+
+/**
+ * The call history chain: n8n's Webhook node → OMICall Get Many (answered calls between the
+ * request body's `from` and `to`, all of them) → Update (each call's note: the body's `note`,
+ * taken through the item's pairing back to the Webhook) → Download Recording (into `data`).
+ * The HTTP answer is every item of the last node, as JSON.
+ */
+function callHistoryWorkflow(credential, path) {
+	const callId = '={{ $json.callId }}';
+	const webhook = webhookNode(path, 'lastNode');
+	webhook.parameters.responseData = 'allEntries';
+	return {
+		name: 'OMICall call history: annotate and archive',
+		nodes: [
+			webhook,
+			getManyNode(credential, { answeredOnly: true }),
+			callNode('Update', credential, 'update', { updateFields: { note: "={{ $('Webhook').item.json.body.note }}" }, options: {} }, callId),
+			callNode('Download Recording', credential, 'downloadRecording', { binaryPropertyName: 'data' }, callId),
+		],
+		connections: chain('Webhook', 'Get Many', 'Update', 'Download Recording'),
+	};
+}
+
+/** n8n's Webhook node → OMICall Get of the call whose transaction ID is the body's `callId`; answers with the call. */
+function callLookupWorkflow(credential, path) {
+	return {
+		name: 'OMICall call lookup',
+		nodes: [webhookNode(path, 'lastNode'), callNode('Get', credential, 'get', { options: {} }, '={{ $json.body.callId }}')],
+		connections: chain('Webhook', 'Get'),
+	};
+}
+
+/**
+ * n8n's Webhook node → OMICall Get Many, Return All between the body's `from` and `to`: the
+ * benchmark's search. It answers, without data, when the run has finished; the items are read
+ * from the execution.
+ */
+function callSearchWorkflow(credential, path) {
+	const webhook = webhookNode(path, 'lastNode');
+	webhook.parameters.responseData = 'noData';
+	return {
+		name: 'OMICall call search (Return All)',
+		nodes: [webhook, getManyNode(credential)],
+		connections: chain('Webhook', 'Get Many'),
+	};
+}
+
+module.exports = { node, chain, webhookNode, credentialsOf, triggeredWorkflow, triggerWorkflow, actionWorkflow, callHistoryWorkflow, callLookupWorkflow, callSearchWorkflow };
