@@ -13,8 +13,13 @@
  * 3. OMICall call economy, from the simulator's request log.
  * 4. Nothing lost, nothing forged: 2,000 events at concurrency 50 with 500 bad requests mixed in.
  * 5. Footprint: tarball size, runtime dependencies, n8n's time to load the package.
+ * 6. Call history: OMICall → Call → Get Many, Return All over 10,000 calls, against a bare fetch
+ *    loop of the same requests: requests made, items per second, n8n's peak memory.
+ *
+ * `npm run bench -- --only history` (or BENCH_ONLY=history) runs step 6 alone and rewrites only
+ * its section of docs/BENCHMARKS.md (and "How to run"), keeping the others as the last full run wrote them.
  */
-const { execFileSync } = require('node:child_process');
+const { execFileSync, spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -22,7 +27,7 @@ const path = require('node:path');
 const autocannon = require('autocannon');
 
 const { N8nInstance, ROOT, forEachConcurrently, installN8n, installPackage, log, packPackage, sleep, waitFor } = require('../e2e/n8n');
-const { chain, credentialsOf, node, triggeredWorkflow, triggerWorkflow, webhookNode } = require('../e2e/workflows');
+const { callSearchWorkflow, chain, credentialsOf, node, triggeredWorkflow, triggerWorkflow, webhookNode } = require('../e2e/workflows');
 const { OmiCallSimulator } = require('../simulator/omicall-simulator');
 const { buildCallEvents } = require('../simulator/call-events');
 const { GithubStandIn } = require('./github-stand-in');
@@ -31,6 +36,10 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const ROUND_SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const API_KEY = 'bench-api-key';
+const HISTORY_ROUNDS = Number(process.env.BENCH_HISTORY_ROUNDS ?? 7);
+const HISTORY_CALLS = 10_000;
+const HISTORY_SEED = 2026;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 const median = (values) => {
 	const sorted = [...values].sort((a, b) => a - b);
@@ -291,6 +300,257 @@ async function nothingLost(n8n, credential, simulator) {
 	return { requests: requests.length, seconds: round(seconds, 1), accepted, executions: finalCount, lost: accepted - Math.min(finalCount, accepted), extra: Math.max(0, finalCount - accepted), answers: Object.fromEntries(answers), healthy, succeeded: executions.filter((e) => e.status === 'success').length };
 }
 
+/**
+ * A plain Node fetch loop, the bare baseline for Get Many: the search's pages one after the other,
+ * same body, same Bearer token and x-api-key, each page parsed and its items kept, stopping as
+ * Get Many stops (a short page, hasNext/has_next false, or 204). It runs in a process of its own
+ * on n8n's Node, as the node runs in n8n's: one untimed pass to warm up, then one timed pass.
+ * Its peak memory is read the way n8n's is (VmHWM after resetting it).
+ */
+const BARE_LOOP = `
+const fs = require('node:fs');
+const { url, headers, body, pageSize } = JSON.parse(process.argv[1]);
+const status = (field) => Number(new RegExp('^' + field + ':\\\\s+(\\\\d+) kB', 'm').exec(fs.readFileSync('/proc/self/status', 'utf8'))[1]) * 1024;
+async function pass() {
+	const items = [];
+	let requests = 0;
+	let bytes = 0;
+	const started = performance.now();
+	for (let page = 1; ; page++) {
+		const response = await fetch(url + '?page=' + page + '&size=' + pageSize, { method: 'POST', headers, body });
+		requests++;
+		if (response.status === 204) { await response.arrayBuffer(); break; }
+		const text = await response.text();
+		bytes += Buffer.byteLength(text);
+		const answer = JSON.parse(text);
+		if (answer.status_code !== 9999) throw new Error('OMICall answered ' + text.slice(0, 200));
+		const payload = answer.payload;
+		for (const item of payload.items) items.push(item);
+		if (payload.items.length < pageSize || payload.hasNext === false || payload.has_next === false) break;
+	}
+	return { ms: performance.now() - started, items, requests, bytes };
+}
+(async () => {
+	await pass();
+	let peakReset = true;
+	try { fs.writeFileSync('/proc/self/clear_refs', '5'); } catch { peakReset = false; }
+	const rssBefore = status('VmRSS');
+	const result = await pass();
+	const peak = status('VmHWM');
+	process.stdout.write(JSON.stringify({ ms: result.ms, items: result.items.length, requests: result.requests, responseBytes: result.bytes, rssBefore, peak, peakReset }));
+})().catch((error) => { console.error(error); process.exit(1); });
+`;
+
+async function bareLoop(nodeBin, options) {
+	const child = spawn(nodeBin, ['-e', BARE_LOOP, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
+	let out = '';
+	child.stdout.on('data', (chunk) => (out += chunk));
+	const code = await new Promise((resolve) => child.once('close', resolve));
+	if (code !== 0) throw new Error(`the bare loop exited with ${code}`);
+	return JSON.parse(out);
+}
+
+/** A field of /proc/<pid>/status in bytes (VmRSS: resident now; VmHWM: the peak since the last reset). */
+function procStatus(pid, field) {
+	const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+	if (!match) throw new Error(`no ${field} in /proc/${pid}/status`);
+	return Number(match[1]) * 1024;
+}
+
+/** Resets the process's peak resident size (VmHWM) to its current size; false where Linux refuses. */
+function resetPeak(pid) {
+	try {
+		fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * The time from a search request's arrival at the simulator to the end of a later answer, on the
+ * simulator's clock: the HTTP part of a run, measured the same way for both sides.
+ */
+function watchSearches(simulator, searchPath) {
+	/** @type {Array<{start: number, end: number}>} */
+	let seen = [];
+	const listener = (req, res) => {
+		if (!req.url?.startsWith(searchPath)) return;
+		const entry = { start: performance.now(), end: NaN };
+		seen.push(entry);
+		res.once('finish', () => (entry.end = performance.now()));
+	};
+	simulator.server.on('request', listener);
+	return {
+		reset: () => (seen = []),
+		/** From the arrival of the `last`-th request before the end to the end of the last answer (default: all). */
+		ms: (last = seen.length) => {
+			const pass = seen.slice(-last);
+			return pass.length ? Math.max(...pass.map((e) => e.end)) - pass[0].start : NaN;
+		},
+		stop: () => simulator.server.off('request', listener),
+	};
+}
+
+/**
+ * What the call-history step takes from the node's own code, read from the packed tarball (the
+ * code n8n runs) rather than dist/, which any build in this working tree deletes and rebuilds.
+ * The copy sits in a temporary folder whose node_modules links to the project's, for n8n-workflow.
+ */
+function callModules(tarball) {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'omicall-bench-package-'));
+	try {
+		execFileSync('tar', ['-xzf', tarball, '-C', dir]);
+		fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+		const call = path.join(dir, 'package', 'dist', 'nodes', 'OmiCall', 'actions', 'call');
+		const { searchWindows } = require(path.join(call, 'getMany.operation.js'));
+		const { MAX_PAGE_SIZE, SEARCH_PATH } = require(path.join(call, 'shared.js'));
+		return { searchWindows, MAX_PAGE_SIZE, SEARCH_PATH };
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true }); // loaded: the compiled modules require everything up front
+	}
+}
+
+/**
+ * 6. Call history: Get Many with Return All over 10,000 calls in one 30-day search window (200
+ * pages of 50) inside n8n, against the bare loop, rounds alternating which goes first; then the
+ * same 10,000 calls spread over 90 days, where the node searches in three windows.
+ */
+async function callHistory(n8n, credential, simulator, nodeBin, { searchWindows, MAX_PAGE_SIZE, SEARCH_PATH }) {
+	const workflow = await n8n.createWorkflow(callSearchWorkflow(credential, 'bench-history'));
+	await n8n.activate(workflow.id);
+	await n8n.webhookReady('bench-history');
+	const pid = /** @type {number} */ (n8n.child?.pid);
+	const searches = watchSearches(simulator, SEARCH_PATH);
+	const endAt = Date.now() - 60_000;
+	const range = (days) => ({ from: new Date(endAt - days * DAY_MS).toISOString(), to: new Date(endAt).toISOString() });
+	const searchRequests = () => simulator.requests.filter((r) => r.path === SEARCH_PATH);
+	const loadBefore = os.loadavg()[0];
+	let runs = 0;
+
+	/** One run of the workflow: the figures of its Get Many from the execution, memory from /proc. */
+	const runN8n = async (days) => {
+		simulator.resetLog();
+		searches.reset();
+		const peakReset = resetPeak(pid);
+		const rssBefore = procStatus(pid, 'VmRSS');
+		let sampledPeak = rssBefore; // a fallback where the peak cannot be reset
+		const sampler = setInterval(() => (sampledPeak = Math.max(sampledPeak, procStatus(pid, 'VmRSS'))), 20);
+		const started = performance.now();
+		const answer = await fetch(`${n8n.url}/webhook/bench-history`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(range(days)) });
+		await answer.arrayBuffer();
+		const roundTripMs = performance.now() - started;
+		runs++;
+		const [summary] = await waitFor(async () => {
+			const list = (await n8n.executions(workflow.id, { includeData: false })).filter((e) => e.status === 'success' || e.status === 'error' || e.status === 'crashed');
+			return list.length >= runs && list.slice(-1);
+		}, { what: 'the Get Many execution', timeoutMs: 300_000 });
+		clearInterval(sampler);
+		const peak = peakReset ? procStatus(pid, 'VmHWM') : sampledPeak;
+		const execution = await n8n.api('GET', `/executions/${summary.id}?includeData=true`);
+		if (answer.status !== 200 || summary.status !== 'success') {
+			const error = execution.data?.resultData?.error;
+			throw new Error(`the Get Many run failed: HTTP ${answer.status}, execution ${summary.status}: ${error?.message} ${error?.description ?? ''}`);
+		}
+		const task = execution.data.resultData.runData['Get Many'][0];
+		const items = task.data.main[0].map((item) => item.json);
+		const requests = searchRequests();
+		return {
+			requests: requests.length,
+			windowsSearched: requests.filter((r) => r.query.page === '1').length,
+			items: items.length,
+			distinct: new Set(items.map((item) => item.callId)).size,
+			itemsBytes: Buffer.byteLength(JSON.stringify(items)),
+			nodeMs: task.executionTime,
+			httpMs: searches.ms(),
+			roundTripMs,
+			rssBefore,
+			peak,
+			peakReset,
+		};
+	};
+
+	const auth = await (await fetch(`${simulator.url}/api/auth?apiKey=${API_KEY}`)).json();
+	const window30 = range(30);
+	const bareOptions = {
+		url: `${simulator.url}${SEARCH_PATH}`,
+		headers: { authorization: `Bearer ${auth.payload.access_token}`, 'x-api-key': API_KEY, 'content-type': 'application/json' },
+		body: JSON.stringify({ filter: { fromDate: Date.parse(window30.from), toDate: Date.parse(window30.to) }, sort: { field: 'time_start_call', isAsc: false } }),
+		pageSize: MAX_PAGE_SIZE,
+	};
+	const runBare = async () => {
+		simulator.resetLog();
+		searches.reset();
+		const result = await bareLoop(nodeBin, bareOptions);
+		// The simulator saw both passes; the timed one is the second.
+		return { ...result, httpMs: searches.ms(result.requests) };
+	};
+
+	simulator.clearHistory();
+	const generated30 = simulator.generateHistory({ count: HISTORY_CALLS, days: 30, seed: HISTORY_SEED, endAt });
+	log('call history: warming up …');
+	await runN8n(30);
+	const rounds = [];
+	for (let i = 0; i < HISTORY_ROUNDS; i++) {
+		log(`call history: round ${i + 1}/${HISTORY_ROUNDS} …`);
+		let n8nRun;
+		let bare;
+		if (i % 2 === 0) {
+			n8nRun = await runN8n(30);
+			bare = await runBare();
+		} else {
+			bare = await runBare();
+			n8nRun = await runN8n(30);
+		}
+		const n8nRate = (n8nRun.items / n8nRun.nodeMs) * 1000;
+		const bareRate = (bare.items / bare.ms) * 1000;
+		rounds.push({ round: i + 1, n8n: n8nRun, bare, n8nRate, bareRate, ratio: n8nRate / bareRate });
+	}
+
+	// The same number of calls over 90 days: the node searches three 30-day windows.
+	simulator.clearHistory();
+	const generated90 = simulator.generateHistory({ count: HISTORY_CALLS, days: 90, seed: HISTORY_SEED, endAt });
+	const windows = searchWindows(endAt - 90 * DAY_MS, endAt).map((w) => {
+		const calls = simulator.calls.filter((c) => c.time_start_call * 1000 >= w.fromDate && c.time_start_call * 1000 <= w.toDate).length;
+		// A window without calls costs one request (204); else one per page, the last one short or flagged last.
+		return { ...w, calls, pages: Math.max(1, Math.ceil(calls / MAX_PAGE_SIZE)) };
+	});
+	const run90 = await runN8n(90);
+	const onEdges = windows.reduce((n, w) => n + w.calls, 0) - HISTORY_CALLS;
+
+	searches.stop();
+	await n8n.deactivate(workflow.id);
+	simulator.clearHistory();
+	const med = (pick) => median(rounds.map(pick));
+	return {
+		calls: HISTORY_CALLS,
+		seed: HISTORY_SEED,
+		generatedMs: generated30.ms,
+		pageSize: MAX_PAGE_SIZE,
+		rounds,
+		requests: rounds.map((r) => r.n8n.requests),
+		bareRequests: rounds.map((r) => r.bare.requests),
+		n8nRate: med((r) => r.n8nRate),
+		bareRate: med((r) => r.bareRate),
+		ratio: med((r) => r.ratio),
+		nodeMs: med((r) => r.n8n.nodeMs),
+		bareMs: med((r) => r.bare.ms),
+		n8nHttpMs: med((r) => r.n8n.httpMs),
+		bareHttpMs: med((r) => r.bare.httpMs),
+		roundTripMs: med((r) => r.n8n.roundTripMs),
+		itemsBytes: rounds[0].n8n.itemsBytes,
+		responseBytes: rounds[0].bare.responseBytes,
+		n8nGrowth: Math.max(...rounds.map((r) => r.n8n.peak - r.n8n.rssBefore)),
+		n8nPeak: Math.max(...rounds.map((r) => r.n8n.peak)),
+		n8nRssBefore: rounds[0].n8n.rssBefore,
+		bareGrowth: Math.max(...rounds.map((r) => r.bare.peak - r.bare.rssBefore)),
+		peakReset: rounds.every((r) => r.n8n.peakReset && r.bare.peakReset),
+		days90: { ...run90, windows, onEdges, generatedMs: generated90.ms },
+		load: [loadBefore, os.loadavg()[0]],
+		cpus: os.cpus().length,
+	};
+}
+
 /** 5. Package size and dependencies, and how long n8n took to load it (from its debug log). */
 function footprint(tarball, logText) {
 	const pack = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: ROOT, encoding: 'utf8' }))[0];
@@ -335,13 +595,97 @@ ${parts.join('\n')}
 `;
 }
 
-function report({ machine, tp, tpLazy, cost, eco, lost, foot }) {
+const MB = (bytes) => `${round(bytes / 2 ** 20, 1)} MB`;
+
+/**
+ * The call-history section of docs/BENCHMARKS.md, with its explanation written from the figures.
+ * `alone`: the machine and date, when this section was measured without the rest of the bench.
+ */
+function historySection(h, alone) {
+	const mark = (ok) => (ok ? 'met' : '**missed**');
+	const ms = (v) => `${Math.round(v)} ms`;
+	const rate = (v) => Math.round(v).toLocaleString('en-US');
+	const calls = h.calls.toLocaleString('en-US');
+	const pages = Math.ceil(h.calls / h.pageSize);
+	const lines = [];
+	lines.push('## Call history: Return All over 10,000 calls', '');
+	if (alone) lines.push(`Measured on its own (\`npm run bench -- --only history\`) on ${alone.date}: ${alone.machine} The other sections are from the last full run.`, '');
+	lines.push(
+		`The simulator holds ${calls} calls over 30 days (\`generateHistory({count: ${h.calls}, days: 30, seed: ${h.seed}})\`, built in ${h.generatedMs} ms). A workflow started by n8n's Webhook node runs OMICall → Call → Get Many with Return All over exactly those 30 days: one search window, pages of ${h.pageSize}. Each round also runs the bare loop: a plain Node \`fetch\` loop in a process of its own, on n8n's Node, sending the same requests (same body, Bearer token and \`x-api-key\`) to the same simulator, parsing each page and keeping its items, one untimed pass to warm up and one timed. The two alternate which goes first; after one warm-up run of the workflow, ${h.rounds.length} rounds.`,
+		'',
+		"Both times run from the first request to the last item: for Get Many, the node's own time as n8n records it in the execution (its `startTime` and `executionTime`, simplification included); for the bare loop, `performance.now()` around its loop. The HTTP column is the same thing seen from the simulator, for both: from the first search request's arrival to the end of the last answer.",
+		'',
+		`The machine's load average (1 minute) was ${round(h.load[0], 1)} when this step began and ${round(h.load[1], 1)} when it ended, on ${h.cpus} CPUs: ${Math.max(...h.load) > h.cpus ? 'other processes were competing for the CPUs, so single rounds vary; the ratios compare rounds taken side by side' : 'the machine was otherwise quiet'}.`,
+		'',
+	);
+	lines.push('| round | search requests (Get Many / bare) | items | Get Many | bare loop | items/s Get Many | items/s bare | ratio | HTTP span Get Many / bare | n8n RSS before → peak |', '|---|---|---|---|---|---|---|---|---|---|');
+	for (const r of h.rounds) {
+		lines.push(`| ${r.round} | ${r.n8n.requests} / ${r.bare.requests} | ${r.n8n.items.toLocaleString('en-US')} | ${ms(r.n8n.nodeMs)} | ${ms(r.bare.ms)} | ${rate(r.n8nRate)} | ${rate(r.bareRate)} | ${round(r.ratio)} | ${ms(r.n8n.httpMs)} / ${ms(r.bare.httpMs)} | ${MB(r.n8n.rssBefore)} → ${MB(r.n8n.peak)} |`);
+	}
+	const exact = h.requests.every((n) => n === pages);
+	const complete = h.rounds.every((r) => r.n8n.items === h.calls && r.n8n.distinct === h.calls);
+	lines.push(
+		'',
+		`**Requests:** Get Many sent ${[...new Set(h.requests)].join(', ')} search requests per run (goal: exactly ${pages}: ${mark(exact)}) and returned ${complete ? `all ${calls} calls, each once` : '**not all the calls, or some twice**'}; the bare loop sent ${[...new Set(h.bareRequests)].join(', ')}. ${calls} calls in pages of ${h.pageSize} are ${pages} pages; the last one is full, and its \`hasNext: false\` ends the search without asking for an empty page ${pages + 1}.`,
+		'',
+		`**Items per second:** Get Many ${rate(h.n8nRate)}, the bare loop ${rate(h.bareRate)} (medians): **${round(h.ratio)}×** (median of the rounds' ratios; goal ≥ 0.9×: ${mark(h.ratio >= 0.9)}). Median times: Get Many ${ms(h.nodeMs)}, bare loop ${ms(h.bareMs)}; their HTTP spans on the simulator's clock ${ms(h.n8nHttpMs)} and ${ms(h.bareHttpMs)}, so each of Get Many's requests costs ${round((h.n8nHttpMs - h.bareHttpMs) / pages, 2)} ms more than \`fetch\`'s: the time n8n takes between one answer and the next request, in the node's transport and n8n's request helper (the credential read and decrypted, n8n's HTTP client). Get Many spends ${ms(Math.max(0, h.nodeMs - h.n8nHttpMs))} outside its requests (mostly turning ${calls} records into items). The whole run as the caller of the webhook sees it, from the POST to n8n's answer, took ${ms(h.roundTripMs)}.`,
+		'',
+	);
+	const ratio = h.n8nGrowth / h.itemsBytes;
+	lines.push(
+		`**Memory:** the ${calls} output items are ${MB(h.itemsBytes)} of JSON (OMICall's raw pages: ${MB(h.responseBytes)}). n8n's process (RSS ${MB(h.n8nRssBefore)} before the first round) grew by at most ${MB(h.n8nGrowth)} at its peak during a run (the highest peak: ${MB(h.n8nPeak)}), **${round(ratio, 1)}× the items' own size**. The bare loop, keeping only the parsed records, grew by ${MB(h.bareGrowth)} (${round(h.bareGrowth / h.itemsBytes, 1)}× the items' size). Against OMICall's raw pages, which both keep parsed until the end: n8n ${round(h.n8nGrowth / h.responseBytes, 1)}×, the bare loop ${round(h.bareGrowth / h.responseBytes, 1)}×. ${h.peakReset ? 'Peaks are the kernel\'s VmHWM, reset through /proc/<pid>/clear_refs before each run and read after it' : 'Peaks are RSS sampled every 20 ms (this kernel did not let VmHWM be reset)'}; the growth is the peak less the RSS before the run. A run holds the parsed pages, the items built from them, and n8n's own copies: the execution data it saves to SQLite is serialized from the same items, within the same run.`,
+		'',
+	);
+	const d = h.days90;
+	const expected = d.windows.reduce((n, w) => n + w.pages, 0);
+	lines.push(
+		`**90 days:** the same ${calls} calls spread over 90 days (same seed), which Get Many searches in ${d.windows.length} windows of 30 days, newest first. In one window the ${calls} calls fill ${pages} pages exactly; split into windows, each window's calls end on a partly filled page of their own: ${d.windows.map((w, i) => `${w.pages}${i ? '' : ' pages'} (${w.calls.toLocaleString('en-US')} calls)`).join(' + ')} = ${expected} requests expected from the windows' calls, and Get Many sent **${d.requests}** (${d.windowsSearched} windows, by the requests for page 1) for ${d.items.toLocaleString('en-US')} items${d.distinct === d.items ? ', each call once' : ', **some twice**'}. With no call exactly on a window edge, ${d.windows.length} windows cost at most ${d.windows.length - 1} requests more than one window would.${d.onEdges ? ` ${d.onEdges} call(s) lay exactly on a window edge, found by both windows and kept once.` : ''} That run took ${ms(d.nodeMs)} in Get Many (${rate((d.items / d.nodeMs) * 1000)} items/s, one run).`,
+		'',
+	);
+	return lines;
+}
+
+/** The "How to run" section. */
+function howToRun() {
+	return [
+		'## How to run',
+		'',
+		'```sh',
+		'npm ci && npm run bench   # BENCH_ROUNDS, BENCH_SECONDS, BENCH_CONNECTIONS adjust it',
+		'npm run bench -- --only history   # the call-history section alone (BENCH_HISTORY_ROUNDS, default 7)',
+		'```',
+		'',
+	];
+}
+
+/**
+ * Replaces the sections of `text` whose headings `replacements` names (from the heading to the
+ * next "## "), adding a missing one where the full report has it: before "## Footprint", else
+ * before "## How to run", else at the end.
+ */
+function replaceSections(text, replacements) {
+	let lines = text.split('\n');
+	for (const [heading, section] of Object.entries(replacements)) {
+		const start = lines.indexOf(heading);
+		if (start >= 0) {
+			let end = lines.findIndex((line, i) => i > start && line.startsWith('## '));
+			if (end < 0) end = lines.length;
+			lines.splice(start, end - start, ...section);
+		} else {
+			const at = ['## Footprint', '## How to run'].map((h) => lines.indexOf(h)).find((i) => i >= 0) ?? lines.length;
+			lines.splice(at, 0, ...section);
+		}
+	}
+	return lines.join('\n');
+}
+
+function report({ machine, tp, tpLazy, cost, eco, lost, foot, history }) {
 	const mark = (ok) => (ok ? 'met' : '**missed**');
 	const ms = (v) => `${round(v, 1)} ms`;
 	const lines = [];
 	lines.push('# Benchmarks', '');
 	lines.push(`Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}. Every ratio compares figures measured in the same run on the same machine; nothing here is asserted by the test suite.`, '');
-	lines.push(`Machine: ${machine.cpus} × ${machine.cpu}, ${machine.memGb} GB memory, Node ${machine.node} (bench) and ${machine.n8nNode} (n8n), n8n ${machine.n8n}, SQLite.`, '');
+	lines.push(`Machine: ${machineText(machine)}`, '');
 	lines.push('## Throughput and latency: OMICall Trigger (A) against n8n\'s Webhook node (B)', '');
 	lines.push(`Each round drives A, B and G for ${ROUND_SECONDS} s each, in an order that rotates every round, with autocannon at ${CONNECTIONS} connections, POSTing the same ${tp.bodyBytes}-byte call record. G is n8n's own GitHub Trigger, activated against a stand-in for GitHub's hooks API on loopback and sent correctly signed requests: the reference for what n8n charges any trigger that registers its own hook. Every workflow ends in the same No Op node; A uses Simplified output.`, '');
 	const sideCell = (side) => `${round(side.rps, 0)}${side.errors || side.non2xx ? ` (${side.non2xx} non-2xx, ${side.errors} errors)` : ''}`;
@@ -383,34 +727,72 @@ function report({ machine, tp, tpLazy, cost, eco, lost, foot }) {
 	for (const [kind, e] of Object.entries(lost.answers)) lines.push(`| ${kind} | ${e.sent} | ${Object.entries(e.statuses).map(([s, n]) => `${n} × ${s}`).join(', ')} | ${e.started} |`);
 	lines.push('', 'Malformed JSON (422) and bodies over `N8N_PAYLOAD_SIZE_MAX` (set to 1 MB here) are answered by n8n\'s own body parser before the trigger runs; n8n 2.40 answers the latter with 500, not 413.', '');
 	lines.push(`Accepted: ${lost.accepted}; executions in n8n: ${lost.executions} (${lost.succeeded} succeeded); **lost ${lost.lost}, extra ${lost.extra}** (target 0 and 0: ${mark(lost.lost === 0 && lost.extra === 0)}). n8n healthy afterwards: ${lost.healthy ? 'yes' : '**no**'}.`, '');
+	lines.push(...historySection(history));
 	lines.push('## Footprint', '');
 	lines.push(`Tarball ${round(foot.packedBytes / 1024, 1)} KB (target ≤ 40 KB: ${mark(foot.packedBytes <= 40 * 1024)}), unpacked ${round(foot.unpackedBytes / 1024, 1)} KB in ${foot.files} files; runtime dependencies: ${foot.runtimeDependencies} (target 0: ${mark(foot.runtimeDependencies === 0)}); n8n loaded the package in ${foot.loadMs} ms (debug log, from the previous loader line to "Loaded all credentials and nodes from n8n-nodes-omicall").`, '');
-	lines.push('## How to run', '', '```sh', 'npm ci && npm run bench   # BENCH_ROUNDS, BENCH_SECONDS, BENCH_CONNECTIONS adjust it', '```', '');
+	lines.push(...howToRun());
 	return lines.join('\n');
 }
 
+/** The machine, as the report names it. */
+function machineOf(install) {
+	const n8nNode = execFileSync(install.nodeBin, ['--version'], { encoding: 'utf8' }).trim();
+	return { cpus: os.cpus().length, cpu: os.cpus()[0].model.trim(), memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, n8nNode, n8n: install.version };
+}
+
+function machineText(machine) {
+	return `${machine.cpus} × ${machine.cpu}, ${machine.memGb} GB memory, Node ${machine.node} (bench) and ${machine.n8nNode} (n8n), n8n ${machine.n8n}, SQLite.`;
+}
+
+/** `--only history` (or BENCH_ONLY=history): the one step to run; null for the whole bench. */
+function onlyStep() {
+	const at = process.argv.indexOf('--only');
+	const only = at >= 0 ? process.argv[at + 1] : process.env.BENCH_ONLY || undefined;
+	if (only !== undefined && only !== 'history') throw new Error(`--only knows one step, history; not ${JSON.stringify(only)}`);
+	return only ?? null;
+}
+
 async function main() {
-	const tarball = packPackage(); // builds dist/, which the trigger-cost step loads
+	const only = onlyStep();
+	const tarball = packPackage(); // builds dist/, which the trigger-cost and call-history steps load
+	const call = callModules(tarball);
 	// Before n8n runs: it keeps the event loop busy for seconds, which would leave the HTTP
 	// client holding keep-alive sockets that n8n closed in the meantime.
-	log('trigger cost …');
-	const cost = await triggerCost();
+	let cost;
+	if (!only) {
+		log('trigger cost …');
+		cost = await triggerCost();
+	}
 	const install = await installN8n();
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'omicall-bench-'));
 	installPackage(userFolder, tarball);
 	const simulator = new OmiCallSimulator({ apiKeys: [API_KEY] });
 	await simulator.start();
 	const github = new GithubStandIn();
-	await github.start();
+	if (!only) await github.start();
 	const n8n = new N8nInstance({
 		install,
 		userFolder,
-		env: { N8N_LOG_LEVEL: 'debug', N8N_PAYLOAD_SIZE_MAX: '1', EXECUTIONS_DATA_PRUNE: 'false' },
+		env: { N8N_LOG_LEVEL: only ? 'warn' : 'debug', N8N_PAYLOAD_SIZE_MAX: '1', EXECUTIONS_DATA_PRUNE: 'false' },
 	});
+	const docs = path.join(ROOT, 'docs');
+	fs.mkdirSync(docs, { recursive: true });
 	try {
 		await n8n.start();
 		await n8n.setupOwner();
 		const credential = await n8n.createCredential('OMICall (simulator)', { baseUrl: simulator.url, authentication: 'apiKey', apiKey: API_KEY });
+		if (only === 'history') {
+			log('call history …');
+			const history = await callHistory(n8n, credential, simulator, install.nodeBin, call);
+			// Only this section (and "How to run") is rewritten: the others stay as the last full run wrote them.
+			const file = path.join(docs, 'BENCHMARKS.md');
+			const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n\n## How to run\n';
+			const section = historySection(history, { date: new Date().toISOString().slice(0, 10), machine: machineText(machineOf(install)) });
+			fs.writeFileSync(file, replaceSections(previous, { [section[0]]: section, '## How to run': howToRun() }));
+			console.log(section.join('\n'));
+			console.log(JSON.stringify({ history }, null, 1));
+			return;
+		}
 		const foot = footprint(tarball, n8n.logText);
 		// The load time needs n8n's debug log; the measurements must not pay for it.
 		await n8n.stop();
@@ -423,25 +805,24 @@ async function main() {
 		const eco = await economy(n8n, credential, simulator);
 		log('nothing lost …');
 		const lost = await nothingLost(n8n, credential, simulator);
+		log('call history …');
+		const history = await callHistory(n8n, credential, simulator, install.nodeBin, call);
 		log('throughput with lazy expression isolates …');
 		await n8n.stop();
 		n8n.extraEnv.N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE = 'true';
 		await n8n.start();
 		await n8n.login();
 		const tpLazy = await throughput(n8n, credential, simulator, github);
-		const n8nNode = execFileSync(install.nodeBin, ['--version'], { encoding: 'utf8' }).trim();
-		const machine = { cpus: os.cpus().length, cpu: os.cpus()[0].model.trim(), memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, n8nNode, n8n: install.version };
-		const docs = path.join(ROOT, 'docs');
-		fs.mkdirSync(docs, { recursive: true });
+		const machine = machineOf(install);
 		fs.writeFileSync(path.join(docs, 'bench-throughput.svg'), chart([{ title: 'n8n defaults', rounds: tp.rounds }, { title: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', rounds: tpLazy.rounds }]));
-		const text = report({ machine, tp, tpLazy, cost, eco, lost, foot });
+		const text = report({ machine, tp, tpLazy, cost, eco, lost, foot, history });
 		fs.writeFileSync(path.join(docs, 'BENCHMARKS.md'), text);
 		console.log(text);
-		console.log(JSON.stringify({ tp, tpLazy, cost, eco, lost, foot }, null, 1));
+		console.log(JSON.stringify({ tp, tpLazy, cost, eco, lost, foot, history }, null, 1));
 	} finally {
 		await n8n.stop();
 		await simulator.stop();
-		await github.stop();
+		if (!only) await github.stop();
 		fs.rmSync(userFolder, { recursive: true, force: true });
 	}
 }
