@@ -10,10 +10,13 @@ import type {
 } from 'n8n-workflow';
 
 import {
+	BASE_URL_WITH_EXTRAS,
 	OMICALL_ERROR_CODES,
+	OmiCallAuthError,
 	PLAIN_HTTP_REMOTE,
 	PRODUCTION_BASE_URL,
 	STAGING_BASE_URL,
+	baseUrlProblem,
 	fetchAccessToken,
 	sessionOwner,
 } from '../nodes/OmiCall/transport';
@@ -47,6 +50,15 @@ export class OmiCallApi implements ICredentialType {
 			type: 'notice',
 			default: '',
 			displayOptions: { show: { baseUrl: [{ _cnd: { regex: PLAIN_HTTP_REMOTE.source } }] } },
+		},
+		{
+			// The transport refuses such a base URL before sending anything (same pattern).
+			displayName:
+				'This base URL contains a user name or password (user:password@), a query (?) or a fragment (#). OMICall\'s API takes none of them: enter its address alone, such as https://public-v1.omicall.com, or the node refuses it.',
+			name: 'baseUrlExtrasNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { baseUrl: [{ _cnd: { regex: BASE_URL_WITH_EXTRAS.source } }] } },
 		},
 		{
 			displayName: 'Authentication',
@@ -118,6 +130,9 @@ export class OmiCallApi implements ICredentialType {
 	 * Token mode no key is sent, even one left over from API Key mode.
 	 */
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		// The Test button in Access Token mode runs no preAuthentication: the base URL is checked here too.
+		const problem = baseUrlProblem(credentials.baseUrl);
+		if (problem) throw new OmiCallAuthError(problem);
 		const usesApiKey = credentials.authentication !== 'accessToken';
 		const token = usesApiKey ? credentials.sessionToken : credentials.accessToken;
 		const apiKey = usesApiKey ? String(credentials.apiKey ?? '').trim() : '';

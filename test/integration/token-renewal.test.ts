@@ -198,7 +198,7 @@ describe('plain http:// base URLs', () => {
 			expect(await run()).toEqual([]);
 		}
 		// .invalid never resolves (RFC 6761): the request fails fast, after the warning.
-		store.set(CREDENTIAL_ID, { baseUrl: 'http://omicall-a.invalid:8080/?apiKey=leaked', authentication: 'apiKey', apiKey: API_KEY, sessionToken: '' });
+		store.set(CREDENTIAL_ID, { baseUrl: 'http://omicall-a.invalid:8080/proxy/leaked', authentication: 'apiKey', apiKey: API_KEY, sessionToken: '' });
 		expect(await settle(run())).toMatchObject({ ok: false, message: expect.stringContaining('could not be resolved') });
 		expect(await settle(run())).toMatchObject({ ok: false });
 		store.set(CREDENTIAL_ID, { baseUrl: 'http://omicall-b.invalid', authentication: 'accessToken', accessToken: 'token-secret-1', sessionToken: '' });

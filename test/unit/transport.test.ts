@@ -8,13 +8,16 @@ import { NodeHelpers, type ICredentialDataDecryptedObject, type INodeProperties 
 
 import { OmiCallApi } from '../../credentials/OmiCallApi.credentials';
 import {
+	BASE_URL_WITH_EXTRAS,
 	OMICALL_ERROR_CODES,
 	PLAIN_HTTP_REMOTE,
+	baseUrlProblem,
 	contentDispositionFileName,
 	decideRateLimitRetry,
 	explainOmiCallCode,
 	omiCallMessage,
 	parseRetryAfter,
+	quoteSafely,
 	rateLimitOf,
 	rateLimitRetry,
 	sniffAudioType,
@@ -64,6 +67,72 @@ describe('plain http:// base URLs', () => {
 		expect(PLAIN_HTTP_REMOTE.test(baseUrl)).toBe(false);
 		// An expression shows every conditional field in n8n's editor; only literal URLs count here.
 		if (!baseUrl.startsWith('=')) expect(shown(baseUrl)).toBe(false);
+	});
+});
+
+describe('base URLs with user info, a query or a fragment', () => {
+	const extrasNotice = new OmiCallApi().properties.find((p) => p.name === 'baseUrlExtrasNotice') as INodeProperties;
+	const noticeShown = (baseUrl: string) => NodeHelpers.displayParameter({ baseUrl, authentication: 'apiKey' }, extrasNotice, null, null);
+
+	it.each([
+		['https://omi-admin:Pa55w0rd@public-v1.omicall.com', /^The base URL in the OMICall credential \(https:\/\/public-v1\.omicall\.com\) contains a user name or password/],
+		['https://token-only@public-v1.omicall.com:8443/api', /^The base URL in the OMICall credential \(https:\/\/public-v1\.omicall\.com:8443\) contains a user name or password/],
+		['https://:@public-v1.omicall.com', /contains a user name or password/],
+		[' HTTPS://public-v1.omicall.com/?access=proxy-token-777', /^The base URL in the OMICall credential \(https:\/\/public-v1\.omicall\.com\) contains a query/],
+		['https://public-v1.omicall.com?', /contains a query/],
+		['http://127.0.0.1:4010/#proxy-token-777', /^The base URL in the OMICall credential \(http:\/\/127\.0\.0\.1:4010\) contains a fragment/],
+	])('%p is refused, naming scheme, host and port only, and shows the notice', (baseUrl, expected) => {
+		const problem = baseUrlProblem(baseUrl);
+		expect(problem).toMatch(expected);
+		expect(problem).toMatch(/Remove (it|them): the base URL is the address of OMICall's API alone, for example https:\/\/public-v1\.omicall\.com\.$/);
+		expect(problem).not.toMatch(/Pa55w0rd|token-only|proxy-token-777/);
+		expect(BASE_URL_WITH_EXTRAS.test(baseUrl)).toBe(true);
+		expect(noticeShown(baseUrl)).toBe(true);
+	});
+
+	it.each(['http:/public-v1.omicall.com', 'public-v1.omicall.com', 'ftp://public-v1.omicall.com', 'https://', 'https://[zz', 'https:///api'])('%p is not a valid URL', (baseUrl) => {
+		expect(baseUrlProblem(baseUrl)).toBe(
+			"The base URL in the OMICall credential is not a valid URL. Enter the address of OMICall's API, with https://, for example https://public-v1.omicall.com.",
+		);
+	});
+
+	it.each(['', '   ', undefined, 'https://public-v1.omicall.com', 'https://public-v1-stg.omicall.com/', 'http://127.0.0.1:4010', 'https://proxy.example.com/omicall/v1', 'https://omicall.example.com/a@b'])(
+		'%p is accepted, without the notice',
+		(baseUrl) => {
+			expect(baseUrlProblem(baseUrl)).toBeUndefined();
+			if (baseUrl) expect(noticeShown(baseUrl)).toBe(false);
+		},
+	);
+
+	it('an expression is left to the check at run time, once resolved', () => {
+		// n8n's editor shows every conditional field for an expression; the pattern itself skips it.
+		expect(BASE_URL_WITH_EXTRAS.test('={{ $env.OMICALL_URL ? $env.OMICALL_URL : "https://public-v1.omicall.com" }}')).toBe(false);
+	});
+
+	it("the credential's authenticate refuses such a base URL too (the Test button in Access Token mode signs in with nothing else)", async () => {
+		const credential = new OmiCallApi();
+		await expect(
+			credential.authenticate({ baseUrl: 'https://u:secret-pw@public-v1.omicall.com', authentication: 'accessToken', accessToken: 'tok' }, { url: '/api/webhooks/list' }),
+		).rejects.toThrow(/^The base URL in the OMICall credential \(https:\/\/public-v1\.omicall\.com\) contains a user name or password/);
+	});
+});
+
+describe('quoteSafely: OMICall text fit for an error', () => {
+	it('masks the secrets given, also URL-encoded, and anything shaped like a JWT', () => {
+		const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJhY2NvdW50IjowfQ.c2lnbmF0dXJl';
+		expect(quoteSafely(`key k3y/with+chars, ${encodeURIComponent('k3y/with+chars')}, ${jwt}`, ['k3y/with+chars'])).toBe('key ***, ***, ***');
+	});
+
+	it('cuts URLs to scheme and host, and leaves short or empty secrets alone', () => {
+		expect(quoteSafely('see https://u:p@crm.example.com/hook?token=abc.', ['', 'abc', undefined, 42])).toBe('see https://crm.example.com/….');
+	});
+
+	it('flattens control characters and caps the length at 200 characters', () => {
+		expect(quoteSafely('a\r\n\tb\u0000c')).toBe('a b c');
+		const long = quoteSafely('x'.repeat(500));
+		expect(long).toHaveLength(200);
+		expect(long.endsWith('…')).toBe(true);
+		expect(quoteSafely('y'.repeat(200))).toBe('y'.repeat(200));
 	});
 });
 

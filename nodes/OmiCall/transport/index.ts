@@ -14,7 +14,7 @@ import type {
 import { NodeApiError, NodeError, NodeOperationError, sleep } from 'n8n-workflow';
 import { createHash } from 'crypto';
 
-import { urlOriginOnly } from '../urlDisplay';
+import { urlOriginOnly, withoutUrls } from '../urlDisplay';
 
 /**
  * The one way this package talks to OMICall: URL joining, authentication through n8n's
@@ -87,6 +87,13 @@ const TOKEN_REFUSED_CODES: ReadonlySet<string> = new Set([
 export const PLAIN_HTTP_REMOTE =
 	/^\s*[hH][tT][tT][pP]:\/\/(?!(?:[^/?#@]*@)?(?:[lL][oO][cC][aA][lL][hH][oO][sS][tT]|127(?:\.\d{1,3}){3}|\[::1\])(?::\d*)?(?:[/?#]|\s*$))/;
 
+/**
+ * A base URL with user info (user:password@), a query or a fragment, which baseUrlProblem refuses.
+ * An expression (=…) is left to the check at run time. Without flags or dynamic parts: the
+ * credential's notice uses it through `_cnd.regex`.
+ */
+export const BASE_URL_WITH_EXTRAS = /^(?!\s*=)(?:\s*[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#\\]*@|.*[?#])/;
+
 export interface OmiCallEnvelope {
 	status_code?: unknown;
 	message?: unknown;
@@ -124,6 +131,36 @@ function isKnownCode(code: string): boolean {
 	return Object.hasOwn(OMICALL_ERROR_CODES, code) || TOKEN_REFUSED_CODES.has(lower) || isRateLimitCode(lower);
 }
 
+/** The most of OMICall's own text (or of another error's) that goes into a message. */
+const QUOTE_MAX_CHARS = 200;
+/** A JSON Web Token, the shape of OMICall's access tokens: masked wherever it turns up. */
+const JWT = /\beyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g;
+
+/**
+ * Text from OMICall (a message, a code, a status_code) or from another library, made fit for an
+ * error or a log line: the credential's secrets it echoes masked, every URL cut to its scheme and
+ * host (a webhook URL is a secret of its own), control characters flattened and the length capped.
+ */
+export function quoteSafely(text: string, secrets: readonly unknown[] = []): string {
+	let safe = text;
+	for (const secret of secrets) {
+		const value = typeof secret === 'string' ? secret.trim() : '';
+		if (value.length < 4) continue;
+		for (const spelling of new Set([value, encodeURIComponent(value)])) safe = safe.split(spelling).join('***');
+	}
+	safe = withoutUrls(safe.replace(JWT, '***'))
+		.replace(/[\x00-\x1f\x7f]+/g, ' ')
+		.trim();
+	return safe.length > QUOTE_MAX_CHARS ? `${safe.slice(0, QUOTE_MAX_CHARS - 1).trimEnd()}…` : safe;
+}
+
+/** "<explanation> (OMICall code: <code>)", the code quoted safely. */
+function explainFailure(code: string | undefined, secrets: readonly unknown[]): string {
+	if (code === undefined) return explainOmiCallCode(undefined);
+	const quoted = quoteSafely(code, secrets);
+	return `${explainOmiCallCode(quoted)} (OMICall code: ${quoted})`;
+}
+
 /**
  * OMICall's error code, from whichever of its three places holds one: a code this package knows
  * first, then anything shaped like a code, then whatever text there is. OMICall puts human text
@@ -143,18 +180,72 @@ function isEnvelope(body: unknown): body is OmiCallEnvelope {
 	return typeof body === 'object' && body !== null && !Array.isArray(body) && 'status_code' in body;
 }
 
-/** Why a request never got an OMICall answer, without the request itself (its URL may hold a key). */
-function describeNetworkError(error: unknown, baseUrl: string): string {
-	const { code, message } = (error ?? {}) as { code?: string; message?: string };
-	const cause = ((error as { cause?: { code?: string } })?.cause ?? {}).code;
-	const reason = code ?? cause ?? '';
-	if (reason === 'ECONNREFUSED') return `Could not reach OMICall at ${baseUrl}: the connection was refused. Check the base URL in the credential.`;
-	if (reason === 'ENOTFOUND' || reason === 'EAI_AGAIN') return `Could not reach OMICall at ${baseUrl}: the host name could not be resolved. Check the base URL in the credential.`;
-	if (reason === 'ECONNABORTED' || reason === 'ETIMEDOUT' || /timeout/i.test(message ?? '')) {
-		return `OMICall at ${baseUrl} did not answer within ${REQUEST_TIMEOUT_MS / 1000} seconds.`;
+const NOT_A_VALID_BASE_URL = `The base URL in the OMICall credential is not a valid URL. Enter the address of OMICall's API, with https://, for example ${PRODUCTION_BASE_URL}.`;
+
+/**
+ * Why the credential's base URL cannot be used, or undefined when it can (empty means
+ * production). It must be an http(s) address, and it may have a path (a proxy's), but no user
+ * name or password, query or fragment: OMICall's API takes none of them, the request paths are
+ * appended to it, and they are where proxies and gateways keep secrets.
+ */
+export function baseUrlProblem(baseUrl: unknown): string | undefined {
+	const raw = String(baseUrl ?? '').trim();
+	if (!raw) return undefined;
+	let url: URL | undefined;
+	try {
+		url = new URL(raw);
+	} catch {
+		url = undefined;
 	}
-	if (reason === 'ECONNRESET' || reason === 'EPIPE') return `OMICall at ${baseUrl} closed the connection before answering.`;
-	return `Could not reach OMICall at ${baseUrl}${reason ? ` (${reason})` : ''}.`;
+	const authority = /^https?:\/\/([^/?#\\]+)/i.exec(raw);
+	if (!url || !authority || (url.protocol !== 'https:' && url.protocol !== 'http:') || !url.hostname) return NOT_A_VALID_BASE_URL;
+	const where = `The base URL in the OMICall credential (${url.protocol}//${url.host})`;
+	const fix = `Remove it: the base URL is the address of OMICall's API alone, for example ${PRODUCTION_BASE_URL}.`;
+	if (authority[1].includes('@')) {
+		return `${where} contains a user name or password (user:password@), which OMICall's API does not take. ${fix.replace('Remove it', 'Remove them')}`;
+	}
+	if (raw.includes('?')) return `${where} contains a query (the part from "?"), which OMICall's API does not take. ${fix}`;
+	if (raw.includes('#')) return `${where} contains a fragment (the part from "#"), which OMICall's API does not take. ${fix}`;
+	return undefined;
+}
+
+/** Codes of a request that never got an answer because the network or the host failed it. */
+const UNREACHABLE_CODES: ReadonlySet<string> = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EADDRNOTAVAIL']);
+const TIMEOUT_CODES: ReadonlySet<string> = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+/** Node's codes for a TLS connection that was refused: a certificate that is expired, self-signed, for another host… */
+const TLS_CODE = /^(?:CERT_|DEPTH_ZERO_|SELF_SIGNED_|UNABLE_TO_(?:GET|VERIFY)_|ERR_TLS_|ERR_SSL_|EPROTO$)/;
+
+/** The code and the message of an error, through the causes n8n wraps it in (the innermost message). */
+function errorReason(error: unknown): { code: string; message: string } {
+	let code = '';
+	let message = '';
+	for (let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && typeof e === 'object' && depth < 5; e = e.cause as typeof e, depth++) {
+		if (!code && typeof e.code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(e.code)) code = e.code;
+		if (typeof e.message === 'string' && e.message.trim()) message = e.message;
+	}
+	return { code, message };
+}
+
+/**
+ * Why a request got no OMICall answer, naming the base URL by its scheme and host only. "Could
+ * not reach" is said only for network failures; any other error (n8n's "Domain not allowed", for
+ * one) keeps its own reason, without URLs or the credential's secrets.
+ */
+function describeNetworkError(error: unknown, baseUrl: string, secrets: readonly unknown[]): string {
+	const where = urlOriginOnly(baseUrl);
+	const { code, message } = errorReason(error);
+	if (code === 'ECONNREFUSED') return `Could not reach OMICall at ${where}: the connection was refused. Check the base URL in the credential.`;
+	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `Could not reach OMICall at ${where}: the host name could not be resolved. Check the base URL in the credential.`;
+	if (TIMEOUT_CODES.has(code) || ((code === '' || code === 'ECONNABORTED') && /\btime(?:d ?)?out\b/i.test(message))) {
+		return `OMICall at ${where} did not answer within ${REQUEST_TIMEOUT_MS / 1000} seconds.`;
+	}
+	if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') return `OMICall at ${where} closed the connection before answering.`;
+	if (UNREACHABLE_CODES.has(code)) return `Could not reach OMICall at ${where}: the network has no route to that host (${code}). Check the base URL in the credential and that n8n can reach that host.`;
+	if (TLS_CODE.test(code)) return `Could not reach OMICall at ${where} securely: its TLS certificate or connection was not accepted (${code}). Check the base URL in the credential.`;
+	if (code === 'ERR_INVALID_URL') return NOT_A_VALID_BASE_URL;
+	const reason = quoteSafely(message, secrets);
+	if (!reason) return `The request to OMICall at ${where} failed${code ? ` (${code})` : ''}.`;
+	return `The request to OMICall at ${where} failed: ${reason}${/[.!?…]$/.test(reason) ? '' : '.'}`;
 }
 
 /**
@@ -162,7 +253,10 @@ function describeNetworkError(error: unknown, baseUrl: string): string {
  * credential's preAuthentication, so it has n8n's request helper but no node.
  */
 export async function fetchAccessToken(helpers: IHttpRequestHelper['helpers'], baseUrl: unknown, apiKey: unknown): Promise<string> {
+	const problem = baseUrlProblem(baseUrl);
+	if (problem) throw authError(problem);
 	if (typeof apiKey !== 'string' || !apiKey.trim()) throw authError(explainOmiCallCode('api_key_is_required'));
+	const secrets = [apiKey];
 	const url = joinUrl(baseUrl, '/api/auth');
 	const signIn = async (): Promise<IN8nHttpFullResponse> => {
 		try {
@@ -179,11 +273,11 @@ export async function fetchAccessToken(helpers: IHttpRequestHelper['helpers'], b
 				timeout: REQUEST_TIMEOUT_MS,
 			})) as IN8nHttpFullResponse;
 		} catch (error) {
-			throw authError(describeNetworkError(error, joinUrl(baseUrl, '')));
+			throw authError(describeNetworkError(error, joinUrl(baseUrl, ''), secrets));
 		}
 	};
 	// preAuthentication has no node, hence no execution to cancel the waits with.
-	const response = await retryRateLimited(await signIn(), signIn, undefined, (limited) => authError(rateLimitMessage(limited)));
+	const response = await retryRateLimited(await signIn(), signIn, undefined, (limited) => authError(rateLimitMessage(limited, secrets)));
 	const redirect = redirectOf(response, url);
 	if (redirect) {
 		throw authError(
@@ -196,8 +290,7 @@ export async function fetchAccessToken(helpers: IHttpRequestHelper['helpers'], b
 	}
 	const token = (body.payload as IDataObject | undefined)?.access_token;
 	if (!statusCodeIs(body.status_code, SUCCESS) || typeof token !== 'string' || !token) {
-		const code = omiCallMessage(body);
-		throw authError(`${explainOmiCallCode(code)}${code ? ` (OMICall code: ${code})` : ''}`);
+		throw authError(explainFailure(omiCallMessage(body), secrets));
 	}
 	return token;
 }
@@ -209,6 +302,16 @@ export async function fetchAccessToken(helpers: IHttpRequestHelper['helpers'], b
  */
 export function sessionOwner(baseUrl: unknown, apiKey: unknown): string {
 	return createHash('sha256').update(`${joinUrl(baseUrl, '')}\n${String(apiKey ?? '').trim()}`).digest('hex');
+}
+
+/**
+ * The error with the message this package wrote. NodeApiError swaps a message that merely contains
+ * one of Node's error codes (EHOSTUNREACH, ENOTFOUND…), in any case and anywhere, even in a host
+ * name or in quoted text, for a generic sentence of its own, which would lose which host and why.
+ */
+function keepMessage(error: NodeApiError, message: string): NodeApiError {
+	error.message = message;
+	return error;
 }
 
 /** A sign-in failure met outside any node (the credential's preAuthentication has none). */
@@ -261,8 +364,18 @@ export async function omiCallRequest<T = unknown>(
 ): Promise<T> {
 	const node = this.getNode();
 	const credentials = await this.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
+	const problem = baseUrlProblem(credentials.baseUrl);
+	if (problem) {
+		throw new NodeOperationError(node, problem, {
+			itemIndex,
+			description: `Nothing was sent to OMICall. Fix the base URL in the OMICall credential; the production address is ${PRODUCTION_BASE_URL}, staging is ${STAGING_BASE_URL}.`,
+		});
+	}
 	const baseUrl = joinUrl(credentials.baseUrl, '');
+	const where = urlOriginOnly(baseUrl);
 	const usesApiKey = credentials.authentication !== 'accessToken';
+	// What OMICall's text or another error may echo, masked before it is quoted.
+	const secrets = [credentials.apiKey, credentials.sessionToken, credentials.accessToken];
 	if (options.needsApiKey && !usesApiKey) {
 		throw new NodeOperationError(node, 'This OMICall request needs the API key: set the Authentication of the OMICall credential to "API Key".', {
 			itemIndex,
@@ -284,7 +397,8 @@ export async function omiCallRequest<T = unknown>(
 	if (options.body) request.body = options.body;
 
 	const fail = (message: string, description: string, extra: JsonObject = {}): NodeApiError =>
-		new NodeApiError(node, { message, description, ...extra }, { message, description, itemIndex });
+		keepMessage(new NodeApiError(node, { message, description, ...extra }, { message, description, itemIndex }), message);
+	const quote = (text: unknown) => quoteSafely(String(text), secrets);
 
 	const send = async (renew: boolean): Promise<IN8nHttpFullResponse> => {
 		const nodeCredential = node.credentials?.[CREDENTIAL_TYPE];
@@ -307,7 +421,7 @@ export async function omiCallRequest<T = unknown>(
 				signInFailures.add(signInError);
 				throw signInError;
 			}
-			throw fail(describeNetworkError(error, baseUrl), `The request was ${method} ${path}.`);
+			throw fail(describeNetworkError(error, baseUrl, secrets), `The request was ${method} ${path}.`);
 		}
 	};
 
@@ -340,12 +454,12 @@ export async function omiCallRequest<T = unknown>(
 		(limited) => {
 			const body = limited.response.body;
 			const answered = isEnvelope(body)
-				? `OMICall answered ${method} ${path} with HTTP ${limited.response.statusCode} and status_code ${String(body.status_code)}.`
+				? `OMICall answered ${method} ${path} with HTTP ${limited.response.statusCode} and status_code ${quote(body.status_code)}.`
 				: `OMICall answered ${method} ${path} with HTTP ${limited.response.statusCode}.`;
 			const explained = Object.hasOwn(OMICALL_ERROR_CODES, limited.limit) ? `${OMICALL_ERROR_CODES[limited.limit]} ` : '';
-			return fail(rateLimitMessage(limited), `${explained}${answered}`, {
+			return fail(rateLimitMessage(limited, secrets), `${explained}${answered}`, {
 				httpCode: String(limited.response.statusCode),
-				omiCallCode: limited.limit === 'HTTP 429' ? null : limited.limit,
+				omiCallCode: limited.limit === 'HTTP 429' ? null : quote(limited.limit),
 			});
 		},
 	);
@@ -354,14 +468,14 @@ export async function omiCallRequest<T = unknown>(
 	if (redirect) {
 		throw fail(
 			`OMICall answered ${method} ${path} with ${redirect}, which the node does not follow, so that the API key and the token go nowhere else.`,
-			`Check the base URL in the credential (${baseUrl}): it must be the address OMICall's API answers on itself, with https://, for example ${PRODUCTION_BASE_URL}.`,
+			`Check the base URL in the credential (${where}): it must be the address OMICall's API answers on itself, with https://, for example ${PRODUCTION_BASE_URL}.`,
 			{ httpCode: String(response.statusCode) },
 		);
 	}
 	const body = response.body;
 	if (isTokenRefused(response)) {
 		const code = isEnvelope(body) ? omiCallMessage(body) : undefined;
-		const detail = code ? ` (OMICall code: ${code})` : '';
+		const detail = code ? ` (OMICall code: ${quote(code)})` : '';
 		if (!usesApiKey) {
 			throw fail(
 				`OMICall rejected the access token${detail}.`,
@@ -381,16 +495,16 @@ export async function omiCallRequest<T = unknown>(
 		const kind = typeof body === 'string' && body.trim() ? 'something that is not JSON' : 'an empty answer';
 		throw fail(
 			`OMICall answered ${method} ${path} with ${kind} (HTTP ${response.statusCode}).`,
-			`Check that the base URL in the credential (${baseUrl}) is OMICall's API, for example ${PRODUCTION_BASE_URL}.`,
+			`Check that the base URL in the credential (${where}) is OMICall's API, for example ${PRODUCTION_BASE_URL}.`,
 			{ httpCode: String(response.statusCode) },
 		);
 	}
 	if (response.statusCode >= 400 || !statusCodeIs(body.status_code, SUCCESS)) {
 		const code = omiCallMessage(body);
 		throw fail(
-			`${explainOmiCallCode(code)}${code ? ` (OMICall code: ${code})` : ''}`,
-			`OMICall answered ${method} ${path} with HTTP ${response.statusCode} and status_code ${String(body.status_code)}.`,
-			{ httpCode: String(response.statusCode), omiCallCode: code ?? null },
+			explainFailure(code, secrets),
+			`OMICall answered ${method} ${path} with HTTP ${response.statusCode} and status_code ${quote(body.status_code)}.`,
+			{ httpCode: String(response.statusCode), omiCallCode: code === undefined ? null : quote(code) },
 		);
 	}
 	return body.payload as T;
@@ -535,7 +649,8 @@ async function retryRateLimited(
 }
 
 /** The error message of a request OMICall kept rate-limiting, naming the limit and what was tried. */
-function rateLimitMessage({ limit, retriesDone, waitedMs, decision }: RateLimited): string {
+function rateLimitMessage({ limit: code, retriesDone, waitedMs, decision }: RateLimited, secrets: readonly unknown[]): string {
+	const limit = quoteSafely(code, secrets);
 	const advice = 'Try again later, or make fewer requests at once (fewer items per run, or a Wait node between batches).';
 	const retried = retriesDone === 1 ? '1 retry' : `${retriesDone} retries`;
 	if (decision.reason === 'wait-too-long') {
@@ -684,10 +799,13 @@ export async function downloadRecording(
 	const node = this.getNode();
 	const maxBytes = options.maxBytes ?? RECORDING_MAX_BYTES;
 	const fail = (message: string, description: string, httpCode?: number): NodeApiError =>
-		new NodeApiError(
-			node,
-			{ message, description, ...(httpCode === undefined ? {} : { httpCode: String(httpCode) }) },
-			{ message: `The recording could not be downloaded: ${message}`, description, itemIndex },
+		keepMessage(
+			new NodeApiError(
+				node,
+				{ message, description, ...(httpCode === undefined ? {} : { httpCode: String(httpCode) }) },
+				{ message: `The recording could not be downloaded: ${message}`, description, itemIndex },
+			),
+			`The recording could not be downloaded: ${message}`,
 		);
 	let parsed: URL | undefined;
 	try {
@@ -781,8 +899,7 @@ function notAudio(
 		envelope = undefined;
 	}
 	if (isEnvelope(envelope) && !statusCodeIs(envelope.status_code, SUCCESS)) {
-		const code = omiCallMessage(envelope);
-		return fail(`${explainOmiCallCode(code)}${code ? ` (OMICall code: ${code})` : ''}`, `${where} answered with an OMICall error instead of the recording.`, status);
+		return fail(explainFailure(omiCallMessage(envelope), []), `${where} answered with an OMICall error instead of the recording.`, status);
 	}
 	const page = contentType === 'text/html' || contentType === 'application/xhtml+xml';
 	return fail(
