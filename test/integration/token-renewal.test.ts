@@ -5,8 +5,17 @@
  */
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
-import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IHttpRequestHelper,
+	INode,
+	INodeCredentialsDetails,
+	INodeExecutionData,
+	INodeParameters,
+	IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
 
+import { OmiCallApi } from '../../credentials/OmiCallApi.credentials';
 import { OmiCall } from '../../nodes/OmiCall/OmiCall.node';
 import { rateLimitRetry } from '../../nodes/OmiCall/transport';
 import { buildNode, CREDENTIAL_ID, CredentialStore, executeNode } from '../harness/n8n-core';
@@ -82,6 +91,72 @@ describe('concurrent requests meeting one expiry', () => {
 			if (!outcome.ok) expect(outcome.all).not.toContain(API_KEY);
 		}
 		expect(simulator.count('/api/auth')).toBe(1);
+	});
+});
+
+describe('one credential id, different API keys', () => {
+	it("the key edited while a renewal runs: a request made with the new key is never sent with the old key's token", async () => {
+		const NEW_KEY = 'key-renewal-new-account';
+		simulator.apiKeys.push(NEW_KEY); // account 1
+		store.ioDelayMs = 15;
+		await signedIn(); // a token of account 0
+		simulator.expireAllTokens();
+		simulator.slowDown('/api/auth', 150);
+		const first = settle(run()); // refused, renews with the old key, slowly
+		await new Promise((resolve) => setTimeout(resolve, 60));
+		// What n8n saves when the key is edited: the hidden token fields stay as they were.
+		store.set(CREDENTIAL_ID, { ...store.get(CREDENTIAL_ID), apiKey: NEW_KEY });
+		const second = settle(run({ operation: 'register', webhookType: 'contact', url: 'https://crm.example.com/new-account' }));
+		const outcomes = await Promise.all([first, second]);
+		expect(outcomes.map((o) => o.ok)).toEqual([true, true]);
+		const sent = (path: string) => simulator.requests.filter((r) => r.path === path).map((r) => `${r.status} account ${r.account}`);
+		expect(sent('/api/webhooks/register')).toEqual(['200 account 1']);
+		expect(sent('/api/webhooks/list')).toEqual(['401 account 0', '200 account 0']);
+		expect(simulator.count('/api/auth')).toBe(2); // one per key
+	});
+
+	/**
+	 * n8n 2.40's dynamic credentials resolve one credential id to each end user's own data. A model
+	 * of that: one record per user (the execution's additionalData names the user), and
+	 * preAuthentication saves the token into the records with that key.
+	 */
+	class PerUserStore extends CredentialStore {
+		private readonly users = new Map<string, ICredentialDataDecryptedObject>();
+		setUser(user: string, data: ICredentialDataDecryptedObject) {
+			this.users.set(user, { ...data });
+		}
+		async getDecrypted(additionalData: IWorkflowExecuteAdditionalData, _details: INodeCredentialsDetails): Promise<ICredentialDataDecryptedObject> {
+			await new Promise((resolve) => setTimeout(resolve, 15));
+			return { ...this.users.get((additionalData as unknown as { user: string }).user) };
+		}
+		async preAuthentication(helpers: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject, _typeName: string, _node: INode, expired: boolean) {
+			if (credentials.sessionToken !== '' && !expired) return undefined;
+			const output = await new OmiCallApi().preAuthentication.call(helpers, credentials);
+			await new Promise((resolve) => setTimeout(resolve, 15));
+			for (const [user, data] of this.users) if (data.apiKey === credentials.apiKey) this.users.set(user, { ...data, ...output } as ICredentialDataDecryptedObject);
+			return Object.assign(credentials, output) as ICredentialDataDecryptedObject;
+		}
+	}
+
+	it("two users' expired tokens at once (dynamic credentials): each is renewed with its own key, neither fails", async () => {
+		const OTHER_KEY = 'key-renewal-user-two';
+		simulator.apiKeys.push(OTHER_KEY);
+		const perUser = new PerUserStore();
+		perUser.setUser('u1', { baseUrl: simulator.url, authentication: 'apiKey', apiKey: API_KEY, sessionToken: '' });
+		perUser.setUser('u2', { baseUrl: simulator.url, authentication: 'apiKey', apiKey: OTHER_KEY, sessionToken: '' });
+		const runAs = (user: string) => {
+			const built = buildNode(nodeType, { resource: 'webhook', operation: 'list' }, perUser);
+			built.additionalData = { ...built.additionalData, user } as unknown as IWorkflowExecuteAdditionalData;
+			return executeNode(built, nodeType);
+		};
+		await runAs('u1');
+		await runAs('u2');
+		simulator.expireAllTokens();
+		simulator.resetLog();
+		expect(await Promise.all([settle(runAs('u1')), settle(runAs('u2')), settle(runAs('u1')), settle(runAs('u2'))])).toEqual(Array(4).fill({ ok: true, items: 0 }));
+		expect(simulator.count('/api/auth')).toBe(2);
+		const answered = simulator.requests.filter((r) => r.path === '/api/webhooks/list' && r.status === 200).map((r) => r.account);
+		expect(answered.sort()).toEqual([0, 0, 1, 1]);
 	});
 });
 

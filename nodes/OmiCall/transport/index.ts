@@ -400,17 +400,11 @@ export async function omiCallRequest<T = unknown>(
 		keepMessage(new NodeApiError(node, { message, description, ...extra }, { message, description, itemIndex }), message);
 	const quote = (text: unknown) => quoteSafely(String(text), secrets);
 
-	const send = async (renew: boolean): Promise<IN8nHttpFullResponse> => {
+	/** Sends the request; with `data`, as that credential data instead of what n8n has stored. */
+	const send = async (data?: ICredentialDataDecryptedObject): Promise<IN8nHttpFullResponse> => {
 		const nodeCredential = node.credentials?.[CREDENTIAL_TYPE];
-		const override = renew
-			? {
-					credentialsDecrypted: {
-						id: nodeCredential?.id ?? '',
-						name: nodeCredential?.name ?? '',
-						type: CREDENTIAL_TYPE,
-						data: { ...credentials, sessionToken: '' },
-					},
-				}
+		const override = data
+			? { credentialsDecrypted: { id: nodeCredential?.id ?? '', name: nodeCredential?.name ?? '', type: CREDENTIAL_TYPE, data } }
 			: undefined;
 		try {
 			return (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, { ...request }, override)) as IN8nHttpFullResponse;
@@ -425,11 +419,18 @@ export async function omiCallRequest<T = unknown>(
 		}
 	};
 
+	// The base URL and API key this request was made with: a token is used only if it was fetched with them.
+	const owner = sessionOwner(credentials.baseUrl, credentials.apiKey);
 	const renew = async () =>
-		await renewOnce(node.credentials?.[CREDENTIAL_TYPE]?.id, credentials.sessionToken, {
-			renew: async () => await send(true),
-			retry: async () => await send(false),
-			currentToken: async () => (await this.getCredentials(CREDENTIAL_TYPE)).sessionToken,
+		await renewOnce(node.credentials?.[CREDENTIAL_TYPE]?.id, owner, credentials.sessionToken, {
+			// An empty token makes n8n run preAuthentication, which signs in with this request's key.
+			renew: async () => await send({ ...credentials, sessionToken: '' }),
+			// The stored token, sent with this request's own data (its key in x-api-key).
+			retryWith: async (stored) => await send({ ...credentials, sessionToken: stored.sessionToken, sessionOwner: stored.sessionOwner }),
+			stored: async () => {
+				const current = await this.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
+				return { sessionToken: current.sessionToken, sessionOwner: current.sessionOwner };
+			},
 			// A request that waited for a failed sign-in reports that failure, not its old token's refusal.
 			afterFailedRenewal: (error) => {
 				if (error instanceof NodeApiError && signInFailures.has(error)) throw fail(error.message, SIGN_IN_FAILED);
@@ -439,9 +440,8 @@ export async function omiCallRequest<T = unknown>(
 	let renewed = false;
 	const sendRenewingOnce = async (first: boolean): Promise<IN8nHttpFullResponse> => {
 		// A token fetched with the credential's previous API key or base URL counts as refused unsent.
-		const staleToken =
-			first && usesApiKey && Boolean(credentials.sessionToken) && credentials.sessionOwner !== sessionOwner(credentials.baseUrl, credentials.apiKey);
-		const answer = staleToken ? undefined : await send(false);
+		const staleToken = first && usesApiKey && Boolean(credentials.sessionToken) && credentials.sessionOwner !== owner;
+		const answer = staleToken ? undefined : await send();
 		if (renewed || (answer && !(usesApiKey && isTokenRefused(answer)))) return answer as IN8nHttpFullResponse;
 		renewed = true;
 		return await renew();
@@ -666,47 +666,66 @@ const SIGN_IN_FAILED = 'OMICall did not hand out an access token for the API key
 /** The errors thrown because /api/auth refused or failed, as opposed to the request itself. */
 const signInFailures = new WeakSet<NodeApiError>();
 
-/** Renewals under way, per credential, in this n8n process. */
+/**
+ * Renewals under way in this n8n process, per credential and per base URL and API key: one
+ * credential id may stand for different keys (an edit while a renewal runs, or n8n's dynamic
+ * credentials, which resolve one id to each user's own data).
+ */
 const renewals = new Map<string, Promise<unknown>>();
+
+/** A stored session token and whose it is (see sessionOwner). */
+interface StoredSession {
+	sessionToken: ICredentialDataDecryptedObject[string];
+	sessionOwner: ICredentialDataDecryptedObject[string];
+}
 
 /**
  * One refused token, one renewal, however many executions meet the expiry at once: a request
- * whose token was already replaced, or that arrives while another renews, retries with the new
- * token instead of asking OMICall for yet another one.
+ * whose token was already replaced, or that arrives while another renews for the same key, retries
+ * with the new token instead of asking OMICall for yet another one. A token is only ever sent for
+ * the base URL and API key (`owner`) it was fetched with: when the stored one belongs to other
+ * ones, the request signs in with its own key, once, instead.
  */
 async function renewOnce<T>(
 	credentialId: string | null | undefined,
+	owner: string,
 	usedToken: unknown,
 	how: {
 		renew: () => Promise<T>;
-		retry: () => Promise<T>;
-		currentToken: () => Promise<unknown>;
+		retryWith: (stored: StoredSession) => Promise<T>;
+		stored: () => Promise<StoredSession>;
 		/** Called with the renewing request's error; throws to fail the waiting request instead of retrying. */
 		afterFailedRenewal: (error: unknown) => void;
 	},
+	waitedBefore = false,
 ): Promise<T> {
 	if (!credentialId) return await how.renew();
-	const pending = renewals.get(credentialId);
+	const key = `${credentialId}\n${owner}`;
+	const ours = (stored: StoredSession) => Boolean(stored.sessionToken) && stored.sessionOwner === owner;
+	const pending = renewals.get(key);
 	if (pending) {
 		const outcome = await pending.then(
 			() => ({ failed: false as const }),
 			(error: unknown) => ({ failed: true as const, error }),
 		);
 		if (outcome.failed) how.afterFailedRenewal(outcome.error);
-		return await how.retry();
+		const stored = await how.stored();
+		if (ours(stored)) return await how.retryWith(stored);
+		// Replaced meanwhile by a token of another key: renew for this one (joining, once, a renewal under way).
+		return waitedBefore ? await how.renew() : await renewOnce(credentialId, owner, usedToken, how, true);
 	}
 	// Recorded before the first await, so requests refused meanwhile wait for this one.
 	const renewal = (async () => {
 		// An empty token was fetched by this very request, so the refusal is about that one.
-		const stored = usedToken ? await how.currentToken() : undefined;
-		if (stored && stored !== usedToken) return await how.retry();
+		const stored = usedToken ? await how.stored() : undefined;
+		if (stored && ours(stored) && stored.sessionToken !== usedToken) return await how.retryWith(stored);
 		return await how.renew();
 	})();
-	renewals.set(credentialId, renewal);
+	renewals.set(key, renewal);
 	try {
 		return await renewal;
 	} finally {
-		renewals.delete(credentialId);
+		renewals.delete(key);
 	}
 }
 
