@@ -17,7 +17,7 @@ import type {
 
 import { OmiCallApi } from '../../credentials/OmiCallApi.credentials';
 import { OmiCall } from '../../nodes/OmiCall/OmiCall.node';
-import { rateLimitRetry } from '../../nodes/OmiCall/transport';
+import { OMICALL_ERROR_CODES, rateLimitRetry } from '../../nodes/OmiCall/transport';
 import { buildNode, CREDENTIAL_ID, CredentialStore, executeNode } from '../harness/n8n-core';
 import { type OmiCallSimulator, startSimulator } from '../harness/simulator';
 
@@ -200,6 +200,44 @@ describe('which answers count as a refused token', () => {
 			contract_expired_soon: 'OMICall answered with the error "contract_expired_soon". (OMICall code: contract_expired_soon)',
 			token_quota_reached: 'OMICall answered with the error "token_quota_reached". (OMICall code: token_quota_reached)',
 		});
+	});
+
+	it('HTTP 401 or status_code 401 with a documented account code costs no sign-in and is explained, not called a rejected token', async () => {
+		const seen: Record<string, string> = {};
+		const messages: Record<string, string> = {};
+		const codes = ['individual_package_expired', 'tenant_disabled', 'permission_denied', 'api_key_invalid', 'service_package_customer_limit'];
+		for (const code of codes) {
+			for (const [style, fault] of [
+				['HTTP 401', { status: 401, body: { status_code: -9999, message: code } }],
+				['status_code 401', { body: { status_code: 401, payload: { error: code } } }],
+			] as const) {
+				seen[`${style} ${code}`] = await trafficAfter(fault);
+				simulator.injectFault('/api/webhooks/list', fault);
+				const outcome = await settle(run());
+				messages[`${style} ${code}`] = outcome.ok ? 'ok' : outcome.message;
+			}
+		}
+		for (const [name, traffic] of Object.entries(seen)) expect([name, traffic]).toEqual([name, 'failed: webhooks/list']);
+		for (const [name, message] of Object.entries(messages)) {
+			const code = name.split(' ').pop()!;
+			expect([name, message]).toEqual([name, `${OMICALL_ERROR_CODES[code]} (OMICall code: ${code})`]);
+		}
+	});
+
+	it('HTTP 401 with a token code beside an account code still renews, once', async () => {
+		const traffic = await trafficAfter({ status: 401, body: { status_code: -9999, message: 'tenant_disabled', payload: { error: 'token_expired' } } });
+		expect(traffic).toBe('ok: webhooks/list auth webhooks/list');
+	});
+
+	it('HTTP 401 with rate_limit_exceeded is retried as a rate limit, with no sign-in', async () => {
+		const sleep = rateLimitRetry.sleep;
+		rateLimitRetry.sleep = async () => {};
+		try {
+			const traffic = await trafficAfter({ status: 401, body: { status_code: -9999, message: 'rate_limit_exceeded' } });
+			expect(traffic).toBe('ok: webhooks/list webhooks/list');
+		} finally {
+			rateLimitRetry.sleep = sleep;
+		}
 	});
 
 	it('an expired service package is explained and costs no sign-in', async () => {

@@ -131,6 +131,16 @@ function isKnownCode(code: string): boolean {
 	return Object.hasOwn(OMICALL_ERROR_CODES, code) || TOKEN_REFUSED_CODES.has(lower) || isRateLimitCode(lower);
 }
 
+/**
+ * A documented code that says why, other than a refused token: an expired package, a disabled
+ * tenant, a missing permission, a rate limit. OMICall may send one with HTTP 401 too; signing in
+ * again would not help, so it is explained instead.
+ */
+function isExplainedNonTokenCode(code: string): boolean {
+	const trimmed = code.trim();
+	return Object.hasOwn(OMICALL_ERROR_CODES, trimmed) && !TOKEN_REFUSED_CODES.has(trimmed.toLowerCase());
+}
+
 /** The most of OMICall's own text (or of another error's) that goes into a message. */
 const QUOTE_MAX_CHARS = 200;
 /** A JSON Web Token, the shape of OMICall's access tokens: masked wherever it turns up. */
@@ -729,12 +739,18 @@ async function renewOnce<T>(
 	}
 }
 
+/**
+ * Whether OMICall refused the token: HTTP 401, status_code 401 or a token code. A documented code
+ * about something else (an expired package, a disabled tenant…) is not, even with HTTP 401:
+ * signing in again would not help, and the code's explanation would be lost.
+ */
 function isTokenRefused(response: IN8nHttpFullResponse): boolean {
-	if (response.statusCode === 401) return true;
 	const body = response.body;
-	if (!isEnvelope(body) || statusCodeIs(body.status_code, SUCCESS)) return false;
-	if (statusCodeIs(body.status_code, 401)) return true;
-	return omiCallCodes(body).some((code) => TOKEN_REFUSED_CODES.has(code.trim().toLowerCase()));
+	const codes = isEnvelope(body) && !statusCodeIs(body.status_code, SUCCESS) ? omiCallCodes(body) : [];
+	if (codes.some((code) => TOKEN_REFUSED_CODES.has(code.trim().toLowerCase()))) return true;
+	if (codes.some(isExplainedNonTokenCode)) return false;
+	if (response.statusCode === 401) return true;
+	return isEnvelope(body) && statusCodeIs(body.status_code, 401);
 }
 
 /** The largest recording downloadRecording accepts: hours of call audio, still safe to hold in memory. */
