@@ -12,7 +12,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { N8nInstance, OWNER, installN8n, installPackage, waitFor } = require('./n8n');
+const { N8nInstance, OWNER, installN8n, installPackage, log, waitFor } = require('./n8n');
 const { triggerWorkflow } = require('./workflows');
 const { OmiCallSimulator } = require('../simulator/omicall-simulator');
 
@@ -35,14 +35,25 @@ async function startStack({ tarball, userFolder = fs.mkdtempSync(path.join(os.tm
 	const simulator = new OmiCallSimulator({ apiKeys: [API_KEY], retryDelayMs: 20 });
 	await simulator.start();
 	installPackage(userFolder, tarball);
-	const n8n = new N8nInstance({ install: await installN8n(), userFolder });
+	const install = await installN8n();
+	let n8n = new N8nInstance({ install, userFolder });
 	const stop = async () => {
 		await n8n.stop();
 		await simulator.stop();
 		fs.rmSync(userFolder, { recursive: true, force: true });
 	};
 	try {
-		await n8n.start();
+		// A free port can be taken by another test between the look-up and n8n's listen: try new ones.
+		for (let attempt = 1; ; attempt++) {
+			try {
+				await n8n.start();
+				break;
+			} catch (error) {
+				if (attempt >= 3 || !/already in use|EADDRINUSE/.test(String(/** @type {Error} */ (error).message))) throw error;
+				log(`n8n's port was taken meanwhile; starting it again on other ports`);
+				n8n = new N8nInstance({ install, userFolder });
+			}
+		}
 		await n8n.setupOwner();
 		const credential = await n8n.createCredential(CREDENTIAL_NAME, { baseUrl: `${simulator.url}/`, authentication: 'apiKey', apiKey: API_KEY });
 		const workflow = await n8n.createWorkflow(triggerWorkflow(credential, { events: ['cdr'] }, WORKFLOW_NAME));

@@ -68,7 +68,10 @@ async function main() {
 	fs.mkdirSync(OUT, { recursive: true });
 	const tarball = process.env.OMICALL_E2E_TARBALL ?? packPackage();
 	log('starting n8n and the OMICall simulator …');
-	[stack, browser] = await Promise.all([editor.startStack({ tarball }), launchBrowser({ width: 1280, height: 860 })]);
+	const [started, launched] = await Promise.allSettled([editor.startStack({ tarball }), launchBrowser({ width: 1280, height: 860 })]);
+	if (started.status === 'fulfilled') stack = started.value;
+	if (launched.status === 'fulfilled') browser = launched.value;
+	for (const result of [started, launched]) if (result.status === 'rejected') throw result.reason;
 	const page = await browser.newPage();
 	page.setDefaultTimeout(20_000);
 	await editor.signIn(page, stack.n8n);
