@@ -21,8 +21,9 @@ import {
 	sessionOwner,
 } from '../nodes/OmiCall/transport';
 
+// n8n's test rules cannot see the Authentication mode, so this one speaks to both.
 const TOKEN_REJECTED =
-	'OMICall rejected the access token. Access tokens expire every 24 hours: paste a fresh one, or choose "API Key" so the token is renewed automatically.';
+	'OMICall refused the key or token (HTTP 401). With "API Key", check that the key is still active in the OMICall portal (Account → Settings → API management) and that the base URL is the environment it belongs to (production or staging). With "Access Token", the token may have expired (access tokens expire every 24 hours): get a new one, or switch to "API Key" to have it renewed by itself.';
 
 export class OmiCallApi implements ICredentialType {
 	name = 'omiCallApi';

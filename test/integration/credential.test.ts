@@ -75,3 +75,16 @@ it('says that OMICall cannot be reached when the base URL is wrong', async () =>
 	expect(result).toEqual({ status: 'Error', message: `Could not reach OMICall at ${url}: the connection was refused. Check the base URL in the credential.` });
 	simulator = await startSimulator();
 });
+
+it('a refusal with HTTP 401 is worded for both modes: an API Key credential is not told to paste a token', async () => {
+	store.set(CREDENTIAL_ID, { baseUrl: simulator.url, authentication: 'apiKey', apiKey: API_KEY, sessionToken: '' });
+	// n8n signs in again once on HTTP 401 and retries: both answers are refusals.
+	simulator.injectFault('/api/webhooks/list', { status: 401, body: { status_code: -9999, message: 'unauthorized' }, times: 2 });
+	const result = await testCredential(store, credentialType);
+	expect(result.status).toBe('Error');
+	expect(result.message).toMatch(/^OMICall refused the key or token \(HTTP 401\)\./);
+	expect(result.message).toContain('With "API Key", check that the key is still active in the OMICall portal');
+	expect(result.message).toContain('With "Access Token", the token may have expired');
+	expect(result.message).not.toMatch(/paste a fresh one|choose "API Key"/);
+	expect(simulator.requests.map((r) => `${r.path} ${r.status}`)).toEqual(['/api/auth 200', '/api/webhooks/list 401', '/api/auth 200', '/api/webhooks/list 401']);
+});
