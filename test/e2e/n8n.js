@@ -436,8 +436,21 @@ class N8nInstance {
 function aptInstall(name) {
 	log(`installing ${name} from Debian's packages …`);
 	const env = cleanEnv({ DEBIAN_FRONTEND: 'noninteractive' });
-	run('apt-get', ['update', '-qq'], { env });
-	run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', name], { env });
+	// Another test file may be installing a package at the same time (the editor test installs
+	// Chromium): an install waits for dpkg's lock, an update is tried again while apt's is held.
+	const aptGet = (args) => {
+		for (let attempt = 1; ; attempt++) {
+			try {
+				return run('apt-get', ['-o', 'DPkg::Lock::Timeout=300', ...args], { env });
+			} catch (error) {
+				if (attempt >= 6) throw error;
+				log(`apt-get ${args[0]} failed (another install may hold apt's lock); trying again in 5 s …`);
+				Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5_000);
+			}
+		}
+	};
+	aptGet(['update', '-qq']);
+	aptGet(['install', '-y', '-qq', '--no-install-recommends', name]);
 }
 
 /** Waits until a server accepts connections on a loopback port. */
