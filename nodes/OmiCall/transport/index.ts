@@ -451,7 +451,8 @@ export async function omiCallRequest<T = unknown>(
 	const sendRenewingOnce = async (first: boolean): Promise<IN8nHttpFullResponse> => {
 		// A token fetched with the credential's previous API key or base URL counts as refused unsent.
 		const staleToken = first && usesApiKey && Boolean(credentials.sessionToken) && credentials.sessionOwner !== owner;
-		const answer = staleToken ? undefined : await send();
+		// With the data read above: n8n would otherwise decrypt the credential a second time per request.
+		const answer = staleToken ? undefined : await send(credentials);
 		if (renewed || (answer && !(usesApiKey && isTokenRefused(answer)))) return answer as IN8nHttpFullResponse;
 		renewed = true;
 		return await renew();
