@@ -135,7 +135,11 @@ export class OmiCallApi implements ICredentialType {
 		const problem = baseUrlProblem(credentials.baseUrl);
 		if (problem) throw new OmiCallAuthError(problem);
 		const usesApiKey = credentials.authentication !== 'accessToken';
-		const token = usesApiKey ? credentials.sessionToken : credentials.accessToken;
+		// A token fetched with another key or base URL (n8n keeps hidden fields when the key is
+		// edited) is not sent: OMICall's 401 then makes n8n sign in again with the key on screen,
+		// so the Test button judges that key, not the previous one.
+		const current = !usesApiKey || !credentials.sessionOwner || credentials.sessionOwner === sessionOwner(credentials.baseUrl, credentials.apiKey);
+		const token = usesApiKey ? (current ? credentials.sessionToken : '') : credentials.accessToken;
 		const apiKey = usesApiKey ? String(credentials.apiKey ?? '').trim() : '';
 		return {
 			...requestOptions,
