@@ -32,7 +32,7 @@ export class OmiCallApi implements ICredentialType {
 
 	icon = { light: 'file:../nodes/OmiCall/omicall.svg', dark: 'file:../nodes/OmiCall/omicall.dark.svg' } as const;
 
-	documentationUrl = 'https://api.omicall.com/web-hook';
+	documentationUrl = 'https://github.com/TODO-owner/n8n-nodes-omicall#the-credential-omicall-api';
 
 	properties: INodeProperties[] = [
 		{
