@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run lint`: the checks n8n's own gate (@n8n/scan-community-package) runs before it verifies
 // a community package, configured the way that scanner configures them: once over the sources
-// (package.json, nodes/, credentials/) and once over the tarball `npm pack` makes.
+// (package.json, nodes/, credentials/) and once over the tarball `npm pack` makes; then the GitHub
+// workflows (lint-workflows.mjs).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +14,8 @@ import { defineConfig } from 'eslint/config';
 import tsParser from '@typescript-eslint/parser';
 import n8nNodesPlugin from 'eslint-plugin-n8n-nodes-base';
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
+
+import { lintWorkflows } from './lint-workflows.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -66,7 +69,8 @@ try {
 	const [{ filename }] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: root, encoding: 'utf8' }));
 	execFileSync('tar', ['-xzf', path.join(packDir, filename), '-C', packDir, '--strip-components=1']);
 	const tarballErrors = await lint('packed tarball', packDir, ['**/*.js', '**/*.json']);
-	process.exitCode = sourceErrors + tarballErrors > 0 ? 1 : 0;
+	const workflowErrors = await lintWorkflows(root);
+	process.exitCode = sourceErrors + tarballErrors + workflowErrors > 0 ? 1 : 0;
 } finally {
 	fs.rmSync(packDir, { recursive: true, force: true });
 }
