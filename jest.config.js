@@ -15,6 +15,9 @@ module.exports = {
 		project('unit', '<rootDir>/test/unit/**/*.test.ts'),
 		project('integration', '<rootDir>/test/integration/**/*.test.ts'),
 		// A real n8n per test file, started from the cache that globalSetup fills.
-		project('e2e', '<rootDir>/test/e2e/**/*.test.js', { globalSetup: '<rootDir>/test/e2e/global-setup.js', slowTestThreshold: 60 }),
+		project('e2e', '<rootDir>/test/e2e/**/*.test.js', {
+			globalSetup: '<rootDir>/test/e2e/global-setup.js',
+			slowTestThreshold: 60,
+		}),
 	],
 };

@@ -30,7 +30,10 @@ export class OmiCallApi implements ICredentialType {
 
 	displayName = 'OMICall API';
 
-	icon = { light: 'file:../nodes/OmiCall/omicall.svg', dark: 'file:../nodes/OmiCall/omicall.dark.svg' } as const;
+	icon = {
+		light: 'file:../nodes/OmiCall/omicall.svg',
+		dark: 'file:../nodes/OmiCall/omicall.dark.svg',
+	} as const;
 
 	documentationUrl = 'https://github.com/TODO-owner/n8n-nodes-omicall#the-credential-omicall-api';
 
@@ -55,7 +58,7 @@ export class OmiCallApi implements ICredentialType {
 		{
 			// The transport refuses such a base URL before sending anything (same pattern).
 			displayName:
-				'This base URL contains a user name or password (user:password@), a query (?) or a fragment (#). OMICall\'s API takes none of them: enter its address alone, such as https://public-v1.omicall.com, or the node refuses it.',
+				"This base URL contains a user name or password (user:password@), a query (?) or a fragment (#). OMICall's API takes none of them: enter its address alone, such as https://public-v1.omicall.com, or the node refuses it.",
 			name: 'baseUrlExtrasNotice',
 			type: 'notice',
 			default: '',
@@ -70,7 +73,8 @@ export class OmiCallApi implements ICredentialType {
 				{
 					name: 'API Key',
 					value: 'apiKey',
-					description: 'Recommended: the node exchanges the key for the 24-hour access token and renews it by itself',
+					description:
+						'Recommended: the node exchanges the key for the 24-hour access token and renews it by itself',
 				},
 				{
 					name: 'Access Token',
@@ -117,7 +121,10 @@ export class OmiCallApi implements ICredentialType {
 		},
 	];
 
-	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+	async preAuthentication(
+		this: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+	): Promise<IDataObject> {
 		if (credentials.authentication === 'accessToken') return {};
 		return {
 			sessionToken: await fetchAccessToken(this.helpers, credentials.baseUrl, credentials.apiKey),
@@ -130,7 +137,10 @@ export class OmiCallApi implements ICredentialType {
 	 * client does: some endpoints (v3 call search) need the key (omicall-api.md 1.2). In Access
 	 * Token mode no key is sent, even one left over from API Key mode.
 	 */
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
 		// The Test button in Access Token mode runs no preAuthentication: the base URL is checked here too.
 		const problem = baseUrlProblem(credentials.baseUrl);
 		if (problem) throw new OmiCallAuthError(problem);
@@ -138,7 +148,10 @@ export class OmiCallApi implements ICredentialType {
 		// A token fetched with another key or base URL (n8n keeps hidden fields when the key is
 		// edited) is not sent: OMICall's 401 then makes n8n sign in again with the key on screen,
 		// so the Test button judges that key, not the previous one.
-		const current = !usesApiKey || !credentials.sessionOwner || credentials.sessionOwner === sessionOwner(credentials.baseUrl, credentials.apiKey);
+		const current =
+			!usesApiKey ||
+			!credentials.sessionOwner ||
+			credentials.sessionOwner === sessionOwner(credentials.baseUrl, credentials.apiKey);
 		const token = usesApiKey ? (current ? credentials.sessionToken : '') : credentials.accessToken;
 		const apiKey = usesApiKey ? String(credentials.apiKey ?? '').trim() : '';
 		return {
@@ -174,7 +187,11 @@ export class OmiCallApi implements ICredentialType {
 			// or as text ("-9999") needs a rule of each kind. Success needs none: no rule matches.
 			...[-9999, '-9999'].map((value) => ({
 				type: 'responseSuccessBody',
-				properties: { key: 'status_code', value, message: 'OMICall refused the request. Check the base URL and the key or token.' },
+				properties: {
+					key: 'status_code',
+					value,
+					message: 'OMICall refused the request. Check the base URL and the key or token.',
+				},
 			})),
 			...[401, '401'].map((value) => ({
 				type: 'responseSuccessBody',

@@ -29,11 +29,13 @@ export class OmiCallTrigger implements INodeType {
 		description: 'Starts the workflow when OMICall reports a call event or a contact change',
 		defaults: { name: 'OMICall Trigger' },
 		// What the editor shows while the trigger waits, in place of n8n's generic "Pull in events".
-		eventTriggerDescription: 'Waiting for an OMICall event: call one of your hotlines, or change a contact',
+		eventTriggerDescription:
+			'Waiting for an OMICall event: call one of your hotlines, or change a contact',
 		activationMessage:
 			'OMICall now sends the selected events to this workflow, and each one starts an execution. The webhook registered before is given back when you unpublish it.',
 		triggerPanel: {
-			header: 'Call one of your OMICall hotlines, or change a contact in OMICall, to send a test event',
+			header:
+				'Call one of your OMICall hotlines, or change a contact in OMICall, to send a test event',
 			executionsHelp: {
 				inactive:
 					"<b>While building your workflow</b>, click the 'Execute step' button, then call one of your OMICall hotlines (or change a contact, for contact changes). The event shows up in this editor. While it listens, OMICall sends its events to the test URL; the webhook registered before gets them again afterwards.<br /><br /><b>Once you're happy with your workflow</b>, publish it. Then every selected OMICall event starts an execution. These executions show up in the <a data-key='executions'>executions list</a>, but not in the editor.",
@@ -43,7 +45,8 @@ export class OmiCallTrigger implements INodeType {
 			activationHint: {
 				inactive:
 					"Once you've finished building your workflow, publish it: OMICall then sends it every selected event (you just won't see those executions here).",
-				active: 'Every selected OMICall event also starts this workflow (but those executions won’t show up here).',
+				active:
+					'Every selected OMICall event also starts this workflow (but those executions won’t show up here).',
 			},
 		},
 		inputs: [],
@@ -51,7 +54,15 @@ export class OmiCallTrigger implements INodeType {
 		credentials: [{ name: 'omiCallApi', required: true }],
 		// An accepted event is answered by n8n once it has recorded the run (an empty 200), so a
 		// 2xx tells OMICall the event is safe; n8n 2.40 would otherwise answer "firstEntryJson".
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: 'noData', path: 'webhook' }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				responseData: 'noData',
+				path: 'webhook',
+			},
+		],
 		properties: [
 			{
 				displayName: 'Trigger On',
@@ -59,8 +70,16 @@ export class OmiCallTrigger implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Call Events', value: 'call', description: 'Ringing, answered, hangup and the final call record' },
-					{ name: 'Contact Changes', value: 'contact', description: 'Contacts created or updated in OMICall' },
+					{
+						name: 'Call Events',
+						value: 'call',
+						description: 'Ringing, answered, hangup and the final call record',
+					},
+					{
+						name: 'Contact Changes',
+						value: 'contact',
+						description: 'Contacts created or updated in OMICall',
+					},
 				],
 				default: 'call',
 			},
@@ -71,8 +90,16 @@ export class OmiCallTrigger implements INodeType {
 				noDataExpression: true,
 				displayOptions: { show: { triggerOn: ['call'] } },
 				options: [
-					{ name: 'Answered', value: 'answered', description: 'An agent or the customer picked up' },
-					{ name: 'Call Record', value: 'cdr', description: 'The final record with all details, sent after hangup' },
+					{
+						name: 'Answered',
+						value: 'answered',
+						description: 'An agent or the customer picked up',
+					},
+					{
+						name: 'Call Record',
+						value: 'cdr',
+						description: 'The final record with all details, sent after hangup',
+					},
 					{ name: 'Hangup', value: 'hangup', description: 'The call ended' },
 					{ name: 'Ringing', value: 'ringing', description: 'A call started ringing' },
 				],
@@ -126,7 +153,11 @@ export class OmiCallTrigger implements INodeType {
 						name: 'output',
 						type: 'options',
 						options: [
-							{ name: 'Simplified', value: 'simplified', description: 'Flat fields with ISO 8601 times, plus the raw body' },
+							{
+								name: 'Simplified',
+								value: 'simplified',
+								description: 'Flat fields with ISO 8601 times, plus the raw body',
+							},
 							{ name: 'Raw', value: 'raw', description: 'The body exactly as OMICall sent it' },
 						],
 						default: 'simplified',
@@ -162,13 +193,19 @@ export class OmiCallTrigger implements INodeType {
 
 		const given = (this.getQueryData() as IDataObject)[SECRET_PARAM];
 		if (!secretMatches(given, state.secretHash)) {
-			return reply(401, { error: 'Missing or wrong secret: this URL only accepts events from the OMICall account that registered it.' });
+			return reply(401, {
+				error:
+					'Missing or wrong secret: this URL only accepts events from the OMICall account that registered it.',
+			});
 		}
 
 		const req = this.getRequestObject();
 		// Another OMICall Trigger asking whether this one still takes these events (trigger/lifecycle.ts).
 		if (req.headers[PROBE_HEADER] !== undefined) {
-			return reply(200, { probe: PROBE_ANSWER, type: this.getNodeParameter('triggerOn', 'call') === 'contact' ? 'contact' : 'call' });
+			return reply(200, {
+				probe: PROBE_ANSWER,
+				type: this.getNodeParameter('triggerOn', 'call') === 'contact' ? 'contact' : 'call',
+			});
 		}
 
 		// Exactly n8n's rule: it parses the body as JSON only when the type before any ";",
@@ -176,20 +213,34 @@ export class OmiCallTrigger implements INodeType {
 		const contentType = req.headers['content-type'] ?? '';
 		const mediaType = contentType.split(';')[0].toLowerCase();
 		if (mediaType !== 'application/json') {
-			const got = contentType ? JSON.stringify(contentType.length > 100 ? `${contentType.slice(0, 100)}…` : contentType) : 'none';
+			const got = contentType
+				? JSON.stringify(contentType.length > 100 ? `${contentType.slice(0, 100)}…` : contentType)
+				: 'none';
 			const hint = mediaType.trim() === 'application/json' ? ' (with no space before ";")' : '';
-			return reply(400, { error: `Expected Content-Type: application/json, got ${got}. n8n reads only application/json bodies as JSON${hint}.` });
+			return reply(400, {
+				error: `Expected Content-Type: application/json, got ${got}. n8n reads only application/json bodies as JSON${hint}.`,
+			});
 		}
 		const body = req.body as unknown;
-		const options = this.getNodeParameter('options', {}) as { direction?: string[]; output?: string };
+		const options = this.getNodeParameter('options', {}) as {
+			direction?: string[];
+			output?: string;
+		};
 		const raw = options.output === 'raw';
 
 		if (this.getNodeParameter('triggerOn', 'call') === 'contact') {
 			const parsed = parseContactBody(body);
 			if (!parsed.ok) return reply(400, { error: parsed.error });
 			// Well-formed but nothing to run on: a 2xx, so OMICall does not retry it in vain.
-			if (!parsed.contacts.length) return reply(200, { received: true, started: false, reason: 'The contact change lists no contacts.' });
-			const items = raw ? [{ json: body as IDataObject }] : parsed.contacts.map((c) => ({ json: simplifyContact(parsed.action, c) }));
+			if (!parsed.contacts.length)
+				return reply(200, {
+					received: true,
+					started: false,
+					reason: 'The contact change lists no contacts.',
+				});
+			const items = raw
+				? [{ json: body as IDataObject }]
+				: parsed.contacts.map((c) => ({ json: simplifyContact(parsed.action, c) }));
 			return { workflowData: [items] };
 		}
 
@@ -198,18 +249,27 @@ export class OmiCallTrigger implements INodeType {
 		const events = this.getNodeParameter('events', ['cdr']);
 		const selected = Array.isArray(events) ? (events as CallState[]) : ['cdr'];
 		if (parsed.state === 'other' || !selected.includes(parsed.state)) {
-			return reply(200, { received: true, started: false, reason: `The "${parsed.state === 'other' ? parsed.name : parsed.state}" event is not selected.` });
+			return reply(200, {
+				received: true,
+				started: false,
+				reason: `The "${parsed.state === 'other' ? parsed.name : parsed.state}" event is not selected.`,
+			});
 		}
 		// A call without a known direction is only ignored when the user deselected a direction.
 		const wanted = Array.isArray(options.direction) ? options.direction : DIRECTIONS;
 		const direction = directionOf(parsed.event);
-		if (!DIRECTIONS.every((d) => wanted.includes(d)) && !(direction && wanted.includes(direction))) {
+		if (
+			!DIRECTIONS.every((d) => wanted.includes(d)) &&
+			!(direction && wanted.includes(direction))
+		) {
 			const reason = direction
 				? `${direction} calls are not selected.`
 				: 'The call has no known direction (inbound, outbound or local), and not all directions are selected.';
 			return reply(200, { received: true, started: false, reason });
 		}
-		const json = raw ? (body as IDataObject) : simplifyCall(parsed.state, parsed.event, body as IDataObject);
+		const json = raw
+			? (body as IDataObject)
+			: simplifyCall(parsed.state, parsed.event, body as IDataObject);
 		return { workflowData: [[{ json }]] };
 	}
 }

@@ -21,19 +21,22 @@ export type ParsedCall =
 	| { ok: true; state: 'other'; name: string; event: IDataObject }
 	| { ok: false; error: string };
 
-export type ParsedContact = { ok: true; action: string; contacts: IDataObject[] } | { ok: false; error: string };
+export type ParsedContact =
+	{ ok: true; action: string; contacts: IDataObject[] } | { ok: false; error: string };
 
 function describe(value: unknown): string {
 	if (value === undefined || value === null || value === '') return 'an empty body';
 	if (Array.isArray(value)) return 'a JSON array';
 	if (typeof value === 'string') return 'text that is not a JSON object';
-	if (isObject(value) && Object.keys(value).length === 0) return 'an empty body or an empty JSON object';
+	if (isObject(value) && Object.keys(value).length === 0)
+		return 'an empty body or an empty JSON object';
 	return `a JSON ${typeof value}`;
 }
 
 /** A value fit for an error message: short, and never a whole object. */
 function quote(value: unknown): string {
-	if (typeof value === 'object' && value !== null) return Array.isArray(value) ? '(a JSON array)' : '(a JSON object)';
+	if (typeof value === 'object' && value !== null)
+		return Array.isArray(value) ? '(a JSON array)' : '(a JSON object)';
 	if (typeof value !== 'string') return String(value);
 	if (value.length <= 60) return JSON.stringify(value);
 	const cut = /[\uD800-\uDBFF]$/.test(value.slice(0, 60)) ? 59 : 60; // do not split an emoji
@@ -42,17 +45,22 @@ function quote(value: unknown): string {
 
 /** Set to something: not missing, null or blank. */
 function present(value: unknown): boolean {
-	return value !== undefined && value !== null && !(typeof value === 'string' && value.trim() === '');
+	return (
+		value !== undefined && value !== null && !(typeof value === 'string' && value.trim() === '')
+	);
 }
 
 /** Text or a number as lower-case text without surrounding spaces; '' for anything else. */
 function code(value: unknown): string {
-	return typeof value === 'string' || typeof value === 'number' ? String(value).trim().toLowerCase() : '';
+	return typeof value === 'string' || typeof value === 'number'
+		? String(value).trim().toLowerCase()
+		: '';
 }
 
 /** Iteratively, so that the check itself cannot overflow the stack. */
 function nestedDeeperThan(value: unknown, limit: number): boolean {
-	const stack: Array<[object, number]> = typeof value === 'object' && value !== null ? [[value, 1]] : [];
+	const stack: Array<[object, number]> =
+		typeof value === 'object' && value !== null ? [[value, 1]] : [];
 	while (stack.length) {
 		const [node, depth] = stack.pop()!;
 		if (depth > limit) return true;
@@ -80,36 +88,54 @@ export function unwrapCall(body: IDataObject): IDataObject {
 /** Decides what a call-hook body is, or why it is not one. */
 export function parseCallBody(body: unknown): ParsedCall {
 	if (!isObject(body) || Object.keys(body).length === 0) {
-		return { ok: false, error: `Expected a JSON object describing an OMICall call event, got ${describe(body)}.` };
+		return {
+			ok: false,
+			error: `Expected a JSON object describing an OMICall call event, got ${describe(body)}.`,
+		};
 	}
-	if (nestedDeeperThan(body, MAX_DEPTH)) return { ok: false, error: `The body is nested more than ${MAX_DEPTH} levels deep.` };
+	if (nestedDeeperThan(body, MAX_DEPTH))
+		return { ok: false, error: `The body is nested more than ${MAX_DEPTH} levels deep.` };
 	const event = unwrapCall(body);
 	const state = event.state;
 	if (!present(state)) {
 		if (text(event.transaction_id) !== null) return { ok: true, state: 'cdr', event };
-		return { ok: false, error: 'The body has no "state" and no "transaction_id": it is not an OMICall call event.' };
+		return {
+			ok: false,
+			error: 'The body has no "state" and no "transaction_id": it is not an OMICall call event.',
+		};
 	}
 	if (typeof state === 'string') {
 		const name = code(state);
-		if ((CALL_STATES as string[]).includes(name)) return { ok: true, state: name as CallState, event };
+		if ((CALL_STATES as string[]).includes(name))
+			return { ok: true, state: name as CallState, event };
 		if (OTHER_KNOWN_STATES.has(name)) return { ok: true, state: 'other', name, event };
 	}
-	return { ok: false, error: `Unknown call state ${quote(state)}; expected one of ${CALL_STATES.join(', ')}.` };
+	return {
+		ok: false,
+		error: `Unknown call state ${quote(state)}; expected one of ${CALL_STATES.join(', ')}.`,
+	};
 }
 
 /** Decides what a contact-hook body is: {action, data: [contact, …]}; the list may be empty. */
 export function parseContactBody(body: unknown): ParsedContact {
 	if (!isObject(body) || Object.keys(body).length === 0) {
-		return { ok: false, error: `Expected a JSON object describing an OMICall contact change, got ${describe(body)}.` };
+		return {
+			ok: false,
+			error: `Expected a JSON object describing an OMICall contact change, got ${describe(body)}.`,
+		};
 	}
-	if (nestedDeeperThan(body, MAX_DEPTH)) return { ok: false, error: `The body is nested more than ${MAX_DEPTH} levels deep.` };
+	if (nestedDeeperThan(body, MAX_DEPTH))
+		return { ok: false, error: `The body is nested more than ${MAX_DEPTH} levels deep.` };
 	let event = body;
 	if (!present(body.action)) {
-		const inner = WRAPPERS.map((key) => body[key]).find((v): v is IDataObject => isObject(v) && present(v.action));
+		const inner = WRAPPERS.map((key) => body[key]).find(
+			(v): v is IDataObject => isObject(v) && present(v.action),
+		);
 		if (inner) event = inner;
 	}
 	const action = typeof event.action === 'string' ? code(event.action) : '';
-	if (!action) return { ok: false, error: 'The body has no "action": it is not an OMICall contact change.' };
+	if (!action)
+		return { ok: false, error: 'The body has no "action": it is not an OMICall contact change.' };
 	const data = event.data;
 	const contacts = Array.isArray(data) ? data : isObject(data) ? [data] : undefined;
 	if (!contacts || !contacts.every(isObject)) {
@@ -132,7 +158,11 @@ function attributeValues(contact: IDataObject, fieldCode: string): string[] {
 	const found: string[] = [];
 	for (const entry of list) {
 		if (!isObject(entry) || code(entry.field_code) !== fieldCode) continue;
-		const values = Array.isArray(entry.value) ? entry.value : isObject(entry.value) ? [entry.value] : [entry];
+		const values = Array.isArray(entry.value)
+			? entry.value
+			: isObject(entry.value)
+				? [entry.value]
+				: [entry];
 		for (const v of values) {
 			const value = isObject(v) ? firstText(v.display_value, v.value_text, v.value) : text(v);
 			if (value) found.push(value);
@@ -142,7 +172,9 @@ function attributeValues(contact: IDataObject, fieldCode: string): string[] {
 }
 
 export function simplifyContact(action: string, contact: IDataObject): IDataObject {
-	const unique = (values: Array<string | null>) => [...new Set(values.filter((v): v is string => !!v))];
+	const unique = (values: Array<string | null>) => [
+		...new Set(values.filter((v): v is string => !!v)),
+	];
 	return {
 		action,
 		contactId: text(contact.contact_id ?? contact.id),

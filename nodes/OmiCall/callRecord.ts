@@ -24,7 +24,12 @@ export function isObject(value: unknown): value is IDataObject {
 const EARLIEST_MS = Date.UTC(2000, 0, 1);
 const LATEST_MS = Date.UTC(2101, 0, 1); // exclusive: up to the end of 2100
 // Seconds, milliseconds, microseconds, nanoseconds (dividing by 1e3 is exact where multiplying by 1e-3 is not).
-const TO_MS = [(n: number) => n * 1000, (n: number) => n, (n: number) => n / 1e3, (n: number) => n / 1e6];
+const TO_MS = [
+	(n: number) => n * 1000,
+	(n: number) => n,
+	(n: number) => n / 1e3,
+	(n: number) => n / 1e6,
+];
 /** OMICall's local time, Asia/Ho_Chi_Minh: UTC+7 all year (Vietnam has no daylight saving). */
 const VIETNAM_OFFSET_MIN = 7 * 60;
 
@@ -34,19 +39,30 @@ function plausible(ms: number): boolean {
 
 export const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 // 2026-11-28, 2026-11-28 10:15, 2026-11-28T10:15:00.250+07:00, …+0700, …+07, …Z
-const DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const DATE_TEXT =
+	/^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 /** The widest zone offsets in use: UTC−12:00 to UTC+14:00; ±14:00 is taken as the limit both ways. */
 const MAX_OFFSET_MIN = 14 * 60;
 
 function fromDateText(value: string): number {
 	const m = DATE_TEXT.exec(value);
 	if (!m) return NaN;
-	const [year, month, day, hour = 0, minute = 0, second = 0] = m.slice(1, 7).map((part) => (part === undefined ? undefined : Number(part)));
+	const [year, month, day, hour = 0, minute = 0, second = 0] = m
+		.slice(1, 7)
+		.map((part) => (part === undefined ? undefined : Number(part)));
 	const ms = Number((m[7] ?? '').slice(0, 3).padEnd(3, '0'));
 	const utc = Date.UTC(year!, month! - 1, day!, hour, minute, second, ms);
 	// Date.UTC rolls 30 February over to March: a date that does not come back as given is refused.
 	const back = new Date(utc);
-	if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month! - 1 || back.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) return NaN;
+	if (
+		back.getUTCFullYear() !== year ||
+		back.getUTCMonth() !== month! - 1 ||
+		back.getUTCDate() !== day ||
+		hour > 23 ||
+		minute > 59 ||
+		second > 59
+	)
+		return NaN;
 	const zone = m[8];
 	let offsetMin = VIETNAM_OFFSET_MIN; // no zone: Vietnam time, not the n8n host's
 	if (zone && zone.toUpperCase() === 'Z') offsetMin = 0;
@@ -97,7 +113,12 @@ export function firstText(...candidates: unknown[]): string | null {
 
 /** A duration or a count: a non-negative number or numeric text. Not Number(x): Number([]) is 0, and it throws on {"valueOf": 1, "toString": 1}. */
 function amount(value: unknown): number | null {
-	const n = typeof value === 'number' ? value : typeof value === 'string' && NUMERIC.test(value.trim()) ? Number(value.trim()) : NaN;
+	const n =
+		typeof value === 'number'
+			? value
+			: typeof value === 'string' && NUMERIC.test(value.trim())
+				? Number(value.trim())
+				: NaN;
 	return Number.isFinite(n) && n >= 0 ? n : null;
 }
 
@@ -124,8 +145,10 @@ export function simplifyCall(state: CallState, event: IDataObject, raw: IDataObj
 	const to = text(event.to_number);
 	// Inbound: the customer calls the agent. Outbound and local: the agent's extension calls.
 	// Without a known direction, from and to say nothing about who is who.
-	const customerNumber = text(event.phone_number) ?? (direction === 'inbound' ? from : direction ? to : null);
-	const agentExtension = text(event.sip_user) ?? (direction === 'inbound' ? to : direction ? from : null);
+	const customerNumber =
+		text(event.phone_number) ?? (direction === 'inbound' ? from : direction ? to : null);
+	const agentExtension =
+		text(event.sip_user) ?? (direction === 'inbound' ? to : direction ? from : null);
 	const record = state === 'cdr';
 	const at = toIsoTime(event.date_time) ?? toIsoTime(event.created_time);
 	return {
@@ -136,7 +159,11 @@ export function simplifyCall(state: CallState, event: IDataObject, raw: IDataObj
 		agentExtension,
 		// v2 history has hotline null and keeps the hotline in sip_number (omicall-api.md 4).
 		hotline: text(event.hotline) ?? text(event.sip_number),
-		startedAt: record ? toIsoTime(event.time_start_call) ?? toIsoTime(event.created_date) : state === 'ringing' ? at : null,
+		startedAt: record
+			? (toIsoTime(event.time_start_call) ?? toIsoTime(event.created_date))
+			: state === 'ringing'
+				? at
+				: null,
 		answeredAt: record ? toIsoTime(event.time_start_to_answer) : state === 'answered' ? at : null,
 		endedAt: record ? toIsoTime(event.time_end_call) : state === 'hangup' ? at : null,
 		durationSec: record ? amount(event.duration) : null,
@@ -159,11 +186,13 @@ export function simplifyCall(state: CallState, event: IDataObject, raw: IDataObj
  * answer, mean answered (omicall-api.md 3.2), and zero seconds of both mean not answered.
  */
 export function answeredOf(record: IDataObject): boolean | null {
-	const disposition = typeof record.disposition === 'string' ? record.disposition.trim().toLowerCase() : '';
+	const disposition =
+		typeof record.disposition === 'string' ? record.disposition.trim().toLowerCase() : '';
 	if (disposition) return disposition === 'answered';
 	const answerSec = amount(record.answer_sec);
 	const billSec = amount(record.bill_sec);
-	if ((answerSec ?? 0) > 0 || (billSec ?? 0) > 0 || toIsoTime(record.time_start_to_answer) !== null) return true;
+	if ((answerSec ?? 0) > 0 || (billSec ?? 0) > 0 || toIsoTime(record.time_start_to_answer) !== null)
+		return true;
 	if (answerSec === 0 || billSec === 0) return false;
 	return null;
 }
@@ -177,11 +206,14 @@ export function tagsOf(record: IDataObject): string[] {
 	const names: string[] = [];
 	const add = (list: unknown) => {
 		for (const tag of Array.isArray(list) ? list : []) {
-			const name = isObject(tag) ? firstText(tag.name, tag.tag_name, tag.label, tag.id, tag._id) : text(tag);
+			const name = isObject(tag)
+				? firstText(tag.name, tag.tag_name, tag.label, tag.id, tag._id)
+				: text(tag);
 			if (name !== null && !names.includes(name)) names.push(name);
 		}
 	};
-	for (const user of Array.isArray(record.user) ? record.user : []) if (isObject(user)) add(user.tag);
+	for (const user of Array.isArray(record.user) ? record.user : [])
+		if (isObject(user)) add(user.tag);
 	if (!names.length) add(Array.isArray(record.tag) ? record.tag : record.tags);
 	return names;
 }

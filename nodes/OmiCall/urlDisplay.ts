@@ -39,7 +39,9 @@ export function redactUrl(candidate: string): string {
 				return shown === plain && plain !== segment ? `${plain};***` : shown;
 			})
 			.join('/');
-		const query = [...url.searchParams].map(([key, value]) => (value === '' ? '***' : `${encodeURIComponent(key)}=***`));
+		const query = [...url.searchParams].map(([key, value]) =>
+			value === '' ? '***' : `${encodeURIComponent(key)}=***`,
+		);
 		return `${url.protocol}//${userInfo}${url.host}${path}${query.length ? `?${query.join('&')}` : ''}`;
 	} catch {
 		return 'a URL that could not be read';

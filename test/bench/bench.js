@@ -26,8 +26,26 @@ const os = require('node:os');
 const path = require('node:path');
 const autocannon = require('autocannon');
 
-const { N8nInstance, ROOT, forEachConcurrently, installN8n, installPackage, log, packPackage, sleep, waitFor } = require('../e2e/n8n');
-const { callSearchWorkflow, chain, credentialsOf, node, triggeredWorkflow, triggerWorkflow, webhookNode } = require('../e2e/workflows');
+const {
+	N8nInstance,
+	ROOT,
+	forEachConcurrently,
+	installN8n,
+	installPackage,
+	log,
+	packPackage,
+	sleep,
+	waitFor,
+} = require('../e2e/n8n');
+const {
+	callSearchWorkflow,
+	chain,
+	credentialsOf,
+	node,
+	triggeredWorkflow,
+	triggerWorkflow,
+	webhookNode,
+} = require('../e2e/workflows');
 const { OmiCallSimulator } = require('../simulator/omicall-simulator');
 const { buildCallEvents } = require('../simulator/call-events');
 const { GithubStandIn } = require('./github-stand-in');
@@ -49,8 +67,22 @@ const median = (values) => {
 const round = (value, digits = 2) => Number(value.toFixed(digits));
 
 async function load({ url, headers }, body, duration = ROUND_SECONDS) {
-	const result = await autocannon({ url, method: 'POST', headers, body, connections: CONNECTIONS, duration });
-	return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts };
+	const result = await autocannon({
+		url,
+		method: 'POST',
+		headers,
+		body,
+		connections: CONNECTIONS,
+		duration,
+	});
+	return {
+		rps: result.requests.average,
+		p50: result.latency.p50,
+		p99: result.latency.p99,
+		non2xx: result.non2xx,
+		errors: result.errors,
+		timeouts: result.timeouts,
+	};
 }
 
 const SIDES = { A: 'OMICall Trigger', B: 'n8n Webhook node', G: 'n8n GitHub Trigger' };
@@ -63,17 +95,32 @@ const SIDES = { A: 'OMICall Trigger', B: 'n8n Webhook node', G: 'n8n GitHub Trig
 async function throughput(n8n, credential, simulator, github) {
 	const body = JSON.stringify(buildCallEvents({ direction: 'inbound' }).pop());
 	const json = { 'content-type': 'application/json' };
-	const githubCredential = await n8n.createCredential('GitHub (stand-in)', { server: github.url, user: 'bench', accessToken: 'bench-token' }, 'githubApi');
+	const githubCredential = await n8n.createCredential(
+		'GitHub (stand-in)',
+		{ server: github.url, user: 'bench', accessToken: 'bench-token' },
+		'githubApi',
+	);
 	const repo = (value) => ({ __rl: true, mode: 'name', value });
 	const workflows = [
 		triggerWorkflow(credential, { events: ['cdr'] }, 'Bench A: OMICall Trigger'),
 		triggeredWorkflow('Bench B: Webhook node', webhookNode('bench-b', 'onReceived')),
 		triggeredWorkflow(
 			'Bench G: GitHub Trigger',
-			node('GitHub Trigger', 'n8n-nodes-base.githubTrigger', { authentication: 'accessToken', owner: repo('acme'), repository: repo('calls'), events: ['push'], options: {} }, {
-				webhookId: crypto.randomUUID(),
-				credentials: credentialsOf('githubApi', githubCredential),
-			}),
+			node(
+				'GitHub Trigger',
+				'n8n-nodes-base.githubTrigger',
+				{
+					authentication: 'accessToken',
+					owner: repo('acme'),
+					repository: repo('calls'),
+					events: ['push'],
+					options: {},
+				},
+				{
+					webhookId: crypto.randomUUID(),
+					credentials: credentialsOf('githubApi', githubCredential),
+				},
+			),
 		),
 	];
 	const ids = [];
@@ -89,10 +136,17 @@ async function throughput(n8n, credential, simulator, github) {
 	const targets = {
 		A: { url: hook.url, headers: json },
 		B: { url: `${n8n.url}/webhook/bench-b`, headers: json },
-		G: { url: githubHook.config.url, headers: { ...json, 'x-github-event': 'push', 'x-hub-signature-256': signature } },
+		G: {
+			url: githubHook.config.url,
+			headers: { ...json, 'x-github-event': 'push', 'x-hub-signature-256': signature },
+		},
 	};
 	for (const [name, target] of Object.entries(targets)) {
-		await waitFor(async () => (await fetch(target.url, { method: 'POST', headers: target.headers, body })).status === 200, { what: `${name} to answer 200` });
+		await waitFor(
+			async () =>
+				(await fetch(target.url, { method: 'POST', headers: target.headers, body })).status === 200,
+			{ what: `${name} to answer 200` },
+		);
 	}
 	log('warming up …');
 	for (const target of Object.values(targets)) await load(target, body, 2);
@@ -105,12 +159,28 @@ async function throughput(n8n, credential, simulator, github) {
 			log(`round ${i + 1}/${ROUNDS}: ${name} …`);
 			result[name] = await load(targets[name], body);
 		}
-		rounds.push({ round: i + 1, ...result, rpsRatio: result.A.rps / result.B.rps, p99Ratio: result.A.p99 / result.B.p99, githubRpsRatio: result.G.rps / result.B.rps, githubP99Ratio: result.G.p99 / result.B.p99 });
+		rounds.push({
+			round: i + 1,
+			...result,
+			rpsRatio: result.A.rps / result.B.rps,
+			p99Ratio: result.A.p99 / result.B.p99,
+			githubRpsRatio: result.G.rps / result.B.rps,
+			githubP99Ratio: result.G.p99 / result.B.p99,
+		});
 	}
 	for (const id of ids) await n8n.deactivate(id);
-	await waitFor(() => !simulator.hooks.get('call') && !github.hook, { what: 'the bench triggers to stop' });
+	await waitFor(() => !simulator.hooks.get('call') && !github.hook, {
+		what: 'the bench triggers to stop',
+	});
 	const med = (key) => median(rounds.map((r) => r[key]));
-	return { rounds, rpsRatio: med('rpsRatio'), p99Ratio: med('p99Ratio'), githubRpsRatio: med('githubRpsRatio'), githubP99Ratio: med('githubP99Ratio'), bodyBytes: Buffer.byteLength(body) };
+	return {
+		rounds,
+		rpsRatio: med('rpsRatio'),
+		p99Ratio: med('p99Ratio'),
+		githubRpsRatio: med('githubRpsRatio'),
+		githubP99Ratio: med('githubP99Ratio'),
+		bodyBytes: Buffer.byteLength(body),
+	};
 }
 
 /** 2. The trigger's webhook() on one event, with the smallest stand-in for n8n's context. */
@@ -120,7 +190,11 @@ async function triggerCost() {
 	const secret = 'f'.repeat(48);
 	const secretHash = crypto.createHash('sha256').update(secret).digest('hex'); // what static data keeps
 	const small = buildCallEvents({ direction: 'inbound' }).pop();
-	const large = buildCallEvents({ direction: 'inbound', transfers: 40, notes: 'Ghi chú dài về cuộc gọi. '.repeat(400) }).pop();
+	const large = buildCallEvents({
+		direction: 'inbound',
+		transfers: 40,
+		notes: 'Ghi chú dài về cuộc gọi. '.repeat(400),
+	}).pop();
 	const measure = async (event) => {
 		const text = JSON.stringify(event);
 		const body = JSON.parse(text);
@@ -130,7 +204,8 @@ async function triggerCost() {
 			getResponseObject: () => res,
 			getQueryData: () => ({ secret }),
 			getRequestObject: () => ({ headers: { 'content-type': 'application/json' }, body }),
-			getNodeParameter: (name, fallback) => ({ triggerOn: 'call', events: ['cdr'], options: {} })[name] ?? fallback,
+			getNodeParameter: (name, fallback) =>
+				({ triggerOn: 'call', events: ['cdr'], options: {} })[name] ?? fallback,
 		};
 		const time = (fn, n) => {
 			for (let i = 0; i < 20_000; i++) fn();
@@ -139,12 +214,18 @@ async function triggerCost() {
 			return Number(process.hrtime.bigint() - start) / 1000 / n;
 		};
 		// Measure the accepted path, not a refusal.
-		if (!(await trigger.webhook.call(context)).workflowData) throw new Error('the trigger-cost step did not get an accepted event');
+		if (!(await trigger.webhook.call(context)).workflowData)
+			throw new Error('the trigger-cost step did not get an accepted event');
 		const n = text.length > 20_000 ? 5_000 : 50_000;
 		// webhook() awaits nothing, so all of its work is done by the time it returns its promise.
 		const triggerUs = time(() => trigger.webhook.call(context), n);
 		const parseUs = time(() => JSON.parse(text), n);
-		return { bytes: text.length, triggerUs: round(triggerUs, 2), parseUs: round(parseUs, 2), ratio: round(triggerUs / parseUs, 2) };
+		return {
+			bytes: text.length,
+			triggerUs: round(triggerUs, 2),
+			parseUs: round(parseUs, 2),
+			ratio: round(triggerUs / parseUs, 2),
+		};
 	};
 	return { small: await measure(small), large: await measure(large) };
 }
@@ -172,21 +253,34 @@ async function economy(n8n, credential, simulator) {
 	});
 	result.testListen = await count(async () => {
 		await n8n.listenForTestEvent(workflow.id, 'OMICall Trigger');
-		await waitFor(() => /webhook-test/.test(simulator.hooks.get('call')?.url ?? ''), { what: 'test listening' });
+		await waitFor(() => /webhook-test/.test(simulator.hooks.get('call')?.url ?? ''), {
+			what: 'test listening',
+		});
 		await n8n.rest('DELETE', `/test-webhook/${workflow.id}`);
-		await waitFor(() => /\/webhook\//.test(simulator.hooks.get('call')?.url ?? ''), { what: 'production back' });
+		await waitFor(() => /\/webhook\//.test(simulator.hooks.get('call')?.url ?? ''), {
+			what: 'production back',
+		});
 	});
 	result.deactivation = await count(async () => {
 		await n8n.deactivate(workflow.id);
 		await waitFor(() => !simulator.hooks.get('call'), { what: 'deactivation' });
 	});
-	simulator.hooks.set('call', { url: 'https://crm.example.com/hook', type: 'call', status: 'actived', events: null });
+	simulator.hooks.set('call', {
+		url: 'https://crm.example.com/hook',
+		type: 'call',
+		status: 'actived',
+		events: null,
+	});
 	workflow = await n8n.createWorkflow(triggerWorkflow(credential, {}, 'Economy restore'));
 	await n8n.activate(workflow.id);
-	await waitFor(() => /secret=/.test(simulator.hooks.get('call')?.url ?? ''), { what: 'activation over a foreign hook' });
+	await waitFor(() => /secret=/.test(simulator.hooks.get('call')?.url ?? ''), {
+		what: 'activation over a foreign hook',
+	});
 	result.deactivationRestoring = await count(async () => {
 		await n8n.deactivate(workflow.id);
-		await waitFor(() => simulator.hooks.get('call')?.url === 'https://crm.example.com/hook', { what: 'restore' });
+		await waitFor(() => simulator.hooks.get('call')?.url === 'https://crm.example.com/hook', {
+			what: 'restore',
+		});
 	});
 	simulator.hooks.delete('call');
 
@@ -223,7 +317,15 @@ async function economy(n8n, credential, simulator) {
 function listWorkflow(credential) {
 	return {
 		name: 'Bench: list webhooks',
-		nodes: [webhookNode('bench-list', 'onReceived'), node('List', 'n8n-nodes-omicall.omiCall', { resource: 'webhook', operation: 'list', options: { type: 'call' } }, { credentials: credentialsOf('omiCallApi', credential) })],
+		nodes: [
+			webhookNode('bench-list', 'onReceived'),
+			node(
+				'List',
+				'n8n-nodes-omicall.omiCall',
+				{ resource: 'webhook', operation: 'list', options: { type: 'call' } },
+				{ credentials: credentialsOf('omiCallApi', credential) },
+			),
+		],
 		connections: chain('Webhook', 'List'),
 	};
 }
@@ -235,7 +337,9 @@ async function settledExecutions(n8n, workflowId) {
 	let stableSince = Date.now();
 	for (;;) {
 		const list = await n8n.executions(workflowId, { includeData: false });
-		const done = list.filter((e) => e.status === 'success' || e.status === 'error' || e.status === 'crashed');
+		const done = list.filter(
+			(e) => e.status === 'success' || e.status === 'error' || e.status === 'crashed',
+		);
 		if (done.length !== last) {
 			last = done.length;
 			stableSince = Date.now();
@@ -249,15 +353,26 @@ async function settledExecutions(n8n, workflowId) {
 
 /** 4. 2,000 mixed events at concurrency 50, with 500 bad requests interleaved. */
 async function nothingLost(n8n, credential, simulator) {
-	const workflow = await n8n.createWorkflow(triggerWorkflow(credential, { events: ['ringing', 'answered', 'hangup', 'cdr'] }, 'Bench: nothing lost'));
+	const workflow = await n8n.createWorkflow(
+		triggerWorkflow(
+			credential,
+			{ events: ['ringing', 'answered', 'hangup', 'cdr'] },
+			'Bench: nothing lost',
+		),
+	);
 	await n8n.activate(workflow.id);
 	const hook = await waitFor(() => simulator.hooks.get('call'), { what: 'the trigger' });
 	const good = [];
-	while (good.length < 2000) good.push(...buildCallEvents({ direction: ['inbound', 'outbound', 'local'][good.length % 3] }));
+	while (good.length < 2000)
+		good.push(...buildCallEvents({ direction: ['inbound', 'outbound', 'local'][good.length % 3] }));
 	good.length = 2000;
 	const noSecret = hook.url.replace(/\?.*$/, '');
 	const wrongSecret = hook.url.replace(/secret=\w+/, `secret=${'0'.repeat(48)}`);
-	const huge = JSON.stringify({ state: 'cdr', transaction_id: 'huge', note: 'x'.repeat(1.5 * 1024 * 1024) });
+	const huge = JSON.stringify({
+		state: 'cdr',
+		transaction_id: 'huge',
+		note: 'x'.repeat(1.5 * 1024 * 1024),
+	});
 	const badKinds = [
 		['no secret', noSecret, JSON.stringify(good[0])],
 		['wrong secret', wrongSecret, JSON.stringify(good[0])],
@@ -267,7 +382,11 @@ async function nothingLost(n8n, credential, simulator) {
 		['unknown state', hook.url, JSON.stringify({ state: 'exploded', call_uuid: 'x' })],
 		['huge body over the limit', hook.url, huge],
 	];
-	const requests = good.map((event) => ({ kind: 'good', url: hook.url, body: JSON.stringify(event) }));
+	const requests = good.map((event) => ({
+		kind: 'good',
+		url: hook.url,
+		body: JSON.stringify(event),
+	}));
 	for (let i = 0; i < 500; i++) {
 		const [kind, url, body] = badKinds[i % badKinds.length];
 		requests.splice(Math.floor((i + 1) * (requests.length / 501)), 0, { kind, url, body });
@@ -278,7 +397,11 @@ async function nothingLost(n8n, credential, simulator) {
 		let status;
 		let started = false;
 		try {
-			const response = await fetch(request.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: request.body });
+			const response = await fetch(request.url, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: request.body,
+			});
 			status = response.status;
 			const text = await response.text();
 			started = status === 200 && text === ''; // ignored events answer 200 with a JSON reason
@@ -297,7 +420,17 @@ async function nothingLost(n8n, credential, simulator) {
 	const finalCount = executions.length;
 	const healthy = await n8n.ready();
 	await n8n.deactivate(workflow.id);
-	return { requests: requests.length, seconds: round(seconds, 1), accepted, executions: finalCount, lost: accepted - Math.min(finalCount, accepted), extra: Math.max(0, finalCount - accepted), answers: Object.fromEntries(answers), healthy, succeeded: executions.filter((e) => e.status === 'success').length };
+	return {
+		requests: requests.length,
+		seconds: round(seconds, 1),
+		accepted,
+		executions: finalCount,
+		lost: accepted - Math.min(finalCount, accepted),
+		extra: Math.max(0, finalCount - accepted),
+		answers: Object.fromEntries(answers),
+		healthy,
+		succeeded: executions.filter((e) => e.status === 'success').length,
+	};
 }
 
 /**
@@ -342,7 +475,9 @@ async function pass() {
 `;
 
 async function bareLoop(nodeBin, options) {
-	const child = spawn(nodeBin, ['-e', BARE_LOOP, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
+	const child = spawn(nodeBin, ['-e', BARE_LOOP, JSON.stringify(options)], {
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
 	let out = '';
 	child.stdout.on('data', (chunk) => (out += chunk));
 	const code = await new Promise((resolve) => child.once('close', resolve));
@@ -352,7 +487,9 @@ async function bareLoop(nodeBin, options) {
 
 /** A field of /proc/<pid>/status in bytes (VmRSS: resident now; VmHWM: the peak since the last reset). */
 function procStatus(pid, field) {
-	const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+	const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(
+		fs.readFileSync(`/proc/${pid}/status`, 'utf8'),
+	);
 	if (!match) throw new Error(`no ${field} in /proc/${pid}/status`);
 	return Number(match[1]) * 1024;
 }
@@ -416,14 +553,23 @@ function callModules(tarball) {
  * pages of 50) inside n8n, against the bare loop, rounds alternating which goes first; then the
  * same 10,000 calls spread over 90 days, where the node searches in three windows.
  */
-async function callHistory(n8n, credential, simulator, nodeBin, { searchWindows, MAX_PAGE_SIZE, SEARCH_PATH }) {
+async function callHistory(
+	n8n,
+	credential,
+	simulator,
+	nodeBin,
+	{ searchWindows, MAX_PAGE_SIZE, SEARCH_PATH },
+) {
 	const workflow = await n8n.createWorkflow(callSearchWorkflow(credential, 'bench-history'));
 	await n8n.activate(workflow.id);
 	await n8n.webhookReady('bench-history');
 	const pid = /** @type {number} */ (n8n.child?.pid);
 	const searches = watchSearches(simulator, SEARCH_PATH);
 	const endAt = Date.now() - 60_000;
-	const range = (days) => ({ from: new Date(endAt - days * DAY_MS).toISOString(), to: new Date(endAt).toISOString() });
+	const range = (days) => ({
+		from: new Date(endAt - days * DAY_MS).toISOString(),
+		to: new Date(endAt).toISOString(),
+	});
 	const searchRequests = () => simulator.requests.filter((r) => r.path === SEARCH_PATH);
 	const loadBefore = os.loadavg()[0];
 	let runs = 0;
@@ -435,22 +581,36 @@ async function callHistory(n8n, credential, simulator, nodeBin, { searchWindows,
 		const peakReset = resetPeak(pid);
 		const rssBefore = procStatus(pid, 'VmRSS');
 		let sampledPeak = rssBefore; // a fallback where the peak cannot be reset
-		const sampler = setInterval(() => (sampledPeak = Math.max(sampledPeak, procStatus(pid, 'VmRSS'))), 20);
+		const sampler = setInterval(
+			() => (sampledPeak = Math.max(sampledPeak, procStatus(pid, 'VmRSS'))),
+			20,
+		);
 		const started = performance.now();
-		const answer = await fetch(`${n8n.url}/webhook/bench-history`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(range(days)) });
+		const answer = await fetch(`${n8n.url}/webhook/bench-history`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(range(days)),
+		});
 		await answer.arrayBuffer();
 		const roundTripMs = performance.now() - started;
 		runs++;
-		const [summary] = await waitFor(async () => {
-			const list = (await n8n.executions(workflow.id, { includeData: false })).filter((e) => e.status === 'success' || e.status === 'error' || e.status === 'crashed');
-			return list.length >= runs && list.slice(-1);
-		}, { what: 'the Get Many execution', timeoutMs: 300_000 });
+		const [summary] = await waitFor(
+			async () => {
+				const list = (await n8n.executions(workflow.id, { includeData: false })).filter(
+					(e) => e.status === 'success' || e.status === 'error' || e.status === 'crashed',
+				);
+				return list.length >= runs && list.slice(-1);
+			},
+			{ what: 'the Get Many execution', timeoutMs: 300_000 },
+		);
 		clearInterval(sampler);
 		const peak = peakReset ? procStatus(pid, 'VmHWM') : sampledPeak;
 		const execution = await n8n.api('GET', `/executions/${summary.id}?includeData=true`);
 		if (answer.status !== 200 || summary.status !== 'success') {
 			const error = execution.data?.resultData?.error;
-			throw new Error(`the Get Many run failed: HTTP ${answer.status}, execution ${summary.status}: ${error?.message} ${error?.description ?? ''}`);
+			throw new Error(
+				`the Get Many run failed: HTTP ${answer.status}, execution ${summary.status}: ${error?.message} ${error?.description ?? ''}`,
+			);
 		}
 		const task = execution.data.resultData.runData['Get Many'][0];
 		const items = task.data.main[0].map((item) => item.json);
@@ -474,8 +634,15 @@ async function callHistory(n8n, credential, simulator, nodeBin, { searchWindows,
 	const window30 = range(30);
 	const bareOptions = {
 		url: `${simulator.url}${SEARCH_PATH}`,
-		headers: { authorization: `Bearer ${auth.payload.access_token}`, 'x-api-key': API_KEY, 'content-type': 'application/json' },
-		body: JSON.stringify({ filter: { fromDate: Date.parse(window30.from), toDate: Date.parse(window30.to) }, sort: { field: 'time_start_call', isAsc: false } }),
+		headers: {
+			authorization: `Bearer ${auth.payload.access_token}`,
+			'x-api-key': API_KEY,
+			'content-type': 'application/json',
+		},
+		body: JSON.stringify({
+			filter: { fromDate: Date.parse(window30.from), toDate: Date.parse(window30.to) },
+			sort: { field: 'time_start_call', isAsc: false },
+		}),
 		pageSize: MAX_PAGE_SIZE,
 	};
 	const runBare = async () => {
@@ -487,7 +654,12 @@ async function callHistory(n8n, credential, simulator, nodeBin, { searchWindows,
 	};
 
 	simulator.clearHistory();
-	const generated30 = simulator.generateHistory({ count: HISTORY_CALLS, days: 30, seed: HISTORY_SEED, endAt });
+	const generated30 = simulator.generateHistory({
+		count: HISTORY_CALLS,
+		days: 30,
+		seed: HISTORY_SEED,
+		endAt,
+	});
 	log('call history: warming up …');
 	await runN8n(30);
 	const rounds = [];
@@ -509,9 +681,16 @@ async function callHistory(n8n, credential, simulator, nodeBin, { searchWindows,
 
 	// The same number of calls over 90 days: the node searches three 30-day windows.
 	simulator.clearHistory();
-	const generated90 = simulator.generateHistory({ count: HISTORY_CALLS, days: 90, seed: HISTORY_SEED, endAt });
+	const generated90 = simulator.generateHistory({
+		count: HISTORY_CALLS,
+		days: 90,
+		seed: HISTORY_SEED,
+		endAt,
+	});
 	const windows = searchWindows(endAt - 90 * DAY_MS, endAt).map((w) => {
-		const calls = simulator.calls.filter((c) => c.time_start_call * 1000 >= w.fromDate && c.time_start_call * 1000 <= w.toDate).length;
+		const calls = simulator.calls.filter(
+			(c) => c.time_start_call * 1000 >= w.fromDate && c.time_start_call * 1000 <= w.toDate,
+		).length;
 		// A window without calls costs one request (204); else one per page, the last one short or flagged last.
 		return { ...w, calls, pages: Math.max(1, Math.ceil(calls / MAX_PAGE_SIZE)) };
 	});
@@ -553,13 +732,25 @@ async function callHistory(n8n, credential, simulator, nodeBin, { searchWindows,
 
 /** 5. Package size and dependencies, and how long n8n took to load it (from its debug log). */
 function footprint(tarball, logText) {
-	const pack = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: ROOT, encoding: 'utf8' }))[0];
-	const deps = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).dependencies ?? {});
+	const pack = JSON.parse(
+		execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: ROOT, encoding: 'utf8' }),
+	)[0];
+	const deps = Object.keys(
+		JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).dependencies ?? {},
+	);
 	const lines = logText.split('\n');
-	const loaded = lines.findIndex((l) => /Loaded all credentials and nodes from n8n-nodes-omicall/.test(l));
+	const loaded = lines.findIndex((l) =>
+		/Loaded all credentials and nodes from n8n-nodes-omicall/.test(l),
+	);
 	const stamp = (line) => Date.parse(/^(\S+Z)/.exec(line ?? '')?.[1] ?? '');
 	const loadMs = loaded > 0 ? stamp(lines[loaded]) - stamp(lines[loaded - 1]) : NaN;
-	return { packedBytes: fs.statSync(tarball).size, unpackedBytes: pack.unpackedSize, files: pack.files.length, runtimeDependencies: deps.length, loadMs };
+	return {
+		packedBytes: fs.statSync(tarball).size,
+		unpackedBytes: pack.unpackedSize,
+		files: pack.files.length,
+		runtimeDependencies: deps.length,
+		loadMs,
+	};
 }
 
 /** Events per second per round, one panel per n8n configuration, one bar per side. */
@@ -569,24 +760,36 @@ function chart(panels) {
 	const pad = 50;
 	const colors = { A: '#0b5fff', B: '#9aa5b1', G: '#f59e0b' };
 	const names = Object.keys(SIDES);
-	const max = Math.max(...panels.flatMap((p) => p.rounds.flatMap((r) => names.map((n) => r[n].rps)))) * 1.15;
+	const max =
+		Math.max(...panels.flatMap((p) => p.rounds.flatMap((r) => names.map((n) => r[n].rps)))) * 1.15;
 	const parts = panels.map((panel, p) => {
 		const top = 40 + p * (panelHeight + 30);
 		const base = top + panelHeight - pad;
 		const y = (value) => base - (value / max) * (panelHeight - pad - 20);
 		const groupWidth = (width - pad * 2) / panel.rounds.length;
 		const bar = groupWidth / (names.length + 1);
-		const bars = panel.rounds.map((r, i) =>
-			names
-				.map((name, k) => {
-					const x = pad + i * groupWidth + bar / 2 + k * bar;
-					return `<rect x="${x}" y="${y(r[name].rps)}" width="${bar}" height="${base - y(r[name].rps)}" fill="${colors[name]}"/><text x="${x + bar / 2}" y="${y(r[name].rps) - 4}" text-anchor="middle" font-size="10">${Math.round(r[name].rps)}</text>`;
-				})
-				.join('') + `<text x="${pad + i * groupWidth + groupWidth / 2}" y="${base + 16}" text-anchor="middle" font-size="12">round ${r.round}</text>`,
+		const bars = panel.rounds.map(
+			(r, i) =>
+				names
+					.map((name, k) => {
+						const x = pad + i * groupWidth + bar / 2 + k * bar;
+						return `<rect x="${x}" y="${y(r[name].rps)}" width="${bar}" height="${base - y(r[name].rps)}" fill="${colors[name]}"/><text x="${x + bar / 2}" y="${y(r[name].rps) - 4}" text-anchor="middle" font-size="10">${Math.round(r[name].rps)}</text>`;
+					})
+					.join('') +
+				`<text x="${pad + i * groupWidth + groupWidth / 2}" y="${base + 16}" text-anchor="middle" font-size="12">round ${r.round}</text>`,
 		);
-		return [`<text x="${pad}" y="${top + 4}" font-size="13">${panel.title}</text>`, `<line x1="${pad}" y1="${base}" x2="${width - pad}" y2="${base}" stroke="#333"/>`, ...bars].join('\n');
+		return [
+			`<text x="${pad}" y="${top + 4}" font-size="13">${panel.title}</text>`,
+			`<line x1="${pad}" y1="${base}" x2="${width - pad}" y2="${base}" stroke="#333"/>`,
+			...bars,
+		].join('\n');
 	});
-	const legend = names.map((name, k) => `<rect x="${pad + k * 190}" y="14" width="12" height="12" fill="${colors[name]}"/><text x="${pad + 18 + k * 190}" y="24" font-size="12">${name}: ${SIDES[name]}</text>`).join('');
+	const legend = names
+		.map(
+			(name, k) =>
+				`<rect x="${pad + k * 190}" y="14" width="12" height="12" fill="${colors[name]}"/><text x="${pad + 18 + k * 190}" y="24" font-size="12">${name}: ${SIDES[name]}</text>`,
+		)
+		.join('');
 	return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${40 + panels.length * (panelHeight + 30)}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="#fff"/>
 ${legend}
@@ -609,7 +812,11 @@ function historySection(h, alone) {
 	const pages = Math.ceil(h.calls / h.pageSize);
 	const lines = [];
 	lines.push('## Call history: Return All over 10,000 calls', '');
-	if (alone) lines.push(`Measured on its own (\`npm run bench -- --only history\`) on ${alone.date}: ${alone.machine} The other sections are from the last full run.`, '');
+	if (alone)
+		lines.push(
+			`Measured on its own (\`npm run bench -- --only history\`) on ${alone.date}: ${alone.machine} The other sections are from the last full run.`,
+			'',
+		);
 	lines.push(
 		`The simulator holds ${calls} calls over 30 days (\`generateHistory({count: ${h.calls}, days: 30, seed: ${h.seed}})\`, built in ${h.generatedMs} ms). A workflow started by n8n's Webhook node runs OMICall → Call → Get Many with Return All over exactly those 30 days: one search window, pages of ${h.pageSize}. Each round also runs the bare loop: a plain Node \`fetch\` loop in a process of its own, on n8n's Node, sending the same requests (same body, Bearer token and \`x-api-key\`) to the same simulator, parsing each page and keeping its items, one untimed pass to warm up and one timed. The two alternate which goes first; after one warm-up run of the workflow, ${h.rounds.length} rounds.`,
 		'',
@@ -618,9 +825,14 @@ function historySection(h, alone) {
 		`The machine's load average (1 minute) was ${round(h.load[0], 1)} when this step began and ${round(h.load[1], 1)} when it ended, on ${h.cpus} CPUs: ${Math.max(...h.load) > h.cpus ? 'other processes were competing for the CPUs, so single rounds vary; the ratios compare rounds taken side by side' : 'the machine was otherwise quiet'}.`,
 		'',
 	);
-	lines.push('| round | search requests (Get Many / bare) | items | Get Many | bare loop | items/s Get Many | items/s bare | ratio | HTTP span Get Many / bare | n8n RSS before → peak |', '|---|---|---|---|---|---|---|---|---|---|');
+	lines.push(
+		'| round | search requests (Get Many / bare) | items | Get Many | bare loop | items/s Get Many | items/s bare | ratio | HTTP span Get Many / bare | n8n RSS before → peak |',
+		'|---|---|---|---|---|---|---|---|---|---|',
+	);
 	for (const r of h.rounds) {
-		lines.push(`| ${r.round} | ${r.n8n.requests} / ${r.bare.requests} | ${r.n8n.items.toLocaleString('en-US')} | ${ms(r.n8n.nodeMs)} | ${ms(r.bare.ms)} | ${rate(r.n8nRate)} | ${rate(r.bareRate)} | ${round(r.ratio)} | ${ms(r.n8n.httpMs)} / ${ms(r.bare.httpMs)} | ${MB(r.n8n.rssBefore)} → ${MB(r.n8n.peak)} |`);
+		lines.push(
+			`| ${r.round} | ${r.n8n.requests} / ${r.bare.requests} | ${r.n8n.items.toLocaleString('en-US')} | ${ms(r.n8n.nodeMs)} | ${ms(r.bare.ms)} | ${rate(r.n8nRate)} | ${rate(r.bareRate)} | ${round(r.ratio)} | ${ms(r.n8n.httpMs)} / ${ms(r.bare.httpMs)} | ${MB(r.n8n.rssBefore)} → ${MB(r.n8n.peak)} |`,
+		);
 	}
 	const exact = h.requests.every((n) => n === pages);
 	const complete = h.rounds.every((r) => r.n8n.items === h.calls && r.n8n.distinct === h.calls);
@@ -633,7 +845,7 @@ function historySection(h, alone) {
 	);
 	const ratio = h.n8nGrowth / h.itemsBytes;
 	lines.push(
-		`**Memory:** the ${calls} output items are ${MB(h.itemsBytes)} of JSON (OMICall's raw pages: ${MB(h.responseBytes)}). n8n's process (RSS ${MB(h.n8nRssBefore)} before the first round) grew by at most ${MB(h.n8nGrowth)} at its peak during a run (the highest peak: ${MB(h.n8nPeak)}), **${round(ratio, 1)}× the items' own size**. The bare loop, keeping only the parsed records, grew by ${MB(h.bareGrowth)} (${round(h.bareGrowth / h.itemsBytes, 1)}× the items' size). Against OMICall's raw pages, which both keep parsed until the end: n8n ${round(h.n8nGrowth / h.responseBytes, 1)}×, the bare loop ${round(h.bareGrowth / h.responseBytes, 1)}×. ${h.peakReset ? 'Peaks are the kernel\'s VmHWM, reset through /proc/<pid>/clear_refs before each run and read after it' : 'Peaks are RSS sampled every 20 ms (this kernel did not let VmHWM be reset)'}; the growth is the peak less the RSS before the run. A run holds the parsed pages, the items built from them, and n8n's own copies: the execution data it saves to SQLite is serialized from the same items, within the same run.`,
+		`**Memory:** the ${calls} output items are ${MB(h.itemsBytes)} of JSON (OMICall's raw pages: ${MB(h.responseBytes)}). n8n's process (RSS ${MB(h.n8nRssBefore)} before the first round) grew by at most ${MB(h.n8nGrowth)} at its peak during a run (the highest peak: ${MB(h.n8nPeak)}), **${round(ratio, 1)}× the items' own size**. The bare loop, keeping only the parsed records, grew by ${MB(h.bareGrowth)} (${round(h.bareGrowth / h.itemsBytes, 1)}× the items' size). Against OMICall's raw pages, which both keep parsed until the end: n8n ${round(h.n8nGrowth / h.responseBytes, 1)}×, the bare loop ${round(h.bareGrowth / h.responseBytes, 1)}×. ${h.peakReset ? "Peaks are the kernel's VmHWM, reset through /proc/<pid>/clear_refs before each run and read after it" : 'Peaks are RSS sampled every 20 ms (this kernel did not let VmHWM be reset)'}; the growth is the peak less the RSS before the run. A run holds the parsed pages, the items built from them, and n8n's own copies: the execution data it saves to SQLite is serialized from the same items, within the same run.`,
 		'',
 	);
 	const d = h.days90;
@@ -672,7 +884,9 @@ function replaceSections(text, replacements) {
 			if (end < 0) end = lines.length;
 			lines.splice(start, end - start, ...section);
 		} else {
-			const at = ['## Footprint', '## How to run'].map((h) => lines.indexOf(h)).find((i) => i >= 0) ?? lines.length;
+			const at =
+				['## Footprint', '## How to run'].map((h) => lines.indexOf(h)).find((i) => i >= 0) ??
+				lines.length;
 			lines.splice(at, 0, ...section);
 		}
 	}
@@ -684,20 +898,40 @@ function report({ machine, tp, tpLazy, cost, eco, lost, foot, history }) {
 	const ms = (v) => `${round(v, 1)} ms`;
 	const lines = [];
 	lines.push('# Benchmarks', '');
-	lines.push(`Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}. Every ratio compares figures measured in the same run on the same machine; nothing here is asserted by the test suite.`, '');
+	lines.push(
+		`Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}. Every ratio compares figures measured in the same run on the same machine; nothing here is asserted by the test suite.`,
+		'',
+	);
 	lines.push(`Machine: ${machineText(machine)}`, '');
-	lines.push('## Throughput and latency: OMICall Trigger (A) against n8n\'s Webhook node (B)', '');
-	lines.push(`Each round drives A, B and G for ${ROUND_SECONDS} s each, in an order that rotates every round, with autocannon at ${CONNECTIONS} connections, POSTing the same ${tp.bodyBytes}-byte call record. G is n8n's own GitHub Trigger, activated against a stand-in for GitHub's hooks API on loopback and sent correctly signed requests: the reference for what n8n charges any trigger that registers its own hook. Every workflow ends in the same No Op node; A uses Simplified output.`, '');
-	const sideCell = (side) => `${round(side.rps, 0)}${side.errors || side.non2xx ? ` (${side.non2xx} non-2xx, ${side.errors} errors)` : ''}`;
+	lines.push("## Throughput and latency: OMICall Trigger (A) against n8n's Webhook node (B)", '');
+	lines.push(
+		`Each round drives A, B and G for ${ROUND_SECONDS} s each, in an order that rotates every round, with autocannon at ${CONNECTIONS} connections, POSTing the same ${tp.bodyBytes}-byte call record. G is n8n's own GitHub Trigger, activated against a stand-in for GitHub's hooks API on loopback and sent correctly signed requests: the reference for what n8n charges any trigger that registers its own hook. Every workflow ends in the same No Op node; A uses Simplified output.`,
+		'',
+	);
+	const sideCell = (side) =>
+		`${round(side.rps, 0)}${side.errors || side.non2xx ? ` (${side.non2xx} non-2xx, ${side.errors} errors)` : ''}`;
 	const table = (t) => {
-		lines.push('| round | A events/s | B events/s | G events/s | A p50 / p99 | B p50 / p99 | G p50 / p99 | throughput A/B | p99 A/B | throughput G/B |', '|---|---|---|---|---|---|---|---|---|---|');
-		for (const r of t.rounds) lines.push(`| ${r.round} | ${sideCell(r.A)} | ${sideCell(r.B)} | ${sideCell(r.G)} | ${ms(r.A.p50)} / ${ms(r.A.p99)} | ${ms(r.B.p50)} / ${ms(r.B.p99)} | ${ms(r.G.p50)} / ${ms(r.G.p99)} | ${round(r.rpsRatio)} | ${round(r.p99Ratio)} | ${round(r.githubRpsRatio)} |`);
-		lines.push('', `Median throughput ratio A/B: **${round(t.rpsRatio)}** (target ≥ 0.95: ${mark(t.rpsRatio >= 0.95)}). Median p99 ratio A/B: **${round(t.p99Ratio)}** (target ≤ 1.10: ${mark(t.p99Ratio <= 1.1)}). n8n's GitHub Trigger against the Webhook node: throughput ${round(t.githubRpsRatio)}, p99 ${round(t.githubP99Ratio)}.`, '');
+		lines.push(
+			'| round | A events/s | B events/s | G events/s | A p50 / p99 | B p50 / p99 | G p50 / p99 | throughput A/B | p99 A/B | throughput G/B |',
+			'|---|---|---|---|---|---|---|---|---|---|',
+		);
+		for (const r of t.rounds)
+			lines.push(
+				`| ${r.round} | ${sideCell(r.A)} | ${sideCell(r.B)} | ${sideCell(r.G)} | ${ms(r.A.p50)} / ${ms(r.A.p99)} | ${ms(r.B.p50)} / ${ms(r.B.p99)} | ${ms(r.G.p50)} / ${ms(r.G.p99)} | ${round(r.rpsRatio)} | ${round(r.p99Ratio)} | ${round(r.githubRpsRatio)} |`,
+			);
+		lines.push(
+			'',
+			`Median throughput ratio A/B: **${round(t.rpsRatio)}** (target ≥ 0.95: ${mark(t.rpsRatio >= 0.95)}). Median p99 ratio A/B: **${round(t.p99Ratio)}** (target ≤ 1.10: ${mark(t.p99Ratio <= 1.1)}). n8n's GitHub Trigger against the Webhook node: throughput ${round(t.githubRpsRatio)}, p99 ${round(t.githubP99Ratio)}.`,
+			'',
+		);
 	};
-	lines.push('### With n8n\'s default settings', '');
+	lines.push("### With n8n's default settings", '');
 	table(tp);
 	lines.push('### With `N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true`', '');
-	lines.push('The same three workflows after a restart of n8n with this setting (experimental in n8n 2.40; it defers the expression isolate until an expression is evaluated):', '');
+	lines.push(
+		'The same three workflows after a restart of n8n with this setting (experimental in n8n 2.40; it defers the expression isolate until an expression is evaluated):',
+		'',
+	);
 	table(tpLazy);
 	lines.push('![Events per second per round](bench-throughput.svg)', '');
 	lines.push('### What decides the ratio', '');
@@ -707,29 +941,79 @@ function report({ machine, tp, tpLazy, cost, eco, lost, foot, history }) {
 		`With lazy acquisition n8n builds an isolate only when an expression is evaluated. Then the trigger's node version matters: for every webhook node at version 1, n8n evaluates the Webhook node v1 expression \`$parameter["options"]["binaryData"]\` on each request (\`parseRequestBody\` in \`webhooks/webhook-helpers.js\`). OMICall Trigger is at version 1.1 for that reason (it changes nothing in the node), so under this setting it evaluates no expression (A/B ${round(tpLazy.rpsRatio)}), while the GitHub Trigger, at version 1, still builds an isolate per event (G/B ${round(tpLazy.githubRpsRatio)}).`,
 		'',
 	);
-	lines.push('## The trigger\'s own cost per event', '');
-	lines.push('webhook() (secret check, unwrapping, filtering, simplifying) on an already parsed body, next to `JSON.parse` of the same body, in one process:', '');
-	lines.push('| record | size | trigger µs/event | JSON.parse µs/event | trigger / parse |', '|---|---|---|---|---|');
-	for (const [name, c] of Object.entries(cost)) lines.push(`| ${name} | ${c.bytes} B | ${c.triggerUs} | ${c.parseUs} | ${c.ratio} |`);
-	lines.push('', '## OMICall call economy (from the simulator\'s request log)', '');
-	lines.push('| step | OMICall calls | of which token exchanges | target | |', '|---|---|---|---|---|');
-	const row = (name, r, target, ok) => lines.push(`| ${name} | ${r.total - r.auth} (${r.calls.filter((p) => p !== '/api/auth').map((p) => p.replace('/api/webhooks/', '')).join(', ') || 'none'}) | ${r.auth} | ${target} | ${mark(ok)} |`);
+	lines.push("## The trigger's own cost per event", '');
+	lines.push(
+		'webhook() (secret check, unwrapping, filtering, simplifying) on an already parsed body, next to `JSON.parse` of the same body, in one process:',
+		'',
+	);
+	lines.push(
+		'| record | size | trigger µs/event | JSON.parse µs/event | trigger / parse |',
+		'|---|---|---|---|---|',
+	);
+	for (const [name, c] of Object.entries(cost))
+		lines.push(`| ${name} | ${c.bytes} B | ${c.triggerUs} | ${c.parseUs} | ${c.ratio} |`);
+	lines.push('', "## OMICall call economy (from the simulator's request log)", '');
+	lines.push(
+		'| step | OMICall calls | of which token exchanges | target | |',
+		'|---|---|---|---|---|',
+	);
+	const row = (name, r, target, ok) =>
+		lines.push(
+			`| ${name} | ${r.total - r.auth} (${
+				r.calls
+					.filter((p) => p !== '/api/auth')
+					.map((p) => p.replace('/api/webhooks/', ''))
+					.join(', ') || 'none'
+			}) | ${r.auth} | ${target} | ${mark(ok)} |`,
+		);
 	row('first activation', eco.activation, '≤ 2', eco.activation.total - eco.activation.auth <= 2);
-	row('n8n restart with the workflow active', eco.restart, '≤ 1', eco.restart.total - eco.restart.auth <= 1);
+	row(
+		'n8n restart with the workflow active',
+		eco.restart,
+		'≤ 1',
+		eco.restart.total - eco.restart.auth <= 1,
+	);
 	row('deactivation', eco.deactivation, '≤ 2', eco.deactivation.total - eco.deactivation.auth <= 2);
-	row('deactivation restoring a previous hook', eco.deactivationRestoring, '≤ 3', eco.deactivationRestoring.total - eco.deactivationRestoring.auth <= 3);
+	row(
+		'deactivation restoring a previous hook',
+		eco.deactivationRestoring,
+		'≤ 3',
+		eco.deactivationRestoring.total - eco.deactivationRestoring.auth <= 3,
+	);
 	row('one test-listen cycle (listen, cancel)', eco.testListen, '—', true);
 	const a = eco.actionRuns;
-	lines.push('', `1,000 action-node executions (List) with API Key authentication across one token expiry: ${a.succeeded} succeeded, ${a.failures} requests refused by n8n, ${a.listCalls} list calls, ${a.refused} refused with an expired token, **${a.tokenExchanges + 1} token exchanges** counting the one before the runs (target 2: ${mark(a.tokenExchanges + 1 === 2)}).`, '');
+	lines.push(
+		'',
+		`1,000 action-node executions (List) with API Key authentication across one token expiry: ${a.succeeded} succeeded, ${a.failures} requests refused by n8n, ${a.listCalls} list calls, ${a.refused} refused with an expired token, **${a.tokenExchanges + 1} token exchanges** counting the one before the runs (target 2: ${mark(a.tokenExchanges + 1 === 2)}).`,
+		'',
+	);
 	lines.push('## Nothing lost, nothing forged', '');
-	lines.push(`${lost.requests} requests (2,000 call events of mixed states and directions, 500 bad ones interleaved) at concurrency 50 into an active trigger with every event selected, in ${lost.seconds} s:`, '');
+	lines.push(
+		`${lost.requests} requests (2,000 call events of mixed states and directions, 500 bad ones interleaved) at concurrency 50 into an active trigger with every event selected, in ${lost.seconds} s:`,
+		'',
+	);
 	lines.push('| kind | sent | answers | runs started |', '|---|---|---|---|');
-	for (const [kind, e] of Object.entries(lost.answers)) lines.push(`| ${kind} | ${e.sent} | ${Object.entries(e.statuses).map(([s, n]) => `${n} × ${s}`).join(', ')} | ${e.started} |`);
-	lines.push('', 'Malformed JSON (422) and bodies over `N8N_PAYLOAD_SIZE_MAX` (set to 1 MB here) are answered by n8n\'s own body parser before the trigger runs; n8n 2.40 answers the latter with 500, not 413.', '');
-	lines.push(`Accepted: ${lost.accepted}; executions in n8n: ${lost.executions} (${lost.succeeded} succeeded); **lost ${lost.lost}, extra ${lost.extra}** (target 0 and 0: ${mark(lost.lost === 0 && lost.extra === 0)}). n8n healthy afterwards: ${lost.healthy ? 'yes' : '**no**'}.`, '');
+	for (const [kind, e] of Object.entries(lost.answers))
+		lines.push(
+			`| ${kind} | ${e.sent} | ${Object.entries(e.statuses)
+				.map(([s, n]) => `${n} × ${s}`)
+				.join(', ')} | ${e.started} |`,
+		);
+	lines.push(
+		'',
+		"Malformed JSON (422) and bodies over `N8N_PAYLOAD_SIZE_MAX` (set to 1 MB here) are answered by n8n's own body parser before the trigger runs; n8n 2.40 answers the latter with 500, not 413.",
+		'',
+	);
+	lines.push(
+		`Accepted: ${lost.accepted}; executions in n8n: ${lost.executions} (${lost.succeeded} succeeded); **lost ${lost.lost}, extra ${lost.extra}** (target 0 and 0: ${mark(lost.lost === 0 && lost.extra === 0)}). n8n healthy afterwards: ${lost.healthy ? 'yes' : '**no**'}.`,
+		'',
+	);
 	lines.push(...historySection(history));
 	lines.push('## Footprint', '');
-	lines.push(`Tarball ${round(foot.packedBytes / 1024, 1)} KB (target ≤ 40 KB: ${mark(foot.packedBytes <= 40 * 1024)}), unpacked ${round(foot.unpackedBytes / 1024, 1)} KB in ${foot.files} files; runtime dependencies: ${foot.runtimeDependencies} (target 0: ${mark(foot.runtimeDependencies === 0)}); n8n loaded the package in ${foot.loadMs} ms (debug log, from the previous loader line to "Loaded all credentials and nodes from n8n-nodes-omicall").`, '');
+	lines.push(
+		`Tarball ${round(foot.packedBytes / 1024, 1)} KB (target ≤ 40 KB: ${mark(foot.packedBytes <= 40 * 1024)}), unpacked ${round(foot.unpackedBytes / 1024, 1)} KB in ${foot.files} files; runtime dependencies: ${foot.runtimeDependencies} (target 0: ${mark(foot.runtimeDependencies === 0)}); n8n loaded the package in ${foot.loadMs} ms (debug log, from the previous loader line to "Loaded all credentials and nodes from n8n-nodes-omicall").`,
+		'',
+	);
 	lines.push(...howToRun());
 	return lines.join('\n');
 }
@@ -737,7 +1021,14 @@ function report({ machine, tp, tpLazy, cost, eco, lost, foot, history }) {
 /** The machine, as the report names it. */
 function machineOf(install) {
 	const n8nNode = execFileSync(install.nodeBin, ['--version'], { encoding: 'utf8' }).trim();
-	return { cpus: os.cpus().length, cpu: os.cpus()[0].model.trim(), memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, n8nNode, n8n: install.version };
+	return {
+		cpus: os.cpus().length,
+		cpu: os.cpus()[0].model.trim(),
+		memGb: Math.round(os.totalmem() / 2 ** 30),
+		node: process.version,
+		n8nNode,
+		n8n: install.version,
+	};
 }
 
 function machineText(machine) {
@@ -748,7 +1039,8 @@ function machineText(machine) {
 function onlyStep() {
 	const at = process.argv.indexOf('--only');
 	const only = at >= 0 ? process.argv[at + 1] : process.env.BENCH_ONLY || undefined;
-	if (only !== undefined && only !== 'history') throw new Error(`--only knows one step, history; not ${JSON.stringify(only)}`);
+	if (only !== undefined && only !== 'history')
+		throw new Error(`--only knows one step, history; not ${JSON.stringify(only)}`);
 	return only ?? null;
 }
 
@@ -773,22 +1065,38 @@ async function main() {
 	const n8n = new N8nInstance({
 		install,
 		userFolder,
-		env: { N8N_LOG_LEVEL: only ? 'warn' : 'debug', N8N_PAYLOAD_SIZE_MAX: '1', EXECUTIONS_DATA_PRUNE: 'false' },
+		env: {
+			N8N_LOG_LEVEL: only ? 'warn' : 'debug',
+			N8N_PAYLOAD_SIZE_MAX: '1',
+			EXECUTIONS_DATA_PRUNE: 'false',
+		},
 	});
 	const docs = path.join(ROOT, 'docs');
 	fs.mkdirSync(docs, { recursive: true });
 	try {
 		await n8n.start();
 		await n8n.setupOwner();
-		const credential = await n8n.createCredential('OMICall (simulator)', { baseUrl: simulator.url, authentication: 'apiKey', apiKey: API_KEY });
+		const credential = await n8n.createCredential('OMICall (simulator)', {
+			baseUrl: simulator.url,
+			authentication: 'apiKey',
+			apiKey: API_KEY,
+		});
 		if (only === 'history') {
 			log('call history …');
 			const history = await callHistory(n8n, credential, simulator, install.nodeBin, call);
 			// Only this section (and "How to run") is rewritten: the others stay as the last full run wrote them.
 			const file = path.join(docs, 'BENCHMARKS.md');
-			const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n\n## How to run\n';
-			const section = historySection(history, { date: new Date().toISOString().slice(0, 10), machine: machineText(machineOf(install)) });
-			fs.writeFileSync(file, replaceSections(previous, { [section[0]]: section, '## How to run': howToRun() }));
+			const previous = fs.existsSync(file)
+				? fs.readFileSync(file, 'utf8')
+				: '# Benchmarks\n\n## How to run\n';
+			const section = historySection(history, {
+				date: new Date().toISOString().slice(0, 10),
+				machine: machineText(machineOf(install)),
+			});
+			fs.writeFileSync(
+				file,
+				replaceSections(previous, { [section[0]]: section, '## How to run': howToRun() }),
+			);
 			console.log(section.join('\n'));
 			console.log(JSON.stringify({ history }, null, 1));
 			return;
@@ -799,7 +1107,7 @@ async function main() {
 		n8n.extraEnv.N8N_LOG_LEVEL = 'warn';
 		await n8n.start();
 		await n8n.login();
-		log('throughput with n8n\'s defaults …');
+		log("throughput with n8n's defaults …");
 		const tp = await throughput(n8n, credential, simulator, github);
 		log('call economy …');
 		const eco = await economy(n8n, credential, simulator);
@@ -814,7 +1122,13 @@ async function main() {
 		await n8n.login();
 		const tpLazy = await throughput(n8n, credential, simulator, github);
 		const machine = machineOf(install);
-		fs.writeFileSync(path.join(docs, 'bench-throughput.svg'), chart([{ title: 'n8n defaults', rounds: tp.rounds }, { title: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', rounds: tpLazy.rounds }]));
+		fs.writeFileSync(
+			path.join(docs, 'bench-throughput.svg'),
+			chart([
+				{ title: 'n8n defaults', rounds: tp.rounds },
+				{ title: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', rounds: tpLazy.rounds },
+			]),
+		);
 		const text = report({ machine, tp, tpLazy, cost, eco, lost, foot, history });
 		fs.writeFileSync(path.join(docs, 'BENCHMARKS.md'), text);
 		console.log(text);

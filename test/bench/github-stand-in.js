@@ -18,14 +18,17 @@ class GithubStandIn {
 					res.writeHead(status, { 'content-type': 'application/json' });
 					res.end(body === undefined ? '' : JSON.stringify(body));
 				};
-				const match = /^\/repos\/[^/]+\/[^/]+\/hooks(?:\/(\d+))?$/.exec(new URL(req.url, 'http://x').pathname);
+				const match = /^\/repos\/[^/]+\/[^/]+\/hooks(?:\/(\d+))?$/.exec(
+					new URL(req.url, 'http://x').pathname,
+				);
 				if (!match) return reply(404, { message: 'Not Found' });
 				if (req.method === 'POST' && !match[1]) {
 					const body = JSON.parse(text);
 					this.hook = { id: 1, active: true, events: body.events, config: body.config };
 					return reply(201, this.hook);
 				}
-				if (!this.hook || String(this.hook.id) !== match[1]) return reply(404, { message: 'Not Found' });
+				if (!this.hook || String(this.hook.id) !== match[1])
+					return reply(404, { message: 'Not Found' });
 				if (req.method === 'GET') return reply(200, this.hook);
 				if (req.method === 'DELETE') {
 					this.hook = null;

@@ -35,7 +35,10 @@ function log(message) {
 }
 
 function version(binary) {
-	return execFileSync(binary, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+	return execFileSync(binary, ['--version'], {
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'ignore'],
+	}).trim();
 }
 
 /**
@@ -44,11 +47,17 @@ function version(binary) {
  */
 async function aptGet(apt, args) {
 	// Without the npm_config_* variables `npm test` hands down.
-	const env = { ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key))), DEBIAN_FRONTEND: 'noninteractive' };
+	const env = {
+		...Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key))),
+		DEBIAN_FRONTEND: 'noninteractive',
+	};
 	const deadline = Date.now() + 5 * 60_000;
 	for (;;) {
 		let output = '';
-		const child = spawn(apt, ['-o', 'DPkg::Lock::Timeout=120', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(apt, ['-o', 'DPkg::Lock::Timeout=120', ...args], {
+			env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		const forward = (chunk) => {
 			output += chunk;
 			process.stderr.write(chunk);
@@ -57,7 +66,8 @@ async function aptGet(apt, args) {
 		child.stderr.on('data', forward);
 		const code = await new Promise((resolve) => child.once('close', resolve));
 		if (code === 0) return;
-		if (!/Could not get lock|Unable to lock/i.test(output) || Date.now() > deadline) throw new Error(`apt-get ${args.join(' ')} failed (exit code ${code})`);
+		if (!/Could not get lock|Unable to lock/i.test(output) || Date.now() > deadline)
+			throw new Error(`apt-get ${args.join(' ')} failed (exit code ${code})`);
 		log('apt is busy (another install holds its lock): waiting …');
 		await new Promise((resolve) => setTimeout(resolve, 3_000));
 	}
@@ -66,7 +76,8 @@ async function aptGet(apt, args) {
 /** Debian's chromium package, installed when missing. Returns the binary's path. */
 async function ensureChromium() {
 	if (fs.existsSync(CHROMIUM)) return CHROMIUM;
-	if (process.env.OMICALL_CHROMIUM) throw new Error(`OMICALL_CHROMIUM names ${CHROMIUM}, which does not exist.`);
+	if (process.env.OMICALL_CHROMIUM)
+		throw new Error(`OMICALL_CHROMIUM names ${CHROMIUM}, which does not exist.`);
 	const apt = ['/usr/bin/apt-get', '/bin/apt-get'].find((p) => fs.existsSync(p));
 	const root = process.getuid?.() === 0;
 	if (!apt || !root) {
@@ -79,7 +90,8 @@ async function ensureChromium() {
 	const started = Date.now();
 	await aptGet(apt, ['update', '-q']);
 	await aptGet(apt, ['install', '-y', '-q', '--no-install-recommends', 'chromium']);
-	if (!fs.existsSync(CHROMIUM)) throw new Error(`apt-get installed chromium but ${CHROMIUM} is missing`);
+	if (!fs.existsSync(CHROMIUM))
+		throw new Error(`apt-get installed chromium but ${CHROMIUM} is missing`);
 	log(`${version(CHROMIUM)} installed in ${Math.round((Date.now() - started) / 1000)} s`);
 	return CHROMIUM;
 }

@@ -27,7 +27,11 @@ let credential;
 const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'omicall-e2e-history-'));
 
 async function post(url, body) {
-	const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+	const response = await fetch(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+	});
 	const text = await response.text();
 	let parsed = text;
 	try {
@@ -46,7 +50,11 @@ async function activeWebhookWorkflow(workflow, route) {
 
 /** The binary data of a node's items in its first run of an execution. */
 function nodeBinaries(execution, nodeName) {
-	return execution.data?.resultData?.runData?.[nodeName]?.[0]?.data?.main?.[0]?.map((item) => item.binary) ?? [];
+	return (
+		execution.data?.resultData?.runData?.[nodeName]?.[0]?.data?.main?.[0]?.map(
+			(item) => item.binary,
+		) ?? []
+	);
 }
 
 beforeAll(async () => {
@@ -56,13 +64,18 @@ beforeAll(async () => {
 	n8n = new N8nInstance({ install: await installN8n(), userFolder });
 	await n8n.start();
 	await n8n.setupOwner();
-	credential = await n8n.createCredential('OMICall (simulator)', { baseUrl: `${simulator.url}/`, authentication: 'apiKey', apiKey: API_KEY });
+	credential = await n8n.createCredential('OMICall (simulator)', {
+		baseUrl: `${simulator.url}/`,
+		authentication: 'apiKey',
+		apiKey: API_KEY,
+	});
 });
 
 afterAll(async () => {
 	await n8n?.stop();
 	await simulator?.stop();
-	if (process.env.CI || !process.env.OMICALL_KEEP_E2E) fs.rmSync(userFolder, { recursive: true, force: true });
+	if (process.env.CI || !process.env.OMICALL_KEEP_E2E)
+		fs.rmSync(userFolder, { recursive: true, force: true });
 });
 
 describe('call history: Get Many → Update → Download Recording, then Get', () => {
@@ -74,9 +87,16 @@ describe('call history: Get Many → Update → Download Recording, then Get', (
 
 	beforeAll(async () => {
 		// Months of other calls before the ones placed now: the search must keep to its time range.
-		simulator.generateHistory({ count: 500, days: 60, seed: 11, endAt: placedAt - 2 * 60 * 60 * 1000 });
+		simulator.generateHistory({
+			count: 500,
+			days: 60,
+			seed: 11,
+			endAt: placedAt - 2 * 60 * 60 * 1000,
+		});
 		// The trigger receives the placed calls' records, to compare its items with Get Many's.
-		const trigger = await n8n.createWorkflow(triggerWorkflow(credential, { events: ['cdr'] }, 'OMICall call records'));
+		const trigger = await n8n.createWorkflow(
+			triggerWorkflow(credential, { events: ['cdr'] }, 'OMICall call records'),
+		);
 		await n8n.activate(trigger.id);
 		await waitFor(() => simulator.hooks.get('call'), { what: "the trigger's hook" });
 		const calls = {
@@ -84,13 +104,19 @@ describe('call history: Get Many → Update → Download Recording, then Get', (
 			missed: { direction: 'outbound', answered: false, startedAt: placedAt - 40_000 },
 			outbound: { direction: 'outbound', answered: true, startedAt: placedAt - 30_000 },
 		};
-		for (const [name, options] of Object.entries(calls)) placed[name] = (await simulator.placeCall(options)).transactionId;
-		const records = (await n8n.waitForExecutions(trigger.id, 3)).map((e) => nodeOutput(e, 'Show call')[0]);
+		for (const [name, options] of Object.entries(calls))
+			placed[name] = (await simulator.placeCall(options)).transactionId;
+		const records = (await n8n.waitForExecutions(trigger.id, 3)).map(
+			(e) => nodeOutput(e, 'Show call')[0],
+		);
 		for (const record of records) triggered[record.callId] = record;
 		await n8n.deactivate(trigger.id);
 		await waitFor(() => !simulator.hooks.get('call'), { what: "the trigger's hook to go" });
 
-		const workflow = await activeWebhookWorkflow(callHistoryWorkflow(credential, 'call-history'), 'call-history');
+		const workflow = await activeWebhookWorkflow(
+			callHistoryWorkflow(credential, 'call-history'),
+			'call-history',
+		);
 		simulator.resetLog();
 		answer = await post(`${n8n.url}/webhook/call-history`, {
 			from: new Date(placedAt - 5 * 60_000).toISOString(),
@@ -103,7 +129,10 @@ describe('call history: Get Many → Update → Download Recording, then Get', (
 
 	test('the run succeeds and Get Many finds the answered calls just placed, newest first, and no other call', () => {
 		expect(execution.status).toBe('success');
-		expect(nodeOutput(execution, 'Get Many').map((call) => call.callId)).toEqual([placed.outbound, placed.inbound]);
+		expect(nodeOutput(execution, 'Get Many').map((call) => call.callId)).toEqual([
+			placed.outbound,
+			placed.inbound,
+		]);
 		// 500 other calls in the history, all outside the range: one page answers the search.
 		expect(simulator.count(SEARCH)).toBe(1);
 	});
@@ -117,9 +146,21 @@ describe('call history: Get Many → Update → Download Recording, then Get', (
 			// Only the delivery's attempt number is not part of the call's history.
 			expect(item).toEqual({ ...fromTrigger, deliveryAttempt: null });
 		}
-		expect(items[0]).toMatchObject({ event: 'cdr', direction: 'outbound', answered: true, note: ORIGINAL_NOTE, tags: [] });
-		expect(items[0].recordingUrl).toMatch(new RegExp(`^${simulator.url}/third_party/recording/uc\\?id=\\w+&code=${placed.outbound}$`));
-		expect(items[1]).toMatchObject({ direction: 'inbound', agentName: expect.any(String), customerName: expect.any(String) });
+		expect(items[0]).toMatchObject({
+			event: 'cdr',
+			direction: 'outbound',
+			answered: true,
+			note: ORIGINAL_NOTE,
+			tags: [],
+		});
+		expect(items[0].recordingUrl).toMatch(
+			new RegExp(`^${simulator.url}/third_party/recording/uc\\?id=\\w+&code=${placed.outbound}$`),
+		);
+		expect(items[1]).toMatchObject({
+			direction: 'inbound',
+			agentName: expect.any(String),
+			customerName: expect.any(String),
+		});
 	});
 
 	test('Update writes the Vietnamese note onto each call in OMICall, unchanged, and leaves the missed call alone', () => {
@@ -131,26 +172,35 @@ describe('call history: Get Many → Update → Download Recording, then Get', (
 		expect(simulator.findCall(placed.outbound).note).toBe(NOTE);
 		expect(simulator.findCall(placed.inbound).note).toBe(NOTE);
 		expect(simulator.findCall(placed.missed).note).toBe(ORIGINAL_NOTE);
-		expect(simulator.requests.filter((r) => r.path.startsWith('/api/call_transaction/change/')).map((r) => `${r.method} ${r.path.split('/').pop()}`)).toEqual([
-			`POST ${placed.outbound}`,
-			`POST ${placed.inbound}`,
-		]);
+		expect(
+			simulator.requests
+				.filter((r) => r.path.startsWith('/api/call_transaction/change/'))
+				.map((r) => `${r.method} ${r.path.split('/').pop()}`),
+		).toEqual([`POST ${placed.outbound}`, `POST ${placed.inbound}`]);
 	});
 
-	test('Download Recording puts each call\'s recording in the execution: <transaction id>.mp3, audio/mpeg, the size of the file', () => {
-		expect(nodeOutput(execution, 'Download Recording').map((call) => [call.callId, call.note])).toEqual([
+	test("Download Recording puts each call's recording in the execution: <transaction id>.mp3, audio/mpeg, the size of the file", () => {
+		expect(
+			nodeOutput(execution, 'Download Recording').map((call) => [call.callId, call.note]),
+		).toEqual([
 			[placed.outbound, NOTE],
 			[placed.inbound, NOTE],
 		]);
 		const binaries = nodeBinaries(execution, 'Download Recording');
 		expect(binaries.map((binary) => Object.keys(binary ?? {}))).toEqual([['data'], ['data']]);
-		expect(binaries.map((binary) => binary.data)).toEqual([placed.outbound, placed.inbound].map((id) => expect.objectContaining({
-			fileName: `${id}.mp3`,
-			fileExtension: 'mp3',
-			mimeType: 'audio/mpeg',
-		})));
+		expect(binaries.map((binary) => binary.data)).toEqual(
+			[placed.outbound, placed.inbound].map((id) =>
+				expect.objectContaining({
+					fileName: `${id}.mp3`,
+					fileExtension: 'mp3',
+					mimeType: 'audio/mpeg',
+				}),
+			),
+		);
 		// n8n 2.x records the size; n8n 1.x keeps the bytes themselves in the execution, as base64.
-		expect(binaries.map(({ data }) => data.bytes ?? Buffer.from(data.data, 'base64').length)).toEqual([simulator.recording.length, simulator.recording.length]);
+		expect(
+			binaries.map(({ data }) => data.bytes ?? Buffer.from(data.data, 'base64').length),
+		).toEqual([simulator.recording.length, simulator.recording.length]);
 		expect(simulator.count('/third_party/recording/uc')).toBe(2);
 	});
 
@@ -165,7 +215,9 @@ describe('call history: Get Many → Update → Download Recording, then Get', (
 			// n8n 2.x keeps the bytes in its binary data store (filesystem mode by default), not in the execution.
 			expect(binary.id).toMatch(/^(filesystem|filesystem-v2|database):/);
 			const query = new URLSearchParams({ id: binary.id, action: 'download' });
-			const response = await fetch(`${n8n.url}/rest/binary-data?${query}`, { headers: { cookie: n8n.cookie } });
+			const response = await fetch(`${n8n.url}/rest/binary-data?${query}`, {
+				headers: { cookie: n8n.cookie },
+			});
 			expect(response.status).toBe(200);
 			expect(response.headers.get('content-type')).toBe('audio/mpeg');
 			expect(response.headers.get('content-disposition')).toBe(`attachment; filename="${id}.mp3"`);
@@ -180,13 +232,19 @@ describe('call history: Get Many → Update → Download Recording, then Get', (
 	});
 
 	test('a Get in a later run shows the note', async () => {
-		const workflow = await activeWebhookWorkflow(callLookupWorkflow(credential, 'call-lookup'), 'call-lookup');
+		const workflow = await activeWebhookWorkflow(
+			callLookupWorkflow(credential, 'call-lookup'),
+			'call-lookup',
+		);
 		const shown = await post(`${n8n.url}/webhook/call-lookup`, { callId: placed.inbound });
 		const [run] = await n8n.waitForExecutions(workflow.id, 1);
 		await n8n.deactivate(workflow.id);
 		expect(run.status).toBe('success');
 		const { raw: _raw, ...fromTrigger } = triggered[placed.inbound];
 		expect(nodeOutput(run, 'Get')).toEqual([{ ...fromTrigger, deliveryAttempt: null, note: NOTE }]);
-		expect(shown).toEqual({ status: 200, body: { ...fromTrigger, deliveryAttempt: null, note: NOTE } });
+		expect(shown).toEqual({
+			status: 200,
+			body: { ...fromTrigger, deliveryAttempt: null, note: NOTE },
+		});
 	});
 });

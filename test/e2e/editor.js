@@ -31,7 +31,10 @@ const id = (testId) => `[data-test-id="${testId}"]`;
  * OMICall Trigger → "Show call" workflow whose hook the simulator holds.
  * @param {{tarball: string, userFolder?: string}} options
  */
-async function startStack({ tarball, userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'omicall-editor-')) }) {
+async function startStack({
+	tarball,
+	userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'omicall-editor-')),
+}) {
 	const simulator = new OmiCallSimulator({ apiKeys: [API_KEY], retryDelayMs: 20 });
 	await simulator.start();
 	installPackage(userFolder, tarball);
@@ -49,18 +52,32 @@ async function startStack({ tarball, userFolder = fs.mkdtempSync(path.join(os.tm
 				await n8n.start();
 				break;
 			} catch (error) {
-				if (attempt >= 3 || !/already in use|EADDRINUSE/.test(String(/** @type {Error} */ (error).message))) throw error;
+				if (
+					attempt >= 3 ||
+					!/already in use|EADDRINUSE/.test(String(/** @type {Error} */ (error).message))
+				)
+					throw error;
 				log(`n8n's port was taken meanwhile; starting it again on other ports`);
 				n8n = new N8nInstance({ install, userFolder });
 			}
 		}
 		await n8n.setupOwner();
-		const credential = await n8n.createCredential(CREDENTIAL_NAME, { baseUrl: `${simulator.url}/`, authentication: 'apiKey', apiKey: API_KEY });
-		const workflow = await n8n.createWorkflow(triggerWorkflow(credential, { events: ['cdr'] }, WORKFLOW_NAME));
+		const credential = await n8n.createCredential(CREDENTIAL_NAME, {
+			baseUrl: `${simulator.url}/`,
+			authentication: 'apiKey',
+			apiKey: API_KEY,
+		});
+		const workflow = await n8n.createWorkflow(
+			triggerWorkflow(credential, { events: ['cdr'] }, WORKFLOW_NAME),
+		);
 		await n8n.activate(workflow.id);
-		await waitFor(() => simulator.hooks.get('call'), { what: "the trigger's hook in the simulator" });
+		await waitFor(() => simulator.hooks.get('call'), {
+			what: "the trigger's hook in the simulator",
+		});
 		// The node types as n8n serves them to the editor: what the assertions expect comes from here.
-		const types = await n8n.request(`${n8n.url}/types/nodes.json`, 'GET', undefined, { cookie: n8n.cookie });
+		const types = await n8n.request(`${n8n.url}/types/nodes.json`, 'GET', undefined, {
+			cookie: n8n.cookie,
+		});
 		return { n8n, simulator, credential, workflow, types, userFolder, stop };
 	} catch (error) {
 		await stop();
@@ -106,12 +123,34 @@ function recordProblems(page) {
 	/** @type {Array<{kind: string, text: string, url: string}>} */
 	const problems = [];
 	page.on('console', (message) => {
-		if (message.type() === 'error') problems.push({ kind: 'console error', text: message.text(), url: message.location()?.url ?? '' });
+		if (message.type() === 'error')
+			problems.push({
+				kind: 'console error',
+				text: message.text(),
+				url: message.location()?.url ?? '',
+			});
 	});
-	page.on('pageerror', (error) => problems.push({ kind: 'uncaught', text: String(/** @type {Error} */ (error).stack ?? error), url: '' }));
-	page.on('requestfailed', (request) => problems.push({ kind: 'request failed', text: `${request.method()} ${request.failure()?.errorText}`, url: request.url() }));
+	page.on('pageerror', (error) =>
+		problems.push({
+			kind: 'uncaught',
+			text: String(/** @type {Error} */ (error).stack ?? error),
+			url: '',
+		}),
+	);
+	page.on('requestfailed', (request) =>
+		problems.push({
+			kind: 'request failed',
+			text: `${request.method()} ${request.failure()?.errorText}`,
+			url: request.url(),
+		}),
+	);
 	page.on('response', (response) => {
-		if (response.status() >= 400) problems.push({ kind: `HTTP ${response.status()}`, text: response.request().method(), url: response.url() });
+		if (response.status() >= 400)
+			problems.push({
+				kind: `HTTP ${response.status()}`,
+				text: response.request().method(),
+				url: response.url(),
+			});
 	});
 	return problems;
 }
@@ -120,7 +159,9 @@ function recordProblems(page) {
 async function signIn(page, n8n) {
 	const owner = n8n.owner ?? OWNER;
 	await page.goto(`${n8n.url}/signin`);
-	await (await page.waitForSelector(`${id('emailOrLdapLoginId')} input`, { visible: true }))?.type(owner.email);
+	await (
+		await page.waitForSelector(`${id('emailOrLdapLoginId')} input`, { visible: true })
+	)?.type(owner.email);
 	await page.type(`${id('password')} input`, owner.password);
 	await page.keyboard.press('Enter');
 	await page.waitForFunction(() => location.pathname !== '/signin', { timeout: 15_000 });
@@ -137,14 +178,21 @@ async function searchNodePanel(page, text) {
 	const searchBar = `${id('node-creator-search-bar')}`;
 	await page.keyboard.press('n');
 	// The canvas takes keys once it has focus; a click on its empty background gives it that.
-	if (!(await page.waitForSelector(searchBar, { visible: true, timeout: 5_000 }).catch(() => null))) {
+	if (
+		!(await page.waitForSelector(searchBar, { visible: true, timeout: 5_000 }).catch(() => null))
+	) {
 		await page.click(id('canvas-background'));
 		await page.keyboard.press('n');
 		await page.waitForSelector(searchBar, { visible: true });
 	}
 	await page.type(searchBar, text);
 	await page.waitForFunction(
-		(wanted) => [...document.querySelectorAll('[data-test-id="node-creator"] [data-test-id="node-creator-item-name"]')].some((e) => e.textContent?.includes(wanted)),
+		(wanted) =>
+			[
+				...document.querySelectorAll(
+					'[data-test-id="node-creator"] [data-test-id="node-creator-item-name"]',
+				),
+			].some((e) => e.textContent?.includes(wanted)),
 		{},
 		text,
 	);
@@ -152,7 +200,10 @@ async function searchNodePanel(page, text) {
 
 /** The names of the entries the node panel lists. */
 async function nodePanelEntries(page) {
-	return await page.$$eval(`${id('node-creator')} ${id('item-iterator-item')} ${id('node-creator-item-name')}`, (els) => els.map((e) => e.textContent?.trim()));
+	return await page.$$eval(
+		`${id('node-creator')} ${id('item-iterator-item')} ${id('node-creator-item-name')}`,
+		(els) => els.map((e) => e.textContent?.trim()),
+	);
 }
 
 /**
@@ -161,21 +212,35 @@ async function nodePanelEntries(page) {
  * "CALL ACTIONS", or "" before the first heading) and their entries.
  */
 async function openNodePanelEntry(page, name) {
-	const entry = await page.waitForSelector(`::-p-xpath(//*[@data-test-id="node-creator"]//*[@data-test-id="node-creator-item-name"][normalize-space()="${name}"])`);
+	const entry = await page.waitForSelector(
+		`::-p-xpath(//*[@data-test-id="node-creator"]//*[@data-test-id="node-creator-item-name"][normalize-space()="${name}"])`,
+	);
 	await entry?.click();
-	await page.waitForSelector(`${id('node-creator')} ${id('node-creator-category-item')}`, { visible: true });
+	await page.waitForSelector(`${id('node-creator')} ${id('node-creator-category-item')}`, {
+		visible: true,
+	});
 }
 
 /** Expands a collapsed category of the node panel's details ("Triggers (2)"). */
 async function expandNodePanelCategory(page, prefix) {
-	const category = await page.waitForSelector(`::-p-xpath(//*[@data-test-id="node-creator"]//*[@data-test-id="node-creator-category-item"][starts-with(normalize-space(), "${prefix}")])`);
+	const category = await page.waitForSelector(
+		`::-p-xpath(//*[@data-test-id="node-creator"]//*[@data-test-id="node-creator-category-item"][starts-with(normalize-space(), "${prefix}")])`,
+	);
 	const before = (await nodePanelDetails(page)).find((c) => c.category.startsWith(prefix));
 	if (before?.groups.some((g) => g.items.length)) return;
 	await category?.click();
 	await page.waitForFunction(
 		(wanted) => {
-			const all = [...document.querySelectorAll('[data-test-id="node-creator"] [data-test-id="node-creator-category-item"], [data-test-id="node-creator"] [data-test-id="item-iterator-item"]')];
-			const at = all.findIndex((e) => e.matches('[data-test-id="node-creator-category-item"]') && e.textContent?.trim().startsWith(wanted));
+			const all = [
+				...document.querySelectorAll(
+					'[data-test-id="node-creator"] [data-test-id="node-creator-category-item"], [data-test-id="node-creator"] [data-test-id="item-iterator-item"]',
+				),
+			];
+			const at = all.findIndex(
+				(e) =>
+					e.matches('[data-test-id="node-creator-category-item"]') &&
+					e.textContent?.trim().startsWith(wanted),
+			);
 			return at >= 0 && all[at + 1]?.matches('[data-test-id="item-iterator-item"]');
 		},
 		{},
@@ -190,7 +255,7 @@ async function nodePanelDetails(page) {
 			/** @type {Array<{category: string, groups: Array<{heading: string, items: string[]}>}>} */
 			const categories = [];
 			for (const el of els) {
-				const text = (/** @type {HTMLElement} */ (el).innerText ?? '').trim();
+				const text = /** @type {HTMLElement} */ ((el).innerText ?? '').trim();
 				if (el.getAttribute('data-test-id') === 'node-creator-category-item') {
 					categories.push({ category: text, groups: [] });
 					continue;
@@ -211,7 +276,10 @@ async function nodePanelDetails(page) {
 
 /** Double-clicks a node on the canvas (or in an execution's preview) to open its details view. */
 async function openNode(page, nodeName, within = '') {
-	const node = await page.waitForSelector(`${within} ${id('canvas-node')}[data-node-name="${nodeName}"]`.trim(), { visible: true });
+	const node = await page.waitForSelector(
+		`${within} ${id('canvas-node')}[data-node-name="${nodeName}"]`.trim(),
+		{ visible: true },
+	);
 	await node?.click({ count: 2 });
 	await page.waitForSelector(`${id('ndv')} ${id('node-parameters')}`, { visible: true });
 }
@@ -221,9 +289,16 @@ async function shownParameters(page) {
 	const parameters = `${id('ndv')} ${id('node-parameters')}`;
 	return {
 		labels: await page.$$eval(`${parameters} ${id('input-label')}`, (els) =>
-			els.map((e) => (/** @type {HTMLElement} */ (e).innerText ?? '').split('\n')[0].replace(/\s*\*\s*$/, '').trim()),
+			els.map((e) =>
+				/** @type {HTMLElement} */ ((e).innerText ?? '')
+					.split('\n')[0]
+					.replace(/\s*\*\s*$/, '')
+					.trim(),
+			),
 		),
-		texts: await page.$$eval(`${parameters} ${id('parameter-item')}`, (els) => els.map((e) => (/** @type {HTMLElement} */ (e).innerText ?? '').trim())),
+		texts: await page.$$eval(`${parameters} ${id('parameter-item')}`, (els) =>
+			els.map((e) => /** @type {HTMLElement} */ ((e).innerText ?? '').trim()),
+		),
 	};
 }
 
@@ -242,9 +317,15 @@ async function connectionTestResult(page) {
 	const shown = await page.waitForFunction(
 		(sel) => {
 			const dialog = document.querySelector(sel);
-			const success = dialog?.querySelector('[data-test-id="credentials-config-container-test-success"]');
+			const success = dialog?.querySelector(
+				'[data-test-id="credentials-config-container-test-success"]',
+			);
 			if (success && /** @type {HTMLElement} */ (success).offsetParent) return 'success';
-			return /Couldn.t connect with these settings/.test(/** @type {HTMLElement} */ (dialog)?.innerText ?? '') ? 'error' : false;
+			return /Couldn.t connect with these settings/.test(
+				/** @type {HTMLElement} */ (dialog)?.innerText ?? '',
+			)
+				? 'error'
+				: false;
 		},
 		{},
 		modal,
@@ -254,7 +335,9 @@ async function connectionTestResult(page) {
 	await more?.click();
 	const details = await page.waitForFunction(
 		(sel) => {
-			const lines = (/** @type {HTMLElement} */ (document.querySelector(sel))?.innerText ?? '').split('\n');
+			const lines = /** @type {HTMLElement} */ (
+				(document.querySelector(sel))?.innerText ?? ''
+			).split('\n');
 			const at = lines.findIndex((l) => /Couldn.t connect with these settings/.test(l));
 			// The details follow the banner's heading and its Retry button.
 			return lines.slice(at + 1, at + 4).find((l) => l.trim() && l.trim() !== 'Retry') ?? false;
@@ -268,7 +351,12 @@ async function connectionTestResult(page) {
 /** Presses the dialog's Retry button, which tests the connection with what the form holds. */
 async function retryConnectionTest(page) {
 	const response = page.waitForResponse((r) => r.url().endsWith('/rest/credentials/test'));
-	await (await page.waitForSelector(`${id('editCredential-modal')} button[title="Retry credential test"]`, { visible: true }))?.click();
+	await (
+		await page.waitForSelector(
+			`${id('editCredential-modal')} button[title="Retry credential test"]`,
+			{ visible: true },
+		)
+	)?.click();
 	await response;
 }
 
@@ -281,7 +369,12 @@ async function pasteInto(page, parameterName, text) {
 	await page.click(input);
 	await page.$eval(input, (e) => /** @type {HTMLInputElement} */ (e).select());
 	await page.keyboard.sendCharacter(text);
-	await page.waitForFunction((sel, want) => /** @type {HTMLInputElement} */ (document.querySelector(sel))?.value === want, {}, input, text);
+	await page.waitForFunction(
+		(sel, want) => /** @type {HTMLInputElement} */ (document.querySelector(sel))?.value === want,
+		{},
+		input,
+		text,
+	);
 }
 
 /** Opens "Add new credential", picks the type by its name and waits for the form. */
@@ -289,12 +382,18 @@ async function newCredential(page, n8n, typeName) {
 	await page.goto(`${n8n.url}/home/credentials/create`);
 	await (await page.waitForSelector(id('new-credential-type-select'), { visible: true }))?.click();
 	await page.keyboard.type(typeName);
-	const option = await page.waitForSelector(`::-p-xpath(//*[@data-test-id="new-credential-type-select-option"][normalize-space()="${typeName}"])`, { visible: true });
+	const option = await page.waitForSelector(
+		`::-p-xpath(//*[@data-test-id="new-credential-type-select-option"][normalize-space()="${typeName}"])`,
+		{ visible: true },
+	);
 	await option?.click();
 	// The list closes with an animation over the Continue button.
 	await page.waitForSelector(id('new-credential-type-select-option'), { hidden: true });
 	await page.click(id('new-credential-type-button'));
-	await page.waitForSelector(`${id('editCredential-modal')} ${id('credential-connection-parameter')}`, { visible: true });
+	await page.waitForSelector(
+		`${id('editCredential-modal')} ${id('credential-connection-parameter')}`,
+		{ visible: true },
+	);
 }
 
 /** Saves the credential dialog and waits for the connection test that follows the save. */
@@ -316,9 +415,13 @@ async function openExecutionItem(page, n8n, workflowId, executionId) {
 	const table = `${id('ndv')} ${id('output-panel')} table`;
 	await page.waitForSelector(`${table} tbody tr`, { visible: true });
 	return await page.$eval(table, (t) => {
-		const headers = [...t.querySelectorAll('thead th')].map((th) => (/** @type {HTMLElement} */ (th).innerText ?? '').trim());
+		const headers = [...t.querySelectorAll('thead th')].map((th) =>
+			/** @type {HTMLElement} */ ((th).innerText ?? '').trim(),
+		);
 		return [...t.querySelectorAll('tbody > tr')].map((tr) => {
-			const cells = [...tr.children].map((td) => (/** @type {HTMLElement} */ (td).innerText ?? '').trim());
+			const cells = [...tr.children].map((td) =>
+				/** @type {HTMLElement} */ ((td).innerText ?? '').trim(),
+			);
 			return Object.fromEntries(headers.map((h, i) => [h, cells[i]]).filter(([h]) => h));
 		});
 	});

@@ -25,9 +25,15 @@ let problems;
 
 beforeAll(async () => {
 	const tarball = process.env.OMICALL_E2E_TARBALL;
-	if (!tarball) throw new Error('OMICALL_E2E_TARBALL is not set: run this file through jest, whose e2e globalSetup packs the package');
+	if (!tarball)
+		throw new Error(
+			'OMICALL_E2E_TARBALL is not set: run this file through jest, whose e2e globalSetup packs the package',
+		);
 	// Both at once; if one fails, afterAll stops the other.
-	const [started, launched] = await Promise.allSettled([editor.startStack({ tarball }), launchBrowser()]);
+	const [started, launched] = await Promise.allSettled([
+		editor.startStack({ tarball }),
+		launchBrowser(),
+	]);
 	if (started.status === 'fulfilled') stack = started.value;
 	if (launched.status === 'fulfilled') browser = launched.value;
 	for (const result of [started, launched]) if (result.status === 'rejected') throw result.reason;
@@ -55,7 +61,10 @@ test('searching "OMICall" in the node panel lists the node, its actions grouped 
 	expect(entries).toContain(editor.nodeType(stack.types, editor.ACTION_TYPE).displayName);
 	expect(entries.every((name) => /omicall/i.test(name ?? ''))).toBe(true);
 	// Its icon is drawn: the package's SVG loaded.
-	const icon = await page.$eval(`${id('node-creator')} ${id('item-iterator-item')} img`, (img) => ({ src: img.src, width: img.naturalWidth }));
+	const icon = await page.$eval(`${id('node-creator')} ${id('item-iterator-item')} img`, (img) => ({
+		src: img.src,
+		width: img.naturalWidth,
+	}));
 	expect(icon.src).toMatch(/n8n-nodes-omicall\/.*\.svg$/);
 	expect(icon.width).toBeGreaterThan(0);
 
@@ -65,15 +74,30 @@ test('searching "OMICall" in the node panel lists the node, its actions grouped 
 	const groups = editor.expectedActionGroups(stack.types);
 	const total = groups.reduce((sum, g) => sum + g.actions.length, 0);
 	const triggers = editor.expectedTriggerActions(stack.types);
-	expect(details.map((c) => c.category)).toEqual([`Actions (${total})`, `Triggers (${triggers.length})`]);
+	expect(details.map((c) => c.category)).toEqual([
+		`Actions (${total})`,
+		`Triggers (${triggers.length})`,
+	]);
 
 	const [actions, triggerCategory] = details;
 	// Headings are shown in capitals (CSS); n8n sorts the entries of a group by name.
-	const shown = actions.groups.map((g) => ({ group: g.heading.toLowerCase(), actions: [...g.items].sort() }));
-	const wanted = groups.map((g) => ({ group: g.group.toLowerCase(), actions: [...g.actions].sort() }));
-	expect(shown.sort((a, b) => a.group.localeCompare(b.group))).toEqual(wanted.sort((a, b) => a.group.localeCompare(b.group)));
-	expect(groups.find((g) => g.group === 'Webhook Actions')?.actions.length).toBeGreaterThanOrEqual(3);
-	expect(triggerCategory.groups.flatMap((g) => g.items).map((t) => t.toLowerCase())).toEqual(triggers.map((t) => t.toLowerCase()));
+	const shown = actions.groups.map((g) => ({
+		group: g.heading.toLowerCase(),
+		actions: [...g.items].sort(),
+	}));
+	const wanted = groups.map((g) => ({
+		group: g.group.toLowerCase(),
+		actions: [...g.actions].sort(),
+	}));
+	expect(shown.sort((a, b) => a.group.localeCompare(b.group))).toEqual(
+		wanted.sort((a, b) => a.group.localeCompare(b.group)),
+	);
+	expect(groups.find((g) => g.group === 'Webhook Actions')?.actions.length).toBeGreaterThanOrEqual(
+		3,
+	);
+	expect(triggerCategory.groups.flatMap((g) => g.items).map((t) => t.toLowerCase())).toEqual(
+		triggers.map((t) => t.toLowerCase()),
+	);
 	await page.keyboard.press('Escape');
 });
 
@@ -85,22 +109,35 @@ test("opening the trigger shows its parameters, the one-webhook notice and the t
 	const values = { ...saved.parameters, '@version': saved.typeVersion };
 	// The parameters shown for this node's values, as the description's displayOptions say.
 	const shownFor = (p) =>
-		Object.entries(p.displayOptions?.show ?? {}).every(([key, allowed]) => [values[key]].flat().some((v) => allowed.includes(v))) &&
-		!Object.entries(p.displayOptions?.hide ?? {}).some(([key, hidden]) => [values[key]].flat().some((v) => hidden.includes(v)));
+		Object.entries(p.displayOptions?.show ?? {}).every(([key, allowed]) =>
+			[values[key]].flat().some((v) => allowed.includes(v)),
+		) &&
+		!Object.entries(p.displayOptions?.hide ?? {}).some(([key, hidden]) =>
+			[values[key]].flat().some((v) => hidden.includes(v)),
+		);
 	const expected = trigger.properties.filter(shownFor);
 	expect(expected.some((p) => p.type === 'notice' && /one webhook/.test(p.displayName))).toBe(true);
 
 	const { labels, texts } = await editor.shownParameters(page);
-	expect(await page.$eval(`${id('ndv')} ${id('credentials-label')}`, (e) => e.textContent?.trim())).toMatch(/^Credential\b/);
+	expect(
+		await page.$eval(`${id('ndv')} ${id('credentials-label')}`, (e) => e.textContent?.trim()),
+	).toMatch(/^Credential\b/);
 	for (const parameter of expected) {
 		if (parameter.type === 'notice') expect(texts).toContain(parameter.displayName);
 		else expect(labels).toContain(parameter.displayName);
 	}
 	// The credential is the simulator's, chosen in the trigger.
-	expect(await page.$eval(`${id('ndv')} ${id('node-credentials-select')} input`, (e) => /** @type {HTMLInputElement} */ (e).value)).toBe(editor.CREDENTIAL_NAME);
+	expect(
+		await page.$eval(
+			`${id('ndv')} ${id('node-credentials-select')} input`,
+			(e) => /** @type {HTMLInputElement} */ (e).value,
+		),
+	).toBe(editor.CREDENTIAL_NAME);
 
 	// In place of n8n's generic "Pull in events from OMICall": the package's own texts.
-	expect(await page.$eval(`${id('ndv')} ${id('trigger-header')}`, (e) => e.textContent?.trim())).toBe(trigger.triggerPanel.header);
+	expect(
+		await page.$eval(`${id('ndv')} ${id('trigger-header')}`, (e) => e.textContent?.trim()),
+	).toBe(trigger.triggerPanel.header);
 	const panelText = await page.$eval(id('ndv'), (e) => /** @type {HTMLElement} */ (e).innerText);
 	expect(panelText).not.toMatch(/Pull in events/);
 	// The workflow is published: the hint for an active workflow.
@@ -112,7 +149,9 @@ test("after a simulated call, the execution view shows the trigger's simplified 
 	await stack.simulator.placeCall({ direction: 'inbound' });
 	const [execution] = await stack.n8n.waitForExecutions(stack.workflow.id, 1);
 	const [item] = nodeOutput(execution, editor.TRIGGER_NAME);
-	const cdr = /** @type {any} */ (stack.simulator.deliveries.find((d) => /** @type {any} */ (d.body).state === 'cdr')?.body);
+	const cdr = /** @type {any} */ (
+		stack.simulator.deliveries.find((d) => /** @type {any} */ (d.body).state === 'cdr')?.body
+	);
 
 	const rows = await editor.openExecutionItem(page, stack.n8n, stack.workflow.id, execution.id);
 	expect(rows).toHaveLength(1);
@@ -137,17 +176,25 @@ test('listening for a test event: the canvas says to call a hotline, a call arri
 	await editor.openNode(page, editor.TRIGGER_NAME);
 	await page.click(`${id('ndv')} ${id('trigger-execute-button')}`);
 	await page.waitForSelector(`${id('ndv')} ::-p-text(Listening for test event)`, { visible: true });
-	await waitFor(() => /\/webhook-test\//.test(stack.simulator.hooks.get('call')?.url ?? ''), { what: 'the test URL registered in the simulator' });
+	await waitFor(() => /\/webhook-test\//.test(stack.simulator.hooks.get('call')?.url ?? ''), {
+		what: 'the test URL registered in the simulator',
+	});
 	await page.click(id('ndv-close-button'));
 	// On the canvas, the waiting trigger shows the package's text, not n8n's generic one.
 	const node = `${id('canvas-node')}[data-node-name="${editor.TRIGGER_NAME}"]`;
-	await page.waitForSelector(`${node} ::-p-text(${trigger.eventTriggerDescription})`, { visible: true });
+	await page.waitForSelector(`${node} ::-p-text(${trigger.eventTriggerDescription})`, {
+		visible: true,
+	});
 
 	await stack.simulator.placeCall({ direction: 'outbound' });
 	await page.waitForSelector(`${id('edge-label')} ::-p-text(1 item)`, { visible: true });
-	await waitFor(() => stack.simulator.hooks.get('call')?.url === production, { what: 'the production hook back' });
+	await waitFor(() => stack.simulator.hooks.get('call')?.url === production, {
+		what: 'the production hook back',
+	});
 	await editor.openNode(page, editor.TRIGGER_NAME);
-	await page.waitForSelector(`${id('ndv')} ${id('output-panel')} ::-p-text(customerNumber)`, { visible: true });
+	await page.waitForSelector(`${id('ndv')} ${id('output-panel')} ::-p-text(customerNumber)`, {
+		visible: true,
+	});
 	await page.click(id('ndv-close-button'));
 });
 
@@ -157,7 +204,10 @@ test("the credential dialog's test says the connection works with the simulator'
 	expect(await editor.connectionTestResult(page)).toBe('success');
 	await editor.retryConnectionTest(page);
 	expect(await editor.connectionTestResult(page)).toBe('success');
-	await page.waitForSelector(`${id('credentials-config-container-test-success')} ::-p-text(Connection tested successfully)`, { visible: true });
+	await page.waitForSelector(
+		`${id('credentials-config-container-test-success')} ::-p-text(Connection tested successfully)`,
+		{ visible: true },
+	);
 });
 
 test('a new credential with a wrong API key shows the plain-English error, without the key', async () => {

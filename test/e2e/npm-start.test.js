@@ -25,7 +25,9 @@ let simulatorFolder = '';
 
 /** The environment of a user's terminal: none of the npm_* variables or NODE_ENV that `npm test` and jest add. */
 function terminalEnv(extra = {}) {
-	const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'NODE_ENV'));
+	const env = Object.fromEntries(
+		Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'NODE_ENV'),
+	);
 	return { ...env, ...extra };
 }
 
@@ -33,7 +35,14 @@ function terminalEnv(extra = {}) {
  * `npm start -- <args> | tee start.log` (`2>&1 | tee …` with `mergeStderr`) in a process group
  * of its own, as a terminal runs a pipeline.
  */
-function npmStart(args, { env = {}, mergeStderr = false, dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'omicall-npm-start-')) } = {}) {
+function npmStart(
+	args,
+	{
+		env = {},
+		mergeStderr = false,
+		dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'omicall-npm-start-')),
+	} = {},
+) {
 	dataDirs.push(dataDir);
 	const all = [...args, '--data-dir', dataDir];
 	const command = `npm start -- ${all.map((a) => `'${a}'`).join(' ')} ${mergeStderr ? '2>&1 ' : ''}| tee '${dataDir}/start.log'`;
@@ -57,8 +66,12 @@ function npmStart(args, { env = {}, mergeStderr = false, dataDir = fs.mkdtempSyn
 async function waitForOutput(run, pattern, timeoutMs = 240_000) {
 	const deadline = Date.now() + timeoutMs;
 	while (!pattern.test(run.output)) {
-		if (run.shell.exitCode !== null || run.shell.signalCode !== null) throw new Error(`npm start ended before printing ${pattern}:\n${run.output}`);
-		if (Date.now() > deadline) throw new Error(`npm start did not print ${pattern} within ${timeoutMs / 1000} s:\n${run.output}`);
+		if (run.shell.exitCode !== null || run.shell.signalCode !== null)
+			throw new Error(`npm start ended before printing ${pattern}:\n${run.output}`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`npm start did not print ${pattern} within ${timeoutMs / 1000} s:\n${run.output}`,
+			);
 		await sleep(200);
 	}
 }
@@ -74,7 +87,13 @@ function processes() {
 			const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
 			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 			const cmd = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
-			all.set(Number(name), { pid: Number(name), ppid: Number(fields[1]), state: fields[0], start: fields[19], cmd });
+			all.set(Number(name), {
+				pid: Number(name),
+				ppid: Number(fields[1]),
+				state: fields[0],
+				start: fields[19],
+				cmd,
+			});
 		} catch {}
 	}
 	return all;
@@ -104,7 +123,13 @@ function leftovers(run) {
 	for (const p of all.values()) {
 		if (p.state === 'Z' || left.some((l) => l.pid === p.pid)) continue;
 		try {
-			if (fs.readFileSync(`/proc/${p.pid}/environ`, 'utf8').split('\0').includes(`N8N_USER_FOLDER=${run.dataDir}`)) left.push(p);
+			if (
+				fs
+					.readFileSync(`/proc/${p.pid}/environ`, 'utf8')
+					.split('\0')
+					.includes(`N8N_USER_FOLDER=${run.dataDir}`)
+			)
+				left.push(p);
 		} catch {}
 	}
 	return left;
@@ -137,7 +162,8 @@ async function afterStop(run, ports) {
 		const busy = [];
 		for (const port of ports) if (!(await portFree(port))) busy.push(port);
 		const left = leftovers(run).map((p) => p.cmd.slice(0, 160));
-		if ((busy.length === 0 && left.length === 0) || Date.now() > deadline) return { busyPorts: busy, processesLeft: left };
+		if ((busy.length === 0 && left.length === 0) || Date.now() > deadline)
+			return { busyPorts: busy, processesLeft: left };
 		await sleep(250);
 	}
 }
@@ -188,10 +214,18 @@ test('the defaults the README names (n8n on 5678, the simulator on 4010, data in
 		simulatorPort: 4010,
 		dataDir: path.join(ROOT, '.n8n-dev'),
 	});
-	expect(parseOptions(['--data-dir', 'demo'], { INIT_CWD: '/home/me/work' }).dataDir).toBe('/home/me/work/demo');
-	expect(parseOptions(['--webhook-url', 'https://n8n.example.com'], { OMICALL_API_KEY: 'k' })).toMatchObject({ real: true, apiKey: 'k', webhookUrl: 'https://n8n.example.com/' });
-	expect(() => parseOptions(['--port', '70000'], {})).toThrow('--port must be a port number (1-65535), not "70000"');
-	expect(() => parseOptions(['--base-url', 'https://public-v1.omicrm.com'], {})).toThrow(/set OMICALL_API_KEY too/);
+	expect(parseOptions(['--data-dir', 'demo'], { INIT_CWD: '/home/me/work' }).dataDir).toBe(
+		'/home/me/work/demo',
+	);
+	expect(
+		parseOptions(['--webhook-url', 'https://n8n.example.com'], { OMICALL_API_KEY: 'k' }),
+	).toMatchObject({ real: true, apiKey: 'k', webhookUrl: 'https://n8n.example.com/' });
+	expect(() => parseOptions(['--port', '70000'], {})).toThrow(
+		'--port must be a port number (1-65535), not "70000"',
+	);
+	expect(() => parseOptions(['--base-url', 'https://public-v1.omicrm.com'], {})).toThrow(
+		/set OMICALL_API_KEY too/,
+	);
 });
 
 test('an API key on the command line is refused before anything starts, without repeating it', async () => {
@@ -200,7 +234,11 @@ test('an API key on the command line is refused before anything starts, without 
 	expect(output).toMatch(/--api-key is not accepted/);
 	expect(output).toMatch(/OMICALL_API_KEY environment variable/);
 	// Only npm's own echo of the command line ("> node test/tools/start.js …") shows it.
-	expect(output.split('\n').filter((line) => line.includes(key) && !line.startsWith('> node test/tools/start.js'))).toEqual([]);
+	expect(
+		output
+			.split('\n')
+			.filter((line) => line.includes(key) && !line.startsWith('> node test/tools/start.js')),
+	).toEqual([]);
 });
 
 test('OMICALL_API_KEY without --webhook-url is refused before anything starts', async () => {
@@ -213,7 +251,9 @@ test('Ctrl-C in the terminal stops n8n and the simulator: their ports are free a
 	const port = await freePort();
 	const simulatorPort = await freePort();
 	// Everything through tee: Ctrl-C ends tee too, so whatever npm start writes while stopping has no reader.
-	const run = npmStart(['--port', String(port), '--simulator-port', String(simulatorPort)], { mergeStderr: true });
+	const run = npmStart(['--port', String(port), '--simulator-port', String(simulatorPort)], {
+		mergeStderr: true,
+	});
 	simulatorFolder = run.dataDir;
 	await waitForOutput(run, /n8n is ready/);
 	expect(run.stdout).toContain(`Editor:    http://127.0.0.1:${port}/workflow/`);
@@ -237,15 +277,24 @@ test('with the real OMICall: a random owner password shown once, only /webhook/ 
 	try {
 		const port = await freePort();
 		const webhookUrl = `http://127.0.0.1:${port}/`;
-		const run = npmStart(['--port', String(port), '--base-url', omicall.url, '--webhook-url', webhookUrl], {
-			env: { OMICALL_API_KEY: apiKey },
-			...(simulatorFolder ? { dataDir: simulatorFolder } : {}),
-		});
+		const run = npmStart(
+			['--port', String(port), '--base-url', omicall.url, '--webhook-url', webhookUrl],
+			{
+				env: { OMICALL_API_KEY: apiKey },
+				...(simulatorFolder ? { dataDir: simulatorFolder } : {}),
+			},
+		);
 		await waitForOutput(run, /Owner password, shown this once: (\S+)/);
-		const password = /** @type {RegExpMatchArray} */ (run.output.match(/Owner password, shown this once: (\S+)/))[1];
-		expect(run.stdout).toContain(`Login:     ${OWNER.email} / the password shown below (kept in ${run.dataDir}/owner-password)`);
+		const password = /** @type {RegExpMatchArray} */ (
+			run.output.match(/Owner password, shown this once: (\S+)/)
+		)[1];
+		expect(run.stdout).toContain(
+			`Login:     ${OWNER.email} / the password shown below (kept in ${run.dataDir}/owner-password)`,
+		);
 		expect(run.stdout).toContain('Expose only the /webhook/ paths of this n8n to the internet');
-		expect(run.stdout).toContain(`forward ${webhookUrl}webhook/ to http://127.0.0.1:${port}/webhook/ and nothing else`);
+		expect(run.stdout).toContain(
+			`forward ${webhookUrl}webhook/ to http://127.0.0.1:${port}/webhook/ and nothing else`,
+		);
 		// The password is for the terminal, not for start.log; the demo password no longer opens n8n.
 		expect(password).toMatch(/^[\w-]{24}$/);
 		expect(fs.readFileSync(path.join(run.dataDir, 'start.log'), 'utf8')).not.toContain(password);
@@ -253,7 +302,9 @@ test('with the real OMICall: a random owner password shown once, only /webhook/ 
 		expect(await signInStatus(port, password)).toBe(200);
 		expect(await signInStatus(port, OWNER.password)).toBe(401);
 		// The trigger registers n8n's public webhook address with OMICall (n8n 2.x activates after answering).
-		const hook = await waitFor(() => omicall.hooks.get('call'), { what: 'the demo trigger to register its webhook' });
+		const hook = await waitFor(() => omicall.hooks.get('call'), {
+			what: 'the demo trigger to register its webhook',
+		});
 		expect(hook.url).toMatch(new RegExp(`^${webhookUrl}webhook/`));
 		// The key is in no command line (`ps`), in no output, and not in n8n's environment.
 		const processes = remember(run);
@@ -262,7 +313,9 @@ test('with the real OMICall: a random owner password shown once, only /webhook/ 
 		const n8n = /** @type {Proc} */ (processes.find((p) => /\/n8n start$/.test(p.cmd)));
 		expect(fs.readFileSync(`/proc/${n8n.pid}/environ`, 'utf8')).not.toContain(apiKey);
 
-		const startJs = /** @type {Proc} */ (processes.find((p) => /^node .*test\/tools\/start\.js/.test(p.cmd)));
+		const startJs = /** @type {Proc} */ (
+			processes.find((p) => /^node .*test\/tools\/start\.js/.test(p.cmd))
+		);
 		process.kill(startJs.pid, 'SIGKILL');
 		expect(await afterStop(run, [port])).toEqual({ busyPorts: [], processesLeft: [] });
 	} finally {

@@ -8,7 +8,15 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { CACHE, N8nInstance, installN8n, installPackage, nodeOutput, sleep, waitFor } = require('./n8n');
+const {
+	CACHE,
+	N8nInstance,
+	installN8n,
+	installPackage,
+	nodeOutput,
+	sleep,
+	waitFor,
+} = require('./n8n');
 const { actionWorkflow, triggerWorkflow } = require('./workflows');
 const { OmiCallSimulator } = require('../simulator/omicall-simulator');
 
@@ -23,11 +31,16 @@ let n8n;
 let credential;
 const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'omicall-e2e-'));
 
-const omiCalls = (paths) => simulator.requests.filter((r) => !paths || paths.includes(r.path)).map((r) => r.path);
+const omiCalls = (paths) =>
+	simulator.requests.filter((r) => !paths || paths.includes(r.path)).map((r) => r.path);
 const callHook = () => simulator.hooks.get('call');
 
 async function post(url, body, headers = { 'content-type': 'application/json' }) {
-	const response = await fetch(url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+	const response = await fetch(url, {
+		method: 'POST',
+		headers,
+		body: typeof body === 'string' ? body : JSON.stringify(body),
+	});
 	const text = await response.text();
 	let parsed = text;
 	try {
@@ -40,40 +53,71 @@ beforeAll(async () => {
 	simulator = new OmiCallSimulator({ apiKeys: [API_KEY], retryDelayMs: 20 });
 	await simulator.start();
 	installPackage(userFolder, process.env.OMICALL_E2E_TARBALL);
-	n8n = new N8nInstance({ install: await installN8n(), userFolder, env: { N8N_LOG_LEVEL: 'debug' } });
+	n8n = new N8nInstance({
+		install: await installN8n(),
+		userFolder,
+		env: { N8N_LOG_LEVEL: 'debug' },
+	});
 	await n8n.start();
 	await n8n.setupOwner();
-	credential = await n8n.createCredential('OMICall (simulator)', { baseUrl: `${simulator.url}/`, authentication: 'apiKey', apiKey: API_KEY });
+	credential = await n8n.createCredential('OMICall (simulator)', {
+		baseUrl: `${simulator.url}/`,
+		authentication: 'apiKey',
+		apiKey: API_KEY,
+	});
 });
 
 afterAll(async () => {
 	await n8n?.stop();
 	await simulator?.stop();
-	if (process.env.CI || !process.env.OMICALL_KEEP_E2E) fs.rmSync(userFolder, { recursive: true, force: true });
+	if (process.env.CI || !process.env.OMICALL_KEEP_E2E)
+		fs.rmSync(userFolder, { recursive: true, force: true });
 });
 
 test('n8n loads both nodes and the credential from the installed package, without errors', async () => {
-	expect(n8n.logText).toMatch(/Loaded all credentials and nodes from n8n-nodes-omicall \{ ?"credentials": ?1, ?"nodes": ?2/);
+	expect(n8n.logText).toMatch(
+		/Loaded all credentials and nodes from n8n-nodes-omicall \{ ?"credentials": ?1, ?"nodes": ?2/,
+	);
 	// The cache folder's path has the package's name in it; only lines about the package count.
-	const omicallLines = n8n.logText.replaceAll(CACHE, '<cache>').split('\n').filter((line) => /omicall/i.test(line));
+	const omicallLines = n8n.logText
+		.replaceAll(CACHE, '<cache>')
+		.split('\n')
+		.filter((line) => /omicall/i.test(line));
 	expect(omicallLines.filter((line) => /\b(error|warn)\b/i.test(line))).toEqual([]);
-	const types = await n8n.request(`${n8n.url}/types/nodes.json`, 'GET', undefined, { cookie: n8n.cookie });
+	const types = await n8n.request(`${n8n.url}/types/nodes.json`, 'GET', undefined, {
+		cookie: n8n.cookie,
+	});
 	const names = types.map((t) => t.name).filter((name) => name.startsWith('n8n-nodes-omicall.'));
 	// usableAsTool: n8n derives an AI-agent tool from the action node.
-	expect(names.sort()).toEqual(['n8n-nodes-omicall.omiCall', 'n8n-nodes-omicall.omiCallTool', 'n8n-nodes-omicall.omiCallTrigger']);
-	const credentials = await n8n.request(`${n8n.url}/types/credentials.json`, 'GET', undefined, { cookie: n8n.cookie });
+	expect(names.sort()).toEqual([
+		'n8n-nodes-omicall.omiCall',
+		'n8n-nodes-omicall.omiCallTool',
+		'n8n-nodes-omicall.omiCallTrigger',
+	]);
+	const credentials = await n8n.request(`${n8n.url}/types/credentials.json`, 'GET', undefined, {
+		cookie: n8n.cookie,
+	});
 	expect(credentials.find((c) => c.name === 'omiCallApi')?.displayName).toBe('OMICall API');
 });
 
 test('the credential test passes with a good key and explains a bad one', async () => {
 	const testWith = async (apiKey) =>
-		(await n8n.rest('POST', '/credentials/test', {
-			credentials: { id: credential.id, name: credential.name, type: 'omiCallApi', data: { baseUrl: simulator.url, authentication: 'apiKey', apiKey } },
-		})).data;
+		(
+			await n8n.rest('POST', '/credentials/test', {
+				credentials: {
+					id: credential.id,
+					name: credential.name,
+					type: 'omiCallApi',
+					data: { baseUrl: simulator.url, authentication: 'apiKey', apiKey },
+				},
+			})
+		).data;
 	expect(await testWith(API_KEY)).toEqual({ status: 'OK', message: 'Connection successful!' });
 	const bad = await testWith('a-wrong-key-123');
 	expect(bad.status).toBe('Error');
-	expect(bad.message).toMatch(/^The API key was not accepted\. .*\(OMICall code: api_key_invalid\)$/);
+	expect(bad.message).toMatch(
+		/^The API key was not accepted\. .*\(OMICall code: api_key_invalid\)$/,
+	);
 	expect(bad.message).not.toContain('a-wrong-key-123');
 });
 
@@ -82,15 +126,25 @@ test('a workflow with the OMICall node runs Register → List → Destroy', asyn
 	await n8n.activate(workflow.id);
 	await n8n.webhookReady('omicall-admin');
 	simulator.resetLog();
-	const answer = await post(`${n8n.url}/webhook/omicall-admin`, { url: 'https://crm.example.com/calls' });
+	const answer = await post(`${n8n.url}/webhook/omicall-admin`, {
+		url: 'https://crm.example.com/calls',
+	});
 	expect(answer.status).toBe(200);
 	const [execution] = await n8n.waitForExecutions(workflow.id, 1);
 	expect(execution.status).toBe('success');
-	expect(nodeOutput(execution, 'Register')).toEqual([{ type: 'call', url: 'https://crm.example.com/calls', status: 'actived' }]);
-	expect(nodeOutput(execution, 'List')).toEqual([{ type: 'call', url: 'https://crm.example.com/calls', status: 'actived' }]);
-	expect(nodeOutput(execution, 'Destroy')).toEqual([{ type: 'call', destroyed: true, url: 'https://crm.example.com/calls' }]);
+	expect(nodeOutput(execution, 'Register')).toEqual([
+		{ type: 'call', url: 'https://crm.example.com/calls', status: 'actived' },
+	]);
+	expect(nodeOutput(execution, 'List')).toEqual([
+		{ type: 'call', url: 'https://crm.example.com/calls', status: 'actived' },
+	]);
+	expect(nodeOutput(execution, 'Destroy')).toEqual([
+		{ type: 'call', destroyed: true, url: 'https://crm.example.com/calls' },
+	]);
 	expect(callHook()).toBeUndefined();
-	expect(omiCalls(['/api/webhooks/register', '/api/webhooks/list', '/api/webhooks/destroy'])).toEqual([
+	expect(
+		omiCalls(['/api/webhooks/register', '/api/webhooks/list', '/api/webhooks/destroy']),
+	).toEqual([
 		'/api/webhooks/register',
 		'/api/webhooks/list',
 		'/api/webhooks/list',
@@ -110,11 +164,17 @@ test("after the API key is changed in the editor, the next run signs in with it,
 	// As the editor saves it: the data it was shown (secrets redacted by n8n), one field changed.
 	const editWith = async (apiKey) => {
 		const shown = (await n8n.rest('GET', `/credentials/${credential.id}?includeData=true`)).data;
-		await n8n.rest('PATCH', `/credentials/${credential.id}`, { name: shown.name, type: shown.type, data: { ...shown.data, apiKey } });
+		await n8n.rest('PATCH', `/credentials/${credential.id}`, {
+			name: shown.name,
+			type: shown.type,
+			data: { ...shown.data, apiKey },
+		});
 	};
 	await editWith(OTHER_KEY);
 	simulator.resetLog();
-	const answer = await post(`${n8n.url}/webhook/omicall-key-change`, { url: 'https://crm.example.com/after' });
+	const answer = await post(`${n8n.url}/webhook/omicall-key-change`, {
+		url: 'https://crm.example.com/after',
+	});
 	expect(answer.status).toBe(200);
 	const executions = await n8n.waitForExecutions(workflow.id, 2);
 	expect(executions.map((e) => e.status)).toEqual(['success', 'success']);
@@ -133,15 +193,23 @@ describe('OMICall Trigger in a production workflow', () => {
 	let workflow;
 	let registered;
 
-	test('activation registers exactly one hook: n8n\'s production URL with the secret', async () => {
-		workflow = await n8n.createWorkflow(triggerWorkflow(credential, { events: ['ringing', 'answered', 'hangup', 'cdr'] }));
+	test("activation registers exactly one hook: n8n's production URL with the secret", async () => {
+		workflow = await n8n.createWorkflow(
+			triggerWorkflow(credential, { events: ['ringing', 'answered', 'hangup', 'cdr'] }),
+		);
 		simulator.resetLog();
 		await n8n.activate(workflow.id);
 		registered = await waitFor(() => callHook(), { what: 'the hook' });
 		const node = workflow.nodes.find((n) => n.name === 'OMICall Trigger');
-		expect(registered.url).toMatch(new RegExp(`^${n8n.url}/webhook/${node.webhookId}/webhook\\?secret=[0-9a-f]{48}#restore=[\\w-]+$`));
+		expect(registered.url).toMatch(
+			new RegExp(
+				`^${n8n.url}/webhook/${node.webhookId}/webhook\\?secret=[0-9a-f]{48}#restore=[\\w-]+$`,
+			),
+		);
 		expect(registered.events).toEqual(['ringing', 'answered', 'hangup']);
-		expect(omiCalls(['/api/webhooks/register', '/api/webhooks/list', '/api/webhooks/destroy'])).toEqual(['/api/webhooks/list', '/api/webhooks/register']);
+		expect(
+			omiCalls(['/api/webhooks/register', '/api/webhooks/list', '/api/webhooks/destroy']),
+		).toEqual(['/api/webhooks/list', '/api/webhooks/register']);
 	});
 
 	test('a simulated inbound call starts one execution per event with the simplified fields', async () => {
@@ -179,8 +247,14 @@ describe('OMICall Trigger in a production workflow', () => {
 
 	test('a request with a wrong secret gets 401 and creates no execution', async () => {
 		const before = (await n8n.executions(workflow.id)).length;
-		const wrong = await post(registered.url.replace(/secret=\w+/, 'secret=0123456789abcdef'), { state: 'cdr', transaction_id: 'forged' });
-		const missing = await post(registered.url.replace(/\?.*$/, ''), { state: 'cdr', transaction_id: 'forged' });
+		const wrong = await post(registered.url.replace(/secret=\w+/, 'secret=0123456789abcdef'), {
+			state: 'cdr',
+			transaction_id: 'forged',
+		});
+		const missing = await post(registered.url.replace(/\?.*$/, ''), {
+			state: 'cdr',
+			transaction_id: 'forged',
+		});
 		expect([wrong.status, missing.status]).toEqual([401, 401]);
 		expect(wrong.body.error).toMatch(/^Missing or wrong secret/);
 		await sleep(1000);
@@ -195,13 +269,19 @@ describe('OMICall Trigger in a production workflow', () => {
 		// n8n 1.x calls checkExists at start; 2.x keeps published webhooks and reconciles every 10 s.
 		await sleep(12_000);
 		expect(callHook().url).toBe(registered.url);
-		const calls = omiCalls(['/api/webhooks/register', '/api/webhooks/list', '/api/webhooks/destroy']);
+		const calls = omiCalls([
+			'/api/webhooks/register',
+			'/api/webhooks/list',
+			'/api/webhooks/destroy',
+		]);
 		expect(calls.filter((c) => c !== '/api/webhooks/list')).toEqual([]);
 		expect(calls.length).toBeLessThanOrEqual(1);
 		const before = (await n8n.executions(workflow.id)).length;
 		await simulator.placeCall({ direction: 'outbound', answered: false });
 		const executions = await n8n.waitForExecutions(workflow.id, before + 3);
-		const record = executions.map((e) => nodeOutput(e, 'Show call')[0]).find((i) => i.event === 'cdr' && i.direction === 'outbound');
+		const record = executions
+			.map((e) => nodeOutput(e, 'Show call')[0])
+			.find((i) => i.event === 'cdr' && i.direction === 'outbound');
 		expect(record).toMatchObject({ talkSec: 0, answeredAt: null, recordingUrl: null });
 	});
 
@@ -209,12 +289,19 @@ describe('OMICall Trigger in a production workflow', () => {
 		simulator.resetLog();
 		await n8n.deactivate(workflow.id);
 		await waitFor(() => !callHook(), { what: 'the hook to go' });
-		expect(omiCalls(['/api/webhooks/register', '/api/webhooks/list', '/api/webhooks/destroy'])).toEqual(['/api/webhooks/list', '/api/webhooks/destroy']);
+		expect(
+			omiCalls(['/api/webhooks/register', '/api/webhooks/list', '/api/webhooks/destroy']),
+		).toEqual(['/api/webhooks/list', '/api/webhooks/destroy']);
 	});
 });
 
 test('a foreign hook registered before activation is back after deactivation', async () => {
-	simulator.hooks.set('call', { url: FOREIGN, type: 'call', status: 'actived', events: ['hangup'] });
+	simulator.hooks.set('call', {
+		url: FOREIGN,
+		type: 'call',
+		status: 'actived',
+		events: ['hangup'],
+	});
 	const workflow = await n8n.createWorkflow(triggerWorkflow(credential));
 	await n8n.activate(workflow.id);
 	await waitFor(() => /\/webhook\/.+\?secret=/.test(callHook().url), { what: 'our hook' });
@@ -232,7 +319,9 @@ test('a trigger saved at node version 1 still receives events', async () => {
 	await waitFor(() => /\/webhook\/.+\?secret=/.test(callHook()?.url), { what: 'the hook' });
 	await simulator.placeCall({ direction: 'inbound' });
 	const [execution] = await n8n.waitForExecutions(workflow.id, 1);
-	expect(nodeOutput(execution, 'Show call')).toEqual([expect.objectContaining({ event: 'cdr', direction: 'inbound' })]);
+	expect(nodeOutput(execution, 'Show call')).toEqual([
+		expect.objectContaining({ event: 'cdr', direction: 'inbound' }),
+	]);
 	await n8n.deactivate(workflow.id);
 	await waitFor(() => !callHook(), { what: 'the hook to go' });
 });
@@ -244,22 +333,31 @@ test('listening for a test event while the production workflow is active gives p
 
 	const listening = await n8n.listenForTestEvent(workflow.id, 'OMICall Trigger');
 	expect(listening.data).toEqual({ waitingForWebhook: true });
-	expect(callHook().url).toMatch(new RegExp(`^${n8n.url}/webhook-test/.+\\?secret=[0-9a-f]{48}#restore=[\\w-]+$`));
+	expect(callHook().url).toMatch(
+		new RegExp(`^${n8n.url}/webhook-test/.+\\?secret=[0-9a-f]{48}#restore=[\\w-]+$`),
+	);
 
 	await simulator.placeCall({ direction: 'inbound' });
-	await waitFor(() => callHook()?.url === production, { what: 'the production hook back after the test event' });
+	await waitFor(() => callHook()?.url === production, {
+		what: 'the production hook back after the test event',
+	});
 
 	// Cancelling a listen works the same way.
 	await n8n.listenForTestEvent(workflow.id, 'OMICall Trigger');
 	expect(callHook().url).toMatch(/\/webhook-test\//);
 	await n8n.rest('DELETE', `/test-webhook/${workflow.id}`);
-	await waitFor(() => callHook()?.url === production, { what: 'the production hook back after cancelling' });
+	await waitFor(() => callHook()?.url === production, {
+		what: 'the production hook back after cancelling',
+	});
 
 	// And production still runs.
-	const productionRuns = async () => (await n8n.executions(workflow.id)).filter((e) => e.mode === 'webhook' && e.finished).length;
+	const productionRuns = async () =>
+		(await n8n.executions(workflow.id)).filter((e) => e.mode === 'webhook' && e.finished).length;
 	const before = await productionRuns();
 	await simulator.placeCall({ direction: 'inbound' });
-	await waitFor(async () => (await productionRuns()) === before + 1, { what: 'a production execution' });
+	await waitFor(async () => (await productionRuns()) === before + 1, {
+		what: 'a production execution',
+	});
 	await n8n.deactivate(workflow.id);
 	await waitFor(() => !callHook(), { what: 'the hook to go' });
 });
@@ -272,14 +370,18 @@ test('with tokens that live two seconds, workflows keep working across expiries'
 	await n8n.webhookReady('omicall-expiring');
 	simulator.resetLog();
 	for (let round = 0; round < 3; round++) {
-		const answer = await post(`${n8n.url}/webhook/omicall-expiring`, { url: `https://crm.example.com/round/${ROUNDS[round]}` });
+		const answer = await post(`${n8n.url}/webhook/omicall-expiring`, {
+			url: `https://crm.example.com/round/${ROUNDS[round]}`,
+		});
 		expect(answer.status).toBe(200);
 		await sleep(2200);
 	}
 	const executions = await n8n.waitForExecutions(workflow.id, 3);
 	expect(executions.map((e) => e.status)).toEqual(['success', 'success', 'success']);
 	// Words, not numbers, in the path: Destroy hides path segments that look like tokens.
-	expect(executions.map((e) => nodeOutput(e, 'Destroy')[0].url)).toEqual(ROUNDS.map((r) => `https://crm.example.com/round/${r}`));
+	expect(executions.map((e) => nodeOutput(e, 'Destroy')[0].url)).toEqual(
+		ROUNDS.map((r) => `https://crm.example.com/round/${r}`),
+	);
 	// Each round met an expired token once and renewed it once.
 	expect(simulator.count('/api/auth')).toBe(3);
 	expect(simulator.requests.filter((r) => r.status === 401)).toHaveLength(3);
@@ -287,13 +389,25 @@ test('with tokens that live two seconds, workflows keep working across expiries'
 	await n8n.deactivate(workflow.id);
 });
 
-describe('the trigger\'s contract with several triggers and faults (one OMICall account)', () => {
-	const triggerPath = (workflow) => `/webhook/${workflow.nodes.find((n) => n.name === 'OMICall Trigger').webhookId}/webhook`;
+describe("the trigger's contract with several triggers and faults (one OMICall account)", () => {
+	const triggerPath = (workflow) =>
+		`/webhook/${workflow.nodes.find((n) => n.name === 'OMICall Trigger').webhookId}/webhook`;
 	const hookPath = () => (callHook() ? new URL(callHook().url).pathname : undefined);
-	const holds = async (workflow) => await waitFor(() => hookPath() === triggerPath(workflow), { what: `${workflow.name} to hold the hook` });
-	const backToForeign = async () => await waitFor(() => callHook()?.url === FOREIGN, { what: 'the original URL back' });
+	const holds = async (workflow) =>
+		await waitFor(() => hookPath() === triggerPath(workflow), {
+			what: `${workflow.name} to hold the hook`,
+		});
+	const backToForeign = async () =>
+		await waitFor(() => callHook()?.url === FOREIGN, { what: 'the original URL back' });
 
-	beforeEach(() => simulator.hooks.set('call', { url: FOREIGN, type: 'call', status: 'actived', events: ['hangup'] }));
+	beforeEach(() =>
+		simulator.hooks.set('call', {
+			url: FOREIGN,
+			type: 'call',
+			status: 'actived',
+			events: ['hangup'],
+		}),
+	);
 	afterEach(() => simulator.hooks.delete('call'));
 
 	test('two workflows deactivated in the order they were activated: the original URL comes back, no dead URL', async () => {
@@ -343,7 +457,9 @@ describe('the trigger\'s contract with several triggers and faults (one OMICall 
 	});
 
 	test('a register answer lost after OMICall applied it: activation works and deactivation restores the original', async () => {
-		const workflow = await n8n.createWorkflow(triggerWorkflow(credential, {}, 'Contract lost answer'));
+		const workflow = await n8n.createWorkflow(
+			triggerWorkflow(credential, {}, 'Contract lost answer'),
+		);
 		simulator.loseAnswer('/api/webhooks/register', { drop: true });
 		await n8n.activate(workflow.id);
 		await holds(workflow);
@@ -359,9 +475,11 @@ describe('the trigger\'s contract with several triggers and faults (one OMICall 
 		await holds(workflow);
 		simulator.refuseUrl(FOREIGN);
 		await n8n.deactivate(workflow.id);
-		await waitFor(() => !callHook(), { what: 'the trigger\'s hook to go' });
+		await waitFor(() => !callHook(), { what: "the trigger's hook to go" });
 		simulator.refuseUrl(FOREIGN, false);
-		expect(n8n.logText).toMatch(/OMICall refused to register https:\/\/crm\.example\.com\/… again as the call webhook/);
+		expect(n8n.logText).toMatch(
+			/OMICall refused to register https:\/\/crm\.example\.com\/… again as the call webhook/,
+		);
 		expect(n8n.logText).not.toContain('crm-secret');
 	});
 });

@@ -13,13 +13,24 @@ const node = (name, type, parameters, extra = {}) => ({
 });
 
 const chain = (...names) =>
-	Object.fromEntries(names.slice(0, -1).map((name, i) => [name, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]));
+	Object.fromEntries(
+		names
+			.slice(0, -1)
+			.map((name, i) => [name, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]),
+	);
 
 /** n8n's own Webhook node (version 2) at /webhook/<path>. */
 const webhookNode = (path, responseMode) =>
-	node('Webhook', 'n8n-nodes-base.webhook', { httpMethod: 'POST', path, responseMode, options: {} }, { typeVersion: 2, webhookId: crypto.randomUUID() });
+	node(
+		'Webhook',
+		'n8n-nodes-base.webhook',
+		{ httpMethod: 'POST', path, responseMode, options: {} },
+		{ typeVersion: 2, webhookId: crypto.randomUUID() },
+	);
 
-const credentialsOf = (type, credential) => ({ [type]: { id: credential.id, name: credential.name } });
+const credentialsOf = (type, credential) => ({
+	[type]: { id: credential.id, name: credential.name },
+});
 
 /** `trigger` → "Show call" (a node that passes each item on, to read it in the execution). */
 function triggeredWorkflow(name, trigger) {
@@ -34,11 +45,16 @@ function triggeredWorkflow(name, trigger) {
 function triggerWorkflow(credential, parameters = {}, name = 'OMICall calls') {
 	return triggeredWorkflow(
 		name,
-		node('OMICall Trigger', 'n8n-nodes-omicall.omiCallTrigger', { triggerOn: 'call', events: ['cdr'], ...parameters }, {
-			typeVersion: 1.1,
-			webhookId: crypto.randomUUID(),
-			credentials: credentialsOf('omiCallApi', credential),
-		}),
+		node(
+			'OMICall Trigger',
+			'n8n-nodes-omicall.omiCallTrigger',
+			{ triggerOn: 'call', events: ['cdr'], ...parameters },
+			{
+				typeVersion: 1.1,
+				webhookId: crypto.randomUUID(),
+				credentials: credentialsOf('omiCallApi', credential),
+			},
+		),
 	);
 }
 
@@ -52,9 +68,30 @@ function actionWorkflow(credential, path) {
 		name: 'OMICall webhook admin',
 		nodes: [
 			webhookNode(path, 'lastNode'),
-			node('Register', 'n8n-nodes-omicall.omiCall', { resource: 'webhook', operation: 'register', webhookType: 'call', url: '={{ $json.body.url }}', events: ['hangup'] }, { credentials }),
-			node('List', 'n8n-nodes-omicall.omiCall', { resource: 'webhook', operation: 'list', options: { type: 'call' } }, { credentials }),
-			node('Destroy', 'n8n-nodes-omicall.omiCall', { resource: 'webhook', operation: 'destroy', webhookType: 'call' }, { credentials }),
+			node(
+				'Register',
+				'n8n-nodes-omicall.omiCall',
+				{
+					resource: 'webhook',
+					operation: 'register',
+					webhookType: 'call',
+					url: '={{ $json.body.url }}',
+					events: ['hangup'],
+				},
+				{ credentials },
+			),
+			node(
+				'List',
+				'n8n-nodes-omicall.omiCall',
+				{ resource: 'webhook', operation: 'list', options: { type: 'call' } },
+				{ credentials },
+			),
+			node(
+				'Destroy',
+				'n8n-nodes-omicall.omiCall',
+				{ resource: 'webhook', operation: 'destroy', webhookType: 'call' },
+				{ credentials },
+			),
 		],
 		connections: chain('Webhook', 'Register', 'List', 'Destroy'),
 	};
@@ -65,13 +102,22 @@ const callNode = (name, credential, operation, parameters, callId) =>
 	node(
 		name,
 		'n8n-nodes-omicall.omiCall',
-		{ resource: 'call', operation, ...(callId ? { callId: { __rl: true, mode: 'id', value: callId } } : {}), ...parameters },
+		{
+			resource: 'call',
+			operation,
+			...(callId ? { callId: { __rl: true, mode: 'id', value: callId } } : {}),
+			...parameters,
+		},
 		{ credentials: credentialsOf('omiCallApi', credential) },
 	);
 
 /** OMICall Get Many with Return All over the request body's `from` and `to` (ISO 8601), other filters as given. */
 const getManyNode = (credential, filters = {}) =>
-	callNode('Get Many', credential, 'getMany', { returnAll: true, filters: { from: '={{ $json.body.from }}', to: '={{ $json.body.to }}', ...filters }, options: {} });
+	callNode('Get Many', credential, 'getMany', {
+		returnAll: true,
+		filters: { from: '={{ $json.body.from }}', to: '={{ $json.body.to }}', ...filters },
+		options: {},
+	});
 
 /**
  * The call history chain: n8n's Webhook node → OMICall Get Many (answered calls between the
@@ -88,8 +134,20 @@ function callHistoryWorkflow(credential, path) {
 		nodes: [
 			webhook,
 			getManyNode(credential, { answeredOnly: true }),
-			callNode('Update', credential, 'update', { updateFields: { note: "={{ $('Webhook').item.json.body.note }}" }, options: {} }, callId),
-			callNode('Download Recording', credential, 'downloadRecording', { binaryPropertyName: 'data' }, callId),
+			callNode(
+				'Update',
+				credential,
+				'update',
+				{ updateFields: { note: "={{ $('Webhook').item.json.body.note }}" }, options: {} },
+				callId,
+			),
+			callNode(
+				'Download Recording',
+				credential,
+				'downloadRecording',
+				{ binaryPropertyName: 'data' },
+				callId,
+			),
 		],
 		connections: chain('Webhook', 'Get Many', 'Update', 'Download Recording'),
 	};
@@ -99,7 +157,10 @@ function callHistoryWorkflow(credential, path) {
 function callLookupWorkflow(credential, path) {
 	return {
 		name: 'OMICall call lookup',
-		nodes: [webhookNode(path, 'lastNode'), callNode('Get', credential, 'get', { options: {} }, '={{ $json.body.callId }}')],
+		nodes: [
+			webhookNode(path, 'lastNode'),
+			callNode('Get', credential, 'get', { options: {} }, '={{ $json.body.callId }}'),
+		],
 		connections: chain('Webhook', 'Get'),
 	};
 }
@@ -119,4 +180,15 @@ function callSearchWorkflow(credential, path) {
 	};
 }
 
-module.exports = { node, chain, webhookNode, credentialsOf, triggeredWorkflow, triggerWorkflow, actionWorkflow, callHistoryWorkflow, callLookupWorkflow, callSearchWorkflow };
+module.exports = {
+	node,
+	chain,
+	webhookNode,
+	credentialsOf,
+	triggeredWorkflow,
+	triggerWorkflow,
+	actionWorkflow,
+	callHistoryWorkflow,
+	callLookupWorkflow,
+	callSearchWorkflow,
+};

@@ -45,7 +45,9 @@ export class CredentialStore extends ICredentialsHelper {
 	ioDelayMs = 0;
 
 	private async io(): Promise<void> {
-		await new Promise<void>((resolve) => (this.ioDelayMs > 0 ? setTimeout(resolve, this.ioDelayMs) : setImmediate(resolve)));
+		await new Promise<void>((resolve) =>
+			this.ioDelayMs > 0 ? setTimeout(resolve, this.ioDelayMs) : setImmediate(resolve),
+		);
 	}
 
 	constructor(private readonly types: ICredentialType[] = [new OmiCallApi()]) {
@@ -74,9 +76,14 @@ export class CredentialStore extends ICredentialsHelper {
 		return true;
 	}
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
 		const authenticate = this.type(typeName).authenticate;
-		if (typeof authenticate !== 'function') throw new Error('this harness only knows function authentication');
+		if (typeof authenticate !== 'function')
+			throw new Error('this harness only knows function authentication');
 		return await authenticate(credentials, requestOptions);
 	}
 
@@ -88,37 +95,59 @@ export class CredentialStore extends ICredentialsHelper {
 		credentialsExpired: boolean,
 	): Promise<ICredentialDataDecryptedObject | undefined> {
 		const type = this.type(typeName);
-		const expirable = type.properties.find((p) => p.type === 'hidden' && p.typeOptions?.expirable === true);
+		const expirable = type.properties.find(
+			(p) => p.type === 'hidden' && p.typeOptions?.expirable === true,
+		);
 		if (!expirable || !type.preAuthentication) return undefined;
-		const isTestingCredentials = node.parameters?.temp === '' && node.type === 'n8n-nodes-base.noOp';
-		if (credentials[expirable.name] !== '' && !credentialsExpired && !isTestingCredentials) return undefined;
+		const isTestingCredentials =
+			node.parameters?.temp === '' && node.type === 'n8n-nodes-base.noOp';
+		if (credentials[expirable.name] !== '' && !credentialsExpired && !isTestingCredentials)
+			return undefined;
 		const output = await type.preAuthentication.call(helpers, credentials);
 		if (output[expirable.name] === undefined) return undefined;
 		const details = node.credentials?.[typeName];
 		if (!details) return undefined;
 		// n8n reads the stored data again and writes it back with the new token.
 		await this.io();
-		await this.updateCredentials(details, typeName, { ...this.get(details.id ?? ''), ...output } as ICredentialDataDecryptedObject);
+		await this.updateCredentials(details, typeName, {
+			...this.get(details.id ?? ''),
+			...output,
+		} as ICredentialDataDecryptedObject);
 		return Object.assign(credentials, output);
 	}
 
-	async runPreAuthentication(helpers: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject, typeName: string): Promise<ICredentialDataDecryptedObject | undefined> {
+	async runPreAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
 		const type = this.type(typeName);
 		if (!type.preAuthentication) return undefined;
-		return { ...credentials, ...(await type.preAuthentication.call(helpers, credentials)) } as ICredentialDataDecryptedObject;
+		return {
+			...credentials,
+			...(await type.preAuthentication.call(helpers, credentials)),
+		} as ICredentialDataDecryptedObject;
 	}
 
 	async getCredentials(): Promise<ICredentials> {
 		throw new Error('not used by this package');
 	}
 
-	async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, nodeCredentials: INodeCredentialsDetails): Promise<ICredentialDataDecryptedObject> {
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		nodeCredentials: INodeCredentialsDetails,
+	): Promise<ICredentialDataDecryptedObject> {
 		await this.io();
-		if (!nodeCredentials.id || !this.data.has(nodeCredentials.id)) throw new Error(`No credential with id ${nodeCredentials.id}`);
+		if (!nodeCredentials.id || !this.data.has(nodeCredentials.id))
+			throw new Error(`No credential with id ${nodeCredentials.id}`);
 		return this.get(nodeCredentials.id);
 	}
 
-	async updateCredentials(nodeCredentials: INodeCredentialsDetails, _type: string, data: ICredentialDataDecryptedObject): Promise<void> {
+	async updateCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		_type: string,
+		data: ICredentialDataDecryptedObject,
+	): Promise<void> {
 		await this.io();
 		this.saves++;
 		this.data.set(nodeCredentials.id ?? '', { ...data });
@@ -236,7 +265,14 @@ export async function hook(
 	options: { isTest?: boolean; activation?: WorkflowActivateMode } = {},
 ): Promise<boolean> {
 	const mode: WorkflowExecuteMode = options.isTest ? 'manual' : 'trigger';
-	const context = new HookContext(run.workflow, run.node, run.additionalData, mode, options.activation ?? 'activate', webhookData(run, nodeType, options.isTest));
+	const context = new HookContext(
+		run.workflow,
+		run.node,
+		run.additionalData,
+		mode,
+		options.activation ?? 'activate',
+		webhookData(run, nodeType, options.isTest),
+	);
 	return await nodeType.webhookMethods!.default![method].call(context);
 }
 
@@ -244,7 +280,10 @@ export async function hook(
  * The "Test" button of a credential, as n8n's CredentialsTester runs a request test: the test
  * request goes through n8n-core's RoutingNode inside a throwaway node, then the rules are read.
  */
-export async function testCredential(credentials: CredentialStore, type: ICredentialType): Promise<{ status: 'OK' | 'Error'; message: string }> {
+export async function testCredential(
+	credentials: CredentialStore,
+	type: ICredentialType,
+): Promise<{ status: 'OK' | 'Error'; message: string }> {
 	const test = type.test!;
 	const probe: INodeType = {
 		description: {
@@ -257,7 +296,15 @@ export async function testCredential(credentials: CredentialStore, type: ICreden
 			inputs: [],
 			outputs: [],
 			credentials: [{ name: type.name, required: true }],
-			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: test.request }, default: '' }],
+			properties: [
+				{
+					displayName: 'Temp',
+					name: 'temp',
+					type: 'string',
+					routing: { request: test.request },
+					default: '',
+				},
+			],
 		},
 	};
 	const run = buildNode(probe, {}, credentials);
@@ -265,18 +312,47 @@ export async function testCredential(credentials: CredentialStore, type: ICreden
 	run.node.type = 'n8n-nodes-base.noOp';
 	run.node.parameters = { temp: '' };
 	const items = [{ json: {} }];
-	const context = new ExecuteContext(run.workflow, run.node, run.additionalData, 'internal', createRunExecutionData(), 0, [], { main: [items] }, { node: run.node, data: {}, source: null }, []);
-	const decrypted = { id: CREDENTIAL_ID, name: 'OMICall account', type: type.name, data: credentials.get(CREDENTIAL_ID) };
+	const context = new ExecuteContext(
+		run.workflow,
+		run.node,
+		run.additionalData,
+		'internal',
+		createRunExecutionData(),
+		0,
+		[],
+		{ main: [items] },
+		{ node: run.node, data: {}, source: null },
+		[],
+	);
+	const decrypted = {
+		id: CREDENTIAL_ID,
+		name: 'OMICall account',
+		type: type.name,
+		data: credentials.get(CREDENTIAL_ID),
+	};
 	let response: INodeExecutionData[][] | null | undefined;
 	try {
-		response = (await new RoutingNode(context, probe, decrypted).runNode()) as INodeExecutionData[][];
+		response = (await new RoutingNode(
+			context,
+			probe,
+			decrypted,
+		).runNode()) as INodeExecutionData[][];
 	} catch (error) {
-		const e = error as { message: string; cause?: { response?: { status: number; statusText?: string }; code?: string } };
+		const e = error as {
+			message: string;
+			cause?: { response?: { status: number; statusText?: string }; code?: string };
+		};
 		const status = e.cause?.response?.status;
 		if (status !== undefined) {
-			const rule = test.rules?.find((r) => r.type === 'responseCode' && r.properties.value === status);
+			const rule = test.rules?.find(
+				(r) => r.type === 'responseCode' && r.properties.value === status,
+			);
 			if (rule) return { status: 'Error', message: rule.properties.message };
-			if (status < 199 || status > 299) return { status: 'Error', message: e.cause?.response?.statusText || `Received HTTP status code: ${status}` };
+			if (status < 199 || status > 299)
+				return {
+					status: 'Error',
+					message: e.cause?.response?.statusText || `Received HTTP status code: ${status}`,
+				};
 		} else if (e.cause?.code) {
 			return { status: 'Error', message: e.cause.code };
 		}
@@ -285,8 +361,11 @@ export async function testCredential(credentials: CredentialStore, type: ICreden
 	for (const rule of test.rules ?? []) {
 		if (rule.type !== 'responseSuccessBody') continue;
 		const body = response?.[0]?.[0]?.json ?? {};
-		const value = rule.properties.key.split('.').reduce<unknown>((v, k) => (v as IDataObject | undefined)?.[k], body);
-		if (value === rule.properties.value) return { status: 'Error', message: rule.properties.message };
+		const value = rule.properties.key
+			.split('.')
+			.reduce<unknown>((v, k) => (v as IDataObject | undefined)?.[k], body);
+		if (value === rule.properties.value)
+			return { status: 'Error', message: rule.properties.message };
 	}
 	return { status: 'OK', message: 'Connection successful!' };
 }

@@ -107,8 +107,20 @@ export interface HistoryCall {
 	dial_status: string;
 	bill_sec_forward_out: number;
 	invite_failure_status: null;
-	transfer_histories: Array<{ from_extension: string | null; to_extension: string; time: number; note: string }>;
-	user: Array<{ id: string; full_name: string; extension: string; email: string; note: string; tag: Array<{ name: string }> }>;
+	transfer_histories: Array<{
+		from_extension: string | null;
+		to_extension: string;
+		time: number;
+		note: string;
+	}>;
+	user: Array<{
+		id: string;
+		full_name: string;
+		extension: string;
+		email: string;
+		note: string;
+		tag: Array<{ name: string }>;
+	}>;
 	customer: { full_name: string; full_name_unsigned: string; phone_number: string };
 	create_by: { id: string; name: string; contact_id: string | null };
 	note: string;
@@ -183,8 +195,27 @@ export interface OmiCallSimulator {
 	resetLog(): void;
 	expireAllTokens(): void;
 	issueToken(account?: number): string;
-	injectFault(path: string, fault?: { status?: number; body?: unknown; contentType?: string; times?: number; afterApplying?: boolean; drop?: boolean }): void;
-	loseAnswer(path: string, fault?: { status?: number; body?: unknown; contentType?: string; times?: number; drop?: boolean }): void;
+	injectFault(
+		path: string,
+		fault?: {
+			status?: number;
+			body?: unknown;
+			contentType?: string;
+			times?: number;
+			afterApplying?: boolean;
+			drop?: boolean;
+		},
+	): void;
+	loseAnswer(
+		path: string,
+		fault?: {
+			status?: number;
+			body?: unknown;
+			contentType?: string;
+			times?: number;
+			drop?: boolean;
+		},
+	): void;
 	refuseUrl(url: string, refused?: boolean): void;
 	goDown(ms: number): void;
 	slowDown(path: string, ms: number, times?: number): void;
@@ -203,19 +234,31 @@ export interface OmiCallSimulator {
 	/** The id of a tag name, creating the tag when new. */
 	tagId(name: string): string;
 	rateLimit(path: string, options?: RateLimitOptions): void;
-	changeContact(options?: { action?: 'created' | 'updated' }): Promise<{ hook: string; events: Array<{ state: string; attempts: number; status: number | string }> }>;
-	deliver(url: string, event: Record<string, unknown>): Promise<{ state: string; attempts: number; status: number | string }>;
+	changeContact(options?: {
+		action?: 'created' | 'updated';
+	}): Promise<{
+		hook: string;
+		events: Array<{ state: string; attempts: number; status: number | string }>;
+	}>;
+	deliver(
+		url: string,
+		event: Record<string, unknown>,
+	): Promise<{ state: string; attempts: number; status: number | string }>;
 }
 
-export const OmiCallSimulator: new (options?: SimulatorOptions) => OmiCallSimulator = simulatorModule.OmiCallSimulator;
+export const OmiCallSimulator: new (options?: SimulatorOptions) => OmiCallSimulator =
+	simulatorModule.OmiCallSimulator;
 
-export const buildCallEvents: (options?: CallOptions) => Array<Record<string, unknown>> = eventsModule.buildCallEvents;
+export const buildCallEvents: (options?: CallOptions) => Array<Record<string, unknown>> =
+	eventsModule.buildCallEvents;
 
 /** The cdr record as the history keeps it. */
-export const toHistoryItem: (cdr: Record<string, unknown>) => HistoryCall = historyModule.toHistoryItem;
+export const toHistoryItem: (cdr: Record<string, unknown>) => HistoryCall =
+	historyModule.toHistoryItem;
 
 /** The v1 shape (detail/{id}): recording_file instead of recording_file_url. */
-export const toV1Item: (call: HistoryCall) => Omit<HistoryCall, 'recording_file_url'> = historyModule.toV1Item;
+export const toV1Item: (call: HistoryCall) => Omit<HistoryCall, 'recording_file_url'> =
+	historyModule.toV1Item;
 
 export const AGENTS: SimAgent[] = eventsModule.AGENTS;
 
@@ -226,7 +269,9 @@ export const fold: (text: string) => string = eventsModule.fold;
 export const silentMp3: (frames?: number) => Buffer = recordingModule.silentMp3;
 export const MP3_FRAME_BYTES: number = recordingModule.FRAME_BYTES;
 
-export const buildContactEvent: (options?: { action?: 'created' | 'updated' }) => Record<string, unknown> = eventsModule.buildContactEvent;
+export const buildContactEvent: (options?: {
+	action?: 'created' | 'updated';
+}) => Record<string, unknown> = eventsModule.buildContactEvent;
 
 /** Starts a simulator on a free loopback port. */
 export async function startSimulator(options?: SimulatorOptions): Promise<OmiCallSimulator> {

@@ -39,7 +39,11 @@ export class TriggerFleet {
 	}
 
 	/** A trigger node with its own webhook id; `staticData` stands for what n8n keeps in its database. */
-	trigger(webhookId: string, parameters: INodeParameters = {}, staticData: IDataObject = {}): NodeRun {
+	trigger(
+		webhookId: string,
+		parameters: INodeParameters = {},
+		staticData: IDataObject = {},
+	): NodeRun {
 		return buildNode(trigger, { triggerOn: 'call', events: ['cdr'], ...parameters }, this.store, {
 			staticData,
 			webhookBaseUrl: this.server.url,
@@ -48,7 +52,9 @@ export class TriggerFleet {
 	}
 
 	private async pause(attempt: number): Promise<void> {
-		await new Promise((resolve) => setTimeout(resolve, (this.options.retryDelayMs ?? 0) * 2 ** attempt));
+		await new Promise((resolve) =>
+			setTimeout(resolve, (this.options.retryDelayMs ?? 0) * 2 ** attempt),
+		);
 	}
 
 	/** n8n 2.x activation of one trigger, with its retries; throws the last error. */
@@ -75,7 +81,10 @@ export class TriggerFleet {
 	/** n8n 2.x deactivation; resolves to the errors of the attempts that failed (3 = abandoned). */
 	async deactivate(run: NodeRun): Promise<Error[]> {
 		if (this.options.n8nMajor === 1) {
-			const error = await hook(run, trigger, 'delete').then(() => undefined, (e: Error) => e);
+			const error = await hook(run, trigger, 'delete').then(
+				() => undefined,
+				(e: Error) => e,
+			);
 			this.server.unserve({ run, nodeType: trigger });
 			return error ? [error] : [];
 		}
@@ -97,7 +106,13 @@ export class TriggerFleet {
 		if (this.options.n8nMajor === 1) {
 			// n8n 1.x: every delete, one after the other, then every row.
 			const errors: Error[][] = [];
-			for (const run of runs) errors.push(await hook(run, trigger, 'delete').then(() => [], (e: Error) => [e]));
+			for (const run of runs)
+				errors.push(
+					await hook(run, trigger, 'delete').then(
+						() => [],
+						(e: Error) => [e],
+					),
+				);
 			for (const run of runs) this.server.unserve({ run, nodeType: trigger });
 			return errors;
 		}
@@ -113,7 +128,8 @@ export class TriggerFleet {
 	async listen(webhookId: string, parameters: INodeParameters = {}): Promise<NodeRun> {
 		const run = this.trigger(webhookId, parameters);
 		this.server.serve({ run, nodeType: trigger }, true);
-		if (!(await hook(run, trigger, 'checkExists', { isTest: true }))) await hook(run, trigger, 'create', { isTest: true });
+		if (!(await hook(run, trigger, 'checkExists', { isTest: true })))
+			await hook(run, trigger, 'create', { isTest: true });
 		return run;
 	}
 

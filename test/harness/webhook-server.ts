@@ -9,7 +9,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { WebhookContext } from 'n8n-core';
-import type { IDataObject, INodeExecutionData, INodeType, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeType,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { createRunExecutionData } from 'n8n-workflow';
 
 import { type NodeRun, webhookData } from './n8n-core';
@@ -75,13 +80,17 @@ export class WebhookServer {
 			res.writeHead(status, { 'content-type': 'application/json', ...headers });
 			res.end(JSON.stringify(body));
 		};
-		const failure = req.headers['x-omicall-trigger-probe'] !== undefined ? this.failedProbes.get(url.pathname) : undefined;
+		const failure =
+			req.headers['x-omicall-trigger-probe'] !== undefined
+				? this.failedProbes.get(url.pathname)
+				: undefined;
 		if (failure && failure.times > 0) {
 			failure.times -= 1;
 			if (failure.answer === 'reset') return void req.socket.destroy();
 			return send(failure.answer, { message: 'Bad Gateway' });
 		}
-		if (!target || req.method !== 'POST') return send(404, { message: 'The requested webhook is not registered.' });
+		if (!target || req.method !== 'POST')
+			return send(404, { message: 'The requested webhook is not registered.' });
 
 		const chunks: Buffer[] = [];
 		for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -95,13 +104,21 @@ export class WebhookServer {
 		let charset = 'utf-8';
 		for (const parameter of parameters) {
 			const eq = parameter.indexOf('=');
-			if (eq !== -1 && parameter.slice(0, eq).trim().toLowerCase() === 'charset') charset = parameter.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1').toLowerCase();
+			if (eq !== -1 && parameter.slice(0, eq).trim().toLowerCase() === 'charset')
+				charset = parameter
+					.slice(eq + 1)
+					.trim()
+					.replace(/^"(.*)"$/, '$1')
+					.toLowerCase();
 		}
 		let body: unknown;
 		if (bytes.length && (contentType === 'application/json' || contentType === 'text/plain')) {
 			try {
 				const raw = bytes.toString(charset as BufferEncoding);
-				body = contentType === 'text/plain' ? raw : JSON.parse(raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw);
+				body =
+					contentType === 'text/plain'
+						? raw
+						: JSON.parse(raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw);
 			} catch {
 				return send(422, { code: 422, message: 'Failed to parse request body' });
 			}
@@ -110,7 +127,8 @@ export class WebhookServer {
 		const query: Record<string, string | string[]> = {};
 		for (const [key, value] of url.searchParams) {
 			const seen = query[key];
-			query[key] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+			query[key] =
+				seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
 		}
 		// The slice of Express's request and response that a trigger uses.
 		const request = Object.assign(req, { body, query, params: {} });
@@ -126,7 +144,11 @@ export class WebhookServer {
 		});
 
 		const { run, nodeType } = target;
-		const additionalData = { ...run.additionalData, httpRequest: request, httpResponse: response } as typeof run.additionalData;
+		const additionalData = {
+			...run.additionalData,
+			httpRequest: request,
+			httpResponse: response,
+		} as typeof run.additionalData;
 		const context = new WebhookContext(
 			run.workflow,
 			run.node,
@@ -148,7 +170,13 @@ export class WebhookServer {
 			res.writeHead(200);
 			return void res.end();
 		}
-		send(200, (result.webhookResponse as IDataObject | undefined) ?? (result.workflowData ? { message: 'Workflow was started' } : { message: 'Webhook call received' }));
+		send(
+			200,
+			(result.webhookResponse as IDataObject | undefined) ??
+				(result.workflowData
+					? { message: 'Workflow was started' }
+					: { message: 'Webhook call received' }),
+		);
 	}
 }
 
@@ -163,7 +191,11 @@ export async function startWebhookServer(): Promise<WebhookServer> {
 }
 
 /** POSTs to a URL and returns the status and the parsed JSON answer. */
-export async function post(url: string, body: unknown, contentType = 'application/json'): Promise<{ status: number; body: IDataObject }> {
+export async function post(
+	url: string,
+	body: unknown,
+	contentType = 'application/json',
+): Promise<{ status: number; body: IDataObject }> {
 	const response = await fetch(url, {
 		method: 'POST',
 		headers: { 'content-type': contentType },

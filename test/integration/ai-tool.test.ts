@@ -61,8 +61,18 @@ let store: CredentialStore;
 beforeEach(async () => {
 	simulator = await startSimulator({ apiKeys: [API_KEY] });
 	store = new CredentialStore();
-	store.set(CREDENTIAL_ID, { baseUrl: simulator.url, authentication: 'apiKey', apiKey: API_KEY, sessionToken: '' });
-	simulator.hooks.set('call', { url: FOREIGN, type: 'call', status: 'actived', events: ['hangup'] });
+	store.set(CREDENTIAL_ID, {
+		baseUrl: simulator.url,
+		authentication: 'apiKey',
+		apiKey: API_KEY,
+		sessionToken: '',
+	});
+	simulator.hooks.set('call', {
+		url: FOREIGN,
+		type: 'call',
+		status: 'actived',
+		events: ['hangup'],
+	});
 });
 afterEach(async () => simulator.stop());
 
@@ -91,7 +101,14 @@ async function invokeAsLangChainTool(parameters: INodeParameters): Promise<strin
 		},
 	};
 	const tool = buildNode(toolType, { resource: 'webhook', ...parameters }, store);
-	const agent: INode = { id: 'agent-1', name: 'Agent', type: 'test.agent', typeVersion: 1, position: [0, 0], parameters: {} };
+	const agent: INode = {
+		id: 'agent-1',
+		name: 'Agent',
+		type: 'test.agent',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
 	const toolNode: INode = { ...tool.node, name: 'OMICall Tool' };
 	const nodeTypes: INodeTypes = {
 		getByName: (type) => (type === agent.type ? agentType : toolType),
@@ -101,15 +118,34 @@ async function invokeAsLangChainTool(parameters: INodeParameters): Promise<strin
 	const workflow = new Workflow({
 		id: 'wf-agent',
 		nodes: [agent, toolNode],
-		connections: { 'OMICall Tool': { [NodeConnectionTypes.AiTool]: [[{ node: 'Agent', type: NodeConnectionTypes.AiTool, index: 0 }]] } },
+		connections: {
+			'OMICall Tool': {
+				[NodeConnectionTypes.AiTool]: [
+					[{ node: 'Agent', type: NodeConnectionTypes.AiTool, index: 0 }],
+				],
+			},
+		},
 		active: false,
 		nodeTypes,
 	});
 	const agentNode = workflow.getNode('Agent') as INode;
 	const items = [{ json: { chatInput: 'please move the call webhook' } }];
 	const inputData = { main: [items] };
-	const context = new ExecuteContext(workflow, agentNode, tool.additionalData, 'manual', createRunExecutionData(), 0, items, inputData, { node: agentNode, data: inputData, source: null }, []);
-	const tools = (await context.getInputConnectionData(NodeConnectionTypes.AiTool, 0)) as Array<{ invoke(args: object): Promise<string> }>;
+	const context = new ExecuteContext(
+		workflow,
+		agentNode,
+		tool.additionalData,
+		'manual',
+		createRunExecutionData(),
+		0,
+		items,
+		inputData,
+		{ node: agentNode, data: inputData, source: null },
+		[],
+	);
+	const tools = (await context.getInputConnectionData(NodeConnectionTypes.AiTool, 0)) as Array<{
+		invoke(args: object): Promise<string>;
+	}>;
 	expect(tools).toHaveLength(1);
 	return await tools[0].invoke({});
 }
@@ -123,11 +159,18 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
 	return error;
 }
 
-const REFUSED = /^An AI agent may not (register|destroy) OMICall webhooks unless this node allows it:.*Turn on "Allow AI Agents to Change Webhooks"/;
+const REFUSED =
+	/^An AI agent may not (register|destroy) OMICall webhooks unless this node allows it:.*Turn on "Allow AI Agents to Change Webhooks"/;
 
 describe('run by an AI agent (Agent V3: the tool node in an ExecuteContext)', () => {
 	it('refuses Register and Destroy before any request unless "Allow AI Agents to Change Webhooks" is on', async () => {
-		const register = await failure(runAsAgentV3Tool({ operation: 'register', webhookType: 'call', url: 'https://attacker.example.net/x' }));
+		const register = await failure(
+			runAsAgentV3Tool({
+				operation: 'register',
+				webhookType: 'call',
+				url: 'https://attacker.example.net/x',
+			}),
+		);
 		expect(register.message).toMatch(REFUSED);
 		expect(register.message).toContain('register');
 		const destroy = await failure(runAsAgentV3Tool({ operation: 'destroy', webhookType: 'call' }));
@@ -136,33 +179,72 @@ describe('run by an AI agent (Agent V3: the tool node in an ExecuteContext)', ()
 		expect(simulator.requests).toEqual([]);
 		expect(simulator.hooks.get('call')?.url).toBe(FOREIGN);
 
-		const registered = await runAsAgentV3Tool({ operation: 'register', webhookType: 'call', url: 'https://crm.example.com/agent', allowAiWebhookChanges: true });
-		expect(registered.map((i) => i.json)).toEqual([{ type: 'call', url: 'https://crm.example.com/agent', status: 'actived' }]);
-		const destroyed = await runAsAgentV3Tool({ operation: 'destroy', webhookType: 'call', allowAiWebhookChanges: true });
-		expect(destroyed.map((i) => i.json)).toEqual([{ type: 'call', destroyed: true, url: 'https://crm.example.com/agent' }]);
+		const registered = await runAsAgentV3Tool({
+			operation: 'register',
+			webhookType: 'call',
+			url: 'https://crm.example.com/agent',
+			allowAiWebhookChanges: true,
+		});
+		expect(registered.map((i) => i.json)).toEqual([
+			{ type: 'call', url: 'https://crm.example.com/agent', status: 'actived' },
+		]);
+		const destroyed = await runAsAgentV3Tool({
+			operation: 'destroy',
+			webhookType: 'call',
+			allowAiWebhookChanges: true,
+		});
+		expect(destroyed.map((i) => i.json)).toEqual([
+			{ type: 'call', destroyed: true, url: 'https://crm.example.com/agent' },
+		]);
 		expect(simulator.hooks.has('call')).toBe(false);
 	});
 
 	it('lists, with the URLs redacted, since the answer goes to the AI model', async () => {
 		const out = await runAsAgentV3Tool({ operation: 'list' });
-		expect(out.map((i) => i.json)).toEqual([{ type: 'call', url: 'https://***@crm.example.com/omicall/calls?token=***', status: 'actived' }]);
+		expect(out.map((i) => i.json)).toEqual([
+			{
+				type: 'call',
+				url: 'https://***@crm.example.com/omicall/calls?token=***',
+				status: 'actived',
+			},
+		]);
 	});
 });
 
 describe('run by an AI agent (Agents V1/V2, MCP Server Trigger: a LangChain tool)', () => {
 	it('refuses Register and Destroy, and the agent is told why', async () => {
-		const register = await failure(invokeAsLangChainTool({ operation: 'register', webhookType: 'call', url: 'https://attacker.example.net/x' }));
+		const register = await failure(
+			invokeAsLangChainTool({
+				operation: 'register',
+				webhookType: 'call',
+				url: 'https://attacker.example.net/x',
+			}),
+		);
 		expect(register.message).toMatch(REFUSED);
-		const destroy = await failure(invokeAsLangChainTool({ operation: 'destroy', webhookType: 'call' }));
+		const destroy = await failure(
+			invokeAsLangChainTool({ operation: 'destroy', webhookType: 'call' }),
+		);
 		expect(destroy.message).toMatch(REFUSED);
 		expect(simulator.requests).toEqual([]);
 		expect(simulator.hooks.get('call')?.url).toBe(FOREIGN);
 	});
 
 	it('registers when allowed, and lists redacted URLs', async () => {
-		const answer = await invokeAsLangChainTool({ operation: 'register', webhookType: 'contact', url: 'https://crm.example.com/contacts', allowAiWebhookChanges: true });
-		expect(JSON.parse(answer)).toEqual([{ type: 'contact', url: 'https://crm.example.com/contacts', status: 'actived' }]);
-		const listed = JSON.parse(await invokeAsLangChainTool({ operation: 'list' })) as Array<{ url: string }>;
-		expect(listed.map((h) => h.url)).toEqual(['https://***@crm.example.com/omicall/calls?token=***', 'https://crm.example.com/contacts']);
+		const answer = await invokeAsLangChainTool({
+			operation: 'register',
+			webhookType: 'contact',
+			url: 'https://crm.example.com/contacts',
+			allowAiWebhookChanges: true,
+		});
+		expect(JSON.parse(answer)).toEqual([
+			{ type: 'contact', url: 'https://crm.example.com/contacts', status: 'actived' },
+		]);
+		const listed = JSON.parse(await invokeAsLangChainTool({ operation: 'list' })) as Array<{
+			url: string;
+		}>;
+		expect(listed.map((h) => h.url)).toEqual([
+			'https://***@crm.example.com/omicall/calls?token=***',
+			'https://crm.example.com/contacts',
+		]);
 	});
 });

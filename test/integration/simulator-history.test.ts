@@ -6,7 +6,14 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
-import { AGENTS, fold, type HistoryCall, MP3_FRAME_BYTES, type OmiCallSimulator, startSimulator } from '../harness/simulator';
+import {
+	AGENTS,
+	fold,
+	type HistoryCall,
+	MP3_FRAME_BYTES,
+	type OmiCallSimulator,
+	startSimulator,
+} from '../harness/simulator';
 import { startWebhookServer, type WebhookServer } from '../harness/webhook-server';
 
 const KEY = 'key-simulator-history';
@@ -32,13 +39,16 @@ interface Answer {
 	json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-async function api(path: string, { method = 'GET', body, headers = {}, auth = true, key = KEY as string | null } = {} as {
-	method?: string;
-	body?: unknown;
-	headers?: Record<string, string>;
-	auth?: boolean;
-	key?: string | null;
-}): Promise<Answer> {
+async function api(
+	path: string,
+	{ method = 'GET', body, headers = {}, auth = true, key = KEY as string | null } = {} as {
+		method?: string;
+		body?: unknown;
+		headers?: Record<string, string>;
+		auth?: boolean;
+		key?: string | null;
+	},
+): Promise<Answer> {
 	const response = await fetch(`${simulator.url}${path}`, {
 		method,
 		headers: {
@@ -59,15 +69,29 @@ async function api(path: string, { method = 'GET', body, headers = {}, auth = tr
 	return { status: response.status, headers: response.headers, text, json };
 }
 
-const search = (filter: Record<string, unknown>, { page = 1, size = 50, sort, ...options }: { page?: number; size?: number; sort?: unknown; key?: string | null; auth?: boolean } = {}) =>
-	api(`${SEARCH}?page=${page}&size=${size}`, { method: 'POST', body: { filter, ...(sort ? { sort } : {}) }, ...options });
+const search = (
+	filter: Record<string, unknown>,
+	{
+		page = 1,
+		size = 50,
+		sort,
+		...options
+	}: { page?: number; size?: number; sort?: unknown; key?: string | null; auth?: boolean } = {},
+) =>
+	api(`${SEARCH}?page=${page}&size=${size}`, {
+		method: 'POST',
+		body: { filter, ...(sort ? { sort } : {}) },
+		...options,
+	});
 
 const window = (days = 30, end = END) => ({ fromDate: end - days * DAY, toDate: end });
 
 /** Every call a filter should find, newest first, as the simulator's history holds them. */
 const expected = (keep: (call: HistoryCall) => boolean, { fromDate, toDate } = window()) =>
 	simulator.calls
-		.filter((c) => c.time_start_call * 1000 >= fromDate && c.time_start_call * 1000 <= toDate && keep(c))
+		.filter(
+			(c) => c.time_start_call * 1000 >= fromDate && c.time_start_call * 1000 <= toDate && keep(c),
+		)
 		.map((c) => c.transaction_id)
 		.sort();
 
@@ -90,8 +114,17 @@ describe('every placed call is in the history', () => {
 	afterEach(async () => hooks.stop());
 
 	it('placeCall records the final record, minus the delivery fields, and search finds it', async () => {
-		simulator.hooks.set('call', { url: `${hooks.url}/hook`, type: 'call', status: 'actived', events: null });
-		const placed = await simulator.placeCall({ direction: 'outbound', customerNumber: '0395187319', notes: 'Khách hàng muốn đổi địa chỉ giao hàng' });
+		simulator.hooks.set('call', {
+			url: `${hooks.url}/hook`,
+			type: 'call',
+			status: 'actived',
+			events: null,
+		});
+		const placed = await simulator.placeCall({
+			direction: 'outbound',
+			customerNumber: '0395187319',
+			notes: 'Khách hàng muốn đổi địa chỉ giao hàng',
+		});
 		const cdr = simulator.deliveries.at(-1)!.body as Record<string, unknown>;
 		expect(cdr.state).toBe('cdr');
 		expect(placed.transactionId).toBe(cdr.transaction_id);
@@ -101,19 +134,37 @@ describe('every placed call is in the history', () => {
 		expect(found.status).toBe(200);
 		const [call] = found.json.payload.items as HistoryCall[];
 		const { state: _state, send_num_retry: _retry, ...record } = cdr;
-		expect(call).toMatchObject({ ...record, hotline: null, sip_number: cdr.hotline, call_uuid: cdr.transaction_id, is_missed_call: false });
+		expect(call).toMatchObject({
+			...record,
+			hotline: null,
+			sip_number: cdr.hotline,
+			call_uuid: cdr.transaction_id,
+			is_missed_call: false,
+		});
 		expect(call).not.toHaveProperty('state');
 		expect(call).not.toHaveProperty('send_num_retry');
 		expect(call.note).toBe('Khách hàng muốn đổi địa chỉ giao hàng');
-		expect(call.recording_file_url).toBe(`${simulator.url}/third_party/recording/uc?id=${new URL(call.recording_file_url!).searchParams.get('id')}&code=${call.transaction_id}`);
+		expect(call.recording_file_url).toBe(
+			`${simulator.url}/third_party/recording/uc?id=${new URL(call.recording_file_url!).searchParams.get('id')}&code=${call.transaction_id}`,
+		);
 	});
 
 	it('without a call hook: throws and records nothing, or (requireHook false) records only', async () => {
 		await expect(simulator.placeCall()).rejects.toThrow('No call webhook');
 		expect(simulator.calls).toHaveLength(0);
 		const placed = await simulator.placeCall({ requireHook: false, answered: false });
-		expect(placed).toEqual({ hook: null, events: [], transactionId: simulator.calls[0].transaction_id });
-		expect(simulator.calls[0]).toMatchObject({ answer_sec: 0, bill_sec: 0, recording_file_url: null, is_missed_call: true, disposition: 'cancelled' });
+		expect(placed).toEqual({
+			hook: null,
+			events: [],
+			transactionId: simulator.calls[0].transaction_id,
+		});
+		expect(simulator.calls[0]).toMatchObject({
+			answer_sec: 0,
+			bill_sec: 0,
+			recording_file_url: null,
+			is_missed_call: true,
+			disposition: 'cancelled',
+		});
 	});
 });
 
@@ -145,11 +196,21 @@ describe('v3 search: paging', () => {
 
 		const lastPage = Math.ceil(all.length / 50);
 		const last = await search(window(), { page: lastPage });
-		expect(last.json.payload).toMatchObject({ pageNumber: lastPage, hasNext: false, nextPage: null, hasPrevious: true, previousPage: lastPage - 1 });
+		expect(last.json.payload).toMatchObject({
+			pageNumber: lastPage,
+			hasNext: false,
+			nextPage: null,
+			hasPrevious: true,
+			previousPage: lastPage - 1,
+		});
 		expect(last.json.payload.items).toHaveLength(all.length - (lastPage - 1) * 50);
 
 		const beyond = await search(window(), { page: lastPage + 1 });
-		expect([beyond.status, beyond.text, beyond.headers.get('content-length')]).toEqual([204, '', null]);
+		expect([beyond.status, beyond.text, beyond.headers.get('content-length')]).toEqual([
+			204,
+			'',
+			null,
+		]);
 		expect(simulator.requests.at(-1)).toMatchObject({ path: SEARCH, status: 204 });
 	});
 
@@ -181,7 +242,11 @@ describe('v3 search: paging', () => {
 	});
 
 	it('size above 50 and a page below 1 are refused; 204 when nothing matches at all', async () => {
-		expect((await search(window(), { size: 51 })).json).toMatchObject({ status_code: -9999, message: 'size_invalid', payload: null });
+		expect((await search(window(), { size: 51 })).json).toMatchObject({
+			status_code: -9999,
+			message: 'size_invalid',
+			payload: null,
+		});
 		expect((await search(window(), { size: 50 })).json.payload.items).toHaveLength(50);
 		expect((await search(window(), { page: 0 })).json.message).toBe('page_invalid');
 		expect((await search({ fromDate: END + DAY, toDate: END + 2 * DAY })).status).toBe(204);
@@ -190,7 +255,10 @@ describe('v3 search: paging', () => {
 
 describe('v3 search: authentication and dates', () => {
 	it('needs the Bearer token and the x-api-key of the same account', async () => {
-		expect((await search(window(), { key: null })).json).toMatchObject({ status_code: -9999, message: 'api_key_is_required' });
+		expect((await search(window(), { key: null })).json).toMatchObject({
+			status_code: -9999,
+			message: 'api_key_is_required',
+		});
 		expect((await search(window(), { key: 'not-a-key' })).json.message).toBe('api_key_invalid');
 		// The other account's key with this account's token.
 		expect((await search(window(), { key: OTHER_KEY })).json.message).toBe('api_key_invalid');
@@ -198,20 +266,33 @@ describe('v3 search: authentication and dates', () => {
 		token = simulator.issueToken(1);
 		expect((await search(window(), { key: OTHER_KEY })).status).toBe(204);
 		simulator.expireAllTokens();
-		expect((await search(window(), { key: OTHER_KEY })).json).toMatchObject({ status_code: -9999, message: 'token_expired' });
+		expect((await search(window(), { key: OTHER_KEY })).json).toMatchObject({
+			status_code: -9999,
+			message: 'token_expired',
+		});
 	});
 
 	it('refuses missing, reversed and too long date ranges', async () => {
 		expect((await search({ toDate: END })).json.message).toBe('from_date_is_required');
 		expect((await search({ fromDate: END })).json.message).toBe('to_date_is_required');
-		expect((await api(`${SEARCH}?page=1&size=50`, { method: 'POST', body: {} })).json.message).toBe('from_date_is_required');
+		expect((await api(`${SEARCH}?page=1&size=50`, { method: 'POST', body: {} })).json.message).toBe(
+			'from_date_is_required',
+		);
 		expect((await search({ fromDate: END, toDate: END - 1 })).json.message).toBe('date_invalid');
-		expect((await search({ fromDate: String(END - DAY), toDate: END })).json.message).toBe('date_invalid');
-		expect((await search({ fromDate: END - 31 * DAY - 1, toDate: END })).json.message).toBe('date_is_too_long');
+		expect((await search({ fromDate: String(END - DAY), toDate: END })).json.message).toBe(
+			'date_invalid',
+		);
+		expect((await search({ fromDate: END - 31 * DAY - 1, toDate: END })).json.message).toBe(
+			'date_is_too_long',
+		);
 		expect((await search({ fromDate: END - 31 * DAY, toDate: END })).status).toBe(204);
 		simulator.maxSearchWindowMs = 7 * DAY;
-		expect((await search({ fromDate: END - 8 * DAY, toDate: END })).json.message).toBe('date_is_too_long');
-		expect((await api(`${SEARCH}?page=1&size=50`, { method: 'POST' })).json.message).toBe('request_body_required');
+		expect((await search({ fromDate: END - 8 * DAY, toDate: END })).json.message).toBe(
+			'date_is_too_long',
+		);
+		expect((await api(`${SEARCH}?page=1&size=50`, { method: 'POST' })).json.message).toBe(
+			'request_body_required',
+		);
 	});
 });
 
@@ -223,7 +304,11 @@ describe('v3 search: filters', () => {
 	it.each<[string, Record<string, unknown>, (c: HistoryCall) => boolean]>([
 		['directions', { directions: ['inbound', 'local'] }, (c) => c.direction !== 'outbound'],
 		['sipUsers', { sipUsers: ['105', '117'] }, (c) => c.sip_user === '105' || c.sip_user === '117'],
-		['agentEmails', { agentEmails: [AGENTS[3].email.toUpperCase()] }, (c) => c.user.some((u) => u.email === AGENTS[3].email)],
+		[
+			'agentEmails',
+			{ agentEmails: [AGENTS[3].email.toUpperCase()] },
+			(c) => c.user.some((u) => u.email === AGENTS[3].email),
+		],
 		['agentIds', { agentIds: [AGENTS[4].id] }, (c) => c.user.some((u) => u.id === AGENTS[4].id)],
 		['isAnswer true', { isAnswer: true }, (c) => c.answer_sec > 0],
 		['isAnswer false', { isAnswer: false }, (c) => c.answer_sec === 0],
@@ -235,11 +320,17 @@ describe('v3 search: filters', () => {
 	});
 
 	it('phoneNumbers, transactionIds and keyword (phone or name, any case, with or without marks)', async () => {
-		const someone = simulator.calls.find((c) => c.direction === 'inbound' && /[ễịạộữ]/.test(c.customer.full_name))!;
+		const someone = simulator.calls.find(
+			(c) => c.direction === 'inbound' && /[ễịạộữ]/.test(c.customer.full_name),
+		)!;
 		const phone = someone.phone_number;
-		expect((await searchAll({ ...window(), phoneNumbers: [phone] })).sort()).toEqual(expected((c) => c.phone_number === phone));
+		expect((await searchAll({ ...window(), phoneNumbers: [phone] })).sort()).toEqual(
+			expected((c) => c.phone_number === phone),
+		);
 		const ids = simulator.calls.slice(0, 3).map((c) => c.transaction_id);
-		expect((await searchAll({ ...window(), transactionIds: ids })).sort()).toEqual(expected((c) => ids.includes(c.transaction_id)));
+		expect((await searchAll({ ...window(), transactionIds: ids })).sort()).toEqual(
+			expected((c) => ids.includes(c.transaction_id)),
+		);
 
 		const byPhone = expected((c) => c.phone_number.includes(phone.slice(2, 8)));
 		expect((await searchAll({ ...window(), keyword: phone.slice(2, 8) })).sort()).toEqual(byPhone);
@@ -254,9 +345,23 @@ describe('v3 search: filters', () => {
 	it('bounds are inclusive, on time_start_call in seconds against milliseconds', async () => {
 		const call = simulator.calls[0];
 		const at = call.time_start_call * 1000;
-		expect(await searchAll({ fromDate: at, toDate: at, transactionIds: [call.transaction_id] })).toEqual([call.transaction_id]);
-		expect(await searchAll({ fromDate: at + 1, toDate: at + DAY, transactionIds: [call.transaction_id] })).toEqual([]);
-		expect(await searchAll({ fromDate: at - DAY, toDate: at - 1, transactionIds: [call.transaction_id] })).toEqual([]);
+		expect(
+			await searchAll({ fromDate: at, toDate: at, transactionIds: [call.transaction_id] }),
+		).toEqual([call.transaction_id]);
+		expect(
+			await searchAll({
+				fromDate: at + 1,
+				toDate: at + DAY,
+				transactionIds: [call.transaction_id],
+			}),
+		).toEqual([]);
+		expect(
+			await searchAll({
+				fromDate: at - DAY,
+				toDate: at - 1,
+				transactionIds: [call.transaction_id],
+			}),
+		).toEqual([]);
 	});
 });
 
@@ -269,49 +374,84 @@ describe('one call: v2 getByTransactionId, v1 detail, change', () => {
 
 	it('getByTransactionId answers GET with a query and POST with a body', async () => {
 		const byGet = await api(`${GET_BY_ID}?transactionId=${call.transaction_id}`);
-		const byPost = await api(GET_BY_ID, { method: 'POST', body: { transactionId: call.transaction_id } });
+		const byPost = await api(GET_BY_ID, {
+			method: 'POST',
+			body: { transactionId: call.transaction_id },
+		});
 		expect(byGet.json).toMatchObject({ status_code: 9999, payload: call });
 		expect(byPost.json.payload).toEqual(byGet.json.payload);
-		expect((await api(`${GET_BY_ID}?transactionId=nope`)).json).toMatchObject({ status_code: -9999, message: 'resource_not_found' });
-		expect((await api(GET_BY_ID, { method: 'POST', body: {} })).json.message).toBe('transaction_id_is_required');
-		expect((await api(`${GET_BY_ID}?transactionId=${call.transaction_id}`, { auth: false })).status).toBe(401);
+		expect((await api(`${GET_BY_ID}?transactionId=nope`)).json).toMatchObject({
+			status_code: -9999,
+			message: 'resource_not_found',
+		});
+		expect((await api(GET_BY_ID, { method: 'POST', body: {} })).json.message).toBe(
+			'transaction_id_is_required',
+		);
+		expect(
+			(await api(`${GET_BY_ID}?transactionId=${call.transaction_id}`, { auth: false })).status,
+		).toBe(401);
 	});
 
 	it('getByTransactionId: a method switched off answers 404, so a fallback can be tested', async () => {
 		simulator.getByTransactionIdMethods = ['POST'];
 		const byGet = await api(`${GET_BY_ID}?transactionId=${call.transaction_id}`);
 		expect([byGet.status, byGet.json.message]).toEqual([404, 'not_found']);
-		expect((await api(GET_BY_ID, { method: 'POST', body: { transactionId: call.transaction_id } })).json.payload.transaction_id).toBe(call.transaction_id);
+		expect(
+			(await api(GET_BY_ID, { method: 'POST', body: { transactionId: call.transaction_id } })).json
+				.payload.transaction_id,
+		).toBe(call.transaction_id);
 	});
 
 	it('v1 detail: recording_file instead of recording_file_url, and disposition', async () => {
 		const answer = await api(`/api/call_transaction/detail/${call.transaction_id}`);
 		expect(answer.json.payload).not.toHaveProperty('recording_file_url');
-		expect(answer.json.payload).toMatchObject({ transaction_id: call.transaction_id, recording_file: call.recording_file_url, disposition: 'answered' });
-		expect((await api('/api/call_transaction/detail/nope')).json.message).toBe('resource_not_found');
+		expect(answer.json.payload).toMatchObject({
+			transaction_id: call.transaction_id,
+			recording_file: call.recording_file_url,
+			disposition: 'answered',
+		});
+		expect((await api('/api/call_transaction/detail/nope')).json.message).toBe(
+			'resource_not_found',
+		);
 	});
 
 	it('change sets the note and the tags, Vietnamese unchanged, and answers the updated call', async () => {
 		const note = 'Khách hẹn gọi lại lúc 15:00 — đã gửi báo giá 📞';
-		const answer = await api(`/api/call_transaction/change/${call.transaction_id}`, { method: 'POST', body: { tag: ['Khiếu nại', 'Tag mới'], note } });
+		const answer = await api(`/api/call_transaction/change/${call.transaction_id}`, {
+			method: 'POST',
+			body: { tag: ['Khiếu nại', 'Tag mới'], note },
+		});
 		expect(answer.json.status_code).toBe(9999);
 		const changed = answer.json.payload as HistoryCall;
 		expect(changed.note).toBe(note);
 		expect(changed.tag).toEqual([simulator.tags.get('Khiếu nại'), simulator.tags.get('Tag mới')]);
 		expect(changed.tag.every((id) => /^[0-9a-f]{24}$/.test(id))).toBe(true);
-		expect(changed.user[0]).toMatchObject({ note, tag: [{ name: 'Khiếu nại' }, { name: 'Tag mới' }] });
-		expect((await api(`${GET_BY_ID}?transactionId=${call.transaction_id}`)).json.payload).toEqual(changed);
+		expect(changed.user[0]).toMatchObject({
+			note,
+			tag: [{ name: 'Khiếu nại' }, { name: 'Tag mới' }],
+		});
+		expect((await api(`${GET_BY_ID}?transactionId=${call.transaction_id}`)).json.payload).toEqual(
+			changed,
+		);
 
 		// A field left out is kept.
-		const noteOnly = await api(`/api/call_transaction/change/${call.transaction_id}`, { method: 'POST', body: { note: '' } });
+		const noteOnly = await api(`/api/call_transaction/change/${call.transaction_id}`, {
+			method: 'POST',
+			body: { note: '' },
+		});
 		expect(noteOnly.json.payload).toMatchObject({ note: '', tag: changed.tag });
 	});
 
 	it('change refuses an unknown call, an empty or wrong body, and PATCH unless allowed', async () => {
 		const path = `/api/call_transaction/change/${call.transaction_id}`;
-		expect((await api('/api/call_transaction/change/nope', { method: 'POST', body: { note: 'x' } })).json.message).toBe('resource_not_found');
+		expect(
+			(await api('/api/call_transaction/change/nope', { method: 'POST', body: { note: 'x' } })).json
+				.message,
+		).toBe('resource_not_found');
 		expect((await api(path, { method: 'POST' })).json.message).toBe('request_body_required');
-		expect((await api(path, { method: 'POST', body: { tag: 'Khiếu nại' } })).json.message).toBe('tag_invalid');
+		expect((await api(path, { method: 'POST', body: { tag: 'Khiếu nại' } })).json.message).toBe(
+			'tag_invalid',
+		);
 		expect((await api(path, { method: 'PATCH', body: { note: 'x' } })).status).toBe(404);
 		simulator.changeMethods = ['POST', 'PATCH'];
 		expect((await api(path, { method: 'PATCH', body: { note: 'x' } })).json.payload.note).toBe('x');
@@ -325,7 +465,8 @@ function mpegFrames(bytes: Buffer): number {
 	let frames = 0;
 	for (let at = 0; at < bytes.length; frames++) {
 		// 11 sync bits, MPEG-1 (11), Layer III (01).
-		if (bytes[at] !== 0xff || (bytes[at + 1] & 0xfe) !== 0xfa) throw new Error(`no MPEG-1 Layer III frame at byte ${at}`);
+		if (bytes[at] !== 0xff || (bytes[at + 1] & 0xfe) !== 0xfa)
+			throw new Error(`no MPEG-1 Layer III frame at byte ${at}`);
 		const bitrate = kbps[bytes[at + 2] >> 4] * 1000;
 		const rate = rates[(bytes[at + 2] >> 2) & 3];
 		const padding = (bytes[at + 2] >> 1) & 1;
@@ -353,7 +494,12 @@ describe('recordings', () => {
 
 		const id = url.searchParams.get('id');
 		const other = simulator.calls.find((c) => c.recording_file_url && c !== call)!;
-		for (const wrong of [`?id=${id}x&code=${call.transaction_id}`, `?id=${id}&code=${other.transaction_id}`, `?code=${call.transaction_id}`, '']) {
+		for (const wrong of [
+			`?id=${id}x&code=${call.transaction_id}`,
+			`?id=${id}&code=${other.transaction_id}`,
+			`?code=${call.transaction_id}`,
+			'',
+		]) {
 			expect((await fetch(`${simulator.url}/third_party/recording/uc${wrong}`)).status).toBe(404);
 		}
 		const missed = simulator.calls.find((c) => !c.answer_sec)!;
@@ -366,16 +512,27 @@ describe('rate limits on demand', () => {
 		simulator.rateLimit(SEARCH, { times: 2, retryAfterSec: 3 });
 		for (let i = 0; i < 2; i++) {
 			const limited = await search(window());
-			expect([limited.status, limited.headers.get('retry-after'), limited.json.message]).toEqual([429, '3', 'rate_limit_exceeded']);
+			expect([limited.status, limited.headers.get('retry-after'), limited.json.message]).toEqual([
+				429,
+				'3',
+				'rate_limit_exceeded',
+			]);
 		}
 		expect((await search(window())).status).toBe(204);
 		expect(simulator.requests.map((r) => r.status)).toEqual([429, 429, 204]);
 	});
 
 	it('envelope: HTTP 200 with -9999 and the chosen code; no Retry-After when asked', async () => {
-		simulator.rateLimit('/api/webhooks/list', { style: 'envelope', message: 'limit_request_30_minute' });
+		simulator.rateLimit('/api/webhooks/list', {
+			style: 'envelope',
+			message: 'limit_request_30_minute',
+		});
 		const limited = await api('/api/webhooks/list');
-		expect([limited.status, limited.json.status_code, limited.json.message]).toEqual([200, -9999, 'limit_request_30_minute']);
+		expect([limited.status, limited.json.status_code, limited.json.message]).toEqual([
+			200,
+			-9999,
+			'limit_request_30_minute',
+		]);
 		expect((await api('/api/webhooks/list')).json.status_code).toBe(9999);
 		simulator.rateLimit('/api/webhooks/list', { retryAfterSec: null });
 		const bare = await api('/api/webhooks/list');
@@ -396,8 +553,12 @@ describe('the seeded generator', () => {
 		simulator.generateHistory({ count: 10_000, days: 90, seed: 42, endAt: END });
 		expect(JSON.stringify(simulator.calls)).toBe(calls);
 		// The same seed again replaces its calls instead of doubling them.
-		expect(simulator.generateHistory({ count: 10_000, days: 90, seed: 42, endAt: END })).toMatchObject({ added: 0, total: 10_000 });
-		expect(simulator.generateHistory({ count: 100, days: 90, seed: 43, endAt: END })).toMatchObject({ added: 100, total: 10_100 });
+		expect(
+			simulator.generateHistory({ count: 10_000, days: 90, seed: 42, endAt: END }),
+		).toMatchObject({ added: 0, total: 10_000 });
+		expect(simulator.generateHistory({ count: 100, days: 90, seed: 43, endAt: END })).toMatchObject(
+			{ added: 100, total: 10_100 },
+		);
 		expect(simulator.calls.at(-1)!.transaction_id).not.toBe(hundredth);
 	});
 
@@ -407,23 +568,45 @@ describe('the seeded generator', () => {
 		const share = (keep: (c: HistoryCall) => boolean) => calls.filter(keep).length / calls.length;
 
 		expect(new Set(calls.map((c) => c.transaction_id)).size).toBe(calls.length);
-		expect(calls.every((c) => c.time_start_call * 1000 <= END && c.time_start_call * 1000 >= END - 90 * DAY)).toBe(true);
-		for (const direction of ['inbound', 'outbound', 'local']) expect(share((c) => c.direction === direction)).toBeGreaterThan(0.05);
+		expect(
+			calls.every(
+				(c) => c.time_start_call * 1000 <= END && c.time_start_call * 1000 >= END - 90 * DAY,
+			),
+		).toBe(true);
+		for (const direction of ['inbound', 'outbound', 'local'])
+			expect(share((c) => c.direction === direction)).toBeGreaterThan(0.05);
 		expect(share((c) => c.answer_sec > 0)).toBeGreaterThan(0.5);
 		expect(share((c) => c.answer_sec === 0)).toBeGreaterThan(0.15);
 		for (const missed of calls.filter((c) => c.answer_sec === 0)) {
-			expect(missed).toMatchObject({ bill_sec: 0, record_seconds: 0, recording_file_url: null, is_missed_call: true, disposition: 'cancelled' });
+			expect(missed).toMatchObject({
+				bill_sec: 0,
+				record_seconds: 0,
+				recording_file_url: null,
+				is_missed_call: true,
+				disposition: 'cancelled',
+			});
 		}
-		for (const answered of calls.filter((c) => c.answer_sec > 0)) expect(answered.recording_file_url).toContain(`&code=${answered.transaction_id}`);
+		for (const answered of calls.filter((c) => c.answer_sec > 0))
+			expect(answered.recording_file_url).toContain(`&code=${answered.transaction_id}`);
 
 		const agents = calls.filter((c) => c.user.length);
 		expect(new Set(agents.map((c) => c.sip_user))).toEqual(new Set(AGENTS.map((a) => a.extension)));
-		expect(AGENTS.map((a) => Number(a.extension))).toEqual(Array.from({ length: 21 }, (_, i) => 100 + i));
+		expect(AGENTS.map((a) => Number(a.extension))).toEqual(
+			Array.from({ length: 21 }, (_, i) => 100 + i),
+		);
 		expect(agents.every((c) => /^[a-z]+\.1[0-2]\d@example\.vn$/.test(c.user[0].email))).toBe(true);
 
 		const auto = calls.filter((c) => c.is_auto_call);
 		expect(auto.length).toBeGreaterThan(0);
-		expect(auto.every((c) => c.autocall_id && c.autocall_uuid && c.direction === 'outbound' && c.create_by.name === 'create_default_by_tenant')).toBe(true);
+		expect(
+			auto.every(
+				(c) =>
+					c.autocall_id &&
+					c.autocall_uuid &&
+					c.direction === 'outbound' &&
+					c.create_by.name === 'create_default_by_tenant',
+			),
+		).toBe(true);
 		expect(calls.filter((c) => !c.is_auto_call).every((c) => c.autocall_id === null)).toBe(true);
 		expect(calls.some((c) => c.transfer_histories.length > 0)).toBe(true);
 		expect(calls.some((c) => c.tag.length > 0 && c.user[0].tag.length === c.tag.length)).toBe(true);
@@ -431,30 +614,47 @@ describe('the seeded generator', () => {
 		expect(calls.every((c) => c.hotline === null)).toBe(true);
 		// Vietnamese names pass as they are, with their unmarked form beside them.
 		const names = calls.map((c) => c.customer.full_name);
-		expect(share((c) => /[ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ]/i.test(c.customer.full_name))).toBeGreaterThan(0.5);
-		expect(calls.every((c) => c.customer.full_name_unsigned === fold(c.customer.full_name))).toBe(true);
+		expect(
+			share((c) =>
+				/[ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ]/i.test(
+					c.customer.full_name,
+				),
+			),
+		).toBeGreaterThan(0.5);
+		expect(calls.every((c) => c.customer.full_name_unsigned === fold(c.customer.full_name))).toBe(
+			true,
+		);
 		expect(new Set(names).size).toBeLessThan(calls.length); // some customers call more than once
 	});
 
 	it('needs a started simulator (recording URLs point at it)', async () => {
 		await simulator.stop();
 		const { OmiCallSimulator } = await import('../harness/simulator');
-		expect(() => new OmiCallSimulator().generateHistory({ count: 1 })).toThrow('Start the simulator');
+		expect(() => new OmiCallSimulator().generateHistory({ count: 1 })).toThrow(
+			'Start the simulator',
+		);
 		simulator = await startSimulator({ apiKeys: [KEY] });
 	});
 });
 
 describe('control paths and the command line', () => {
 	const run = promisify(execFile);
-	const cli = (...args: string[]) => run(process.execPath, ['test/simulator/cli.js', ...args, '--url', simulator.url], { cwd: `${__dirname}/../..` });
+	const cli = (...args: string[]) =>
+		run(process.execPath, ['test/simulator/cli.js', ...args, '--url', simulator.url], {
+			cwd: `${__dirname}/../..`,
+		});
 
 	it('`history` generates through /_sim/history, `--clear` empties first', async () => {
 		const { stdout } = await cli('history', '--count', '250', '--days', '30', '--seed', '4');
-		expect(stdout).toMatch(/^Added 250 calls over the last 30 days \(seed 4\) in \d+ ms; the history holds 250 calls\.\n$/);
+		expect(stdout).toMatch(
+			/^Added 250 calls over the last 30 days \(seed 4\) in \d+ ms; the history holds 250 calls\.\n$/,
+		);
 		expect(simulator.calls).toHaveLength(250);
 		await cli('history', '--count', '10', '--clear');
 		expect(simulator.calls).toHaveLength(10);
-		await expect(cli('history', '--count', 'many')).rejects.toThrow('--count must be a whole number');
+		await expect(cli('history', '--count', 'many')).rejects.toThrow(
+			'--count must be a whole number',
+		);
 	});
 
 	it('`call` lands in the history, with or without a call hook', async () => {
@@ -463,13 +663,24 @@ describe('control paths and the command line', () => {
 		expect(simulator.calls).toHaveLength(1);
 		const { transaction_id: id } = simulator.calls[0];
 		expect(stdout).toContain(id);
-		expect((await search({ fromDate: Date.now() - DAY, toDate: Date.now() })).json.payload.items[0].transaction_id).toBe(id);
+		expect(
+			(await search({ fromDate: Date.now() - DAY, toDate: Date.now() })).json.payload.items[0]
+				.transaction_id,
+		).toBe(id);
 	});
 
 	it('/_sim/config and /_sim/rate-limit change only what they name', async () => {
 		const control = async (path: string, body: unknown) =>
-			(await fetch(`${simulator.url}/_sim/${path}`, { method: 'POST', body: JSON.stringify(body) })).json();
-		expect(await control('config', { pageMetaStyle: 'snake', getByTransactionIdMethods: ['POST'], url: 'http://elsewhere' })).toEqual({
+			(
+				await fetch(`${simulator.url}/_sim/${path}`, { method: 'POST', body: JSON.stringify(body) })
+			).json();
+		expect(
+			await control('config', {
+				pageMetaStyle: 'snake',
+				getByTransactionIdMethods: ['POST'],
+				url: 'http://elsewhere',
+			}),
+		).toEqual({
 			pageMetaStyle: 'snake',
 			maxSearchWindowMs: 31 * DAY,
 			getByTransactionIdMethods: ['POST'],
@@ -477,7 +688,9 @@ describe('control paths and the command line', () => {
 			calls: 0,
 		});
 		expect(simulator.url).not.toBe('http://elsewhere');
-		expect(await control('rate-limit', { path: SEARCH, style: 'envelope' })).toEqual({ limited: SEARCH });
+		expect(await control('rate-limit', { path: SEARCH, style: 'envelope' })).toEqual({
+			limited: SEARCH,
+		});
 		expect((await search(window())).json.message).toBe('rate_limit_exceeded');
 		expect(await control('history/clear', {})).toEqual({ total: 0 });
 	});

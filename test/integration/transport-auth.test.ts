@@ -11,7 +11,13 @@ import type { IExecuteFunctions, INodeType } from 'n8n-workflow';
 
 import { OmiCallApi } from '../../credentials/OmiCallApi.credentials';
 import { omiCallRequest, sessionOwner } from '../../nodes/OmiCall/transport';
-import { buildNode, CREDENTIAL_ID, CredentialStore, executeNode, testCredential } from '../harness/n8n-core';
+import {
+	buildNode,
+	CREDENTIAL_ID,
+	CredentialStore,
+	executeNode,
+	testCredential,
+} from '../harness/n8n-core';
 import { type OmiCallSimulator, startSimulator } from '../harness/simulator';
 
 const API_KEY = 'key-transport-auth-0123456789';
@@ -28,7 +34,12 @@ beforeEach(async () => {
 		seen.push({ path: new URL(req.url ?? '/', 'http://sim').pathname, headers: req.headers });
 	});
 	store = new CredentialStore();
-	store.set(CREDENTIAL_ID, { baseUrl: simulator.url, authentication: 'apiKey', apiKey: API_KEY, sessionToken: '' });
+	store.set(CREDENTIAL_ID, {
+		baseUrl: simulator.url,
+		authentication: 'apiKey',
+		apiKey: API_KEY,
+		sessionToken: '',
+	});
 });
 afterEach(async () => simulator.stop());
 
@@ -57,27 +68,47 @@ async function runInNode<T>(action: (context: IExecuteFunctions) => Promise<T>):
 	return result as T;
 }
 
-async function failure(action: (context: IExecuteFunctions) => Promise<unknown>): Promise<{ message: string; description: string; all: string }> {
+async function failure(
+	action: (context: IExecuteFunctions) => Promise<unknown>,
+): Promise<{ message: string; description: string; all: string }> {
 	try {
 		await runInNode(action);
 	} catch (error) {
 		const e = error as Error & { description?: string };
-		return { message: e.message, description: e.description ?? '', all: `${e.message} ${e.description ?? ''} ${JSON.stringify(e)}` };
+		return {
+			message: e.message,
+			description: e.description ?? '',
+			all: `${e.message} ${e.description ?? ''} ${JSON.stringify(e)}`,
+		};
 	}
 	throw new Error('expected the request to fail');
 }
 
-const list = (context: IExecuteFunctions) => omiCallRequest.call(context, 'GET', '/api/webhooks/list');
+const list = (context: IExecuteFunctions) =>
+	omiCallRequest.call(context, 'GET', '/api/webhooks/list');
 
 describe('API Key mode', () => {
 	it('sends the Bearer token and x-api-key on every request, including after a renewal', async () => {
 		await runInNode(list);
-		await runInNode((c) => omiCallRequest.call(c, 'POST', '/api/webhooks/register', { body: { webhook: { type: 'call', url: 'https://crm.example.com/h' } } }));
+		await runInNode((c) =>
+			omiCallRequest.call(c, 'POST', '/api/webhooks/register', {
+				body: { webhook: { type: 'call', url: 'https://crm.example.com/h' } },
+			}),
+		);
 		simulator.expireAllTokens();
-		await runInNode((c) => omiCallRequest.call(c, 'POST', '/api/webhooks/destroy', { qs: { hook_type: 'call' } }));
+		await runInNode((c) =>
+			omiCallRequest.call(c, 'POST', '/api/webhooks/destroy', { qs: { hook_type: 'call' } }),
+		);
 
 		const token = String(store.get(CREDENTIAL_ID).sessionToken);
-		expect(seen.map((s) => s.path)).toEqual(['/api/auth', '/api/webhooks/list', '/api/webhooks/register', '/api/webhooks/destroy', '/api/auth', '/api/webhooks/destroy']);
+		expect(seen.map((s) => s.path)).toEqual([
+			'/api/auth',
+			'/api/webhooks/list',
+			'/api/webhooks/register',
+			'/api/webhooks/destroy',
+			'/api/auth',
+			'/api/webhooks/destroy',
+		]);
 		const api = seen.filter((s) => s.path !== '/api/auth');
 		for (const { headers } of api) {
 			expect(headers['x-api-key']).toBe(API_KEY);
@@ -85,11 +116,16 @@ describe('API Key mode', () => {
 		}
 		expect(api[api.length - 1].headers.authorization).toBe(`Bearer ${token}`);
 		// The sign-in itself carries the key in its query, as OMICall documents, and no header.
-		for (const { headers } of seen.filter((s) => s.path === '/api/auth')) expect(headers['x-api-key']).toBeUndefined();
+		for (const { headers } of seen.filter((s) => s.path === '/api/auth'))
+			expect(headers['x-api-key']).toBeUndefined();
 	});
 
 	it('a request that needs the API key is sent with it', async () => {
-		expect(await runInNode((c) => omiCallRequest.call(c, 'GET', '/api/webhooks/list', { needsApiKey: true }))).toEqual([]);
+		expect(
+			await runInNode((c) =>
+				omiCallRequest.call(c, 'GET', '/api/webhooks/list', { needsApiKey: true }),
+			),
+		).toEqual([]);
 		expect(seen.map((s) => [s.path, s.headers['x-api-key']])).toEqual([
 			['/api/auth', undefined],
 			['/api/webhooks/list', API_KEY],
@@ -100,19 +136,37 @@ describe('API Key mode', () => {
 describe('Access Token mode', () => {
 	beforeEach(() => {
 		// n8n keeps a hidden field's value when the mode changes: the old API key is still stored.
-		store.set(CREDENTIAL_ID, { baseUrl: simulator.url, authentication: 'accessToken', accessToken: simulator.issueToken(), apiKey: API_KEY, sessionToken: '' });
+		store.set(CREDENTIAL_ID, {
+			baseUrl: simulator.url,
+			authentication: 'accessToken',
+			accessToken: simulator.issueToken(),
+			apiKey: API_KEY,
+			sessionToken: '',
+		});
 	});
 
 	it('sends the token alone, never a key left over from API Key mode', async () => {
 		expect(await runInNode(list)).toEqual([]);
 		expect(seen).toHaveLength(1);
-		expect(seen[0].headers.authorization).toBe(`Bearer ${String(store.get(CREDENTIAL_ID).accessToken)}`);
+		expect(seen[0].headers.authorization).toBe(
+			`Bearer ${String(store.get(CREDENTIAL_ID).accessToken)}`,
+		);
 		expect(seen[0].headers['x-api-key']).toBeUndefined();
 	});
 
 	it('a request that needs the API key fails before anything is sent, saying how to fix it', async () => {
-		const error = await failure((c) => omiCallRequest.call(c, 'POST', '/api/v3/call-transaction/search', { body: {}, needsApiKey: true }, 0));
-		expect(error.message).toBe('This OMICall request needs the API key: set the Authentication of the OMICall credential to "API Key".');
+		const error = await failure((c) =>
+			omiCallRequest.call(
+				c,
+				'POST',
+				'/api/v3/call-transaction/search',
+				{ body: {}, needsApiKey: true },
+				0,
+			),
+		);
+		expect(error.message).toBe(
+			'This OMICall request needs the API key: set the Authentication of the OMICall credential to "API Key".',
+		);
 		expect(error.description).toMatch(/access token alone is not enough/);
 		expect(error.all).not.toContain(API_KEY);
 		expect(error.all).not.toContain(String(store.get(CREDENTIAL_ID).accessToken));
@@ -123,12 +177,19 @@ describe('Access Token mode', () => {
 
 describe('redirects are not followed, so the key and the token go to no other host', () => {
 	/** A server that records what reaches it, and one that redirects every request there. */
-	async function redirectingTo(): Promise<{ gateway: string; other: string; reached: IncomingHttpHeaders[]; close: () => Promise<void> }> {
+	async function redirectingTo(): Promise<{
+		gateway: string;
+		other: string;
+		reached: IncomingHttpHeaders[];
+		close: () => Promise<void>;
+	}> {
 		const reached: IncomingHttpHeaders[] = [];
 		const other = createServer((req, res) => {
 			reached.push(req.headers);
 			res.writeHead(200, { 'content-type': 'application/json' });
-			res.end(JSON.stringify({ status_code: 9999, payload: { access_token: simulator.issueToken() } }));
+			res.end(
+				JSON.stringify({ status_code: 9999, payload: { access_token: simulator.issueToken() } }),
+			);
 		});
 		await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
 		// "localhost" and "127.0.0.1" are different origins.
@@ -175,7 +236,12 @@ describe('redirects are not followed, so the key and the token go to no other ho
 	it('the sign-in', async () => {
 		const servers = await redirectingTo();
 		try {
-			store.set(CREDENTIAL_ID, { baseUrl: servers.gateway, authentication: 'apiKey', apiKey: API_KEY, sessionToken: '' });
+			store.set(CREDENTIAL_ID, {
+				baseUrl: servers.gateway,
+				authentication: 'apiKey',
+				apiKey: API_KEY,
+				sessionToken: '',
+			});
 			const error = await failure(list);
 			expect(servers.reached).toEqual([]);
 			expect(error.message).toBe(
@@ -189,7 +255,13 @@ describe('redirects are not followed, so the key and the token go to no other ho
 	it("the credential's Test button", async () => {
 		const servers = await redirectingTo();
 		try {
-			store.set(CREDENTIAL_ID, { baseUrl: servers.gateway, authentication: 'accessToken', accessToken: simulator.issueToken(), apiKey: '', sessionToken: '' });
+			store.set(CREDENTIAL_ID, {
+				baseUrl: servers.gateway,
+				authentication: 'accessToken',
+				accessToken: simulator.issueToken(),
+				apiKey: '',
+				sessionToken: '',
+			});
 			expect((await testCredential(store, new OmiCallApi())).status).toBe('Error');
 			expect(servers.reached).toEqual([]);
 		} finally {

@@ -21,7 +21,12 @@ let waits: number[];
 beforeEach(async () => {
 	simulator = await startSimulator({ apiKeys: [API_KEY] });
 	store = new CredentialStore();
-	store.set(CREDENTIAL_ID, { baseUrl: simulator.url, authentication: 'apiKey', apiKey: API_KEY, sessionToken: '' });
+	store.set(CREDENTIAL_ID, {
+		baseUrl: simulator.url,
+		authentication: 'apiKey',
+		apiKey: API_KEY,
+		sessionToken: '',
+	});
 	waits = [];
 	rateLimitRetry.sleep = async (ms: number) => {
 		waits.push(ms);
@@ -57,7 +62,9 @@ async function runInNode<T>(action: (context: IExecuteFunctions) => Promise<T>):
 	return result as T;
 }
 
-async function failure(action: (context: IExecuteFunctions) => Promise<unknown>): Promise<{ message: string; description: string }> {
+async function failure(
+	action: (context: IExecuteFunctions) => Promise<unknown>,
+): Promise<{ message: string; description: string }> {
 	try {
 		await runInNode(action);
 	} catch (error) {
@@ -78,7 +85,14 @@ const search =
 			c,
 			'POST',
 			SEARCH,
-			{ qs: { page: 1, size: 50 }, body: { filter: { fromDate: Date.now() - days * DAY_MS, toDate: Date.now(), ...extra }, sort: { field: 'time_start_call', isAsc: false } }, needsApiKey: true },
+			{
+				qs: { page: 1, size: 50 },
+				body: {
+					filter: { fromDate: Date.now() - days * DAY_MS, toDate: Date.now(), ...extra },
+					sort: { field: 'time_start_call', isAsc: false },
+				},
+				needsApiKey: true,
+			},
 			0,
 		)) as Page;
 
@@ -97,14 +111,25 @@ describe('v3 search', () => {
 	});
 
 	it('without x-api-key (Access Token mode, not marked needsApiKey) OMICall refuses, and the code is explained', async () => {
-		store.set(CREDENTIAL_ID, { baseUrl: simulator.url, authentication: 'accessToken', accessToken: simulator.issueToken(), sessionToken: '' });
-		const error = await failure((c) => omiCallRequest.call(c, 'POST', SEARCH, { body: { filter: { fromDate: 0, toDate: 1 } } }));
-		expect(error.message).toMatch(/^No API key was sent\. .*\(OMICall code: api_key_is_required\)$/);
+		store.set(CREDENTIAL_ID, {
+			baseUrl: simulator.url,
+			authentication: 'accessToken',
+			accessToken: simulator.issueToken(),
+			sessionToken: '',
+		});
+		const error = await failure((c) =>
+			omiCallRequest.call(c, 'POST', SEARCH, { body: { filter: { fromDate: 0, toDate: 1 } } }),
+		);
+		expect(error.message).toMatch(
+			/^No API key was sent\. .*\(OMICall code: api_key_is_required\)$/,
+		);
 	});
 
 	it("a range longer than OMICall's window: date_is_too_long, explained and not retried", async () => {
 		const error = await failure(search(45));
-		expect(error.message).toMatch(/^The time range is longer than OMICall accepts\. .*\(OMICall code: date_is_too_long\)$/);
+		expect(error.message).toMatch(
+			/^The time range is longer than OMICall accepts\. .*\(OMICall code: date_is_too_long\)$/,
+		);
 		expect(simulator.count(SEARCH)).toBe(1);
 	});
 });
@@ -114,7 +139,12 @@ describe('rate limits with Retry-After', () => {
 		simulator.rateLimit(SEARCH, { times: 2, retryAfterSec: 5 });
 		expect(await runInNode(search())).toBeNull();
 		expect(waits).toEqual([5000, 5000]);
-		expect(traffic()).toEqual(['auth 200', 'v3/call-transaction/search 429', 'v3/call-transaction/search 429', 'v3/call-transaction/search 204']);
+		expect(traffic()).toEqual([
+			'auth 200',
+			'v3/call-transaction/search 429',
+			'v3/call-transaction/search 429',
+			'v3/call-transaction/search 204',
+		]);
 	});
 
 	it('a Retry-After longer than 60 s is not waited for: the error says so at once', async () => {
@@ -123,15 +153,24 @@ describe('rate limits with Retry-After', () => {
 		expect(error.message).toBe(
 			'OMICall is rate-limiting requests (rate_limit_exceeded) and asks to wait 10 min, longer than the 60 s this node waits. Try again later, or make fewer requests at once (fewer items per run, or a Wait node between batches).',
 		);
-		expect(error.description).toMatch(/^OMICall is limiting how often this account may call its API\..* OMICall answered POST \/api\/v3\/call-transaction\/search with HTTP 429 and status_code -9999\.$/);
+		expect(error.description).toMatch(
+			/^OMICall is limiting how often this account may call its API\..* OMICall answered POST \/api\/v3\/call-transaction\/search with HTTP 429 and status_code -9999\.$/,
+		);
 		expect(waits).toEqual([]);
 		expect(simulator.count(SEARCH)).toBe(1);
 	});
 
 	it('limit_request_30_minute in an HTTP 200 envelope, without Retry-After: the backoff, then an error naming it', async () => {
-		simulator.rateLimit(SEARCH, { times: 10, style: 'envelope', message: 'limit_request_30_minute', retryAfterSec: null });
+		simulator.rateLimit(SEARCH, {
+			times: 10,
+			style: 'envelope',
+			message: 'limit_request_30_minute',
+			retryAfterSec: null,
+		});
 		const error = await failure(search());
-		expect(error.message).toMatch(/^OMICall is rate-limiting requests \(limit_request_30_minute\) and still refused after 3 retries over 7 s\./);
+		expect(error.message).toMatch(
+			/^OMICall is rate-limiting requests \(limit_request_30_minute\) and still refused after 3 retries over 7 s\./,
+		);
 		expect(waits).toEqual([1000, 2000, 4000]);
 		expect(simulator.count(SEARCH)).toBe(4);
 	});
@@ -155,16 +194,22 @@ describe('rate limits with Retry-After', () => {
 describe('a recording from the history', () => {
 	it("is downloaded from the call's recording_file_url as the simulator's MP3", async () => {
 		simulator.generateHistory({ count: 30, days: 1, seed: 11 });
-		const call = simulator.calls.find((c) => typeof c.recording_file_url === 'string' && c.recording_file_url);
+		const call = simulator.calls.find(
+			(c) => typeof c.recording_file_url === 'string' && c.recording_file_url,
+		);
 		expect(call).toBeDefined();
-		const recording = await runInNode((c) => downloadRecording.call(c, String(call?.recording_file_url), 0));
+		const recording = await runInNode((c) =>
+			downloadRecording.call(c, String(call?.recording_file_url), 0),
+		);
 		expect(recording.mimeType).toBe('audio/mpeg');
 		expect(recording.data.equals(simulator.recording)).toBe(true);
 	});
 
 	it('a link whose id is wrong is refused with HTTP 404 and shown without its id or code', async () => {
 		simulator.generateHistory({ count: 30, days: 1, seed: 11 });
-		const call = simulator.calls.find((c) => typeof c.recording_file_url === 'string' && c.recording_file_url);
+		const call = simulator.calls.find(
+			(c) => typeof c.recording_file_url === 'string' && c.recording_file_url,
+		);
 		const url = new URL(String(call?.recording_file_url));
 		url.searchParams.set('id', 'forged-id');
 		let message = '';
@@ -173,7 +218,9 @@ describe('a recording from the history', () => {
 		} catch (error) {
 			message = `${(error as Error).message} ${JSON.stringify(error)}`;
 		}
-		expect(message).toMatch(/^The recording could not be downloaded: http:\/\/127\.0\.0\.1:\d+\/… answered HTTP 404\./);
+		expect(message).toMatch(
+			/^The recording could not be downloaded: http:\/\/127\.0\.0\.1:\d+\/… answered HTTP 404\./,
+		);
 		expect(message).not.toContain('forged-id');
 		expect(message).not.toContain(String(call?.transaction_id));
 	});

@@ -18,7 +18,12 @@ let store: CredentialStore;
 beforeEach(async () => {
 	simulator = await startSimulator({ apiKeys: [API_KEY] });
 	store = new CredentialStore();
-	store.set(CREDENTIAL_ID, { baseUrl: simulator.url, authentication: 'apiKey', apiKey: API_KEY, sessionToken: '' });
+	store.set(CREDENTIAL_ID, {
+		baseUrl: simulator.url,
+		authentication: 'apiKey',
+		apiKey: API_KEY,
+		sessionToken: '',
+	});
 });
 afterEach(async () => simulator.stop());
 
@@ -47,7 +52,9 @@ async function runInNode<T>(action: (context: IExecuteFunctions) => Promise<T>):
 	return result as T;
 }
 
-async function failure(action: (context: IExecuteFunctions) => Promise<unknown>): Promise<{ message: string; description: string; httpCode?: string }> {
+async function failure(
+	action: (context: IExecuteFunctions) => Promise<unknown>,
+): Promise<{ message: string; description: string; httpCode?: string }> {
 	try {
 		await runInNode(action);
 	} catch (error) {
@@ -65,31 +72,62 @@ async function signedIn(): Promise<void> {
 }
 
 describe('HTTP 204', () => {
-	it.each(['GET', 'POST'] as const)('%s answered 204 No Content gives a null payload, not an error', async (method) => {
-		await signedIn();
-		simulator.injectFault(PATH, { status: 204, body: '', contentType: 'application/json' });
-		expect(await runInNode((c) => omiCallRequest.call(c, method, PATH, method === 'POST' ? { body: { filter: {} } } : {}))).toBeNull();
-		expect(simulator.requests.map((r) => `${r.path} ${r.status}`)).toEqual([`${PATH} 204`]);
-	});
+	it.each(['GET', 'POST'] as const)(
+		'%s answered 204 No Content gives a null payload, not an error',
+		async (method) => {
+			await signedIn();
+			simulator.injectFault(PATH, { status: 204, body: '', contentType: 'application/json' });
+			expect(
+				await runInNode((c) =>
+					omiCallRequest.call(c, method, PATH, method === 'POST' ? { body: { filter: {} } } : {}),
+				),
+			).toBeNull();
+			expect(simulator.requests.map((r) => `${r.path} ${r.status}`)).toEqual([`${PATH} 204`]);
+		},
+	);
 
 	it('an empty HTTP 200 is still an error', async () => {
 		await signedIn();
 		simulator.injectFault(PATH, { status: 200, body: '' });
-		expect((await failure((c) => omiCallRequest.call(c, 'GET', PATH))).message).toBe(`OMICall answered GET ${PATH} with an empty answer (HTTP 200).`);
+		expect((await failure((c) => omiCallRequest.call(c, 'GET', PATH))).message).toBe(
+			`OMICall answered GET ${PATH} with an empty answer (HTTP 200).`,
+		);
 	});
 });
 
 describe('error codes in their three places', () => {
 	it.each([
 		['top-level message', { status_code: -9999, message: 'date_is_too_long' }],
-		['payload.error beside status "fail"', { status_code: -9999, payload: { status: 'fail', error: 'date_is_too_long', message: 'Please check your input param' } }],
-		['payload.message beside status "fail"', { status_code: -9999, payload: { status: 'fail', message: 'date_is_too_long' } }],
-		['payload.error, with human text in the top-level message', { status_code: -9999, message: 'Bad request', payload: { status: 'fail', error: 'date_is_too_long' } }],
+		[
+			'payload.error beside status "fail"',
+			{
+				status_code: -9999,
+				payload: {
+					status: 'fail',
+					error: 'date_is_too_long',
+					message: 'Please check your input param',
+				},
+			},
+		],
+		[
+			'payload.message beside status "fail"',
+			{ status_code: -9999, payload: { status: 'fail', message: 'date_is_too_long' } },
+		],
+		[
+			'payload.error, with human text in the top-level message',
+			{
+				status_code: -9999,
+				message: 'Bad request',
+				payload: { status: 'fail', error: 'date_is_too_long' },
+			},
+		],
 	])('%s', async (_where, body) => {
 		await signedIn();
 		simulator.injectFault(PATH, { body });
 		const error = await failure((c) => omiCallRequest.call(c, 'GET', PATH));
-		expect(error.message).toMatch(/^The time range is longer than OMICall accepts\. .*\(OMICall code: date_is_too_long\)$/);
+		expect(error.message).toMatch(
+			/^The time range is longer than OMICall accepts\. .*\(OMICall code: date_is_too_long\)$/,
+		);
 		expect(simulator.requests).toHaveLength(1);
 	});
 
@@ -102,7 +140,9 @@ describe('error codes in their three places', () => {
 		['size_invalid', /^OMICall rejected the page size/],
 	])('%s is explained in plain English, sent once', async (code, explained) => {
 		await signedIn();
-		simulator.injectFault(PATH, { body: { status_code: -9999, payload: { status: 'fail', error: code } } });
+		simulator.injectFault(PATH, {
+			body: { status_code: -9999, payload: { status: 'fail', error: code } },
+		});
 		const error = await failure((c) => omiCallRequest.call(c, 'GET', PATH));
 		expect(error.message).toMatch(explained);
 		expect(error.message).toContain(`(OMICall code: ${code})`);

@@ -22,7 +22,13 @@ import { getCredentialOwnRequestAllowedDomains, UserError } from 'n8n-workflow';
 import { OmiCallApi } from '../../credentials/OmiCallApi.credentials';
 import { OmiCall } from '../../nodes/OmiCall/OmiCall.node';
 import { downloadRecording, omiCallRequest, rateLimitRetry } from '../../nodes/OmiCall/transport';
-import { buildNode, CREDENTIAL_ID, CredentialStore, executeNode, testCredential } from '../harness/n8n-core';
+import {
+	buildNode,
+	CREDENTIAL_ID,
+	CredentialStore,
+	executeNode,
+	testCredential,
+} from '../harness/n8n-core';
 import { type OmiCallSimulator, startSimulator } from '../harness/simulator';
 
 const API_KEY = 'key-transport-secrets-0123456789';
@@ -35,7 +41,12 @@ let store: CredentialStore;
 beforeEach(async () => {
 	simulator = await startSimulator({ apiKeys: [API_KEY] });
 	store = new CredentialStore();
-	store.set(CREDENTIAL_ID, { baseUrl: simulator.url, authentication: 'apiKey', apiKey: API_KEY, sessionToken: '' });
+	store.set(CREDENTIAL_ID, {
+		baseUrl: simulator.url,
+		authentication: 'apiKey',
+		apiKey: API_KEY,
+		sessionToken: '',
+	});
 });
 afterEach(async () => simulator.stop());
 
@@ -76,45 +87,79 @@ async function failure(action: (context: IExecuteFunctions) => Promise<unknown>)
 		await runInNode(action);
 	} catch (error) {
 		const e = error as Error & { description?: string };
-		return { message: e.message, description: e.description ?? '', all: `${e.message} ${e.description ?? ''} ${JSON.stringify(e)}` };
+		return {
+			message: e.message,
+			description: e.description ?? '',
+			all: `${e.message} ${e.description ?? ''} ${JSON.stringify(e)}`,
+		};
 	}
 	throw new Error('expected the request to fail');
 }
 
-const list = (context: IExecuteFunctions) => omiCallRequest.call(context, 'GET', '/api/webhooks/list', {}, 0);
+const list = (context: IExecuteFunctions) =>
+	omiCallRequest.call(context, 'GET', '/api/webhooks/list', {}, 0);
 
 /** The simulator's address with user info, a query or a fragment added. */
 function simulatorWith(extra: 'userInfo' | 'query' | 'fragment'): string {
 	const { port } = new URL(simulator.url);
 	if (extra === 'userInfo') return `http://omi-admin:${PASSWORD}@127.0.0.1:${port}`;
-	return extra === 'query' ? `http://127.0.0.1:${port}/?access=${QUERY_TOKEN}` : `http://127.0.0.1:${port}/#${QUERY_TOKEN}`;
+	return extra === 'query'
+		? `http://127.0.0.1:${port}/?access=${QUERY_TOKEN}`
+		: `http://127.0.0.1:${port}/#${QUERY_TOKEN}`;
 }
 
 describe('a base URL with user info, a query or a fragment is refused before anything is sent', () => {
 	const cases = [
-		['userInfo', /^The base URL in the OMICall credential \(http:\/\/127\.0\.0\.1:\d+\) contains a user name or password \(user:password@\)/],
-		['query', /^The base URL in the OMICall credential \(http:\/\/127\.0\.0\.1:\d+\) contains a query \(the part from "\?"\)/],
-		['fragment', /^The base URL in the OMICall credential \(http:\/\/127\.0\.0\.1:\d+\) contains a fragment \(the part from "#"\)/],
+		[
+			'userInfo',
+			/^The base URL in the OMICall credential \(http:\/\/127\.0\.0\.1:\d+\) contains a user name or password \(user:password@\)/,
+		],
+		[
+			'query',
+			/^The base URL in the OMICall credential \(http:\/\/127\.0\.0\.1:\d+\) contains a query \(the part from "\?"\)/,
+		],
+		[
+			'fragment',
+			/^The base URL in the OMICall credential \(http:\/\/127\.0\.0\.1:\d+\) contains a fragment \(the part from "#"\)/,
+		],
 	] as const;
 
-	it.each(cases)('%s: a request, in either mode, names the host and port only', async (extra, expected) => {
-		for (const authentication of ['apiKey', 'accessToken']) {
-			store.set(CREDENTIAL_ID, { baseUrl: simulatorWith(extra), authentication, apiKey: API_KEY, accessToken: simulator.issueToken(), sessionToken: '' });
-			const error = await failure(list);
-			expect(error.message).toMatch(expected);
-			expect(error.description).toMatch(/^Nothing was sent to OMICall\./);
-			expect(error.all).not.toContain(PASSWORD);
-			expect(error.all).not.toContain(QUERY_TOKEN);
-			expect(error.all).not.toContain(API_KEY);
-		}
-		expect(simulator.requests).toEqual([]);
-	});
+	it.each(cases)(
+		'%s: a request, in either mode, names the host and port only',
+		async (extra, expected) => {
+			for (const authentication of ['apiKey', 'accessToken']) {
+				store.set(CREDENTIAL_ID, {
+					baseUrl: simulatorWith(extra),
+					authentication,
+					apiKey: API_KEY,
+					accessToken: simulator.issueToken(),
+					sessionToken: '',
+				});
+				const error = await failure(list);
+				expect(error.message).toMatch(expected);
+				expect(error.description).toMatch(/^Nothing was sent to OMICall\./);
+				expect(error.all).not.toContain(PASSWORD);
+				expect(error.all).not.toContain(QUERY_TOKEN);
+				expect(error.all).not.toContain(API_KEY);
+			}
+			expect(simulator.requests).toEqual([]);
+		},
+	);
 
 	it.each(cases)("%s: the credential's Test button, in either mode", async (extra, expected) => {
 		for (const authentication of ['apiKey', 'accessToken']) {
-			store.set(CREDENTIAL_ID, { baseUrl: simulatorWith(extra), authentication, apiKey: API_KEY, accessToken: simulator.issueToken(), sessionToken: '' });
+			store.set(CREDENTIAL_ID, {
+				baseUrl: simulatorWith(extra),
+				authentication,
+				apiKey: API_KEY,
+				accessToken: simulator.issueToken(),
+				sessionToken: '',
+			});
 			const result = await testCredential(store, new OmiCallApi());
-			expect([authentication, result]).toEqual([authentication, { status: 'Error', message: expect.stringMatching(expected) }]);
+			expect([authentication, result]).toEqual([
+				authentication,
+				{ status: 'Error', message: expect.stringMatching(expected) },
+			]);
 			expect(result.message).not.toContain(PASSWORD);
 			expect(result.message).not.toContain(QUERY_TOKEN);
 		}
@@ -124,11 +169,21 @@ describe('a base URL with user info, a query or a fragment is refused before any
 	it('with Continue On Fail, the error item holds no password or query token', async () => {
 		const nodeType = new OmiCall();
 		for (const extra of ['userInfo', 'query'] as const) {
-			store.set(CREDENTIAL_ID, { baseUrl: simulatorWith(extra), authentication: 'apiKey', apiKey: API_KEY, sessionToken: '' });
+			store.set(CREDENTIAL_ID, {
+				baseUrl: simulatorWith(extra),
+				authentication: 'apiKey',
+				apiKey: API_KEY,
+				sessionToken: '',
+			});
 			const built = buildNode(nodeType, { resource: 'webhook', operation: 'list' }, store);
 			built.node.continueOnFail = true;
 			const out: INodeExecutionData[] = await executeNode(built, nodeType);
-			expect(out).toEqual([{ json: { error: expect.stringMatching(/^The base URL in the OMICall credential/) }, pairedItem: { item: 0 } }]);
+			expect(out).toEqual([
+				{
+					json: { error: expect.stringMatching(/^The base URL in the OMICall credential/) },
+					pairedItem: { item: 0 },
+				},
+			]);
 			expect(JSON.stringify(out)).not.toContain(PASSWORD);
 			expect(JSON.stringify(out)).not.toContain(QUERY_TOKEN);
 		}
@@ -137,9 +192,22 @@ describe('a base URL with user info, a query or a fragment is refused before any
 
 	it('a base URL that is not a valid http(s) URL is named so, and nothing is sent', async () => {
 		const { port } = new URL(simulator.url);
-		for (const baseUrl of [`http:/127.0.0.1:${port}`, `ftp://127.0.0.1:${port}`, 'https://[zz', 'public-v1.omicall.com']) {
-			store.set(CREDENTIAL_ID, { baseUrl, authentication: 'apiKey', apiKey: API_KEY, sessionToken: '' });
-			expect([baseUrl, (await failure(list)).message]).toEqual([baseUrl, expect.stringMatching(/^The base URL in the OMICall credential is not a valid URL\./)]);
+		for (const baseUrl of [
+			`http:/127.0.0.1:${port}`,
+			`ftp://127.0.0.1:${port}`,
+			'https://[zz',
+			'public-v1.omicall.com',
+		]) {
+			store.set(CREDENTIAL_ID, {
+				baseUrl,
+				authentication: 'apiKey',
+				apiKey: API_KEY,
+				sessionToken: '',
+			});
+			expect([baseUrl, (await failure(list)).message]).toEqual([
+				baseUrl,
+				expect.stringMatching(/^The base URL in the OMICall credential is not a valid URL\./),
+			]);
 		}
 		expect(simulator.requests).toEqual([]);
 	});
@@ -147,18 +215,38 @@ describe('a base URL with user info, a query or a fragment is refused before any
 
 describe('the base URL is quoted by scheme, host and port only', () => {
 	it('when OMICall cannot be reached: the path of a proxy is not shown', async () => {
-		store.set(CREDENTIAL_ID, { baseUrl: 'https://omicall-secrets.invalid:8443/gateway/secret-path-4242', authentication: 'apiKey', apiKey: API_KEY, sessionToken: '' });
+		store.set(CREDENTIAL_ID, {
+			baseUrl: 'https://omicall-secrets.invalid:8443/gateway/secret-path-4242',
+			authentication: 'apiKey',
+			apiKey: API_KEY,
+			sessionToken: '',
+		});
 		const error = await failure(list);
-		expect(error.message).toBe('Could not reach OMICall at https://omicall-secrets.invalid:8443/…: the host name could not be resolved. Check the base URL in the credential.');
+		expect(error.message).toBe(
+			'Could not reach OMICall at https://omicall-secrets.invalid:8443/…: the host name could not be resolved. Check the base URL in the credential.',
+		);
 		expect(error.all).not.toContain('secret-path-4242');
 	});
 
 	it('when OMICall answers something that is not JSON', async () => {
-		store.set(CREDENTIAL_ID, { baseUrl: `${simulator.url}/gateway-secret-4242`, authentication: 'accessToken', accessToken: simulator.issueToken(), sessionToken: '' });
-		simulator.injectFault('/gateway-secret-4242/api/webhooks/list', { status: 200, body: '<html>Maintenance</html>', contentType: 'text/html' });
+		store.set(CREDENTIAL_ID, {
+			baseUrl: `${simulator.url}/gateway-secret-4242`,
+			authentication: 'accessToken',
+			accessToken: simulator.issueToken(),
+			sessionToken: '',
+		});
+		simulator.injectFault('/gateway-secret-4242/api/webhooks/list', {
+			status: 200,
+			body: '<html>Maintenance</html>',
+			contentType: 'text/html',
+		});
 		const error = await failure(list);
-		expect(error.message).toBe('OMICall answered GET /api/webhooks/list with something that is not JSON (HTTP 200).');
-		expect(error.description).toBe(`Check that the base URL in the credential (${simulator.url}/…) is OMICall's API, for example https://public-v1.omicall.com.`);
+		expect(error.message).toBe(
+			'OMICall answered GET /api/webhooks/list with something that is not JSON (HTTP 200).',
+		);
+		expect(error.description).toBe(
+			`Check that the base URL in the credential (${simulator.url}/…) is OMICall's API, for example https://public-v1.omicall.com.`,
+		);
 		expect(error.all).not.toContain('gateway-secret-4242');
 	});
 });
@@ -170,7 +258,13 @@ describe('errors that are not network errors keep their reason', () => {
 	 * to any other host with "Domain not allowed: …". The same, over the harness store.
 	 */
 	class RestrictedStore extends CredentialStore {
-		async preAuthentication(helpers: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject, typeName: string, node: INode, expired: boolean) {
+		async preAuthentication(
+			helpers: IHttpRequestHelper,
+			credentials: ICredentialDataDecryptedObject,
+			typeName: string,
+			node: INode,
+			expired: boolean,
+		) {
 			const restricted = {
 				helpers: {
 					...helpers.helpers,
@@ -196,7 +290,9 @@ describe('errors that are not network errors keep their reason', () => {
 			allowedDomains: 'public-v1.omicall.com',
 		});
 		const error = await failure(list);
-		expect(error.message).toMatch(/^The request to OMICall at http:\/\/127\.0\.0\.1:\d+ failed: Domain not allowed: .*public-v1\.omicall\.com/);
+		expect(error.message).toMatch(
+			/^The request to OMICall at http:\/\/127\.0\.0\.1:\d+ failed: Domain not allowed: .*public-v1\.omicall\.com/,
+		);
 		expect(error.all).not.toContain(API_KEY);
 		expect(simulator.requests).toEqual([]);
 	});
@@ -214,26 +310,52 @@ describe('errors that are not network errors keep their reason', () => {
 	function failingWith(message: string, code?: string): CredentialStore {
 		const error = Object.assign(new UserError(message), code ? { code } : {});
 		const failing = new FailingStore(error);
-		failing.set(CREDENTIAL_ID, { baseUrl: simulator.url, authentication: 'accessToken', accessToken: simulator.issueToken(), sessionToken: '' });
+		failing.set(CREDENTIAL_ID, {
+			baseUrl: simulator.url,
+			authentication: 'accessToken',
+			accessToken: simulator.issueToken(),
+			sessionToken: '',
+		});
 		return failing;
 	}
 
 	it('the reason of any other error is kept, without the URLs, the key or the token in it', async () => {
-		store = failingWith(`Blocked GET https://user:pw@proxy.example.com/out?token=${QUERY_TOKEN} for ${API_KEY}`);
-		store.set(CREDENTIAL_ID, { ...store.get(CREDENTIAL_ID), apiKey: API_KEY, authentication: 'apiKey', sessionToken: simulator.issueToken() });
+		store = failingWith(
+			`Blocked GET https://user:pw@proxy.example.com/out?token=${QUERY_TOKEN} for ${API_KEY}`,
+		);
+		store.set(CREDENTIAL_ID, {
+			...store.get(CREDENTIAL_ID),
+			apiKey: API_KEY,
+			authentication: 'apiKey',
+			sessionToken: simulator.issueToken(),
+		});
 		const error = await failure(list);
-		expect(error.message).toMatch(/^The request to OMICall at http:\/\/127\.0\.0\.1:\d+ failed: Blocked GET https:\/\/proxy\.example\.com\/… for \*\*\*\.$/);
+		expect(error.message).toMatch(
+			/^The request to OMICall at http:\/\/127\.0\.0\.1:\d+ failed: Blocked GET https:\/\/proxy\.example\.com\/… for \*\*\*\.$/,
+		);
 		expect(error.all).not.toContain(QUERY_TOKEN);
 		expect(error.all).not.toContain(API_KEY);
 	});
 
 	it.each([
-		['EHOSTUNREACH', /^Could not reach OMICall at http:\/\/127\.0\.0\.1:\d+: the network has no route to that host \(EHOSTUNREACH\)\./],
-		['ECONNABORTED', /^OMICall at http:\/\/127\.0\.0\.1:\d+ closed the connection before answering\.$/],
-		['CERT_HAS_EXPIRED', /^Could not reach OMICall at http:\/\/127\.0\.0\.1:\d+ securely: its TLS certificate or connection was not accepted \(CERT_HAS_EXPIRED\)\./],
+		[
+			'EHOSTUNREACH',
+			/^Could not reach OMICall at http:\/\/127\.0\.0\.1:\d+: the network has no route to that host \(EHOSTUNREACH\)\./,
+		],
+		[
+			'ECONNABORTED',
+			/^OMICall at http:\/\/127\.0\.0\.1:\d+ closed the connection before answering\.$/,
+		],
+		[
+			'CERT_HAS_EXPIRED',
+			/^Could not reach OMICall at http:\/\/127\.0\.0\.1:\d+ securely: its TLS certificate or connection was not accepted \(CERT_HAS_EXPIRED\)\./,
+		],
 		['ETIMEDOUT', /^OMICall at http:\/\/127\.0\.0\.1:\d+ did not answer within 30 seconds\.$/],
 		['ERR_INVALID_URL', /^The base URL in the OMICall credential is not a valid URL\./],
-		['ERR_SOMETHING_NEW', /^The request to OMICall at http:\/\/127\.0\.0\.1:\d+ failed: something new happened\.$/],
+		[
+			'ERR_SOMETHING_NEW',
+			/^The request to OMICall at http:\/\/127\.0\.0\.1:\d+ failed: something new happened\.$/,
+		],
 	])('%s', async (code, expected) => {
 		store = failingWith('something new happened', code);
 		expect((await failure(list)).message).toMatch(expected);
@@ -250,7 +372,9 @@ describe("OMICall's text is quoted without secrets, URLs or its full length", ()
 	}
 
 	it('the sign-in error masks the API key OMICall quoted back', async () => {
-		simulator.injectFault('/api/auth', { body: { status_code: -9999, message: `api key ${API_KEY} is not active, see ${FOREIGN}` } });
+		simulator.injectFault('/api/auth', {
+			body: { status_code: -9999, message: `api key ${API_KEY} is not active, see ${FOREIGN}` },
+		});
 		const error = await failure(list);
 		expect(error.message).toBe(
 			'OMICall answered with the error "api key *** is not active, see https://crm.example.com/…". (OMICall code: api key *** is not active, see https://crm.example.com/…)',
@@ -262,9 +386,20 @@ describe("OMICall's text is quoted without secrets, URLs or its full length", ()
 	it("a request's error masks the key and the token, and cuts a webhook URL to its host", async () => {
 		const token = await signedIn();
 		simulator.injectFault('/api/webhooks/register', {
-			body: { status_code: -9999, message: `webhook_url_invalid: ${FOREIGN} is not reachable (key ${API_KEY}, token ${token})` },
+			body: {
+				status_code: -9999,
+				message: `webhook_url_invalid: ${FOREIGN} is not reachable (key ${API_KEY}, token ${token})`,
+			},
 		});
-		const error = await failure((c) => omiCallRequest.call(c, 'POST', '/api/webhooks/register', { body: { webhook: { type: 'call', url: FOREIGN } } }, 0));
+		const error = await failure((c) =>
+			omiCallRequest.call(
+				c,
+				'POST',
+				'/api/webhooks/register',
+				{ body: { webhook: { type: 'call', url: FOREIGN } } },
+				0,
+			),
+		);
 		expect(error.message).toBe(
 			'OMICall answered with the error "webhook_url_invalid: https://crm.example.com/… is not reachable (key ***, token ***)". (OMICall code: webhook_url_invalid: https://crm.example.com/… is not reachable (key ***, token ***))',
 		);
@@ -274,33 +409,52 @@ describe("OMICall's text is quoted without secrets, URLs or its full length", ()
 	it('a token of another session is masked by its shape', async () => {
 		await signedIn();
 		const other = simulator.issueToken();
-		simulator.injectFault('/api/webhooks/list', { body: { status_code: -9999, message: `session ${other} was closed` } });
+		simulator.injectFault('/api/webhooks/list', {
+			body: { status_code: -9999, message: `session ${other} was closed` },
+		});
 		const error = await failure(list);
-		expect(error.message).toBe('OMICall answered with the error "session *** was closed". (OMICall code: session *** was closed)');
+		expect(error.message).toBe(
+			'OMICall answered with the error "session *** was closed". (OMICall code: session *** was closed)',
+		);
 	});
 
 	it('a long text is cut at 200 characters, control characters flattened', async () => {
 		await signedIn();
-		simulator.injectFault('/api/webhooks/list', { body: { status_code: -9999, message: `first line\r\nsecond ${'x'.repeat(500)}` } });
+		simulator.injectFault('/api/webhooks/list', {
+			body: { status_code: -9999, message: `first line\r\nsecond ${'x'.repeat(500)}` },
+		});
 		const error = await failure(list);
-		const quoted = /^OMICall answered with the error "(.*)"\. \(OMICall code: (.*)\)$/.exec(error.message);
-		expect(quoted?.[1]).toBe(`first line second ${'x'.repeat(200 - 'first line second '.length - 1)}…`);
+		const quoted = /^OMICall answered with the error "(.*)"\. \(OMICall code: (.*)\)$/.exec(
+			error.message,
+		);
+		expect(quoted?.[1]).toBe(
+			`first line second ${'x'.repeat(200 - 'first line second '.length - 1)}…`,
+		);
 		expect(quoted?.[2]).toBe(quoted?.[1]);
 	});
 
 	it('a status_code that echoes the key, and a rate-limit code that does, are masked', async () => {
 		await signedIn();
-		simulator.injectFault('/api/webhooks/list', { body: { status_code: `-9999 ${API_KEY}`, message: 'tenant_invalid' } });
+		simulator.injectFault('/api/webhooks/list', {
+			body: { status_code: `-9999 ${API_KEY}`, message: 'tenant_invalid' },
+		});
 		const error = await failure(list);
-		expect(error.description).toBe('OMICall answered GET /api/webhooks/list with HTTP 200 and status_code -9999 ***.');
+		expect(error.description).toBe(
+			'OMICall answered GET /api/webhooks/list with HTTP 200 and status_code -9999 ***.',
+		);
 		expect(error.all).not.toContain(API_KEY);
 
 		const sleep = rateLimitRetry.sleep;
 		rateLimitRetry.sleep = async () => {};
 		try {
-			simulator.injectFault('/api/webhooks/list', { body: { status_code: -9999, message: `limit_request_30_minute ${API_KEY}` }, times: 4 });
+			simulator.injectFault('/api/webhooks/list', {
+				body: { status_code: -9999, message: `limit_request_30_minute ${API_KEY}` },
+				times: 4,
+			});
 			const limited = await failure(list);
-			expect(limited.message).toMatch(/^OMICall is rate-limiting requests \(limit_request_30_minute \*\*\*\) and still refused after 3 retries/);
+			expect(limited.message).toMatch(
+				/^OMICall is rate-limiting requests \(limit_request_30_minute \*\*\*\) and still refused after 3 retries/,
+			);
 			expect(limited.all).not.toContain(API_KEY);
 		} finally {
 			rateLimitRetry.sleep = sleep;
@@ -309,10 +463,20 @@ describe("OMICall's text is quoted without secrets, URLs or its full length", ()
 
 	it('an Access Token refused with a code that echoes the token', async () => {
 		const token = simulator.issueToken();
-		store.set(CREDENTIAL_ID, { baseUrl: simulator.url, authentication: 'accessToken', accessToken: token, sessionToken: '' });
-		simulator.injectFault('/api/webhooks/list', { status: 401, body: { status_code: -9999, message: `token ${token} expired` } });
+		store.set(CREDENTIAL_ID, {
+			baseUrl: simulator.url,
+			authentication: 'accessToken',
+			accessToken: token,
+			sessionToken: '',
+		});
+		simulator.injectFault('/api/webhooks/list', {
+			status: 401,
+			body: { status_code: -9999, message: `token ${token} expired` },
+		});
 		const error = await failure(list);
-		expect(error.message).toBe('OMICall rejected the access token (OMICall code: token *** expired).');
+		expect(error.message).toBe(
+			'OMICall rejected the access token (OMICall code: token *** expired).',
+		);
 		expect(error.all).not.toContain(token);
 	});
 

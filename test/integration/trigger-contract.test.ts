@@ -29,7 +29,12 @@ beforeAll(async () => {
 	simulator = await startSimulator({ apiKeys: [API_KEY] });
 	server = await startWebhookServer();
 	const store = new CredentialStore();
-	store.set(CREDENTIAL_ID, { baseUrl: simulator.url, authentication: 'apiKey', apiKey: API_KEY, sessionToken: '' });
+	store.set(CREDENTIAL_ID, {
+		baseUrl: simulator.url,
+		authentication: 'apiKey',
+		apiKey: API_KEY,
+		sessionToken: '',
+	});
 	fleet = new TriggerFleet(server, store);
 });
 afterAll(async () => {
@@ -50,7 +55,9 @@ function random(seed: number): () => number {
 }
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
-const hashOf = (run: NodeRun) => (run.workflow.staticData[`node:${run.node.name}`] as { secretHash?: string } | undefined)?.secretHash;
+const hashOf = (run: NodeRun) =>
+	(run.workflow.staticData[`node:${run.node.name}`] as { secretHash?: string } | undefined)
+		?.secretHash;
 
 interface Workflow {
 	name: string;
@@ -65,7 +72,11 @@ async function runSequence(seed: number): Promise<void> {
 	const id = (name: string) => `c${seed}-${name}`;
 	const workflows: Workflow[] = [
 		{ name: 'W1', triggers: [fleet.trigger(id('w1'))], active: false },
-		{ name: 'W2', triggers: [fleet.trigger(id('w2'), { events: ['ringing', 'cdr'] })], active: false },
+		{
+			name: 'W2',
+			triggers: [fleet.trigger(id('w2'), { events: ['ringing', 'cdr'] })],
+			active: false,
+		},
 		{ name: 'W3', triggers: [fleet.trigger(id('w3a')), fleet.trigger(id('w3b'))], active: false },
 	];
 	simulator.hooks.clear();
@@ -73,32 +84,49 @@ async function runSequence(seed: number): Promise<void> {
 	const origin = next() < 0.8 ? FOREIGN : undefined;
 	const major = next() < 0.25 ? 1 : 2;
 	fleet.n8nMajor = major;
-	if (origin) simulator.hooks.set('call', { url: origin, type: 'call', status: 'actived', events: ['hangup'] });
+	if (origin)
+		simulator.hooks.set('call', {
+			url: origin,
+			type: 'call',
+			status: 'actived',
+			events: ['hangup'],
+		});
 
-	const steps: string[] = [`(n8n ${major}.x's order of deactivation; the hook starts as ${origin ? 'the original URL' : 'none'})`];
+	const steps: string[] = [
+		`(n8n ${major}.x's order of deactivation; the hook starts as ${origin ? 'the original URL' : 'none'})`,
+	];
 	const fail = (why: string): never => {
-		throw new Error(`Contract broken (seed ${seed}; replay with OMICALL_CONTRACT_SEED=${seed}): ${why}\nSteps:\n  ${steps.join('\n  ')}\nHook: ${simulator.hooks.get('call')?.url ?? 'none'}`);
+		throw new Error(
+			`Contract broken (seed ${seed}; replay with OMICALL_CONTRACT_SEED=${seed}): ${why}\nSteps:\n  ${steps.join('\n  ')}\nHook: ${simulator.hooks.get('call')?.url ?? 'none'}`,
+		);
 	};
 	const check = () => {
 		const hook = simulator.hooks.get('call')?.url;
 		const served: Array<{ path: string; hash?: string }> = [];
 		for (const w of workflows) {
-			if (w.active) for (const t of w.triggers) served.push({ path: productionPath(t), hash: hashOf(t) });
+			if (w.active)
+				for (const t of w.triggers) served.push({ path: productionPath(t), hash: hashOf(t) });
 			if (w.listen) served.push({ path: testPath(w.listen), hash: hashOf(w.listen) });
 		}
 		if (served.length) {
 			const holder = served.find((s) => s.path === pathOf(hook));
 			if (!holder) fail('a trigger is active or listening, but the hook is not any of theirs');
-			else if (holder.hash !== sha256(secretOf(hook) ?? '')) fail('the hook carries a secret its trigger no longer accepts');
+			else if (holder.hash !== sha256(secretOf(hook) ?? ''))
+				fail('the hook carries a secret its trigger no longer accepts');
 		} else if (hook !== origin) {
-			fail(`no trigger is active or listening, but the hook is not ${origin ? 'the original URL' : 'gone'}`);
+			fail(
+				`no trigger is active or listening, but the hook is not ${origin ? 'the original URL' : 'gone'}`,
+			);
 		}
 	};
 
 	for (let step = 0; step < STEPS; step++) {
 		const w = pick(workflows);
 		if (next() < 0.15) {
-			simulator.loseAnswer('/api/webhooks/register', next() < 0.5 ? { drop: true } : { status: 504 });
+			simulator.loseAnswer(
+				'/api/webhooks/register',
+				next() < 0.5 ? { drop: true } : { status: 504 },
+			);
 			steps.push('(the next register answer is lost after OMICall applies it)');
 		}
 		const roll = next();
@@ -111,7 +139,8 @@ async function runSequence(seed: number): Promise<void> {
 			if (!w.active) continue;
 			steps.push(`deactivate ${w.name}`);
 			w.active = false;
-			for (const errors of await fleet.deactivateTogether(w.triggers)) if (errors.length) fail(`deactivation failed: ${errors[0].message}`);
+			for (const errors of await fleet.deactivateTogether(w.triggers))
+				if (errors.length) fail(`deactivation failed: ${errors[0].message}`);
 		} else if (roll < 0.6) {
 			if (!w.active) continue;
 			steps.push(`re-publish ${w.name}`);

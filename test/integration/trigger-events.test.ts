@@ -28,11 +28,21 @@ afterEach(async () => {
 /** Activates a trigger with `parameters` and points the endpoint at it. */
 async function activeTrigger(parameters: INodeParameters = {}): Promise<void> {
 	const store = new CredentialStore();
-	store.set(CREDENTIAL_ID, { baseUrl: simulator.url, authentication: 'apiKey', apiKey: API_KEY, sessionToken: '' });
-	const run = buildNode(trigger, { triggerOn: 'call', events: ['ringing', 'answered', 'hangup', 'cdr'], ...parameters }, store, {
-		webhookBaseUrl: server.url,
-		webhookId: 'events-test',
+	store.set(CREDENTIAL_ID, {
+		baseUrl: simulator.url,
+		authentication: 'apiKey',
+		apiKey: API_KEY,
+		sessionToken: '',
 	});
+	const run = buildNode(
+		trigger,
+		{ triggerOn: 'call', events: ['ringing', 'answered', 'hangup', 'cdr'], ...parameters },
+		store,
+		{
+			webhookBaseUrl: server.url,
+			webhookId: 'events-test',
+		},
+	);
 	await hook(run, trigger, 'create');
 	server.production = { run, nodeType: trigger };
 	hookUrl = simulator.hooks.get(parameters.triggerOn === 'contact' ? 'contact' : 'call')!.url;
@@ -58,11 +68,24 @@ describe('a simulated inbound call', () => {
 		const customer = cdr.phone_number;
 		const agent = cdr.sip_user;
 
-		expect(ringing).toMatchObject({ event: 'ringing', direction: 'inbound', customerNumber: customer, agentExtension: agent, callId: cdr.transaction_id });
+		expect(ringing).toMatchObject({
+			event: 'ringing',
+			direction: 'inbound',
+			customerNumber: customer,
+			agentExtension: agent,
+			callId: cdr.transaction_id,
+		});
 		expect(ringing.startedAt).toBe(new Date((cdr.time_start_call as number) * 1000).toISOString());
 		expect([ringing.answeredAt, ringing.endedAt, ringing.durationSec]).toEqual([null, null, null]);
-		expect(answered).toMatchObject({ event: 'answered', startedAt: null, answeredAt: new Date((cdr.time_start_to_answer as number) * 1000).toISOString() });
-		expect(hangup).toMatchObject({ event: 'hangup', endedAt: new Date((cdr.time_end_call as number) * 1000).toISOString() });
+		expect(answered).toMatchObject({
+			event: 'answered',
+			startedAt: null,
+			answeredAt: new Date((cdr.time_start_to_answer as number) * 1000).toISOString(),
+		});
+		expect(hangup).toMatchObject({
+			event: 'hangup',
+			endedAt: new Date((cdr.time_end_call as number) * 1000).toISOString(),
+		});
 
 		expect(record).toEqual({
 			event: 'cdr',
@@ -93,13 +116,20 @@ describe('a simulated inbound call', () => {
 		await activeTrigger({ events: ['ringing'] });
 		const [ringing] = buildCallEvents({ direction: 'outbound', customerNumber: '0395187319' });
 		await post(hookUrl, ringing);
-		expect(items()[0][0]).toMatchObject({ direction: 'outbound', customerNumber: '0395187319', agentExtension: ringing.from_number });
+		expect(items()[0][0]).toMatchObject({
+			direction: 'outbound',
+			customerNumber: '0395187319',
+			agentExtension: ringing.from_number,
+		});
 		expect(ringing.to_number).toBe('0395187319');
 	});
 
 	it('reads times given in milliseconds as well as in seconds', async () => {
 		await activeTrigger({ events: ['cdr'] });
-		const record = buildCallEvents({ direction: 'outbound', startedAt: Date.UTC(2026, 10, 28, 3, 0, 0) }).pop()!;
+		const record = buildCallEvents({
+			direction: 'outbound',
+			startedAt: Date.UTC(2026, 10, 28, 3, 0, 0),
+		}).pop()!;
 		await post(hookUrl, { ...record, time_start_call: 1795834800000, time_end_call: '1795834852' });
 		const [item] = items()[0];
 		expect(item.startedAt).toBe('2026-11-28T03:00:00.000Z');
@@ -109,9 +139,19 @@ describe('a simulated inbound call', () => {
 	it('gives null, not a failed request, for times no Date can hold or in an unknown unit, and reads zone-less text as Vietnam time', async () => {
 		await activeTrigger({ events: ['cdr'] });
 		const record = buildCallEvents({ direction: 'outbound' }).pop()!;
-		const answer = await post(hookUrl, { ...record, time_start_call: 9e15, time_start_to_answer: '-5', time_end_call: '2026-11-28 10:15:52', created_date: 1e300 });
+		const answer = await post(hookUrl, {
+			...record,
+			time_start_call: 9e15,
+			time_start_to_answer: '-5',
+			time_end_call: '2026-11-28 10:15:52',
+			created_date: 1e300,
+		});
 		expect(answer.status).toBe(200);
-		expect(items()[0][0]).toMatchObject({ startedAt: null, answeredAt: null, endedAt: '2026-11-28T03:15:52.000Z' });
+		expect(items()[0][0]).toMatchObject({
+			startedAt: null,
+			answeredAt: null,
+			endedAt: '2026-11-28T03:15:52.000Z',
+		});
 	});
 
 	it('reads a record without state but with transaction_id as a call record, and unwraps one level', async () => {
@@ -129,7 +169,10 @@ describe('a simulated inbound call', () => {
 
 	it('outputs the body as received with the Raw option, Vietnamese text unchanged', async () => {
 		await activeTrigger({ events: ['cdr'], options: { output: 'raw' } });
-		const record = buildCallEvents({ direction: 'inbound', notes: 'Khách hàng muốn đổi địa chỉ giao hàng' }).pop()!;
+		const record = buildCallEvents({
+			direction: 'inbound',
+			notes: 'Khách hàng muốn đổi địa chỉ giao hàng',
+		}).pop()!;
 		await post(hookUrl, record);
 		expect(items()[0]).toEqual([record]);
 		expect(items()[0][0].note).toBe('Khách hàng muốn đổi địa chỉ giao hàng');
@@ -160,23 +203,47 @@ describe('filters', () => {
 		await simulator.placeCall({ direction: 'local' });
 		await simulator.placeCall({ direction: 'outbound' });
 		expect(items().map((run) => run[0].direction)).toEqual(['outbound']);
-		const ignored = await post(hookUrl, { state: 'cdr', transaction_id: 'x', direction: 'inbound' });
-		expect(ignored).toEqual({ status: 200, body: { received: true, started: false, reason: 'inbound calls are not selected.' } });
+		const ignored = await post(hookUrl, {
+			state: 'cdr',
+			transaction_id: 'x',
+			direction: 'inbound',
+		});
+		expect(ignored).toEqual({
+			status: 200,
+			body: { received: true, started: false, reason: 'inbound calls are not selected.' },
+		});
 	});
 
 	it('reads the direction whatever its case, for the filter and the item', async () => {
 		await activeTrigger({ events: ['cdr'], options: { direction: ['inbound'] } });
 		const record = buildCallEvents({ direction: 'inbound', customerNumber: '0395187319' }).pop()!;
-		const answer = await post(hookUrl, { ...record, direction: 'Inbound', phone_number: undefined, sip_user: undefined });
+		const answer = await post(hookUrl, {
+			...record,
+			direction: 'Inbound',
+			phone_number: undefined,
+			sip_user: undefined,
+		});
 		expect(answer.status).toBe(200);
-		expect(items()[0][0]).toMatchObject({ direction: 'inbound', customerNumber: '0395187319', agentExtension: record.to_number });
+		expect(items()[0][0]).toMatchObject({
+			direction: 'inbound',
+			customerNumber: '0395187319',
+			agentExtension: record.to_number,
+		});
 	});
 
 	it('ignores calls without a known direction only when some directions are deselected', async () => {
 		await activeTrigger({ events: ['cdr'], options: { direction: ['outbound', 'inbound'] } });
 		for (const direction of [undefined, 'sideways']) {
 			const ignored = await post(hookUrl, { state: 'cdr', transaction_id: 'x', direction });
-			expect(ignored).toEqual({ status: 200, body: { received: true, started: false, reason: 'The call has no known direction (inbound, outbound or local), and not all directions are selected.' } });
+			expect(ignored).toEqual({
+				status: 200,
+				body: {
+					received: true,
+					started: false,
+					reason:
+						'The call has no known direction (inbound, outbound or local), and not all directions are selected.',
+				},
+			});
 		}
 		expect(server.runs).toHaveLength(0);
 	});
@@ -207,9 +274,24 @@ describe('bad requests get 400 with a reason and start nothing', () => {
 		['an array', [{ state: 'cdr' }], 'application/json', /got a JSON array/],
 		['a JSON string', '"cdr"', 'application/json', /got text that is not a JSON object/],
 		['a number', '42', 'application/json', /got a JSON number/],
-		['an unknown state', { state: 'exploded', call_uuid: 'x' }, 'application/json', /Unknown call state "exploded"/],
-		['an object that is no call', { hello: 'world' }, 'application/json', /no "state" and no "transaction_id"/],
-		['a form body', 'state=cdr', 'application/x-www-form-urlencoded', /Expected Content-Type: application\/json, got "application\/x-www-form-urlencoded"/],
+		[
+			'an unknown state',
+			{ state: 'exploded', call_uuid: 'x' },
+			'application/json',
+			/Unknown call state "exploded"/,
+		],
+		[
+			'an object that is no call',
+			{ hello: 'world' },
+			'application/json',
+			/no "state" and no "transaction_id"/,
+		],
+		[
+			'a form body',
+			'state=cdr',
+			'application/x-www-form-urlencoded',
+			/Expected Content-Type: application\/json, got "application\/x-www-form-urlencoded"/,
+		],
 		['plain text', 'cdr', 'text/plain', /Expected Content-Type: application\/json/],
 	])('%s', async (_name, body, contentType, message) => {
 		await activeTrigger();
@@ -220,42 +302,75 @@ describe('bad requests get 400 with a reason and start nothing', () => {
 	});
 
 	// n8n parses only application/json as JSON and gives any other type's body as {}.
-	it.each(['text/json', 'application/vnd.x+json', 'application/json-patch+json', 'application/jsonx'])('a call event sent as %s says the type is the problem', async (contentType) => {
+	it.each([
+		'text/json',
+		'application/vnd.x+json',
+		'application/json-patch+json',
+		'application/jsonx',
+	])('a call event sent as %s says the type is the problem', async (contentType) => {
 		await activeTrigger();
 		const answer = await post(hookUrl, buildCallEvents().pop()!, contentType);
 		expect(answer).toEqual({
 			status: 400,
-			body: { error: `Expected Content-Type: application/json, got "${contentType}". n8n reads only application/json bodies as JSON.` },
+			body: {
+				error: `Expected Content-Type: application/json, got "${contentType}". n8n reads only application/json bodies as JSON.`,
+			},
 		});
 		expect(server.runs).toHaveLength(0);
 	});
 
 	it('a call event sent with a space before the ";" of its Content-Type, which n8n does not read as JSON', async () => {
 		await activeTrigger();
-		const answer = await post(hookUrl, buildCallEvents().pop()!, 'application/json ; charset=utf-8');
+		const answer = await post(
+			hookUrl,
+			buildCallEvents().pop()!,
+			'application/json ; charset=utf-8',
+		);
 		expect(answer).toEqual({
 			status: 400,
-			body: { error: 'Expected Content-Type: application/json, got "application/json ; charset=utf-8". n8n reads only application/json bodies as JSON (with no space before ";").' },
+			body: {
+				error:
+					'Expected Content-Type: application/json, got "application/json ; charset=utf-8". n8n reads only application/json bodies as JSON (with no space before ";").',
+			},
 		});
 	});
 
-	it.each(['simplified', 'raw'])('a call event nested 10,000 levels deep, which n8n could not save (%s output)', async (output) => {
-		await activeTrigger({ events: ['cdr'], options: { output } });
-		const deep = `${'{"a":['.repeat(5_000)}1${']}'.repeat(5_000)}`;
-		const answer = await post(hookUrl, `{"state":"cdr","transaction_id":"t","extra":${deep}}`);
-		expect(answer).toEqual({ status: 400, body: { error: 'The body is nested more than 100 levels deep.' } });
-		expect(server.runs).toHaveLength(0);
-	});
+	it.each(['simplified', 'raw'])(
+		'a call event nested 10,000 levels deep, which n8n could not save (%s output)',
+		async (output) => {
+			await activeTrigger({ events: ['cdr'], options: { output } });
+			const deep = `${'{"a":['.repeat(5_000)}1${']}'.repeat(5_000)}`;
+			const answer = await post(hookUrl, `{"state":"cdr","transaction_id":"t","extra":${deep}}`);
+			expect(answer).toEqual({
+				status: 400,
+				body: { error: 'The body is nested more than 100 levels deep.' },
+			});
+			expect(server.runs).toHaveLength(0);
+		},
+	);
 
 	it('a call event with no Content-Type', async () => {
 		await activeTrigger();
-		const response = await fetch(hookUrl, { method: 'POST', body: new TextEncoder().encode(JSON.stringify(buildCallEvents().pop())) });
-		expect([response.status, await response.json()]).toEqual([400, { error: 'Expected Content-Type: application/json, got none. n8n reads only application/json bodies as JSON.' }]);
+		const response = await fetch(hookUrl, {
+			method: 'POST',
+			body: new TextEncoder().encode(JSON.stringify(buildCallEvents().pop())),
+		});
+		expect([response.status, await response.json()]).toEqual([
+			400,
+			{
+				error:
+					'Expected Content-Type: application/json, got none. n8n reads only application/json bodies as JSON.',
+			},
+		]);
 	});
 });
 
 describe('Content-Type', () => {
-	it.each(['application/json; charset=utf-8', 'Application/JSON', 'APPLICATION/JSON;charset=UTF-8'])('%s starts a run', async (contentType) => {
+	it.each([
+		'application/json; charset=utf-8',
+		'Application/JSON',
+		'APPLICATION/JSON;charset=UTF-8',
+	])('%s starts a run', async (contentType) => {
 		await activeTrigger({ events: ['cdr'] });
 		const record = buildCallEvents().pop()!;
 		const answer = await post(hookUrl, record, contentType);
@@ -275,7 +390,13 @@ describe('the secret', () => {
 		};
 		for (const url of [twice(secret), twice('wrong')]) {
 			const answer = await post(url, buildCallEvents().pop()!);
-			expect(answer).toEqual({ status: 401, body: { error: 'Missing or wrong secret: this URL only accepts events from the OMICall account that registered it.' } });
+			expect(answer).toEqual({
+				status: 401,
+				body: {
+					error:
+						'Missing or wrong secret: this URL only accepts events from the OMICall account that registered it.',
+				},
+			});
 		}
 		expect(server.runs).toHaveLength(0);
 	});
@@ -284,7 +405,12 @@ describe('the secret', () => {
 describe('OMICall retries', () => {
 	it('retries a refused delivery a bounded number of times with send_num_retry counting up', async () => {
 		await activeTrigger({ events: ['cdr'] });
-		simulator.hooks.set('call', { url: hookUrl.replace(/secret=\w+/, 'secret=stale'), type: 'call', status: 'actived', events: null });
+		simulator.hooks.set('call', {
+			url: hookUrl.replace(/secret=\w+/, 'secret=stale'),
+			type: 'call',
+			status: 'actived',
+			events: null,
+		});
 		const placed = await simulator.placeCall({ direction: 'inbound' });
 		expect(placed.events.at(-1)).toEqual({ state: 'cdr', status: 401, attempts: 3 });
 		const cdrAttempts = simulator.deliveries.filter((d) => d.body.state === 'cdr');
@@ -315,7 +441,9 @@ describe('contact changes', () => {
 				{
 					action: 'updated',
 					contactId: sent.data[0].contact_id,
-					fullName: expect.stringMatching(/^(Nguyễn Văn An|Trần Thị Bình|Lê Hoàng Cường|Phạm Thu Dung)$/),
+					fullName: expect.stringMatching(
+						/^(Nguyễn Văn An|Trần Thị Bình|Lê Hoàng Cường|Phạm Thu Dung)$/,
+					),
 					phones: ['0395187319'],
 					emails: ['khachhang@example.vn'],
 					raw: sent.data[0],
@@ -329,8 +457,18 @@ describe('contact changes', () => {
 		await post(hookUrl, {
 			action: 'created',
 			data: [
-				{ contact_id: 'c1', full_name: 'Bùi Thị Hoa', phone_number: '0901234567', email: 'hoa@example.vn' },
-				{ contact_id: 'c2', attribute_structure: [{ field_code: 'phone_number', value: [{ value_text: '0911' }, { value_text: '0922' }] }] },
+				{
+					contact_id: 'c1',
+					full_name: 'Bùi Thị Hoa',
+					phone_number: '0901234567',
+					email: 'hoa@example.vn',
+				},
+				{
+					contact_id: 'c2',
+					attribute_structure: [
+						{ field_code: 'phone_number', value: [{ value_text: '0911' }, { value_text: '0922' }] },
+					],
+				},
 			],
 		});
 		expect(items()[0].map((i) => [i.contactId, i.fullName, i.phones, i.emails])).toEqual([
@@ -342,10 +480,16 @@ describe('contact changes', () => {
 		expect(bad.body.error).toBe('The body has no "action": it is not an OMICall contact change.');
 	});
 
-	it.each(['simplified', 'raw'])('answers a change listing no contacts without a run (%s output)', async (output) => {
-		await activeTrigger({ triggerOn: 'contact', options: { output } });
-		const answer = await post(hookUrl, { action: 'updated', tenant_id: 't', data: [] });
-		expect(answer).toEqual({ status: 200, body: { received: true, started: false, reason: 'The contact change lists no contacts.' } });
-		expect(server.runs).toHaveLength(0);
-	});
+	it.each(['simplified', 'raw'])(
+		'answers a change listing no contacts without a run (%s output)',
+		async (output) => {
+			await activeTrigger({ triggerOn: 'contact', options: { output } });
+			const answer = await post(hookUrl, { action: 'updated', tenant_id: 't', data: [] });
+			expect(answer).toEqual({
+				status: 200,
+				body: { received: true, started: false, reason: 'The contact change lists no contacts.' },
+			});
+			expect(server.runs).toHaveLength(0);
+		},
+	);
 });

@@ -10,7 +10,14 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { buildNode, CREDENTIAL_ID, CredentialStore, hook, type NodeRun } from '../harness/n8n-core';
 import { type OmiCallSimulator, startSimulator } from '../harness/simulator';
-import { pathOf, productionPath, secretOf, testPath, trigger, TriggerFleet } from '../harness/triggers';
+import {
+	pathOf,
+	productionPath,
+	secretOf,
+	testPath,
+	trigger,
+	TriggerFleet,
+} from '../harness/triggers';
 import { post, startWebhookServer, type WebhookServer } from '../harness/webhook-server';
 
 const API_KEY = 'key-trigger-lifecycle';
@@ -26,7 +33,12 @@ beforeEach(async () => {
 	simulator = await startSimulator({ apiKeys: [API_KEY] });
 	server = await startWebhookServer();
 	store = new CredentialStore();
-	store.set(CREDENTIAL_ID, { baseUrl: simulator.url, authentication: 'apiKey', apiKey: API_KEY, sessionToken: '' });
+	store.set(CREDENTIAL_ID, {
+		baseUrl: simulator.url,
+		authentication: 'apiKey',
+		apiKey: API_KEY,
+		sessionToken: '',
+	});
 	fleet = new TriggerFleet(server, store, { retryDelayMs: 5 });
 });
 afterEach(async () => {
@@ -35,14 +47,19 @@ afterEach(async () => {
 });
 
 /** One workflow's trigger; `staticData` stands for what n8n keeps in its database. */
-function workflowTrigger(parameters: INodeParameters = {}, staticData: IDataObject = {}, webhookId = WEBHOOK_ID): NodeRun {
+function workflowTrigger(
+	parameters: INodeParameters = {},
+	staticData: IDataObject = {},
+	webhookId = WEBHOOK_ID,
+): NodeRun {
 	return fleet.trigger(webhookId, parameters, staticData);
 }
 
 /** What n8n does on activation and on every start: checkExists, then create only if needed. */
 async function activate(run: NodeRun, isTest = false): Promise<void> {
 	server.serve({ run, nodeType: trigger }, isTest);
-	if (!(await hook(run, trigger, 'checkExists', { isTest }))) await hook(run, trigger, 'create', { isTest });
+	if (!(await hook(run, trigger, 'checkExists', { isTest })))
+		await hook(run, trigger, 'create', { isTest });
 }
 
 function nodeState(run: NodeRun): IDataObject {
@@ -51,11 +68,15 @@ function nodeState(run: NodeRun): IDataObject {
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 const registered = (type = 'call') => simulator.hooks.get(type)?.url;
-const calls = () => simulator.requests.filter((r) => r.path !== '/api/auth').map((r) => r.path.replace('/api/webhooks/', ''));
-const place = async () => (await simulator.placeCall({ direction: 'inbound' })).events.map((e) => e.status);
+const calls = () =>
+	simulator.requests
+		.filter((r) => r.path !== '/api/auth')
+		.map((r) => r.path.replace('/api/webhooks/', ''));
+const place = async () =>
+	(await simulator.placeCall({ direction: 'inbound' })).events.map((e) => e.status);
 
 describe('activation', () => {
-	it('registers n8n\'s production URL with a fresh secret in two OMICall calls, and keeps only its hash', async () => {
+	it("registers n8n's production URL with a fresh secret in two OMICall calls, and keeps only its hash", async () => {
 		const run = workflowTrigger();
 		await activate(run);
 		const url = registered()!;
@@ -63,7 +84,11 @@ describe('activation', () => {
 		expect(secret).toMatch(/^[0-9a-f]{48}$/); // 192 bits
 		expect(pathOf(url)).toBe(productionPath(run));
 		expect(new URL(url).origin).toBe(server.url);
-		expect(simulator.hooks.get('call')).toMatchObject({ type: 'call', status: 'actived', events: ['hangup'] });
+		expect(simulator.hooks.get('call')).toMatchObject({
+			type: 'call',
+			status: 'actived',
+			events: ['hangup'],
+		});
 		expect(calls()).toEqual(['list', 'register']);
 		// Static data is stored unencrypted and returned by n8n's public API: no secret, no URL in it.
 		expect(nodeState(run)).toEqual({ secretHash: sha256(secret) });
@@ -101,7 +126,12 @@ describe('activation', () => {
 	it('registers again after a restart when somebody replaced the hook, and restores theirs later', async () => {
 		const run = workflowTrigger();
 		await activate(run);
-		simulator.hooks.set('call', { url: FOREIGN, type: 'call', status: 'actived', events: ['hangup'] });
+		simulator.hooks.set('call', {
+			url: FOREIGN,
+			type: 'call',
+			status: 'actived',
+			events: ['hangup'],
+		});
 		const restarted = workflowTrigger({}, JSON.parse(JSON.stringify(run.workflow.staticData)));
 		await activate(restarted);
 		expect(pathOf(registered())).toBe(productionPath(restarted));
@@ -124,7 +154,12 @@ describe('deactivation', () => {
 	it('leaves a hook that somebody registered after activation untouched', async () => {
 		const run = workflowTrigger();
 		await activate(run);
-		simulator.hooks.set('call', { url: FOREIGN, type: 'call', status: 'actived', events: ['hangup'] });
+		simulator.hooks.set('call', {
+			url: FOREIGN,
+			type: 'call',
+			status: 'actived',
+			events: ['hangup'],
+		});
 		simulator.resetLog();
 		await hook(run, trigger, 'delete');
 		expect(calls()).toEqual(['list']);
@@ -132,7 +167,12 @@ describe('deactivation', () => {
 	});
 
 	it('replaces a hook registered before and restores it, with all three events, on deactivation', async () => {
-		simulator.hooks.set('call', { url: FOREIGN, type: 'call', status: 'actived', events: ['hangup'] });
+		simulator.hooks.set('call', {
+			url: FOREIGN,
+			type: 'call',
+			status: 'actived',
+			events: ['hangup'],
+		});
 		const run = workflowTrigger();
 		await activate(run);
 		expect(pathOf(registered())).toBe(productionPath(run));
@@ -140,10 +180,16 @@ describe('deactivation', () => {
 		expect(JSON.stringify(run.workflow.staticData)).not.toContain('crm');
 		await place();
 		expect(server.requestTargets).toHaveLength(4);
-		for (const target of server.requestTargets) expect(target).toMatch(/^\/webhook\/[\w-]+\/webhook\?secret=[0-9a-f]{48}$/);
+		for (const target of server.requestTargets)
+			expect(target).toMatch(/^\/webhook\/[\w-]+\/webhook\?secret=[0-9a-f]{48}$/);
 		simulator.resetLog();
 		await hook(run, trigger, 'delete');
-		expect(simulator.hooks.get('call')).toEqual({ url: FOREIGN, type: 'call', status: 'actived', events: ['ringing', 'answered', 'hangup'] });
+		expect(simulator.hooks.get('call')).toEqual({
+			url: FOREIGN,
+			type: 'call',
+			status: 'actived',
+			events: ['ringing', 'answered', 'hangup'],
+		});
 		// Registering the previous URL replaces ours: no destroy in between, no moment without a hook.
 		expect(calls()).toEqual(['list', 'register']);
 	});
@@ -158,11 +204,22 @@ describe('deactivation', () => {
 
 describe('"Fail Activation"', () => {
 	it('refuses to replace another URL, names only its scheme and host, and registers nothing', async () => {
-		simulator.hooks.set('call', { url: 'https://user:pass@hooks.zapier.com/hooks/catch/123/abc-token/?token=crm-private-value#frag', type: 'call', status: 'actived', events: ['hangup'] });
+		simulator.hooks.set('call', {
+			url: 'https://user:pass@hooks.zapier.com/hooks/catch/123/abc-token/?token=crm-private-value#frag',
+			type: 'call',
+			status: 'actived',
+			events: ['hangup'],
+		});
 		const run = workflowTrigger({ options: { onConflict: 'fail' } });
-		const error = await activate(run).then(() => undefined, (e: Error) => e);
-		expect(error?.message).toBe('OMICall already sends call events to https://hooks.zapier.com/…, so this trigger was not activated.');
-		for (const secret of ['crm-private-value', 'abc-token', 'pass', 'frag']) expect(JSON.stringify(error)).not.toContain(secret);
+		const error = await activate(run).then(
+			() => undefined,
+			(e: Error) => e,
+		);
+		expect(error?.message).toBe(
+			'OMICall already sends call events to https://hooks.zapier.com/…, so this trigger was not activated.',
+		);
+		for (const secret of ['crm-private-value', 'abc-token', 'pass', 'frag'])
+			expect(JSON.stringify(error)).not.toContain(secret);
 		expect(simulator.count('/api/webhooks/register')).toBe(0);
 		expect(nodeState(run)?.secretHash).toBeUndefined();
 	});
@@ -173,7 +230,7 @@ describe('"Fail Activation"', () => {
 		expect(pathOf(registered())).toBe(productionPath(run));
 	});
 
-	it('does not count a stopped trigger\'s URL as another webhook', async () => {
+	it("does not count a stopped trigger's URL as another webhook", async () => {
 		const gone = workflowTrigger({}, {}, 'gone-trigger');
 		await activate(gone);
 		server.unserve({ run: gone, nodeType: trigger }); // its workflow was deleted without deactivation
@@ -205,7 +262,12 @@ describe('test listening while the production workflow is active', () => {
 	});
 
 	it('a re-publish during the listen never leaves the dead test URL behind', async () => {
-		simulator.hooks.set('call', { url: FOREIGN, type: 'call', status: 'actived', events: ['hangup'] });
+		simulator.hooks.set('call', {
+			url: FOREIGN,
+			type: 'call',
+			status: 'actived',
+			events: ['hangup'],
+		});
 		const production = workflowTrigger();
 		await fleet.activate(production);
 		const listening = await fleet.listen(WEBHOOK_ID);
@@ -222,7 +284,12 @@ describe('test listening while the production workflow is active', () => {
 	});
 
 	it('production stopping during the listen leaves the hook to the listen, which gives back the original', async () => {
-		simulator.hooks.set('call', { url: FOREIGN, type: 'call', status: 'actived', events: ['hangup'] });
+		simulator.hooks.set('call', {
+			url: FOREIGN,
+			type: 'call',
+			status: 'actived',
+			events: ['hangup'],
+		});
 		const production = workflowTrigger();
 		await fleet.activate(production);
 		const listening = await fleet.listen(WEBHOOK_ID);
@@ -235,7 +302,12 @@ describe('test listening while the production workflow is active', () => {
 
 describe('several triggers on one account', () => {
 	it('deactivated in the order they were activated, the original URL comes back', async () => {
-		simulator.hooks.set('call', { url: FOREIGN, type: 'call', status: 'actived', events: ['hangup'] });
+		simulator.hooks.set('call', {
+			url: FOREIGN,
+			type: 'call',
+			status: 'actived',
+			events: ['hangup'],
+		});
 		const a = workflowTrigger({}, {}, 'trigger-a');
 		const b = workflowTrigger({}, {}, 'trigger-b');
 		await fleet.activate(a);
@@ -248,7 +320,12 @@ describe('several triggers on one account', () => {
 	});
 
 	it('deactivated in reverse order, each gives the hook to the one before', async () => {
-		simulator.hooks.set('call', { url: FOREIGN, type: 'call', status: 'actived', events: ['hangup'] });
+		simulator.hooks.set('call', {
+			url: FOREIGN,
+			type: 'call',
+			status: 'actived',
+			events: ['hangup'],
+		});
 		const a = workflowTrigger({ events: ['ringing', 'cdr'] }, {}, 'trigger-a');
 		const b = workflowTrigger({}, {}, 'trigger-b');
 		await fleet.activate(a);
@@ -265,7 +342,12 @@ describe('several triggers on one account', () => {
 	});
 
 	it('two triggers in one workflow: activated and deactivated together, the original URL comes back', async () => {
-		simulator.hooks.set('call', { url: FOREIGN, type: 'call', status: 'actived', events: ['hangup'] });
+		simulator.hooks.set('call', {
+			url: FOREIGN,
+			type: 'call',
+			status: 'actived',
+			events: ['hangup'],
+		});
 		const pair = [workflowTrigger({}, {}, 'pair-1'), workflowTrigger({}, {}, 'pair-2')];
 		// The first list answer comes late: one trigger sees the other's URL, as under load.
 		simulator.slowDown('/api/webhooks/list', 100);
@@ -278,7 +360,14 @@ describe('several triggers on one account', () => {
 });
 
 describe('asking an earlier trigger whether it still takes the events', () => {
-	beforeEach(() => simulator.hooks.set('call', { url: FOREIGN, type: 'call', status: 'actived', events: ['hangup'] }));
+	beforeEach(() =>
+		simulator.hooks.set('call', {
+			url: FOREIGN,
+			type: 'call',
+			status: 'actived',
+			events: ['hangup'],
+		}),
+	);
 
 	it('a trigger that did not answer once keeps its place in the chain', async () => {
 		const [a, b, c] = ['probe-a', 'probe-b', 'probe-c'].map((id) => workflowTrigger({}, {}, id));
@@ -317,16 +406,21 @@ describe('asking an earlier trigger whether it still takes the events', () => {
 		expect(pathOf(registered('contact'))).toBe(productionPath(a));
 	});
 
-	it('another system\'s URL that merely looks like a trigger\'s is the original, and comes back', async () => {
+	it("another system's URL that merely looks like a trigger's is the original, and comes back", async () => {
 		const lookalike = `https://crm.example.com/hooks/webhook?secret=${'ab'.repeat(24)}`;
-		simulator.hooks.set('call', { url: lookalike, type: 'call', status: 'actived', events: ['hangup'] });
+		simulator.hooks.set('call', {
+			url: lookalike,
+			type: 'call',
+			status: 'actived',
+			events: ['hangup'],
+		});
 		const run = workflowTrigger();
 		await fleet.activate(run);
 		await fleet.deactivate(run);
 		expect(registered()).toBe(lookalike);
 	});
 
-	it('after n8n\'s public URL changed, the trigger still knows its own hook and gives back the original', async () => {
+	it("after n8n's public URL changed, the trigger still knows its own hook and gives back the original", async () => {
 		const run = workflowTrigger();
 		await fleet.activate(run);
 		// Restarted with another WEBHOOK_URL (n8n 2.x runs no hook method at start): same path, other host.
@@ -343,8 +437,15 @@ describe('asking an earlier trigger whether it still takes the events', () => {
 describe('when OMICall fails', () => {
 	it('during create: the error is visible and nothing is half-registered', async () => {
 		const run = workflowTrigger();
-		simulator.injectFault('/api/webhooks/register', { status: 503, body: 'Service Unavailable', contentType: 'text/plain' });
-		const error = await activate(run).then(() => undefined, (e: Error) => e);
+		simulator.injectFault('/api/webhooks/register', {
+			status: 503,
+			body: 'Service Unavailable',
+			contentType: 'text/plain',
+		});
+		const error = await activate(run).then(
+			() => undefined,
+			(e: Error) => e,
+		);
 		expect(error?.message).toContain('(HTTP 503)');
 		expect(simulator.hooks.has('call')).toBe(false);
 		expect(nodeState(run)?.secretHash).toBeUndefined();
@@ -358,7 +459,10 @@ describe('when OMICall fails', () => {
 		const run = workflowTrigger();
 		const url = simulator.url;
 		await simulator.stop();
-		const error = await activate(run).then(() => undefined, (e: Error) => e);
+		const error = await activate(run).then(
+			() => undefined,
+			(e: Error) => e,
+		);
 		expect(error?.message).toContain(`Could not reach OMICall at ${url}`);
 		simulator = await startSimulator();
 	});
@@ -366,31 +470,56 @@ describe('when OMICall fails', () => {
 	it.each([
 		['a 504 after OMICall applied it', { status: 504 }],
 		['a dropped connection after OMICall applied it', { drop: true }],
-	])('a register answer lost (%s): activation succeeds and deactivation still restores the original', async (_label, fault) => {
-		simulator.hooks.set('call', { url: FOREIGN, type: 'call', status: 'actived', events: ['hangup'] });
-		const run = workflowTrigger();
-		simulator.loseAnswer('/api/webhooks/register', fault);
-		await fleet.activate(run);
-		expect(pathOf(registered())).toBe(productionPath(run));
-		expect(secretOf(registered()) && sha256(secretOf(registered())!)).toBe(nodeState(run).secretHash);
-		expect(await place()).toEqual([200, 200, 200, 200]);
-		expect(await fleet.deactivate(run)).toEqual([]);
-		expect(registered()).toBe(FOREIGN);
-	});
+	])(
+		'a register answer lost (%s): activation succeeds and deactivation still restores the original',
+		async (_label, fault) => {
+			simulator.hooks.set('call', {
+				url: FOREIGN,
+				type: 'call',
+				status: 'actived',
+				events: ['hangup'],
+			});
+			const run = workflowTrigger();
+			simulator.loseAnswer('/api/webhooks/register', fault);
+			await fleet.activate(run);
+			expect(pathOf(registered())).toBe(productionPath(run));
+			expect(secretOf(registered()) && sha256(secretOf(registered())!)).toBe(
+				nodeState(run).secretHash,
+			);
+			expect(await place()).toEqual([200, 200, 200, 200]);
+			expect(await fleet.deactivate(run)).toEqual([]);
+			expect(registered()).toBe(FOREIGN);
+		},
+	);
 
-	it('a register answer lost and the check after it too: n8n\'s retry still restores the original', async () => {
-		simulator.hooks.set('call', { url: FOREIGN, type: 'call', status: 'actived', events: ['hangup'] });
+	it("a register answer lost and the check after it too: n8n's retry still restores the original", async () => {
+		simulator.hooks.set('call', {
+			url: FOREIGN,
+			type: 'call',
+			status: 'actived',
+			events: ['hangup'],
+		});
 		const run = workflowTrigger();
 		simulator.loseAnswer('/api/webhooks/register', { drop: true });
-		simulator.injectFault('/api/webhooks/list', { status: 502, body: 'Bad Gateway', contentType: 'text/plain', times: 2 });
+		simulator.injectFault('/api/webhooks/list', {
+			status: 502,
+			body: 'Bad Gateway',
+			contentType: 'text/plain',
+			times: 2,
+		});
 		await fleet.activate(run); // n8n: create fails, delete fails, retry
 		expect(pathOf(registered())).toBe(productionPath(run));
 		expect(await fleet.deactivate(run)).toEqual([]);
 		expect(registered()).toBe(FOREIGN);
 	});
 
-	it('OMICall refuses the original URL on deactivation: the trigger\'s own hook is still removed', async () => {
-		simulator.hooks.set('call', { url: FOREIGN, type: 'call', status: 'actived', events: ['hangup'] });
+	it("OMICall refuses the original URL on deactivation: the trigger's own hook is still removed", async () => {
+		simulator.hooks.set('call', {
+			url: FOREIGN,
+			type: 'call',
+			status: 'actived',
+			events: ['hangup'],
+		});
 		const run = workflowTrigger();
 		await fleet.activate(run);
 		simulator.refuseUrl(FOREIGN);
@@ -399,8 +528,13 @@ describe('when OMICall fails', () => {
 		expect(nodeState(run)).toEqual({});
 	});
 
-	it('OMICall unreachable for longer than n8n\'s retries: the error names the fix, and the fix works', async () => {
-		simulator.hooks.set('call', { url: FOREIGN, type: 'call', status: 'actived', events: ['hangup'] });
+	it("OMICall unreachable for longer than n8n's retries: the error names the fix, and the fix works", async () => {
+		simulator.hooks.set('call', {
+			url: FOREIGN,
+			type: 'call',
+			status: 'actived',
+			events: ['hangup'],
+		});
 		const run = workflowTrigger();
 		await fleet.activate(run);
 		const saved = () => JSON.parse(JSON.stringify(run.workflow.staticData)) as IDataObject;
@@ -409,7 +543,9 @@ describe('when OMICall fails', () => {
 		const errors = await fleet.deactivate(run); // three attempts, then n8n abandons the webhook
 		expect(errors).toHaveLength(3);
 		// n8n logs only the message when it abandons the webhook: the fix must be in it.
-		expect(errors[2].message).toMatch(/^The call webhook could not be given back: .*OMICall at http:\/\/127\.0\.0\.1:\d+.* To fix it once OMICall is reachable, activate this workflow again and deactivate it\.$/);
+		expect(errors[2].message).toMatch(
+			/^The call webhook could not be given back: .*OMICall at http:\/\/127\.0\.0\.1:\d+.* To fix it once OMICall is reachable, activate this workflow again and deactivate it\.$/,
+		);
 		expect(pathOf(registered())).toBe(productionPath(run)); // still ours: OMICall was never told
 
 		simulator.goDown(0);
@@ -426,7 +562,11 @@ describe('contact mode', () => {
 		const run = workflowTrigger({ triggerOn: 'contact' });
 		await activate(run);
 		expect(pathOf(registered('contact'))).toBe(productionPath(run));
-		expect(simulator.hooks.get('contact')).toMatchObject({ type: 'contact', status: 'actived', events: null });
+		expect(simulator.hooks.get('contact')).toMatchObject({
+			type: 'contact',
+			status: 'actived',
+			events: null,
+		});
 		await hook(run, trigger, 'delete');
 		expect(simulator.hooks.has('contact')).toBe(false);
 		expect(registered()).toBe(FOREIGN);
@@ -443,7 +583,10 @@ describe('the registered URL accepts only its secret', () => {
 		const missing = await post(url.replace(/\?.*$/, ''), record);
 		const wrong = await post(url.replace(/secret=[0-9a-f]+/, `secret=${'0'.repeat(48)}`), record);
 		const short = await post(url.replace(/secret=[0-9a-f]+/, 'secret=1'), record);
-		const hash = await post(url.replace(/secret=[0-9a-f]+/, `secret=${nodeState(run).secretHash as string}`), record);
+		const hash = await post(
+			url.replace(/secret=[0-9a-f]+/, `secret=${nodeState(run).secretHash as string}`),
+			record,
+		);
 		expect([missing.status, wrong.status, short.status, hash.status]).toEqual([401, 401, 401, 401]);
 		expect(missing.body.error).toMatch(/^Missing or wrong secret/);
 		expect(server.runs).toHaveLength(0);

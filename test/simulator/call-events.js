@@ -15,9 +15,27 @@ const CUSTOMERS = ['Nguyễn Văn An', 'Trần Thị Bình', 'Lê Hoàng Cườn
  * placeCall() picks from the first two only (tests expect their names); the history generator uses all.
  */
 const AGENT_NAMES = [
-	'Võ Minh Khoa', 'Đặng Ngọc Lan', 'Nguyễn Thị Hồng Nhung', 'Trần Quốc Bảo', 'Lê Thị Mai', 'Phạm Đức Anh', 'Hoàng Thu Trang',
-	'Huỳnh Văn Phúc', 'Bùi Thị Thảo', 'Đỗ Minh Tuấn', 'Ngô Thị Hạnh', 'Dương Quang Huy', 'Lý Thị Yến', 'Phan Thanh Sơn',
-	'Vũ Thị Ngọc Ánh', 'Trịnh Văn Đạt', 'Đinh Thị Kim Oanh', 'Mai Xuân Trường', 'Tạ Thị Loan', 'Cao Minh Hiếu', 'Lương Thị Quỳnh',
+	'Võ Minh Khoa',
+	'Đặng Ngọc Lan',
+	'Nguyễn Thị Hồng Nhung',
+	'Trần Quốc Bảo',
+	'Lê Thị Mai',
+	'Phạm Đức Anh',
+	'Hoàng Thu Trang',
+	'Huỳnh Văn Phúc',
+	'Bùi Thị Thảo',
+	'Đỗ Minh Tuấn',
+	'Ngô Thị Hạnh',
+	'Dương Quang Huy',
+	'Lý Thị Yến',
+	'Phan Thanh Sơn',
+	'Vũ Thị Ngọc Ánh',
+	'Trịnh Văn Đạt',
+	'Đinh Thị Kim Oanh',
+	'Mai Xuân Trường',
+	'Tạ Thị Loan',
+	'Cao Minh Hiếu',
+	'Lương Thị Quỳnh',
 ];
 const AGENTS = AGENT_NAMES.map((name, i) => {
 	const extension = String(100 + i);
@@ -38,7 +56,12 @@ function fold(text) {
 	const key = String(text);
 	let folded = foldCache.get(key);
 	if (folded === undefined) {
-		folded = key.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
+		folded = key
+			.normalize('NFD')
+			.replace(/[\u0300-\u036f]/g, '')
+			.replace(/đ/g, 'd')
+			.replace(/Đ/g, 'D')
+			.toLowerCase();
 		if (foldCache.size >= 10_000) foldCache.clear();
 		foldCache.set(key, folded);
 	}
@@ -48,7 +71,10 @@ function fold(text) {
 /** A 24-hex id, the shape of OMICall's ids (documented samples), from `random`. */
 function hexId(random, length = 24) {
 	let id = '';
-	while (id.length < length) id += Math.floor(random() * 0x100000000).toString(16).padStart(8, '0');
+	while (id.length < length)
+		id += Math.floor(random() * 0x100000000)
+			.toString(16)
+			.padStart(8, '0');
 	return id.slice(0, length);
 }
 
@@ -83,17 +109,24 @@ function callFields(options = {}) {
 	const talkSec = answered ? (options.talkSec ?? 47) : 0;
 	const answerAt = start + ringSec;
 	const end = answered ? answerAt + talkSec : start + 20;
-	const transactionId = options.transactionId ?? (options.random ? uuidFrom(random) : crypto.randomUUID());
+	const transactionId =
+		options.transactionId ?? (options.random ? uuidFrom(random) : crypto.randomUUID());
 	const agent = options.agent === undefined ? AGENTS[Math.floor(random() * 2)] : options.agent;
 	const customerName = options.customerName ?? CUSTOMERS[Math.floor(random() * CUSTOMERS.length)];
-	const customerNumber = options.customerNumber ?? `09${String(Math.floor(random() * 1e8)).padStart(8, '0')}`;
+	const customerNumber =
+		options.customerNumber ?? `09${String(Math.floor(random() * 1e8)).padStart(8, '0')}`;
 	const hotline = options.hotline ?? DEFAULT_HOTLINE;
 	const extension = agent ? agent.extension : null;
 	const localExtension = options.localExtension ?? '101';
 	// Outbound: the agent's extension calls the customer; inbound the other way round. An auto call
 	// has no agent: it goes out on the hotline (inferred).
 	const from = direction === 'inbound' ? customerNumber : (extension ?? hotline);
-	const to = direction === 'inbound' ? (extension ?? hotline) : direction === 'local' ? localExtension : customerNumber;
+	const to =
+		direction === 'inbound'
+			? (extension ?? hotline)
+			: direction === 'local'
+				? localExtension
+				: customerNumber;
 	const autoCall = options.autocallId !== undefined;
 	const recordingId = options.recordingId ?? hexId(random);
 	const recordingBase = options.recordingBaseUrl ?? DOCUMENTED_RECORDING_BASE;
@@ -126,7 +159,9 @@ function callFields(options = {}) {
 		created_date: start * 1000,
 		last_updated_date: end * 1000,
 		// Documented (3.3): …/third_party/recording/uc?id=<opaque>&code=<transaction_id>; none for a missed call.
-		recording_file_url: answered ? `${recordingBase}/third_party/recording/uc?id=${recordingId}&code=${transactionId}` : null,
+		recording_file_url: answered
+			? `${recordingBase}/third_party/recording/uc?id=${recordingId}&code=${transactionId}`
+			: null,
 		endby_name: answered ? 'end_call_by_customer' : 'end_call_by_timeout',
 		disposition: answered ? 'answered' : 'cancelled',
 		call_out_price: direction === 'outbound' ? 1200 : 0,
@@ -135,11 +170,21 @@ function callFields(options = {}) {
 		is_auto_call: autoCall,
 		is_have_forward_out: false,
 		transfer_histories: transfers,
-		user: agent ? [{ id: agent.id, full_name: agent.name, extension: agent.extension, email: agent.email }] : [],
-		customer: { full_name: customerName, full_name_unsigned: fold(customerName), phone_number: customerNumber },
+		user: agent
+			? [{ id: agent.id, full_name: agent.name, extension: agent.extension, email: agent.email }]
+			: [],
+		customer: {
+			full_name: customerName,
+			full_name_unsigned: fold(customerName),
+			phone_number: customerNumber,
+		},
 		// Documented: create_by is {id, name, contact_id}; observed: "create_default_by_tenant" when no agent.
 		create_by: agent
-			? { id: agent.id, name: agent.name, contact_id: `6209c98c067f745da473${extension?.padStart(4, '0')}` }
+			? {
+					id: agent.id,
+					name: agent.name,
+					contact_id: `6209c98c067f745da473${extension?.padStart(4, '0')}`,
+				}
 			: { id: '6209c98561c1cb163ded25f7', name: 'create_default_by_tenant', contact_id: null },
 		note: options.notes ?? 'Khách hàng hỏi về đơn hàng',
 		tag: [],
@@ -194,4 +239,14 @@ function buildContactEvent(options = {}) {
 	};
 }
 
-module.exports = { buildCallEvents, buildCallRecord, callFields, buildContactEvent, AGENTS, DEFAULT_HOTLINE, fold, hexId, uuidFrom };
+module.exports = {
+	buildCallEvents,
+	buildCallRecord,
+	callFields,
+	buildContactEvent,
+	AGENTS,
+	DEFAULT_HOTLINE,
+	fold,
+	hexId,
+	uuidFrom,
+};

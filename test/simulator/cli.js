@@ -42,7 +42,10 @@ async function main(argv) {
 			days: { type: 'string', default: '90' },
 			seed: { type: 'string', default: '1' },
 			clear: { type: 'boolean', default: false },
-			url: { type: 'string', default: process.env.OMICALL_SIMULATOR_URL ?? 'http://127.0.0.1:4010' },
+			url: {
+				type: 'string',
+				default: process.env.OMICALL_SIMULATOR_URL ?? 'http://127.0.0.1:4010',
+			},
 			help: { type: 'boolean', short: 'h' },
 		},
 	});
@@ -50,15 +53,20 @@ async function main(argv) {
 	if (values.help) return console.log(USAGE);
 
 	if (command === 'serve') {
-		if (!['401', 'envelope'].includes(values['expired-style'])) throw new Error('--expired-style must be 401 or envelope');
+		if (!['401', 'envelope'].includes(values['expired-style']))
+			throw new Error('--expired-style must be 401 or envelope');
 		const simulator = new OmiCallSimulator({
 			apiKeys: values['api-key'] ?? ['sim-api-key'],
-			tokenLifetimeMs: values['token-lifetime'] ? Number(values['token-lifetime']) * 1000 : undefined,
+			tokenLifetimeMs: values['token-lifetime']
+				? Number(values['token-lifetime']) * 1000
+				: undefined,
 			expiredTokenStyle: /** @type {'401'|'envelope'} */ (values['expired-style']),
 		});
 		const url = await simulator.start(Number(values.port), values.host);
 		console.log(`OMICall simulator listening on ${url}`);
-		console.log(`API keys: ${simulator.apiKeys.length} configured; token lifetime ${simulator.tokenLifetimeMs / 1000} s`);
+		console.log(
+			`API keys: ${simulator.apiKeys.length} configured; token lifetime ${simulator.tokenLifetimeMs / 1000} s`,
+		);
 		const stop = () => simulator.stop().then(() => process.exit(0));
 		process.on('SIGINT', stop);
 		process.on('SIGTERM', stop);
@@ -78,24 +86,38 @@ async function main(argv) {
 	// The registered URLs carry the trigger's secret in their query: never print it.
 	const shown = (url) => String(url).replace(/\?.*$/, '?…');
 	if (command === 'call') {
-		if (!['inbound', 'outbound', 'local'].includes(values.direction)) throw new Error('--direction must be inbound, outbound or local');
-		const result = await control('call', { direction: values.direction, answered: !values.missed, requireHook: false });
+		if (!['inbound', 'outbound', 'local'].includes(values.direction))
+			throw new Error('--direction must be inbound, outbound or local');
+		const result = await control('call', {
+			direction: values.direction,
+			answered: !values.missed,
+			requireHook: false,
+		});
 		if (!result.hook) {
-			console.log(`Placed a simulated ${values.direction} call ${result.transactionId}: no call webhook is registered, so it is in the call history only.`);
+			console.log(
+				`Placed a simulated ${values.direction} call ${result.transactionId}: no call webhook is registered, so it is in the call history only.`,
+			);
 			return;
 		}
-		console.log(`Placed a simulated ${values.direction} call ${result.transactionId}; events sent to ${shown(result.hook)}:`);
-		for (const e of result.events) console.log(`  ${e.state.padEnd(9)} HTTP ${e.status} after ${e.attempts} attempt(s)`);
+		console.log(
+			`Placed a simulated ${values.direction} call ${result.transactionId}; events sent to ${shown(result.hook)}:`,
+		);
+		for (const e of result.events)
+			console.log(`  ${e.state.padEnd(9)} HTTP ${e.status} after ${e.attempts} attempt(s)`);
 		return;
 	}
 	if (command === 'contact') {
 		const result = await control('contact', { action: values.action });
-		console.log(`Sent a contact ${values.action} event to ${shown(result.hook)}: HTTP ${result.events[0].status}`);
+		console.log(
+			`Sent a contact ${values.action} event to ${shown(result.hook)}: HTTP ${result.events[0].status}`,
+		);
 		return;
 	}
 	if (command === 'hooks') {
 		const hooks = await control('hooks');
-		return console.log(JSON.stringify(hooks, (key, value) => (key === 'url' ? shown(value) : value), 2));
+		return console.log(
+			JSON.stringify(hooks, (key, value) => (key === 'url' ? shown(value) : value), 2),
+		);
 	}
 	if (command === 'history') {
 		const [count, days, seed] = [Number(values.count), Number(values.days), Number(values.seed)];
@@ -104,7 +126,9 @@ async function main(argv) {
 		if (!Number.isInteger(seed)) throw new Error('--seed must be a whole number');
 		if (values.clear) await control('history/clear');
 		const result = await control('history', { count, days, seed });
-		console.log(`Added ${result.added} calls over the last ${days} days (seed ${seed}) in ${result.ms} ms; the history holds ${result.total} calls.`);
+		console.log(
+			`Added ${result.added} calls over the last ${days} days (seed ${seed}) in ${result.ms} ms; the history holds ${result.total} calls.`,
+		);
 		return;
 	}
 	throw new Error(`Unknown command "${command}".\n${USAGE}`);

@@ -23,11 +23,97 @@ const NOTES = [
 	'Tư vấn gói cước mới',
 	'',
 ];
-const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Phan', 'Vũ', 'Võ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ', 'Ngô', 'Dương', 'Lý'];
-const MIDDLE = ['Văn', 'Thị', 'Hữu', 'Đức', 'Minh', 'Thanh', 'Ngọc', 'Quang', 'Thu', 'Hoàng', 'Xuân', 'Kim'];
-const GIVEN = ['An', 'Bình', 'Cường', 'Dung', 'Giang', 'Hà', 'Hải', 'Hương', 'Khánh', 'Linh', 'Long', 'Mai', 'Nam', 'Nga', 'Phương', 'Quân', 'Sơn', 'Tâm', 'Thảo', 'Tùng', 'Uyên', 'Việt', 'Xuân', 'Yến', 'Đông', 'Ánh'];
+const FAMILY = [
+	'Nguyễn',
+	'Trần',
+	'Lê',
+	'Phạm',
+	'Hoàng',
+	'Huỳnh',
+	'Phan',
+	'Vũ',
+	'Võ',
+	'Đặng',
+	'Bùi',
+	'Đỗ',
+	'Hồ',
+	'Ngô',
+	'Dương',
+	'Lý',
+];
+const MIDDLE = [
+	'Văn',
+	'Thị',
+	'Hữu',
+	'Đức',
+	'Minh',
+	'Thanh',
+	'Ngọc',
+	'Quang',
+	'Thu',
+	'Hoàng',
+	'Xuân',
+	'Kim',
+];
+const GIVEN = [
+	'An',
+	'Bình',
+	'Cường',
+	'Dung',
+	'Giang',
+	'Hà',
+	'Hải',
+	'Hương',
+	'Khánh',
+	'Linh',
+	'Long',
+	'Mai',
+	'Nam',
+	'Nga',
+	'Phương',
+	'Quân',
+	'Sơn',
+	'Tâm',
+	'Thảo',
+	'Tùng',
+	'Uyên',
+	'Việt',
+	'Xuân',
+	'Yến',
+	'Đông',
+	'Ánh',
+];
 /** Vietnamese mobile prefixes (Viettel, Vinaphone, Mobifone, Vietnamobile). */
-const MOBILE_PREFIXES = ['032', '033', '034', '035', '036', '037', '038', '039', '070', '076', '077', '078', '079', '081', '082', '083', '084', '085', '086', '088', '089', '090', '091', '093', '094', '096', '097', '098'];
+const MOBILE_PREFIXES = [
+	'032',
+	'033',
+	'034',
+	'035',
+	'036',
+	'037',
+	'038',
+	'039',
+	'070',
+	'076',
+	'077',
+	'078',
+	'079',
+	'081',
+	'082',
+	'083',
+	'084',
+	'085',
+	'086',
+	'088',
+	'089',
+	'090',
+	'091',
+	'093',
+	'094',
+	'096',
+	'097',
+	'098',
+];
 const HOTLINES = [DEFAULT_HOTLINE, '842473005588', '842871099999', '19006868'];
 
 /** mulberry32: a small, fast, seeded PRNG returning [0, 1). */
@@ -50,7 +136,8 @@ function seededRandom(seed) {
 function toHistoryItem(cdr) {
 	// A copy key by key: `{...rest, more}` is about ten times slower here, and 10,000 calls must be quick.
 	const item = {};
-	for (const key of Object.keys(cdr)) if (key !== 'state' && key !== 'send_num_retry') item[key] = cdr[key];
+	for (const key of Object.keys(cdr))
+		if (key !== 'state' && key !== 'send_num_retry') item[key] = cdr[key];
 	return addHistoryFields(item);
 }
 
@@ -79,7 +166,11 @@ function addHistoryFields(item) {
 /** The v1 shape of detail/{id} (documented, v1): `recording_file` instead of `recording_file_url`. */
 function toV1Item(item) {
 	const { recording_file_url, ...rest } = item;
-	return { ...rest, recording_file: recording_file_url, disposition: item.answer_sec > 0 ? 'answered' : 'cancelled' };
+	return {
+		...rest,
+		recording_file: recording_file_url,
+		disposition: item.answer_sec > 0 ? 'answered' : 'cancelled',
+	};
 }
 
 /**
@@ -88,7 +179,14 @@ function toV1Item(item) {
  * @param {{count?: number, days?: number, seed?: number, endAt?: number, recordingBaseUrl: string,
  *   tagId: (name: string) => string}} options
  */
-function generateCalls({ count = 1000, days = 90, seed = 1, endAt = Date.now(), recordingBaseUrl, tagId }) {
+function generateCalls({
+	count = 1000,
+	days = 90,
+	seed = 1,
+	endAt = Date.now(),
+	recordingBaseUrl,
+	tagId,
+}) {
 	const random = seededRandom(seed);
 	const pick = (list) => list[Math.floor(random() * list.length)];
 	const chance = (p) => random() < p;
@@ -116,7 +214,12 @@ function generateCalls({ count = 1000, days = 90, seed = 1, endAt = Date.now(), 
 		const answered = chance(direction === 'inbound' ? 0.75 : direction === 'outbound' ? 0.6 : 0.85);
 		const agent = auto ? null : pick(AGENTS);
 		// A local call: agent to agent; the other agent stands where the customer would (inferred).
-		const other = direction === 'local' ? AGENTS[(AGENTS.indexOf(agent) + 1 + Math.floor(random() * (AGENTS.length - 1))) % AGENTS.length] : null;
+		const other =
+			direction === 'local'
+				? AGENTS[
+						(AGENTS.indexOf(agent) + 1 + Math.floor(random() * (AGENTS.length - 1))) % AGENTS.length
+					]
+				: null;
 		const customer = other ? { name: other.name, number: other.extension } : pick(customers);
 		const fields = callFields({
 			random,
@@ -130,14 +233,17 @@ function generateCalls({ count = 1000, days = 90, seed = 1, endAt = Date.now(), 
 			hotline: direction === 'local' ? DEFAULT_HOTLINE : pick(HOTLINES),
 			ringSec: 2 + Math.floor(random() * 20),
 			talkSec: auto ? 15 + Math.floor(random() * 30) : 10 + Math.floor(random() * random() * 900),
-			transfers: answered && direction === 'inbound' && chance(0.04) ? 1 + Math.floor(random() * 2) : 0,
+			transfers:
+				answered && direction === 'inbound' && chance(0.04) ? 1 + Math.floor(random() * 2) : 0,
 			notes: answered ? pick(NOTES) : '',
 			recordingBaseUrl,
 			autocallId: auto ? pick(autocallIds) : undefined,
 		});
 		const item = addHistoryFields(fields);
 		if (answered && item.user.length && chance(0.15)) {
-			const names = chance(0.3) ? [pick(SEED_TAGS), pick(SEED_TAGS)].filter((n, k, all) => all.indexOf(n) === k) : [pick(SEED_TAGS)];
+			const names = chance(0.3)
+				? [pick(SEED_TAGS), pick(SEED_TAGS)].filter((n, k, all) => all.indexOf(n) === k)
+				: [pick(SEED_TAGS)];
 			setTags(item, names, tagId);
 		}
 		items[i] = item;
@@ -190,7 +296,10 @@ function searchItems(items, filter, sort) {
 	const agentIds = list(filter.agentIds);
 	const phones = list(filter.phoneNumbers);
 	const ids = list(filter.transactionIds);
-	const keyword = typeof filter.keyword === 'string' && filter.keyword.trim() ? fold(filter.keyword.trim()) : null;
+	const keyword =
+		typeof filter.keyword === 'string' && filter.keyword.trim()
+			? fold(filter.keyword.trim())
+			: null;
 	const isAnswer = typeof filter.isAnswer === 'boolean' ? filter.isAnswer : null;
 
 	const found = items.filter((item) => {
@@ -198,17 +307,33 @@ function searchItems(items, filter, sort) {
 		if (ms < from || ms > to) return false;
 		if (directions && !directions.includes(item.direction)) return false;
 		if (sipUsers && !sipUsers.includes(item.sip_user)) return false;
-		if (emails && !item.user.some((u) => emails.includes(String(u.email).toLowerCase()))) return false;
-		if (agentIds && !item.user.some((u) => agentIds.includes(u.id)) && !agentIds.includes(item.create_by?.id)) return false;
+		if (emails && !item.user.some((u) => emails.includes(String(u.email).toLowerCase())))
+			return false;
+		if (
+			agentIds &&
+			!item.user.some((u) => agentIds.includes(u.id)) &&
+			!agentIds.includes(item.create_by?.id)
+		)
+			return false;
 		if (phones && !phones.includes(item.phone_number)) return false;
 		if (ids && !ids.includes(item.transaction_id)) return false;
 		if (isAnswer !== null && item.answer_sec > 0 !== isAnswer) return false;
-		if (keyword && !String(item.phone_number).includes(keyword) && !foldedName(item).includes(keyword)) return false;
+		if (
+			keyword &&
+			!String(item.phone_number).includes(keyword) &&
+			!foldedName(item).includes(keyword)
+		)
+			return false;
 		return true;
 	});
 	const field = sort?.field === 'created_date' ? 'created_date' : 'time_start_call';
 	const sign = sort?.isAsc === true ? 1 : -1; // newest first unless asked (inferred)
-	found.sort((a, b) => sign * (a[field] - b[field] || (a.transaction_id < b.transaction_id ? -1 : a.transaction_id > b.transaction_id ? 1 : 0)));
+	found.sort(
+		(a, b) =>
+			sign *
+			(a[field] - b[field] ||
+				(a.transaction_id < b.transaction_id ? -1 : a.transaction_id > b.transaction_id ? 1 : 0)),
+	);
 	return found;
 }
 
@@ -220,12 +345,49 @@ function pageMeta(style, page, size, total) {
 	const totalPages = Math.ceil(total / size);
 	const hasNext = page < totalPages;
 	const hasPrevious = page > 1;
-	const meta = [page, size, total, totalPages, hasNext, hasNext ? page + 1 : null, hasPrevious, hasPrevious ? page - 1 : null];
+	const meta = [
+		page,
+		size,
+		total,
+		totalPages,
+		hasNext,
+		hasNext ? page + 1 : null,
+		hasPrevious,
+		hasPrevious ? page - 1 : null,
+	];
 	const names =
 		style === 'snake'
-			? ['page_number', 'page_size', 'total_items', 'total_pages', 'has_next', 'next_page', 'has_previous', 'previous_page']
-			: ['pageNumber', 'pageSize', 'totalItems', 'totalPages', 'hasNext', 'nextPage', 'hasPrevious', 'previousPage'];
+			? [
+					'page_number',
+					'page_size',
+					'total_items',
+					'total_pages',
+					'has_next',
+					'next_page',
+					'has_previous',
+					'previous_page',
+				]
+			: [
+					'pageNumber',
+					'pageSize',
+					'totalItems',
+					'totalPages',
+					'hasNext',
+					'nextPage',
+					'hasPrevious',
+					'previousPage',
+				];
 	return Object.fromEntries(names.map((name, i) => [name, meta[i]]));
 }
 
-module.exports = { seededRandom, toHistoryItem, toV1Item, generateCalls, setTags, setNote, searchItems, pageMeta, SEED_TAGS };
+module.exports = {
+	seededRandom,
+	toHistoryItem,
+	toV1Item,
+	generateCalls,
+	setTags,
+	setNote,
+	searchItems,
+	pageMeta,
+	SEED_TAGS,
+};

@@ -18,7 +18,16 @@
 const crypto = require('node:crypto');
 const http = require('node:http');
 const { buildCallEvents, buildContactEvent } = require('./call-events');
-const { generateCalls, toHistoryItem, toV1Item, searchItems, pageMeta, setTags, setNote, SEED_TAGS } = require('./history');
+const {
+	generateCalls,
+	toHistoryItem,
+	toV1Item,
+	searchItems,
+	pageMeta,
+	setTags,
+	setNote,
+	SEED_TAGS,
+} = require('./history');
 const { silentMp3 } = require('./recording');
 
 const SUCCESS = 9999;
@@ -68,7 +77,9 @@ class OmiCallSimulator {
 		/** The call history, one item per transaction_id (see history.js), in the order added. */
 		this.calls = [];
 		/** The tenant's tags, name → id; change adds unknown names (inferred ids). */
-		this.tags = new Map(SEED_TAGS.map((name, i) => [name, `64f0a1b2c3d4e5f6a7b8c9${String(i).padStart(2, '0')}`]));
+		this.tags = new Map(
+			SEED_TAGS.map((name, i) => [name, `64f0a1b2c3d4e5f6a7b8c9${String(i).padStart(2, '0')}`]),
+		);
 		/** Both spellings are documented (1.4); v3 is seen with camelCase (observed). */
 		this.pageMetaStyle = options.pageMetaStyle ?? 'camel';
 		/** Inferred: v1 refuses more than 30 days (documented); v2/v3's maximum is an open question. */
@@ -124,7 +135,17 @@ class OmiCallSimulator {
 	 * Answers the next `times` requests to `path` with a fixed raw answer instead of the real one:
 	 * how tests make OMICall return an unknown error, a non-JSON page or a server error.
 	 */
-	injectFault(path, { status = 200, body = '', contentType = 'application/json', times = 1, afterApplying = false, drop = false } = {}) {
+	injectFault(
+		path,
+		{
+			status = 200,
+			body = '',
+			contentType = 'application/json',
+			times = 1,
+			afterApplying = false,
+			drop = false,
+		} = {},
+	) {
 		const raw = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
 		this.faults.push({ path, status, body: raw, contentType, times, afterApplying, drop });
 	}
@@ -134,7 +155,16 @@ class OmiCallSimulator {
 	 * connection is dropped (`drop`) or a fixed answer (a 5xx, say) is sent instead of OMICall's.
 	 * Inferred: any proxy or network between n8n and OMICall can do this.
 	 */
-	loseAnswer(path, { status = 504, body = 'Gateway Timeout', contentType = 'text/plain', times = 1, drop = false } = {}) {
+	loseAnswer(
+		path,
+		{
+			status = 504,
+			body = 'Gateway Timeout',
+			contentType = 'text/plain',
+			times = 1,
+			drop = false,
+		} = {},
+	) {
 		this.injectFault(path, { status, body, contentType, times, afterApplying: true, drop });
 	}
 
@@ -165,7 +195,10 @@ class OmiCallSimulator {
 	 * @param {{times?: number, style?: 'http429'|'envelope', retryAfterSec?: number|null,
 	 *   message?: 'rate_limit_exceeded'|'limit_request_30_minute'|string}} [options]
 	 */
-	rateLimit(path, { times = 1, style = 'http429', retryAfterSec = 1, message = 'rate_limit_exceeded' } = {}) {
+	rateLimit(
+		path,
+		{ times = 1, style = 'http429', retryAfterSec = 1, message = 'rate_limit_exceeded' } = {},
+	) {
 		this.rateLimits.push({ path, times, style, retryAfterSec, message });
 	}
 
@@ -176,12 +209,20 @@ class OmiCallSimulator {
 	 * @returns {{added: number, total: number, ms: number}}
 	 */
 	generateHistory({ count = 1000, days = 90, seed = 1, endAt = Date.now() } = {}) {
-		if (!this.url) throw new Error('Start the simulator before generating history: recording URLs point at it.');
+		if (!this.url)
+			throw new Error('Start the simulator before generating history: recording URLs point at it.');
 		if (!(Number.isInteger(count) && count >= 0) || !(days > 0) || !Number.isFinite(endAt)) {
 			throw new Error('generateHistory needs a whole count >= 0, days > 0 and a numeric endAt.');
 		}
 		const began = performance.now();
-		const items = generateCalls({ count, days, seed, endAt, recordingBaseUrl: this.url, tagId: (name) => this.tagId(name) });
+		const items = generateCalls({
+			count,
+			days,
+			seed,
+			endAt,
+			recordingBaseUrl: this.url,
+			tagId: (name) => this.tagId(name),
+		});
 		// One item per transaction_id: the same seed twice replaces its calls instead of doubling them.
 		const index = new Map(this.calls.map((call, i) => [call.transaction_id, i]));
 		let added = 0;
@@ -214,7 +255,8 @@ class OmiCallSimulator {
 
 	/** The id of a tag name, creating the tag when new (inferred). */
 	tagId(name) {
-		if (!this.tags.has(name)) this.tags.set(name, crypto.createHash('sha256').update(name).digest('hex').slice(0, 24));
+		if (!this.tags.has(name))
+			this.tags.set(name, crypto.createHash('sha256').update(name).digest('hex').slice(0, 24));
 		return /** @type {string} */ (this.tags.get(name));
 	}
 
@@ -222,9 +264,18 @@ class OmiCallSimulator {
 	issueToken(account = 0) {
 		const now = Date.now();
 		const header = { alg: 'HS256', typ: 'JWT' };
-		const claims = { iss: 'omicall-simulator', iat: now, exp: now + this.tokenLifetimeMs, jti: crypto.randomUUID(), account };
+		const claims = {
+			iss: 'omicall-simulator',
+			iat: now,
+			exp: now + this.tokenLifetimeMs,
+			jti: crypto.randomUUID(),
+			account,
+		};
 		const unsigned = `${b64url(header)}.${b64url(claims)}`;
-		const signature = crypto.createHmac('sha256', this.signingKey).update(unsigned).digest('base64url');
+		const signature = crypto
+			.createHmac('sha256', this.signingKey)
+			.update(unsigned)
+			.digest('base64url');
 		return `${unsigned}.${signature}`;
 	}
 
@@ -234,16 +285,21 @@ class OmiCallSimulator {
 		if (!match) return { state: 'missing' };
 		const parts = match[1].split('.');
 		if (parts.length !== 3) return { state: 'invalid' };
-		const expected = crypto.createHmac('sha256', this.signingKey).update(`${parts[0]}.${parts[1]}`).digest();
+		const expected = crypto
+			.createHmac('sha256', this.signingKey)
+			.update(`${parts[0]}.${parts[1]}`)
+			.digest();
 		const given = Buffer.from(parts[2], 'base64url');
-		if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return { state: 'invalid' };
+		if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected))
+			return { state: 'invalid' };
 		let claims;
 		try {
 			claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
 		} catch {
 			return { state: 'invalid' };
 		}
-		if (claims.exp <= Date.now() || claims.iat < this.revokedBefore) return { state: 'expired', account: claims.account };
+		if (claims.exp <= Date.now() || claims.iat < this.revokedBefore)
+			return { state: 'expired', account: claims.account };
 		return { state: 'valid', account: claims.account };
 	}
 
@@ -251,11 +307,19 @@ class OmiCallSimulator {
 		if (Date.now() < this.downUntil) return void req.socket.destroy();
 		const url = new URL(req.url ?? '/', 'http://simulator');
 		const query = Object.fromEntries(url.searchParams);
-		const entry = { method: req.method ?? 'GET', path: url.pathname, query: redact(query), status: 0 };
+		const entry = {
+			method: req.method ?? 'GET',
+			path: url.pathname,
+			query: redact(query),
+			status: 0,
+		};
 		this.requests.push(entry);
 		const send = (status, body, contentType) => {
 			entry.status = status;
-			res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+			res.writeHead(status, {
+				'content-type': contentType,
+				'content-length': Buffer.byteLength(body),
+			});
 			res.end(body);
 		};
 
@@ -270,12 +334,23 @@ class OmiCallSimulator {
 		const limit = this.rateLimits.find((l) => l.path === url.pathname && l.times > 0);
 		if (limit) {
 			limit.times -= 1;
-			const body = JSON.stringify({ status_code: FAILURE, instance_id: this.instanceId, instance_name: 'OMICall simulator', payload: null, key_enabled: false, message: limit.message });
+			const body = JSON.stringify({
+				status_code: FAILURE,
+				instance_id: this.instanceId,
+				instance_name: 'OMICall simulator',
+				payload: null,
+				key_enabled: false,
+				message: limit.message,
+			});
 			entry.omiStatus = FAILURE;
 			if (limit.style === 'envelope') return send(200, body, 'application/json');
 			entry.status = 429;
-			const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
-			if (limit.retryAfterSec !== null && limit.retryAfterSec !== undefined) headers['retry-after'] = String(limit.retryAfterSec);
+			const headers = {
+				'content-type': 'application/json',
+				'content-length': Buffer.byteLength(body),
+			};
+			if (limit.retryAfterSec !== null && limit.retryAfterSec !== undefined)
+				headers['retry-after'] = String(limit.retryAfterSec);
 			res.writeHead(429, headers);
 			return void res.end(body);
 		}
@@ -302,9 +377,13 @@ class OmiCallSimulator {
 				res.writeHead(204);
 				return void res.end();
 			}
-			if (body && typeof body === 'object' && !Buffer.isBuffer(body)) entry.omiStatus = body.status_code;
+			if (body && typeof body === 'object' && !Buffer.isBuffer(body))
+				entry.omiStatus = body.status_code;
 			const text = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
-			res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+			res.writeHead(status, {
+				'content-type': contentType,
+				'content-length': Buffer.byteLength(text),
+			});
 			res.end(req.method === 'HEAD' ? undefined : text);
 		};
 		const envelope = (payload, extra = {}) => ({
@@ -325,13 +404,22 @@ class OmiCallSimulator {
 			if (!apiKey) return failure('api_key_is_required');
 			const account = this.apiKeys.indexOf(apiKey);
 			if (account < 0) return failure('api_key_invalid');
-			return send(200, envelope({ access_token: this.issueToken(account), access_type: 'normal', token_type: 'Bearer' }));
+			return send(
+				200,
+				envelope({
+					access_token: this.issueToken(account),
+					access_type: 'normal',
+					token_type: 'Bearer',
+				}),
+			);
 		}
 
 		// Observed (3.3): integrations fetch recordings with a plain GET, no auth; the URL grants access.
 		if (url.pathname === RECORDING_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
 			const call = this.findCall(url.searchParams.get('code') ?? '');
-			const id = call?.recording_file_url ? new URL(call.recording_file_url).searchParams.get('id') : null;
+			const id = call?.recording_file_url
+				? new URL(call.recording_file_url).searchParams.get('id')
+				: null;
 			if (!id || id !== url.searchParams.get('id')) return send(404, 'Not Found', 'text/plain');
 			return send(200, this.recording, 'audio/mpeg');
 		}
@@ -344,7 +432,9 @@ class OmiCallSimulator {
 		entry.account = token.account;
 		if (token.state === 'missing' || token.state === 'invalid') return failure('unauthorized', 401);
 		if (token.state === 'expired') {
-			return this.expiredTokenStyle === '401' ? failure('token_expired', 401) : failure('access_token_expired');
+			return this.expiredTokenStyle === '401'
+				? failure('token_expired', 401)
+				: failure('access_token_expired');
 		}
 
 		if (url.pathname === '/api/webhooks/list' && req.method === 'GET') {
@@ -359,13 +449,25 @@ class OmiCallSimulator {
 				return failure('request_body_required');
 			}
 			const webhook = body?.webhook;
-			if (!webhook || typeof webhook !== 'object' || typeof webhook.url !== 'string' || !webhook.url) {
+			if (
+				!webhook ||
+				typeof webhook !== 'object' ||
+				typeof webhook.url !== 'string' ||
+				!webhook.url
+			) {
 				return failure('request_body_required');
 			}
 			if (!HOOK_TYPES.includes(webhook.type)) return failure('webhook_type_invalid');
 			if (this.refusedUrls.has(webhook.url)) return failure('webhook_url_invalid');
-			const events = Array.isArray(webhook.events) ? webhook.events.filter((e) => KNOWN_EVENTS.includes(e)) : null;
-			this.hooks.set(webhook.type, { url: webhook.url, type: webhook.type, status: 'actived', events });
+			const events = Array.isArray(webhook.events)
+				? webhook.events.filter((e) => KNOWN_EVENTS.includes(e))
+				: null;
+			this.hooks.set(webhook.type, {
+				url: webhook.url,
+				type: webhook.type,
+				status: 'actived',
+				events,
+			});
 			return send(200, envelope(this.listHooks()));
 		}
 		if (url.pathname === '/api/webhooks/destroy' && req.method === 'POST') {
@@ -374,17 +476,24 @@ class OmiCallSimulator {
 			this.hooks.delete(/** @type {string} */ (type));
 			return send(200, envelope(''));
 		}
-		if (this.isHistoryPath(url.pathname)) return this.answerHistory(req, url, rawBody, token, send, envelope, failure);
+		if (this.isHistoryPath(url.pathname))
+			return this.answerHistory(req, url, rawBody, token, send, envelope, failure);
 		return send(404, envelope(null, { status_code: FAILURE, message: 'not_found' }));
 	}
 
 	isHistoryPath(path) {
-		return path === '/api/v3/call-transaction/search' || path === GET_BY_ID_PATH || path.startsWith(DETAIL_PREFIX) || path.startsWith(CHANGE_PREFIX);
+		return (
+			path === '/api/v3/call-transaction/search' ||
+			path === GET_BY_ID_PATH ||
+			path.startsWith(DETAIL_PREFIX) ||
+			path.startsWith(CHANGE_PREFIX)
+		);
 	}
 
 	/** Call history (omicall-api.md section 4); the token has been checked. */
 	answerHistory(req, url, rawBody, token, send, envelope, failure) {
-		const notFound = () => send(404, envelope(null, { status_code: FAILURE, message: 'not_found' }));
+		const notFound = () =>
+			send(404, envelope(null, { status_code: FAILURE, message: 'not_found' }));
 		const json = () => {
 			if (!rawBody.trim()) return undefined;
 			try {
@@ -400,26 +509,41 @@ class OmiCallSimulator {
 			// well, so a client that passes sends both, which works whichever OMICall wants (inferred).
 			const apiKey = req.headers['x-api-key'];
 			if (!apiKey) return failure('api_key_is_required');
-			if (apiKey !== this.apiKeys[/** @type {number} */ (token.account)]) return failure('api_key_invalid');
+			if (apiKey !== this.apiKeys[/** @type {number} */ (token.account)])
+				return failure('api_key_invalid');
 			const body = json();
 			if (!body || typeof body !== 'object') return failure('request_body_required');
 			const page = url.searchParams.has('page') ? Number(url.searchParams.get('page')) : 1;
-			const size = url.searchParams.has('size') ? Number(url.searchParams.get('size')) : this.maxPageSize;
+			const size = url.searchParams.has('size')
+				? Number(url.searchParams.get('size'))
+				: this.maxPageSize;
 			// Documented: at most 50. Inferred: a bigger size is refused rather than cut down, so a client's mistake shows.
 			if (!Number.isInteger(page) || page < 1) return failure('page_invalid');
-			if (!Number.isInteger(size) || size < 1 || size > this.maxPageSize) return failure('size_invalid');
+			if (!Number.isInteger(size) || size < 1 || size > this.maxPageSize)
+				return failure('size_invalid');
 			// Documented codes (v1, taken to hold for v3: inferred); dates are epoch ms (documented).
 			const filter = body.filter && typeof body.filter === 'object' ? body.filter : {};
-			if (filter.fromDate === undefined || filter.fromDate === null) return failure('from_date_is_required');
-			if (filter.toDate === undefined || filter.toDate === null) return failure('to_date_is_required');
-			if (!Number.isFinite(filter.fromDate) || !Number.isFinite(filter.toDate) || filter.fromDate > filter.toDate) return failure('date_invalid');
-			if (filter.toDate - filter.fromDate > this.maxSearchWindowMs) return failure('date_is_too_long');
+			if (filter.fromDate === undefined || filter.fromDate === null)
+				return failure('from_date_is_required');
+			if (filter.toDate === undefined || filter.toDate === null)
+				return failure('to_date_is_required');
+			if (
+				!Number.isFinite(filter.fromDate) ||
+				!Number.isFinite(filter.toDate) ||
+				filter.fromDate > filter.toDate
+			)
+				return failure('date_invalid');
+			if (filter.toDate - filter.fromDate > this.maxSearchWindowMs)
+				return failure('date_is_too_long');
 			// Inferred: agentIds (v3, observed) and agentEmails (v2, documented) are both honoured.
 			const found = searchItems(this.calls, filter, body.sort);
 			const items = found.slice((page - 1) * size, page * size);
 			// Observed: HTTP 204 with no body when there is nothing to return.
 			if (!items.length) return send(204, '');
-			return send(200, envelope({ items, ...pageMeta(this.pageMetaStyle, page, size, found.length) }));
+			return send(
+				200,
+				envelope({ items, ...pageMeta(this.pageMetaStyle, page, size, found.length) }),
+			);
 		}
 
 		if (url.pathname === GET_BY_ID_PATH) {
@@ -428,7 +552,8 @@ class OmiCallSimulator {
 			if (req.method === 'GET') transactionId = url.searchParams.get('transactionId');
 			else if (req.method === 'POST') transactionId = json()?.transactionId;
 			else return notFound();
-			if (typeof transactionId !== 'string' || !transactionId) return failure('transaction_id_is_required'); // inferred code
+			if (typeof transactionId !== 'string' || !transactionId)
+				return failure('transaction_id_is_required'); // inferred code
 			const call = this.findCall(transactionId);
 			return call ? send(200, envelope(call)) : failure('resource_not_found'); // vendor code; inferred here
 		}
@@ -444,9 +569,11 @@ class OmiCallSimulator {
 		const call = this.findCall(decodeURIComponent(url.pathname.slice(CHANGE_PREFIX.length)));
 		if (!call) return failure('resource_not_found');
 		const body = json();
-		if (!body || typeof body !== 'object' || (!('tag' in body) && !('note' in body))) return failure('request_body_required');
+		if (!body || typeof body !== 'object' || (!('tag' in body) && !('note' in body)))
+			return failure('request_body_required');
 		// Inferred: a field left out is kept; tag replaces the call's tags.
-		if ('tag' in body && !(Array.isArray(body.tag) && body.tag.every((t) => typeof t === 'string'))) return failure('tag_invalid');
+		if ('tag' in body && !(Array.isArray(body.tag) && body.tag.every((t) => typeof t === 'string')))
+			return failure('tag_invalid');
 		if ('note' in body && typeof body.note !== 'string') return failure('note_invalid');
 		if ('tag' in body) setTags(call, body.tag, (name) => this.tagId(name));
 		if ('note' in body) setNote(call, body.note);
@@ -482,11 +609,22 @@ class OmiCallSimulator {
 			}
 			if (url.pathname === '/_sim/config') {
 				// Only these settings can be changed from outside.
-				for (const key of ['pageMetaStyle', 'maxSearchWindowMs', 'getByTransactionIdMethods', 'changeMethods']) {
+				for (const key of [
+					'pageMetaStyle',
+					'maxSearchWindowMs',
+					'getByTransactionIdMethods',
+					'changeMethods',
+				]) {
 					if (key in options) this[key] = options[key];
 				}
 				const { pageMetaStyle, maxSearchWindowMs, getByTransactionIdMethods, changeMethods } = this;
-				return send(200, { pageMetaStyle, maxSearchWindowMs, getByTransactionIdMethods, changeMethods, calls: this.calls.length });
+				return send(200, {
+					pageMetaStyle,
+					maxSearchWindowMs,
+					getByTransactionIdMethods,
+					changeMethods,
+					calls: this.calls.length,
+				});
 			}
 			if (url.pathname === '/_sim/expire-tokens') {
 				this.expireAllTokens();
@@ -525,7 +663,11 @@ class OmiCallSimulator {
 
 	/** POSTs one event, retrying non-2xx answers with send_num_retry counting up, as OMICall does. */
 	async deliver(url, event) {
-		let last = { state: event.state ?? event.action, attempts: 0, status: /** @type {number|string} */ (0) };
+		let last = {
+			state: event.state ?? event.action,
+			attempts: 0,
+			status: /** @type {number|string} */ (0),
+		};
 		for (let attempt = 1; attempt <= this.maxDeliveryAttempts; attempt++) {
 			const body = 'send_num_retry' in event ? { ...event, send_num_retry: attempt } : event;
 			let status;
@@ -543,7 +685,8 @@ class OmiCallSimulator {
 			this.deliveries.push({ url, body, attempt, status });
 			last = { state: event.state ?? event.action, attempts: attempt, status };
 			if (typeof status === 'number' && status >= 200 && status < 300) break;
-			if (attempt < this.maxDeliveryAttempts) await new Promise((r) => setTimeout(r, this.retryDelayMs));
+			if (attempt < this.maxDeliveryAttempts)
+				await new Promise((r) => setTimeout(r, this.retryDelayMs));
 		}
 		return last;
 	}

@@ -27,19 +27,39 @@ const rules = {
 		[(t) => /^\s+push:/m.test(block(t, 'on')), 'runs on push'],
 		[(t) => /^\s+pull_request:/m.test(block(t, 'on')), 'runs on pull_request'],
 		[(t) => /uses: actions\/checkout@v\d+/.test(t), 'checks the repository out'],
-		[(t) => /uses: actions\/setup-node@v\d+/.test(t) && /^\s+node-version: 20\s*$/m.test(t), 'sets up Node.js 20'],
+		[
+			(t) => /uses: actions\/setup-node@v\d+/.test(t) && /^\s+node-version: 20\s*$/m.test(t),
+			'sets up Node.js 20',
+		],
 		[(t) => /^\s+- run: \.ci\/run\s*$/m.test(t), 'runs .ci/run'],
 	],
 	'publish.yml': [
-		[(t) => /^\s+tags:\s*\n\s+- 'v\*'\s*$/m.test(block(t, 'on')) && !/pull_request|branches/.test(block(t, 'on')), "runs on a pushed tag 'v*' only"],
-		[(t) => /^\s+id-token: write\s*$/m.test(block(t, 'permissions')), 'has permissions id-token: write'],
-		[(t) => /^\s+contents: read\s*$/m.test(block(t, 'permissions')), 'has permissions contents: read'],
+		[
+			(t) =>
+				/^\s+tags:\s*\n\s+- 'v\*'\s*$/m.test(block(t, 'on')) &&
+				!/pull_request|branches/.test(block(t, 'on')),
+			"runs on a pushed tag 'v*' only",
+		],
+		[
+			(t) => /^\s+id-token: write\s*$/m.test(block(t, 'permissions')),
+			'has permissions id-token: write',
+		],
+		[
+			(t) => /^\s+contents: read\s*$/m.test(block(t, 'permissions')),
+			'has permissions contents: read',
+		],
 		[(t) => /^\s+node-version: 20\s*$/m.test(t), 'sets up Node.js 20'],
-		[(t) => /^\s+registry-url: https:\/\/registry\.npmjs\.org\/?\s*$/m.test(t), "sets setup-node's registry-url"],
+		[
+			(t) => /^\s+registry-url: https:\/\/registry\.npmjs\.org\/?\s*$/m.test(t),
+			"sets setup-node's registry-url",
+		],
 		[(t) => /^\s+- run: npm run build\s*$/m.test(t), 'builds'],
 		[(t) => /^\s+- run: npm run lint\s*$/m.test(t), 'lints'],
 		[(t) => /^\s+- run: npm test\s*$/m.test(t), 'tests'],
-		[(t) => /^\s+- run: npm publish --provenance --access public\s*$/m.test(t), 'publishes with npm publish --provenance --access public'],
+		[
+			(t) => /^\s+- run: npm publish --provenance --access public\s*$/m.test(t),
+			'publishes with npm publish --provenance --access public',
+		],
 	],
 };
 

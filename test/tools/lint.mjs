@@ -38,7 +38,9 @@ const TARBALL_PATTERNS = ['**/*.js', 'package.json']; // as analyzePackageByName
 
 async function scan(label, dir, patterns) {
 	const result = await scanner.analyzePackage(dir, patterns);
-	console.log(`${label} (@n8n/scan-community-package): ${result.passed ? 'passed' : `FAILED: ${result.message}`}`);
+	console.log(
+		`${label} (@n8n/scan-community-package): ${result.passed ? 'passed' : `FAILED: ${result.message}`}`,
+	);
 	if (result.details) console.log(result.details);
 	return result.passed ? 0 : 1;
 }
@@ -47,7 +49,9 @@ async function scan(label, dir, patterns) {
 const scannerConfig = await scanner.buildScanConfig();
 const scannerRules = new Set(scannerConfig.flatMap((c) => Object.keys(c.rules ?? {})));
 const newerRules = Object.fromEntries(
-	Object.entries(n8nCommunityNodesPlugin.configs.recommended.rules).filter(([rule]) => !scannerRules.has(rule)),
+	Object.entries(n8nCommunityNodesPlugin.configs.recommended.rules).filter(
+		([rule]) => !scannerRules.has(rule),
+	),
 );
 const newerConfig = defineConfig(
 	{ plugins: { '@n8n/community-nodes': n8nCommunityNodesPlugin }, rules: newerRules },
@@ -56,12 +60,19 @@ const newerConfig = defineConfig(
 
 async function lintNewer(label, cwd, patterns) {
 	if (Object.keys(newerRules).length === 0) return 0;
-	const eslint = new ESLint({ cwd, allowInlineConfig: false, overrideConfigFile: true, overrideConfig: newerConfig });
+	const eslint = new ESLint({
+		cwd,
+		allowInlineConfig: false,
+		overrideConfigFile: true,
+		overrideConfig: newerConfig,
+	});
 	const results = await eslint.lintFiles(patterns);
 	const errors = results.reduce((n, r) => n + r.errorCount, 0);
 	const text = await (await eslint.loadFormatter('stylish')).format(results);
 	if (text.trim()) console.log(text);
-	console.log(`${label} (${Object.keys(newerRules).join(', ')}): ${results.length} files, ${errors} errors`);
+	console.log(
+		`${label} (${Object.keys(newerRules).join(', ')}): ${results.length} files, ${errors} errors`,
+	);
 	return errors;
 }
 
@@ -76,10 +87,21 @@ try {
 	}
 	const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'omicall-lint-'));
 	try {
-		const [{ filename }] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: root, encoding: 'utf8' }));
+		const [{ filename }] = JSON.parse(
+			execFileSync('npm', ['pack', '--json', '--pack-destination', packDir], {
+				cwd: root,
+				encoding: 'utf8',
+			}),
+		);
 		const unpacked = path.join(packDir, 'package');
 		fs.mkdirSync(unpacked);
-		execFileSync('tar', ['-xzf', path.join(packDir, filename), '-C', unpacked, '--strip-components=1']);
+		execFileSync('tar', [
+			'-xzf',
+			path.join(packDir, filename),
+			'-C',
+			unpacked,
+			'--strip-components=1',
+		]);
 		errors += await scan('packed tarball', unpacked, TARBALL_PATTERNS);
 		errors += await lintNewer('packed tarball, newer rules', unpacked, TARBALL_PATTERNS);
 	} finally {

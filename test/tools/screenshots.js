@@ -55,12 +55,16 @@ async function shoot(page, name, selector, margin = 0) {
 	};
 	const file = path.join(OUT, `${name}.png`);
 	await page.screenshot({ path: file, clip, type: 'png' });
-	log(`${path.relative(ROOT, file)}: ${clip.width}×${clip.height}, ${Math.round(fs.statSync(file).size / 1024)} KB`);
+	log(
+		`${path.relative(ROOT, file)}: ${clip.width}×${clip.height}, ${Math.round(fs.statSync(file).size / 1024)} KB`,
+	);
 }
 
 /** Closes the toasts n8n shows after a save, so that they stay out of the pictures. */
 async function closeToasts(page) {
-	await page.$$eval('.el-notification .el-notification__closeBtn', (buttons) => buttons.forEach((b) => /** @type {HTMLElement} */ (b).click()));
+	await page.$$eval('.el-notification .el-notification__closeBtn', (buttons) =>
+		buttons.forEach((b) => /** @type {HTMLElement} */ (b).click()),
+	);
 	await page.waitForSelector('.el-notification', { hidden: true }).catch(() => {});
 }
 
@@ -68,7 +72,10 @@ async function main() {
 	fs.mkdirSync(OUT, { recursive: true });
 	const tarball = process.env.OMICALL_E2E_TARBALL ?? packPackage();
 	log('starting n8n and the OMICall simulator …');
-	const [started, launched] = await Promise.allSettled([editor.startStack({ tarball }), launchBrowser({ width: 1280, height: 860 })]);
+	const [started, launched] = await Promise.allSettled([
+		editor.startStack({ tarball }),
+		launchBrowser({ width: 1280, height: 860 }),
+	]);
 	if (started.status === 'fulfilled') stack = started.value;
 	if (launched.status === 'fulfilled') browser = launched.value;
 	for (const result of [started, launched]) if (result.status === 'rejected') throw result.reason;
@@ -94,7 +101,9 @@ async function main() {
 	const [execution] = await stack.n8n.waitForExecutions(stack.workflow.id, 1);
 	await editor.openExecutionItem(page, stack.n8n, stack.workflow.id, execution.id);
 	await page.click(`${id('ndv')} ${id('radio-button-schema')}`);
-	await page.waitForSelector(`${id('ndv')} ${id('output-panel')} ::-p-text(customerNumber)`, { visible: true });
+	await page.waitForSelector(`${id('ndv')} ${id('output-panel')} ::-p-text(customerNumber)`, {
+		visible: true,
+	});
 	await shoot(page, 'execution', id('ndv'));
 	await page.click(id('ndv-close-button'));
 

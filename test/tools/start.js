@@ -16,7 +16,16 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
 
-const { N8nInstance, OWNER, ROOT, installN8n, installPackage, log, packPackage, waitFor } = require('../e2e/n8n');
+const {
+	N8nInstance,
+	OWNER,
+	ROOT,
+	installN8n,
+	installPackage,
+	log,
+	packPackage,
+	waitFor,
+} = require('../e2e/n8n');
 const { triggerWorkflow } = require('../e2e/workflows');
 const { OmiCallSimulator } = require('../simulator/omicall-simulator');
 
@@ -27,7 +36,10 @@ const USAGE = `Usage:
   OMICALL_API_KEY=<key> npm start -- --webhook-url https://<public address of this n8n>/ [--base-url URL] [--port 5678] [--data-dir DIR]`;
 
 /** What is running, for stop(). */
-const running = { n8n: /** @type {N8nInstance | undefined} */ (undefined), simulator: /** @type {OmiCallSimulator | undefined} */ (undefined) };
+const running = {
+	n8n: /** @type {N8nInstance | undefined} */ (undefined),
+	simulator: /** @type {OmiCallSimulator | undefined} */ (undefined),
+};
 let stopping = false;
 
 /** Stops n8n and the simulator, then exits; once, whatever asked first. */
@@ -85,16 +97,21 @@ Put it in the OMICALL_API_KEY environment variable instead, for example (bash):
 	}
 	const port = (name) => {
 		const value = Number(values[name]);
-		if (!Number.isInteger(value) || value < 1 || value > 65535) throw new UsageError(`--${name} must be a port number (1-65535), not "${values[name]}"`);
+		if (!Number.isInteger(value) || value < 1 || value > 65535)
+			throw new UsageError(`--${name} must be a port number (1-65535), not "${values[name]}"`);
 		return value;
 	};
 	const apiKey = env.OMICALL_API_KEY?.trim() || undefined;
-	if (!apiKey && values['base-url'] !== undefined) throw new UsageError('--base-url is for your real OMICall account: set OMICALL_API_KEY too.');
+	if (!apiKey && values['base-url'] !== undefined)
+		throw new UsageError('--base-url is for your real OMICall account: set OMICALL_API_KEY too.');
 	if (apiKey && !values['webhook-url']) {
-		throw new UsageError('With OMICALL_API_KEY, also give --webhook-url: the public address at which OMICall can reach this n8n.');
+		throw new UsageError(
+			'With OMICALL_API_KEY, also give --webhook-url: the public address at which OMICall can reach this n8n.',
+		);
 	}
 	const webhookUrl = values['webhook-url'];
-	if (webhookUrl !== undefined && !/^https?:\/\/[^/]/.test(webhookUrl)) throw new UsageError(`--webhook-url must be an http(s) address, not "${webhookUrl}"`);
+	if (webhookUrl !== undefined && !/^https?:\/\/[^/]/.test(webhookUrl))
+		throw new UsageError(`--webhook-url must be an http(s) address, not "${webhookUrl}"`);
 	return {
 		real: apiKey !== undefined,
 		apiKey,
@@ -129,7 +146,9 @@ async function signIn(n8n, dataDir, real) {
 			await n8n.setupOwner({ ...OWNER, password: saved ?? OWNER.password });
 		} catch (error) {
 			const which = saved ? `the password in ${file}` : 'the demo password';
-			throw new Error(`could not sign in to n8n as ${OWNER.email} with ${which} (${error.message}). If you changed it in n8n, write it into ${file}, or delete ${dataDir} to start over.`);
+			throw new Error(
+				`could not sign in to n8n as ${OWNER.email} with ${which} (${error.message}). If you changed it in n8n, write it into ${file}, or delete ${dataDir} to start over.`,
+			);
 		}
 		return undefined;
 	}
@@ -137,13 +156,23 @@ async function signIn(n8n, dataDir, real) {
 	fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
 	try {
 		n8n.owner = OWNER;
-		if (await n8n.login().then(() => true, () => false)) {
-			await n8n.rest('PATCH', '/me/password', { currentPassword: OWNER.password, newPassword: password });
+		if (
+			await n8n.login().then(
+				() => true,
+				() => false,
+			)
+		) {
+			await n8n.rest('PATCH', '/me/password', {
+				currentPassword: OWNER.password,
+				newPassword: password,
+			});
 		}
 		await n8n.setupOwner({ ...OWNER, password });
 	} catch (error) {
 		fs.rmSync(file, { force: true });
-		throw new Error(`could not give the n8n owner a password of its own (${error.message}). If you changed it in n8n, write it into ${file}, or delete ${dataDir} to start over.`);
+		throw new Error(
+			`could not give the n8n owner a password of its own (${error.message}). If you changed it in n8n, write it into ${file}, or delete ${dataDir} to start over.`,
+		);
 	}
 	return password;
 }
@@ -171,14 +200,23 @@ async function main() {
 		try {
 			await simulator.start(options.simulatorPort);
 		} catch (error) {
-			throw new Error(`The OMICall simulator could not listen on 127.0.0.1:${options.simulatorPort} (${error.message}). Is another \`npm start\` running? --simulator-port chooses another port.`);
+			throw new Error(
+				`The OMICall simulator could not listen on 127.0.0.1:${options.simulatorPort} (${error.message}). Is another \`npm start\` running? --simulator-port chooses another port.`,
+			);
 		}
 	}
-	const n8n = (running.n8n = new N8nInstance({ install, userFolder: dataDir, port: options.port, webhookUrl: options.webhookUrl }));
+	const n8n = (running.n8n = new N8nInstance({
+		install,
+		userFolder: dataDir,
+		port: options.port,
+		webhookUrl: options.webhookUrl,
+	}));
 
 	log(`starting n8n ${install.version} (log: ${n8n.logFile}) …`);
 	await n8n.start();
-	n8n.exited?.then((code) => stop(`n8n stopped by itself (exit code ${code}; log: ${n8n.logFile})`, 1));
+	n8n.exited?.then((code) =>
+		stop(`n8n stopped by itself (exit code ${code}; log: ${n8n.logFile})`, 1),
+	);
 	const newPassword = await signIn(n8n, dataDir, real);
 
 	// Reuse what an earlier `npm start` created in the data folder, so there is one demo workflow;
@@ -187,20 +225,39 @@ async function main() {
 	const omicall = real
 		? { baseUrl: options.baseUrl, authentication: 'apiKey', apiKey: options.apiKey }
 		: { baseUrl: simulator.url, authentication: 'apiKey', apiKey: SIMULATOR_KEY };
-	const existing = (await n8n.api('GET', `/workflows?name=${encodeURIComponent(workflowName)}`)).data[0];
+	const existing = (await n8n.api('GET', `/workflows?name=${encodeURIComponent(workflowName)}`))
+		.data[0];
 	let workflow = existing;
 	if (workflow) {
-		const credential = workflow.nodes.find((node) => node.credentials?.omiCallApi)?.credentials.omiCallApi;
+		const credential = workflow.nodes.find((node) => node.credentials?.omiCallApi)?.credentials
+			.omiCallApi;
 		// The editor's REST API: n8n 1.x's public API cannot update a credential.
-		if (credential) await n8n.rest('PATCH', `/credentials/${credential.id}`, { name: credential.name, type: 'omiCallApi', data: omicall });
+		if (credential)
+			await n8n.rest('PATCH', `/credentials/${credential.id}`, {
+				name: credential.name,
+				type: 'omiCallApi',
+				data: omicall,
+			});
 	} else {
-		const credential = await n8n.createCredential(real ? 'OMICall' : 'OMICall (simulator)', omicall);
-		workflow = await n8n.createWorkflow(triggerWorkflow(credential, { events: ['ringing', 'answered', 'hangup', 'cdr'] }, workflowName));
+		const credential = await n8n.createCredential(
+			real ? 'OMICall' : 'OMICall (simulator)',
+			omicall,
+		);
+		workflow = await n8n.createWorkflow(
+			triggerWorkflow(
+				credential,
+				{ events: ['ringing', 'answered', 'hangup', 'cdr'] },
+				workflowName,
+			),
+		);
 	}
 	// The simulator starts empty: re-activating makes the trigger register with it again.
 	if (existing?.active) await n8n.deactivate(workflow.id);
 	await n8n.activate(workflow.id);
-	if (simulator) await waitFor(() => simulator.hooks.get('call'), { what: 'the demo trigger to register its webhook' });
+	if (simulator)
+		await waitFor(() => simulator.hooks.get('call'), {
+			what: 'the demo trigger to register its webhook',
+		});
 
 	const passwordFile = path.join(dataDir, PASSWORD_FILE);
 	const login = newPassword
@@ -209,24 +266,29 @@ async function main() {
 			? `${OWNER.email} / the password in ${passwordFile}`
 			: `${OWNER.email} / ${OWNER.password} (the demo password: n8n listens on 127.0.0.1 only)`;
 	const simulateCall = `npm run simulate-call${simulator && simulator.url !== 'http://127.0.0.1:4010' ? ` -- --url ${simulator.url}` : ''}`;
-	const withOption = (option) => (simulateCall.includes(' -- ') ? `${simulateCall} ${option}` : `${simulateCall} -- ${option}`);
+	const withOption = (option) =>
+		simulateCall.includes(' -- ') ? `${simulateCall} ${option}` : `${simulateCall} -- ${option}`;
 	console.log(`
 n8n is ready with n8n-nodes-omicall.
 
   Editor:    ${n8n.url}/workflow/${workflow.id}
   Login:     ${login}
   OMICall:   ${real ? options.baseUrl : `simulator at ${simulator.url} (API key ${SIMULATOR_KEY})`}
-${real ? `  Webhooks:  OMICall calls ${options.webhookUrl}webhook/…
+${
+	real
+		? `  Webhooks:  OMICall calls ${options.webhookUrl}webhook/…
 
 Expose only the /webhook/ paths of this n8n to the internet: in your reverse proxy or tunnel,
 forward ${options.webhookUrl}webhook/ to ${n8n.url}/webhook/ and nothing else.
 OMICall needs no other path; the editor, /rest/ and n8n's API must stay private.
 
-Call your OMICall hotline to start the workflow.` : `
+Call your OMICall hotline to start the workflow.`
+		: `
 Place a simulated call in another terminal:
 
   ${simulateCall.padEnd(withOption('--direction outbound').length)}   (an inbound call)
-  ${withOption('--direction outbound')}   (an outbound one)`}
+  ${withOption('--direction outbound')}   (an outbound one)`
+}
 
 Executions appear under the workflow's "Executions" tab. Ctrl-C stops n8n${real ? '' : ' and the simulator'}.
 `);

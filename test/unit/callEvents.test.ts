@@ -77,12 +77,20 @@ describe('parseCallBody', () => {
 	});
 	it('unwraps a wrapper whose own state or transaction_id is null or empty', () => {
 		const inner = { state: 'cdr', transaction_id: 't' };
-		for (const body of [{ state: null, data: inner }, { state: '', payload: inner }, { transaction_id: null, body: inner }, { state: null, transaction_id: '', data: inner }]) {
+		for (const body of [
+			{ state: null, data: inner },
+			{ state: '', payload: inner },
+			{ transaction_id: null, body: inner },
+			{ state: null, transaction_id: '', data: inner },
+		]) {
 			expect(parseCallBody(body)).toEqual({ ok: true, state: 'cdr', event: inner });
 		}
 	});
 	it('does not take a null or empty transaction_id for a call record', () => {
-		expect(parseCallBody({ transaction_id: null, direction: 'inbound' })).toMatchObject({ ok: false, error: 'The body has no "state" and no "transaction_id": it is not an OMICall call event.' });
+		expect(parseCallBody({ transaction_id: null, direction: 'inbound' })).toMatchObject({
+			ok: false,
+			error: 'The body has no "state" and no "transaction_id": it is not an OMICall call event.',
+		});
 		expect(parseCallBody({ transaction_id: '' })).toMatchObject({ ok: false });
 	});
 	it('reads the state whatever its spaces', () => {
@@ -90,66 +98,158 @@ describe('parseCallBody', () => {
 	});
 	it('quotes at most 60 characters of an unknown state', () => {
 		const parsed = parseCallBody({ state: `x${'ă'.repeat(10_000)}` });
-		expect(parsed).toEqual({ ok: false, error: `Unknown call state "x${'ă'.repeat(59)}…"; expected one of ringing, answered, hangup, cdr.` });
+		expect(parsed).toEqual({
+			ok: false,
+			error: `Unknown call state "x${'ă'.repeat(59)}…"; expected one of ringing, answered, hangup, cdr.`,
+		});
 	});
 	it('names what an object or array state is instead of quoting it', () => {
-		expect(parseCallBody({ state: { a: [1] } })).toEqual({ ok: false, error: 'Unknown call state (a JSON object); expected one of ringing, answered, hangup, cdr.' });
-		expect(parseCallBody({ state: [] })).toEqual({ ok: false, error: 'Unknown call state (a JSON array); expected one of ringing, answered, hangup, cdr.' });
+		expect(parseCallBody({ state: { a: [1] } })).toEqual({
+			ok: false,
+			error: 'Unknown call state (a JSON object); expected one of ringing, answered, hangup, cdr.',
+		});
+		expect(parseCallBody({ state: [] })).toEqual({
+			ok: false,
+			error: 'Unknown call state (a JSON array); expected one of ringing, answered, hangup, cdr.',
+		});
 	});
 	it('refuses a body nested deeper than 100 levels, which n8n could not save', () => {
 		let deep: unknown = 'x';
 		for (let i = 0; i < 10_000; i++) deep = i % 2 ? [deep] : { a: deep };
-		expect(parseCallBody({ state: 'cdr', transaction_id: 't', extra: deep })).toEqual({ ok: false, error: 'The body is nested more than 100 levels deep.' });
-		expect(parseContactBody({ action: 'created', data: [{ contact_id: 'c', extra: deep }] })).toEqual({ ok: false, error: 'The body is nested more than 100 levels deep.' });
+		expect(parseCallBody({ state: 'cdr', transaction_id: 't', extra: deep })).toEqual({
+			ok: false,
+			error: 'The body is nested more than 100 levels deep.',
+		});
+		expect(
+			parseContactBody({ action: 'created', data: [{ contact_id: 'c', extra: deep }] }),
+		).toEqual({ ok: false, error: 'The body is nested more than 100 levels deep.' });
 		let fine: unknown = 'x';
 		for (let i = 0; i < 98; i++) fine = { a: fine };
-		expect(parseCallBody({ state: 'cdr', transaction_id: 't', extra: fine })).toMatchObject({ ok: true });
+		expect(parseCallBody({ state: 'cdr', transaction_id: 't', extra: fine })).toMatchObject({
+			ok: true,
+		});
 	});
 	it('rejects a state that is not text', () => {
-		expect(parseCallBody({ state: 7 })).toEqual({ ok: false, error: 'Unknown call state 7; expected one of ringing, answered, hangup, cdr.' });
+		expect(parseCallBody({ state: 7 })).toEqual({
+			ok: false,
+			error: 'Unknown call state 7; expected one of ringing, answered, hangup, cdr.',
+		});
 	});
 });
 
 describe('simplifyCall', () => {
-	const live = { call_uuid: 'u', from_number: '100', to_number: '0395187319', hotline: '0868694566', created_time: 1626693561 };
+	const live = {
+		call_uuid: 'u',
+		from_number: '100',
+		to_number: '0395187319',
+		hotline: '0868694566',
+		created_time: 1626693561,
+	};
 	it('outbound: the agent calls from the extension', () => {
-		expect(simplifyCall('ringing', { ...live, direction: 'outbound' }, {})).toMatchObject({ customerNumber: '0395187319', agentExtension: '100' });
+		expect(simplifyCall('ringing', { ...live, direction: 'outbound' }, {})).toMatchObject({
+			customerNumber: '0395187319',
+			agentExtension: '100',
+		});
 	});
 	it('inbound: the customer calls the extension', () => {
-		const item = simplifyCall('ringing', { ...live, direction: 'inbound', from_number: '0395187319', to_number: '100' }, {});
-		expect(item).toMatchObject({ customerNumber: '0395187319', agentExtension: '100', startedAt: '2021-07-19T11:19:21.000Z' });
+		const item = simplifyCall(
+			'ringing',
+			{ ...live, direction: 'inbound', from_number: '0395187319', to_number: '100' },
+			{},
+		);
+		expect(item).toMatchObject({
+			customerNumber: '0395187319',
+			agentExtension: '100',
+			startedAt: '2021-07-19T11:19:21.000Z',
+		});
 	});
 	it('reads the direction whatever its case and spaces', () => {
-		const item = simplifyCall('ringing', { ...live, direction: ' Inbound ', from_number: '0395187319', to_number: '100' }, {});
-		expect(item).toMatchObject({ direction: 'inbound', customerNumber: '0395187319', agentExtension: '100' });
-		expect(simplifyCall('ringing', { ...live, direction: 'OUTBOUND' }, {})).toMatchObject({ direction: 'outbound', customerNumber: '0395187319', agentExtension: '100' });
+		const item = simplifyCall(
+			'ringing',
+			{ ...live, direction: ' Inbound ', from_number: '0395187319', to_number: '100' },
+			{},
+		);
+		expect(item).toMatchObject({
+			direction: 'inbound',
+			customerNumber: '0395187319',
+			agentExtension: '100',
+		});
+		expect(simplifyCall('ringing', { ...live, direction: 'OUTBOUND' }, {})).toMatchObject({
+			direction: 'outbound',
+			customerNumber: '0395187319',
+			agentExtension: '100',
+		});
 	});
 	it('does not guess who is who when the direction is missing or unknown', () => {
 		for (const direction of [undefined, null, 'sideways', 7]) {
-			expect(simplifyCall('ringing', { ...live, direction }, {})).toMatchObject({ direction: null, customerNumber: null, agentExtension: null });
+			expect(simplifyCall('ringing', { ...live, direction }, {})).toMatchObject({
+				direction: null,
+				customerNumber: null,
+				agentExtension: null,
+			});
 		}
-		const record = simplifyCall('cdr', { transaction_id: 't', phone_number: '0395187319', sip_user: '100', from_number: '100', to_number: '0395187319' }, {});
-		expect(record).toMatchObject({ direction: null, customerNumber: '0395187319', agentExtension: '100' });
+		const record = simplifyCall(
+			'cdr',
+			{
+				transaction_id: 't',
+				phone_number: '0395187319',
+				sip_user: '100',
+				from_number: '100',
+				to_number: '0395187319',
+			},
+			{},
+		);
+		expect(record).toMatchObject({
+			direction: null,
+			customerNumber: '0395187319',
+			agentExtension: '100',
+		});
 	});
 	it('takes durations and counts only from non-negative numbers or numeric text', () => {
 		const odd = JSON.parse('{"valueOf": 1, "toString": 1}');
-		expect(simplifyCall('cdr', { transaction_id: 't', duration: '12', bill_sec: 7.5, send_num_retry: 2 }, {})).toMatchObject({ durationSec: 12, talkSec: 7.5, deliveryAttempt: 2 });
+		expect(
+			simplifyCall(
+				'cdr',
+				{ transaction_id: 't', duration: '12', bill_sec: 7.5, send_num_retry: 2 },
+				{},
+			),
+		).toMatchObject({ durationSec: 12, talkSec: 7.5, deliveryAttempt: 2 });
 		for (const value of [odd, [], [5], true, -5, '-5', '0x10', ' ', {}]) {
-			expect(simplifyCall('cdr', { transaction_id: 't', duration: value, bill_sec: value, send_num_retry: value }, {})).toMatchObject({ durationSec: null, talkSec: null, deliveryAttempt: null });
+			expect(
+				simplifyCall(
+					'cdr',
+					{ transaction_id: 't', duration: value, bill_sec: value, send_num_retry: value },
+					{},
+				),
+			).toMatchObject({ durationSec: null, talkSec: null, deliveryAttempt: null });
 		}
 	});
 	it('prefers transaction_id over call_uuid, and the old recording_file field when it is the only one', () => {
-		expect(simplifyCall('cdr', { transaction_id: 't', call_uuid: 'u', recording_file: 'https://r/1.mp3' }, {})).toMatchObject({ callId: 't', recordingUrl: 'https://r/1.mp3' });
+		expect(
+			simplifyCall(
+				'cdr',
+				{ transaction_id: 't', call_uuid: 'u', recording_file: 'https://r/1.mp3' },
+				{},
+			),
+		).toMatchObject({ callId: 't', recordingUrl: 'https://r/1.mp3' });
 	});
 });
 
 describe('parseContactBody', () => {
 	it('unwraps a wrapper whose own action is null', () => {
 		const inner = { action: 'created', data: [{ contact_id: 'c' }] };
-		expect(parseContactBody({ action: null, data: inner })).toEqual({ ok: true, action: 'created', contacts: [{ contact_id: 'c' }] });
+		expect(parseContactBody({ action: null, data: inner })).toEqual({
+			ok: true,
+			action: 'created',
+			contacts: [{ contact_id: 'c' }],
+		});
 	});
 	it('reads the action whatever its case and spaces, and refuses a blank one', () => {
-		expect(parseContactBody({ action: ' Updated ', data: [] })).toEqual({ ok: true, action: 'updated', contacts: [] });
+		expect(parseContactBody({ action: ' Updated ', data: [] })).toEqual({
+			ok: true,
+			action: 'updated',
+			contacts: [],
+		});
 		expect(parseContactBody({ action: '  ', data: [] })).toMatchObject({ ok: false });
 	});
 });
@@ -159,7 +259,11 @@ describe('simplifyContact', () => {
 	const documented = {
 		contact_id: '63b44e47a2523f37e3709c59',
 		attribute_structure: [
-			{ field_code: 'full_name', field_type: 'single_text', value: [{ display_value: 'KH PV (sửa)', value_id: 'v1' }] },
+			{
+				field_code: 'full_name',
+				field_type: 'single_text',
+				value: [{ display_value: 'KH PV (sửa)', value_id: 'v1' }],
+			},
 			{
 				field_code: 'phone_number',
 				field_type: 'phone',
@@ -169,7 +273,11 @@ describe('simplifyContact', () => {
 				],
 			},
 			{ field_code: 'mail', field_type: 'email', value: [{ display_value: 'kh.pv@example.vn' }] },
-			{ field_code: 'job_title', field_type: 'single_text', value: [{ display_value: 'Trưởng phòng' }] },
+			{
+				field_code: 'job_title',
+				field_type: 'single_text',
+				value: [{ display_value: 'Trưởng phòng' }],
+			},
 		],
 	};
 
@@ -193,7 +301,11 @@ describe('simplifyContact', () => {
 				{ field_code: 'mail', value: 'hoa@example.vn' },
 			],
 		};
-		expect(simplifyContact('updated', older)).toMatchObject({ fullName: 'Bùi Thị Hoa', phones: ['0911', '0922'], emails: ['hoa@example.vn'] });
+		expect(simplifyContact('updated', older)).toMatchObject({
+			fullName: 'Bùi Thị Hoa',
+			phones: ['0911', '0922'],
+			emails: ['hoa@example.vn'],
+		});
 	});
 
 	it('takes no other field for the name, the phones or the emails', () => {
@@ -210,6 +322,10 @@ describe('simplifyContact', () => {
 				{ name: 'full_name', value_text: 'not a field code' },
 			],
 		};
-		expect(simplifyContact('created', contact)).toMatchObject({ fullName: null, phones: [], emails: [] });
+		expect(simplifyContact('created', contact)).toMatchObject({
+			fullName: null,
+			phones: [],
+			emails: [],
+		});
 	});
 });

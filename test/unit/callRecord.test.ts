@@ -1,6 +1,20 @@
-import { listOf, SEARCH_WINDOW_MS, searchWindows } from '../../nodes/OmiCall/actions/call/getMany.operation';
-import { isNotFoundCode, recordingFileName, toEpochMs } from '../../nodes/OmiCall/actions/call/shared';
-import { answeredOf, simplifyCall, simplifyRecord, tagsOf, toIsoTime } from '../../nodes/OmiCall/callRecord';
+import {
+	listOf,
+	SEARCH_WINDOW_MS,
+	searchWindows,
+} from '../../nodes/OmiCall/actions/call/getMany.operation';
+import {
+	isNotFoundCode,
+	recordingFileName,
+	toEpochMs,
+} from '../../nodes/OmiCall/actions/call/shared';
+import {
+	answeredOf,
+	simplifyCall,
+	simplifyRecord,
+	tagsOf,
+	toIsoTime,
+} from '../../nodes/OmiCall/callRecord';
 
 // A v2/v3 history item as omicall-api.md 3.2 and 4 document it (trimmed): no `state`, times in seconds.
 const v3 = {
@@ -19,7 +33,8 @@ const v3 = {
 	time_start_to_answer: 1697595788,
 	time_end_call: 1697595795,
 	created_date: 1697595795704,
-	recording_file_url: 'https://public-v1-stg.omicrm.com/third_party/recording/uc?id=x&code=ae5f56fc',
+	recording_file_url:
+		'https://public-v1-stg.omicrm.com/third_party/recording/uc?id=x&code=ae5f56fc',
 	user: [{ full_name: 'Trần Văn Tiến 1234' }],
 	customer: { full_name: 'Mr. Tiến Demo2' },
 	note: 'Khách hẹn gọi lại lúc 15h',
@@ -33,7 +48,13 @@ describe('simplifyRecord: a call read from the history', () => {
 		const item = simplifyRecord(v3);
 		const { raw, ...triggerFields } = trigger;
 		expect(raw).toBe(v3);
-		expect(item).toEqual({ ...triggerFields, answered: true, note: 'Khách hẹn gọi lại lúc 15h', tags: ['VIP', 'Gọi lại'], autoCallId: 'ac-42' });
+		expect(item).toEqual({
+			...triggerFields,
+			answered: true,
+			note: 'Khách hẹn gọi lại lúc 15h',
+			tags: ['VIP', 'Gọi lại'],
+			autoCallId: 'ac-42',
+		});
 		expect(item).toEqual({
 			event: 'cdr',
 			callId: 'ae5f56fc-7baa-4537-b312-1105023bbb49',
@@ -84,12 +105,20 @@ describe('simplifyRecord: a call read from the history', () => {
 	});
 
 	it('takes the hotline from sip_number when hotline is null, as v2 history has it', () => {
-		expect(simplifyRecord({ ...v3, hotline: null, sip_number: '842899959300' })).toMatchObject({ hotline: '842899959300' });
-		expect(simplifyRecord({ ...v3, hotline: '0868694566', sip_number: '842899959300' })).toMatchObject({ hotline: '0868694566' });
+		expect(simplifyRecord({ ...v3, hotline: null, sip_number: '842899959300' })).toMatchObject({
+			hotline: '842899959300',
+		});
+		expect(
+			simplifyRecord({ ...v3, hotline: '0868694566', sip_number: '842899959300' }),
+		).toMatchObject({ hotline: '0868694566' });
 	});
 
 	it('falls back to call_uuid when there is no transaction_id', () => {
-		expect(simplifyRecord({ call_uuid: 'u-9' })).toMatchObject({ callId: 'u-9', answered: null, tags: [] });
+		expect(simplifyRecord({ call_uuid: 'u-9' })).toMatchObject({
+			callId: 'u-9',
+			answered: null,
+			tags: [],
+		});
 	});
 });
 
@@ -112,7 +141,9 @@ describe('answeredOf', () => {
 
 describe('tagsOf', () => {
 	it('keeps names, reads {name} objects, falls back to ids, drops blanks and repeats', () => {
-		expect(tagsOf({ tag: ['VIP', { name: 'Gọi lại' }, { id: '64f0' }, '', null, 'VIP', 7] })).toEqual(['VIP', 'Gọi lại', '64f0', '7']);
+		expect(
+			tagsOf({ tag: ['VIP', { name: 'Gọi lại' }, { id: '64f0' }, '', null, 'VIP', 7] }),
+		).toEqual(['VIP', 'Gọi lại', '64f0', '7']);
 	});
 	it('is an empty list when the record has none or something else', () => {
 		expect(tagsOf({})).toEqual([]);
@@ -123,10 +154,19 @@ describe('tagsOf', () => {
 
 describe('tagsOf, v2 history', () => {
 	it('names from user[].tag when `tag` holds ids, as v2 history documents', () => {
-		expect(tagsOf({ tag: ['64f0a1', '64f0a2'], user: [{ full_name: 'Võ Minh Khoa', tag: [{ name: 'Khách hàng VIP' }, { name: 'Gọi lại' }] }] })).toEqual(['Khách hàng VIP', 'Gọi lại']);
+		expect(
+			tagsOf({
+				tag: ['64f0a1', '64f0a2'],
+				user: [
+					{ full_name: 'Võ Minh Khoa', tag: [{ name: 'Khách hàng VIP' }, { name: 'Gọi lại' }] },
+				],
+			}),
+		).toEqual(['Khách hàng VIP', 'Gọi lại']);
 	});
 	it('the ids when no user entry names them', () => {
-		expect(tagsOf({ tag: ['64f0a1'], user: [{ full_name: 'Võ Minh Khoa', tag: [] }] })).toEqual(['64f0a1']);
+		expect(tagsOf({ tag: ['64f0a1'], user: [{ full_name: 'Võ Minh Khoa', tag: [] }] })).toEqual([
+			'64f0a1',
+		]);
 	});
 });
 
@@ -172,8 +212,14 @@ describe('listOf: filters typed with commas or given as a list', () => {
 	it.each([
 		['0395187319, 0912345678', ['0395187319', '0912345678']],
 		[' 100 ;101\n102 ,, ', ['100', '101', '102']],
-		[['a', ' b ', 'a'], ['a', 'b']],
-		[['a, b', 'c'], ['a', 'b', 'c']],
+		[
+			['a', ' b ', 'a'],
+			['a', 'b'],
+		],
+		[
+			['a, b', 'c'],
+			['a', 'b', 'c'],
+		],
 		[395187319, ['395187319']],
 		['', []],
 		[undefined, []],
@@ -192,7 +238,9 @@ describe('toEpochMs: the times users give From and To', () => {
 	});
 	it('honours a zone in the text, and reads epoch seconds or milliseconds', () => {
 		expect(toEpochMs('2026-11-28T08:00:00+07:00', 'UTC')).toBe(Date.UTC(2026, 10, 28, 1));
-		expect(toEpochMs('2026-11-28T01:00:00.250Z', 'Asia/Ho_Chi_Minh')).toBe(Date.UTC(2026, 10, 28, 1, 0, 0, 250));
+		expect(toEpochMs('2026-11-28T01:00:00.250Z', 'Asia/Ho_Chi_Minh')).toBe(
+			Date.UTC(2026, 10, 28, 1, 0, 0, 250),
+		);
 		expect(toEpochMs(1795834800, 'UTC')).toBe(1795834800000);
 		expect(toEpochMs(1795834800000, 'UTC')).toBe(1795834800000);
 		expect(toEpochMs('1795834800000', 'UTC')).toBe(1795834800000);
@@ -202,7 +250,16 @@ describe('toEpochMs: the times users give From and To', () => {
 		expect(toEpochMs({ toMillis: () => 42_000_000_000_000 }, 'UTC')).toBe(42_000_000_000_000);
 	});
 	it('is NaN for what is not a time', () => {
-		for (const value of ['yesterday', '28/11/2026', '2026-02-30', '2026-11-28T25:00', {}, [], true, null]) {
+		for (const value of [
+			'yesterday',
+			'28/11/2026',
+			'2026-02-30',
+			'2026-11-28T25:00',
+			{},
+			[],
+			true,
+			null,
+		]) {
 			expect(toEpochMs(value, 'UTC')).toBeNaN();
 		}
 	});
@@ -210,7 +267,9 @@ describe('toEpochMs: the times users give From and To', () => {
 
 describe('recordings', () => {
 	it('are named <transaction id>.mp3, or after their audio type, with unsafe characters replaced', () => {
-		expect(recordingFileName('ae5f56fc-7baa-4537-b312-1105023bbb49', 'audio/mpeg')).toBe('ae5f56fc-7baa-4537-b312-1105023bbb49.mp3');
+		expect(recordingFileName('ae5f56fc-7baa-4537-b312-1105023bbb49', 'audio/mpeg')).toBe(
+			'ae5f56fc-7baa-4537-b312-1105023bbb49.mp3',
+		);
 		expect(recordingFileName('t-1', 'audio/x-wav')).toBe('t-1.wav');
 		expect(recordingFileName('t-1', 'application/x-unknown')).toBe('t-1.mp3');
 		expect(recordingFileName('../../etc/passwd', 'audio/mpeg')).toBe('__.._etc_passwd.mp3');
@@ -218,12 +277,22 @@ describe('recordings', () => {
 });
 
 describe('isNotFoundCode', () => {
-	it.each(['resource_not_found', 'not_found', 'transaction_not_found', 'call_not_exist', 'NOT_FOUND', 'transaction_id_invalid'])('%s means no such call', (code) => {
+	it.each([
+		'resource_not_found',
+		'not_found',
+		'transaction_not_found',
+		'call_not_exist',
+		'NOT_FOUND',
+		'transaction_id_invalid',
+	])('%s means no such call', (code) => {
 		expect(isNotFoundCode(code)).toBe(true);
 	});
-	it.each([undefined, '', 'date_invalid', 'rate_limit_exceeded', 'api_key_invalid', 'foundation'])('%s does not', (code) => {
-		expect(isNotFoundCode(code)).toBe(false);
-	});
+	it.each([undefined, '', 'date_invalid', 'rate_limit_exceeded', 'api_key_invalid', 'foundation'])(
+		'%s does not',
+		(code) => {
+			expect(isNotFoundCode(code)).toBe(false);
+		},
+	);
 });
 
 describe('toIsoTime: zone offsets', () => {
@@ -240,13 +309,24 @@ describe('toIsoTime: zone offsets', () => {
 	});
 
 	it('is null for offsets no place has: over 14 hours, or 60 minutes and more', () => {
-		for (const value of ['2026-11-28T10:15:00+99:99', '2026-11-28T10:15:00+07:60', '2026-11-28T10:15:00+15:00', '2026-11-28T10:15:00-15', '2026-11-28T10:15:00+14:30', '2026-11-28T10:15:00+0799']) {
+		for (const value of [
+			'2026-11-28T10:15:00+99:99',
+			'2026-11-28T10:15:00+07:60',
+			'2026-11-28T10:15:00+15:00',
+			'2026-11-28T10:15:00-15',
+			'2026-11-28T10:15:00+14:30',
+			'2026-11-28T10:15:00+0799',
+		]) {
 			expect([value, toIsoTime(value)]).toEqual([value, null]);
 		}
 	});
 
 	it('is null for offsets of other lengths (+7, +070, +07:0)', () => {
-		for (const value of ['2026-11-28T10:15:00+7', '2026-11-28T10:15:00+070', '2026-11-28T10:15:00+07:0']) {
+		for (const value of [
+			'2026-11-28T10:15:00+7',
+			'2026-11-28T10:15:00+070',
+			'2026-11-28T10:15:00+07:0',
+		]) {
 			expect([value, toIsoTime(value)]).toEqual([value, null]);
 		}
 	});

@@ -17,15 +17,21 @@ function property(name: string): INodeProperties {
 
 /** The top-level parameters the editor shows for these values. */
 function shown(description: INodeTypeDescription, values: INodeParameters): string[] {
-	return description.properties.filter((p) => NodeHelpers.displayParameter(values, p, node, description)).map((p) => p.displayName);
+	return description.properties
+		.filter((p) => NodeHelpers.displayParameter(values, p, node, description))
+		.map((p) => p.displayName);
 }
 
 /** The options the editor offers in the Options collection for these values. */
 function options(values: INodeParameters): string[] {
 	// Each operation has its own Options collection; the editor shows the one whose conditions hold.
-	const collection = plain.properties.find((p) => p.name === 'options' && NodeHelpers.displayParameter(values, p, node, plain));
+	const collection = plain.properties.find(
+		(p) => p.name === 'options' && NodeHelpers.displayParameter(values, p, node, plain),
+	);
 	if (!collection) return [];
-	return (collection.options as INodeProperties[]).filter((o) => NodeHelpers.displayParameter({}, o, node, plain, values)).map((o) => o.displayName);
+	return (collection.options as INodeProperties[])
+		.filter((o) => NodeHelpers.displayParameter({}, o, node, plain, values))
+		.map((o) => o.displayName);
 }
 
 describe('the Show Full URLs option', () => {
@@ -33,7 +39,9 @@ describe('the Show Full URLs option', () => {
 		expect(options({ resource: 'webhook', operation: 'list' })).toEqual(['Show Full URLs', 'Type']);
 		expect(options({ resource: 'webhook', operation: 'destroy' })).toEqual(['Show Full URLs']);
 		expect(options({ resource: 'webhook', operation: 'register' })).toEqual([]);
-		const option = (property('options').options as INodeProperties[]).find((o) => o.name === 'showFullUrls');
+		const option = (property('options').options as INodeProperties[]).find(
+			(o) => o.name === 'showFullUrls',
+		);
 		expect(option).toMatchObject({ type: 'boolean', default: false });
 		expect(option?.description).toMatch(/secrets/);
 	});
@@ -42,10 +50,16 @@ describe('the Show Full URLs option', () => {
 describe('the Allow AI Agents to Change Webhooks parameter', () => {
 	it('is shown in the tool version for Register and Destroy only, off by default', () => {
 		const allow = 'Allow AI Agents to Change Webhooks';
-		expect(shown(tool, { resource: 'webhook', operation: 'register', webhookType: 'call' })).toContain(allow);
-		expect(shown(tool, { resource: 'webhook', operation: 'destroy', webhookType: 'call' })).toContain(allow);
+		expect(
+			shown(tool, { resource: 'webhook', operation: 'register', webhookType: 'call' }),
+		).toContain(allow);
+		expect(
+			shown(tool, { resource: 'webhook', operation: 'destroy', webhookType: 'call' }),
+		).toContain(allow);
 		expect(shown(tool, { resource: 'webhook', operation: 'list' })).not.toContain(allow);
-		expect(shown(plain, { resource: 'webhook', operation: 'register', webhookType: 'call' })).not.toContain(allow);
+		expect(
+			shown(plain, { resource: 'webhook', operation: 'register', webhookType: 'call' }),
+		).not.toContain(allow);
 		expect(property('allowAiWebhookChanges')).toMatchObject({ type: 'boolean', default: false });
 	});
 });

@@ -4,7 +4,11 @@
  * log), the credential's headers, Retry-After, which answers are rate limits and how long to wait,
  * where an error code is read, and how a recording is recognised as audio.
  */
-import { NodeHelpers, type ICredentialDataDecryptedObject, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeHelpers,
+	type ICredentialDataDecryptedObject,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { OmiCallApi } from '../../credentials/OmiCallApi.credentials';
 import {
@@ -23,7 +27,9 @@ import {
 	sniffAudioType,
 } from '../../nodes/OmiCall/transport';
 
-const notice = new OmiCallApi().properties.find((p) => p.type === 'notice' && /http:\/\//.test(p.displayName)) as INodeProperties;
+const notice = new OmiCallApi().properties.find(
+	(p) => p.type === 'notice' && /http:\/\//.test(p.displayName),
+) as INodeProperties;
 
 /** Whether n8n's editor shows the notice for this credential data. */
 function shown(baseUrl: string): boolean {
@@ -71,60 +77,112 @@ describe('plain http:// base URLs', () => {
 });
 
 describe('base URLs with user info, a query or a fragment', () => {
-	const extrasNotice = new OmiCallApi().properties.find((p) => p.name === 'baseUrlExtrasNotice') as INodeProperties;
-	const noticeShown = (baseUrl: string) => NodeHelpers.displayParameter({ baseUrl, authentication: 'apiKey' }, extrasNotice, null, null);
+	const extrasNotice = new OmiCallApi().properties.find(
+		(p) => p.name === 'baseUrlExtrasNotice',
+	) as INodeProperties;
+	const noticeShown = (baseUrl: string) =>
+		NodeHelpers.displayParameter({ baseUrl, authentication: 'apiKey' }, extrasNotice, null, null);
 
 	it.each([
-		['https://omi-admin:Pa55w0rd@public-v1.omicall.com', /^The base URL in the OMICall credential \(https:\/\/public-v1\.omicall\.com\) contains a user name or password/],
-		['https://token-only@public-v1.omicall.com:8443/api', /^The base URL in the OMICall credential \(https:\/\/public-v1\.omicall\.com:8443\) contains a user name or password/],
+		[
+			'https://omi-admin:Pa55w0rd@public-v1.omicall.com',
+			/^The base URL in the OMICall credential \(https:\/\/public-v1\.omicall\.com\) contains a user name or password/,
+		],
+		[
+			'https://token-only@public-v1.omicall.com:8443/api',
+			/^The base URL in the OMICall credential \(https:\/\/public-v1\.omicall\.com:8443\) contains a user name or password/,
+		],
 		['https://:@public-v1.omicall.com', /contains a user name or password/],
-		[' HTTPS://public-v1.omicall.com/?access=proxy-token-777', /^The base URL in the OMICall credential \(https:\/\/public-v1\.omicall\.com\) contains a query/],
+		[
+			' HTTPS://public-v1.omicall.com/?access=proxy-token-777',
+			/^The base URL in the OMICall credential \(https:\/\/public-v1\.omicall\.com\) contains a query/,
+		],
 		['https://public-v1.omicall.com?', /contains a query/],
-		['http://127.0.0.1:4010/#proxy-token-777', /^The base URL in the OMICall credential \(http:\/\/127\.0\.0\.1:4010\) contains a fragment/],
-	])('%p is refused, naming scheme, host and port only, and shows the notice', (baseUrl, expected) => {
-		const problem = baseUrlProblem(baseUrl);
-		expect(problem).toMatch(expected);
-		expect(problem).toMatch(/Remove (it|them): the base URL is the address of OMICall's API alone, for example https:\/\/public-v1\.omicall\.com\.$/);
-		expect(problem).not.toMatch(/Pa55w0rd|token-only|proxy-token-777/);
-		expect(BASE_URL_WITH_EXTRAS.test(baseUrl)).toBe(true);
-		expect(noticeShown(baseUrl)).toBe(true);
-	});
+		[
+			'http://127.0.0.1:4010/#proxy-token-777',
+			/^The base URL in the OMICall credential \(http:\/\/127\.0\.0\.1:4010\) contains a fragment/,
+		],
+	])(
+		'%p is refused, naming scheme, host and port only, and shows the notice',
+		(baseUrl, expected) => {
+			const problem = baseUrlProblem(baseUrl);
+			expect(problem).toMatch(expected);
+			expect(problem).toMatch(
+				/Remove (it|them): the base URL is the address of OMICall's API alone, for example https:\/\/public-v1\.omicall\.com\.$/,
+			);
+			expect(problem).not.toMatch(/Pa55w0rd|token-only|proxy-token-777/);
+			expect(BASE_URL_WITH_EXTRAS.test(baseUrl)).toBe(true);
+			expect(noticeShown(baseUrl)).toBe(true);
+		},
+	);
 
-	it.each(['http:/public-v1.omicall.com', 'public-v1.omicall.com', 'ftp://public-v1.omicall.com', 'https://', 'https://[zz', 'https:///api'])('%p is not a valid URL', (baseUrl) => {
+	it.each([
+		'http:/public-v1.omicall.com',
+		'public-v1.omicall.com',
+		'ftp://public-v1.omicall.com',
+		'https://',
+		'https://[zz',
+		'https:///api',
+	])('%p is not a valid URL', (baseUrl) => {
 		expect(baseUrlProblem(baseUrl)).toBe(
 			"The base URL in the OMICall credential is not a valid URL. Enter the address of OMICall's API, with https://, for example https://public-v1.omicall.com.",
 		);
 	});
 
-	it.each(['', '   ', undefined, 'https://public-v1.omicall.com', 'https://public-v1-stg.omicall.com/', 'http://127.0.0.1:4010', 'https://proxy.example.com/omicall/v1', 'https://omicall.example.com/a@b'])(
-		'%p is accepted, without the notice',
-		(baseUrl) => {
-			expect(baseUrlProblem(baseUrl)).toBeUndefined();
-			if (baseUrl) expect(noticeShown(baseUrl)).toBe(false);
-		},
-	);
+	it.each([
+		'',
+		'   ',
+		undefined,
+		'https://public-v1.omicall.com',
+		'https://public-v1-stg.omicall.com/',
+		'http://127.0.0.1:4010',
+		'https://proxy.example.com/omicall/v1',
+		'https://omicall.example.com/a@b',
+	])('%p is accepted, without the notice', (baseUrl) => {
+		expect(baseUrlProblem(baseUrl)).toBeUndefined();
+		if (baseUrl) expect(noticeShown(baseUrl)).toBe(false);
+	});
 
 	it('an expression is left to the check at run time, once resolved', () => {
 		// n8n's editor shows every conditional field for an expression; the pattern itself skips it.
-		expect(BASE_URL_WITH_EXTRAS.test('={{ $env.OMICALL_URL ? $env.OMICALL_URL : "https://public-v1.omicall.com" }}')).toBe(false);
+		expect(
+			BASE_URL_WITH_EXTRAS.test(
+				'={{ $env.OMICALL_URL ? $env.OMICALL_URL : "https://public-v1.omicall.com" }}',
+			),
+		).toBe(false);
 	});
 
 	it("the credential's authenticate refuses such a base URL too (the Test button in Access Token mode signs in with nothing else)", async () => {
 		const credential = new OmiCallApi();
 		await expect(
-			credential.authenticate({ baseUrl: 'https://u:secret-pw@public-v1.omicall.com', authentication: 'accessToken', accessToken: 'tok' }, { url: '/api/webhooks/list' }),
-		).rejects.toThrow(/^The base URL in the OMICall credential \(https:\/\/public-v1\.omicall\.com\) contains a user name or password/);
+			credential.authenticate(
+				{
+					baseUrl: 'https://u:secret-pw@public-v1.omicall.com',
+					authentication: 'accessToken',
+					accessToken: 'tok',
+				},
+				{ url: '/api/webhooks/list' },
+			),
+		).rejects.toThrow(
+			/^The base URL in the OMICall credential \(https:\/\/public-v1\.omicall\.com\) contains a user name or password/,
+		);
 	});
 });
 
 describe('quoteSafely: OMICall text fit for an error', () => {
 	it('masks the secrets given, also URL-encoded, and anything shaped like a JWT', () => {
 		const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJhY2NvdW50IjowfQ.c2lnbmF0dXJl';
-		expect(quoteSafely(`key k3y/with+chars, ${encodeURIComponent('k3y/with+chars')}, ${jwt}`, ['k3y/with+chars'])).toBe('key ***, ***, ***');
+		expect(
+			quoteSafely(`key k3y/with+chars, ${encodeURIComponent('k3y/with+chars')}, ${jwt}`, [
+				'k3y/with+chars',
+			]),
+		).toBe('key ***, ***, ***');
 	});
 
 	it('cuts URLs to scheme and host, and leaves short or empty secrets alone', () => {
-		expect(quoteSafely('see https://u:p@crm.example.com/hook?token=abc.', ['', 'abc', undefined, 42])).toBe('see https://crm.example.com/….');
+		expect(
+			quoteSafely('see https://u:p@crm.example.com/hook?token=abc.', ['', 'abc', undefined, 42]),
+		).toBe('see https://crm.example.com/….');
 	});
 
 	it('flattens control characters and caps the length at 200 characters', () => {
@@ -139,10 +197,17 @@ describe('quoteSafely: OMICall text fit for an error', () => {
 describe('the credential adds the headers OMICall wants', () => {
 	const credential = new OmiCallApi();
 	const headersFor = async (data: Record<string, unknown>) =>
-		(await credential.authenticate(data as ICredentialDataDecryptedObject, { url: 'https://x.example/api', headers: { Accept: 'application/json' } })).headers;
+		(
+			await credential.authenticate(data as ICredentialDataDecryptedObject, {
+				url: 'https://x.example/api',
+				headers: { Accept: 'application/json' },
+			})
+		).headers;
 
 	it('API Key mode: the Bearer token and the raw key as x-api-key, on top of the request headers', async () => {
-		expect(await headersFor({ authentication: 'apiKey', apiKey: ' key-1 ', sessionToken: 'tok-1' })).toEqual({
+		expect(
+			await headersFor({ authentication: 'apiKey', apiKey: ' key-1 ', sessionToken: 'tok-1' }),
+		).toEqual({
 			Accept: 'application/json',
 			Authorization: 'Bearer tok-1',
 			'x-api-key': 'key-1',
@@ -150,14 +215,23 @@ describe('the credential adds the headers OMICall wants', () => {
 	});
 
 	it('Access Token mode: the token only, even when an API key is left over from API Key mode', async () => {
-		expect(await headersFor({ authentication: 'accessToken', accessToken: 'tok-2', apiKey: 'left-over', sessionToken: '' })).toEqual({
+		expect(
+			await headersFor({
+				authentication: 'accessToken',
+				accessToken: 'tok-2',
+				apiKey: 'left-over',
+				sessionToken: '',
+			}),
+		).toEqual({
 			Accept: 'application/json',
 			Authorization: 'Bearer tok-2',
 		});
 	});
 
 	it('no x-api-key header when the key is empty', async () => {
-		expect(await headersFor({ authentication: 'apiKey', apiKey: '  ', sessionToken: 'tok-3' })).toEqual({ Accept: 'application/json', Authorization: 'Bearer tok-3' });
+		expect(
+			await headersFor({ authentication: 'apiKey', apiKey: '  ', sessionToken: 'tok-3' }),
+		).toEqual({ Accept: 'application/json', Authorization: 'Bearer tok-3' });
 	});
 });
 
@@ -176,9 +250,12 @@ describe('Retry-After', () => {
 		expect(parseRetryAfter(header, now)).toBe(ms);
 	});
 
-	it.each([undefined, '', 'soon', '-5', 'NaN', {}, 'Infinity'])('%p is not read, so the backoff applies', (header) => {
-		expect(parseRetryAfter(header, now)).toBeUndefined();
-	});
+	it.each([undefined, '', 'soon', '-5', 'NaN', {}, 'Infinity'])(
+		'%p is not read, so the backoff applies',
+		(header) => {
+			expect(parseRetryAfter(header, now)).toBeUndefined();
+		},
+	);
 });
 
 describe('which answers are rate limits', () => {
@@ -190,9 +267,21 @@ describe('which answers are rate limits', () => {
 		[429, fail({ message: 'rate_limit_exceeded' }), 'rate_limit_exceeded'],
 		[200, fail({ message: 'rate_limit_exceeded' }), 'rate_limit_exceeded'],
 		[200, fail({ message: 'limit_request_30_minute' }), 'limit_request_30_minute'],
-		[200, fail({ payload: { status: 'fail', error: 'limit_request_30_minute' } }), 'limit_request_30_minute'],
-		[200, fail({ payload: { status: 'fail', message: 'limit_request_per_day' } }), 'limit_request_per_day'],
-		[400, fail({ message: 'Too many', payload: { status: 'fail', error: 'rate_limit_exceeded' } }), 'rate_limit_exceeded'],
+		[
+			200,
+			fail({ payload: { status: 'fail', error: 'limit_request_30_minute' } }),
+			'limit_request_30_minute',
+		],
+		[
+			200,
+			fail({ payload: { status: 'fail', message: 'limit_request_per_day' } }),
+			'limit_request_per_day',
+		],
+		[
+			400,
+			fail({ message: 'Too many', payload: { status: 'fail', error: 'rate_limit_exceeded' } }),
+			'rate_limit_exceeded',
+		],
 		[200, 'rate_limit_exceeded', 'rate_limit_exceeded'],
 		[503, { message: 'rate_limit_exceeded' }, 'rate_limit_exceeded'],
 	])('HTTP %p with %j: %p', (statusCode, body, name) => {
@@ -227,7 +316,9 @@ describe('how long to wait before retrying a rate-limited request', () => {
 	});
 
 	it('the backoff never exceeds the cap', () => {
-		expect(decideRateLimitRetry(9, undefined, { retries: 20, firstDelayMs: 1000, maxDelayMs: 60_000 })).toEqual({ retry: true, waitMs: 60_000 });
+		expect(
+			decideRateLimitRetry(9, undefined, { retries: 20, firstDelayMs: 1000, maxDelayMs: 60_000 }),
+		).toEqual({ retry: true, waitMs: 60_000 });
 	});
 
 	it('honours Retry-After, shorter or longer than the backoff, up to the cap', () => {
@@ -237,11 +328,18 @@ describe('how long to wait before retrying a rate-limited request', () => {
 	});
 
 	it('a Retry-After beyond the cap is not waited for', () => {
-		expect(decideRateLimitRetry(0, 60_001, policy)).toEqual({ retry: false, reason: 'wait-too-long', waitMs: 60_001 });
+		expect(decideRateLimitRetry(0, 60_001, policy)).toEqual({
+			retry: false,
+			reason: 'wait-too-long',
+			waitMs: 60_001,
+		});
 	});
 
 	it('no retries at all when the policy allows none', () => {
-		expect(decideRateLimitRetry(0, undefined, { ...policy, retries: 0 })).toEqual({ retry: false, reason: 'retries-exhausted' });
+		expect(decideRateLimitRetry(0, undefined, { ...policy, retries: 0 })).toEqual({
+			retry: false,
+			reason: 'retries-exhausted',
+		});
 	});
 
 	it('the shipped policy: 3 retries from 1 s, waits capped at 60 s', () => {
@@ -252,25 +350,60 @@ describe('how long to wait before retrying a rate-limited request', () => {
 describe("where OMICall's error code is read", () => {
 	it.each([
 		[{ status_code: -9999, message: 'date_invalid' }, 'date_invalid'],
-		[{ status_code: -9999, payload: { status: 'fail', error: 'date_is_too_long' } }, 'date_is_too_long'],
-		[{ status_code: -9999, payload: { status: 'fail', message: 'to_date_is_required' } }, 'to_date_is_required'],
+		[
+			{ status_code: -9999, payload: { status: 'fail', error: 'date_is_too_long' } },
+			'date_is_too_long',
+		],
+		[
+			{ status_code: -9999, payload: { status: 'fail', message: 'to_date_is_required' } },
+			'to_date_is_required',
+		],
 		// The code wins over human text, wherever each sits.
-		[{ status_code: -9999, message: 'Bad request', payload: { status: 'fail', error: 'date_is_too_long', message: 'Please check your input param' } }, 'date_is_too_long'],
-		[{ status_code: -9999, payload: { status: 'fail', error: 'Please check your input', message: 'data_is_required' } }, 'data_is_required'],
-		[{ status_code: -9999, message: 'Something went wrong', payload: { status: 'fail', error: 'new_code_2027' } }, 'new_code_2027'],
+		[
+			{
+				status_code: -9999,
+				message: 'Bad request',
+				payload: {
+					status: 'fail',
+					error: 'date_is_too_long',
+					message: 'Please check your input param',
+				},
+			},
+			'date_is_too_long',
+		],
+		[
+			{
+				status_code: -9999,
+				payload: { status: 'fail', error: 'Please check your input', message: 'data_is_required' },
+			},
+			'data_is_required',
+		],
+		[
+			{
+				status_code: -9999,
+				message: 'Something went wrong',
+				payload: { status: 'fail', error: 'new_code_2027' },
+			},
+			'new_code_2027',
+		],
 		[{ status_code: -9999, message: 'Something went wrong' }, 'Something went wrong'],
 		[{ status_code: -9999 }, undefined],
 	])('%j: %p', (envelope, code) => {
 		expect(omiCallMessage(envelope)).toBe(code);
 	});
 
-	it.each(['limit_request_30_minute', 'from_date_is_required', 'to_date_is_required', 'date_invalid', 'date_is_too_long', 'resource_not_found', 'size_invalid'])(
-		'%s has its own plain-English line',
-		(code) => {
-			expect(OMICALL_ERROR_CODES[code]).toMatch(/^[A-Z].*\.$/);
-			expect(explainOmiCallCode(code)).not.toContain('answered with the error');
-		},
-	);
+	it.each([
+		'limit_request_30_minute',
+		'from_date_is_required',
+		'to_date_is_required',
+		'date_invalid',
+		'date_is_too_long',
+		'resource_not_found',
+		'size_invalid',
+	])('%s has its own plain-English line', (code) => {
+		expect(OMICALL_ERROR_CODES[code]).toMatch(/^[A-Z].*\.$/);
+		expect(explainOmiCallCode(code)).not.toContain('answered with the error');
+	});
 });
 
 describe('recognising audio by its first bytes', () => {
@@ -286,7 +419,13 @@ describe('recognising audio by its first bytes', () => {
 		expect(sniffAudioType(Buffer.from(bytes, 'latin1'))).toBe(mimeType);
 	});
 
-	it.each(['<!DOCTYPE html><html>', '{"status_code":-9999}', 'RIFF\x24\x00\x00\x00AVI LIST', '', 'ID'])('%j: not audio', (bytes) => {
+	it.each([
+		'<!DOCTYPE html><html>',
+		'{"status_code":-9999}',
+		'RIFF\x24\x00\x00\x00AVI LIST',
+		'',
+		'ID',
+	])('%j: not audio', (bytes) => {
 		expect(sniffAudioType(Buffer.from(bytes, 'latin1'))).toBeUndefined();
 	});
 });
@@ -302,7 +441,10 @@ describe('the file name a recording server gives', () => {
 		expect(contentDispositionFileName(header)).toBe(name);
 	});
 
-	it.each([undefined, '', 'inline', 'attachment; filename=""', 'attachment; filename=".."', ['x']])('%p: none', (header) => {
-		expect(contentDispositionFileName(header)).toBeUndefined();
-	});
+	it.each([undefined, '', 'inline', 'attachment; filename=""', 'attachment; filename=".."', ['x']])(
+		'%p: none',
+		(header) => {
+			expect(contentDispositionFileName(header)).toBeUndefined();
+		},
+	);
 });

@@ -12,5 +12,8 @@ export function isAiToolNodeType(type: string): boolean {
 }
 
 export function runsAsAiTool(context: IExecuteFunctions): boolean {
-	return isAiToolNodeType(context.getNode().type) || (typeof context.isToolExecution === 'function' && context.isToolExecution());
+	return (
+		isAiToolNodeType(context.getNode().type) ||
+		(typeof context.isToolExecution === 'function' && context.isToolExecution())
+	);
 }

@@ -7,7 +7,10 @@ import * as webhook from './webhook/Webhook.resource';
 
 type Operation = (this: IExecuteFunctions, i: number) => Promise<INodeExecutionData[]>;
 
-const resources: Record<string, Record<string, { execute: Operation }>> = { call: call.operations, webhook: webhook.operations };
+const resources: Record<string, Record<string, { execute: Operation }>> = {
+	call: call.operations,
+	webhook: webhook.operations,
+};
 
 /** Runs each input item through its resource's operation; a failed item becomes { error } under Continue On Fail. */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -18,7 +21,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			const resource = this.getNodeParameter('resource', i) as string;
 			const operation = this.getNodeParameter('operation', i) as string;
 			const run = resources[resource]?.[operation]?.execute;
-			if (!run) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not known.`, { itemIndex: i });
+			if (!run)
+				throw new NodeOperationError(
+					this.getNode(),
+					`The operation "${operation}" of "${resource}" is not known.`,
+					{ itemIndex: i },
+				);
 			for (const item of await run.call(this, i)) output.push({ ...item, pairedItem: { item: i } });
 		} catch (error) {
 			if (!this.continueOnFail()) throw asNodeError(this.getNode(), error, i);

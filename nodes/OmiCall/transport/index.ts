@@ -32,7 +32,10 @@ const REQUEST_TIMEOUT_MS = 30_000;
 
 /** OMICall's status_code, which may come as a number or as its text ("9999"). */
 function statusCodeIs(statusCode: unknown, expected: number): boolean {
-	return statusCode === expected || (typeof statusCode === 'string' && statusCode.trim() === String(expected));
+	return (
+		statusCode === expected ||
+		(typeof statusCode === 'string' && statusCode.trim() === String(expected))
+	);
 }
 
 /** OMICall's documented error codes, explained for the people who meet them. */
@@ -41,26 +44,35 @@ export const OMICALL_ERROR_CODES: Record<string, string> = {
 		'No API key was sent. Enter the API key from the OMICall portal (Account → Settings → API management) in the credential.',
 	api_key_invalid:
 		'The API key was not accepted. Copy it again from the OMICall portal (Account → Settings → API management) and check that the base URL is the environment the key belongs to (production or staging).',
-	request_body_required: 'OMICall expected a request body and received none or one it could not read.',
+	request_body_required:
+		'OMICall expected a request body and received none or one it could not read.',
 	tenant_invalid: 'OMICall does not recognise the account (tenant) this request was made for.',
 	// Call history (omicall-api.md 1.3 "history v1", 1.6).
 	limit_request_30_minute:
 		'OMICall allows only a limited number of call-history requests per 30 minutes, and this account has used them up. Wait (up to 30 minutes) and try again, or fetch fewer pages.',
-	from_date_is_required: 'OMICall needs the start of the time range (From) for this call-history request.',
-	to_date_is_required: 'OMICall needs the end of the time range (To) for this call-history request.',
-	date_invalid: 'OMICall rejected a date in the request. Check that From and To are valid dates and that From is before To.',
+	from_date_is_required:
+		'OMICall needs the start of the time range (From) for this call-history request.',
+	to_date_is_required:
+		'OMICall needs the end of the time range (To) for this call-history request.',
+	date_invalid:
+		'OMICall rejected a date in the request. Check that From and To are valid dates and that From is before To.',
 	date_is_too_long:
 		'The time range is longer than OMICall accepts. Use a shorter range (the call-history list accepts at most 30 days).',
 	// Inferred: not in OMICall's docs, the usual spelling for a page size it refuses.
 	size_invalid: 'OMICall rejected the page size: it accepts at most 50 items per page.',
 	// From VIHAT's own error map (omicall-api.md 1.3, "any").
-	tenant_disabled: 'This OMICall account (tenant) is disabled. Contact OMICall or the account owner.',
+	tenant_disabled:
+		'This OMICall account (tenant) is disabled. Contact OMICall or the account owner.',
 	individual_package_expired:
 		'The OMICall service package of this account has expired. Renew it in the OMICall portal or with OMICall; signing in again does not help.',
-	service_package_customer_limit: 'The OMICall service package of this account has reached its limit.',
-	permission_denied: 'The API key of this credential is not allowed to do this in OMICall. Check its permissions in the OMICall portal.',
-	rate_limit_exceeded: 'OMICall is limiting how often this account may call its API. Wait a little and try again, or call it less often.',
-	resource_not_found: 'OMICall did not find what the request asked for: check the ID, and that it belongs to this account.',
+	service_package_customer_limit:
+		'The OMICall service package of this account has reached its limit.',
+	permission_denied:
+		'The API key of this credential is not allowed to do this in OMICall. Check its permissions in the OMICall portal.',
+	rate_limit_exceeded:
+		'OMICall is limiting how often this account may call its API. Wait a little and try again, or call it less often.',
+	resource_not_found:
+		'OMICall did not find what the request asked for: check the ID, and that it belongs to this account.',
 };
 
 /**
@@ -113,14 +125,22 @@ export interface OmiCallRequestOptions {
 }
 
 export function joinUrl(baseUrl: unknown, path: string): string {
-	const base = String(baseUrl ?? '').trim().replace(/\/+$/, '') || PRODUCTION_BASE_URL;
+	const base =
+		String(baseUrl ?? '')
+			.trim()
+			.replace(/\/+$/, '') || PRODUCTION_BASE_URL;
 	return `${base}${path}`;
 }
 
 /** The texts where OMICall puts an error code: message, payload.error, payload.message, in that order. */
 function omiCallCodes(envelope: OmiCallEnvelope): string[] {
-	const payload = envelope.payload && typeof envelope.payload === 'object' ? (envelope.payload as IDataObject) : {};
-	return [envelope.message, payload.error, payload.message].filter((v): v is string => typeof v === 'string' && v !== '');
+	const payload =
+		envelope.payload && typeof envelope.payload === 'object'
+			? (envelope.payload as IDataObject)
+			: {};
+	return [envelope.message, payload.error, payload.message].filter(
+		(v): v is string => typeof v === 'string' && v !== '',
+	);
 }
 
 /** A machine code such as date_is_too_long, as opposed to human text ("Please check your input"). */
@@ -128,7 +148,11 @@ const CODE_LIKE = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 
 function isKnownCode(code: string): boolean {
 	const lower = code.trim().toLowerCase();
-	return Object.hasOwn(OMICALL_ERROR_CODES, code) || TOKEN_REFUSED_CODES.has(lower) || isRateLimitCode(lower);
+	return (
+		Object.hasOwn(OMICALL_ERROR_CODES, code) ||
+		TOKEN_REFUSED_CODES.has(lower) ||
+		isRateLimitCode(lower)
+	);
 }
 
 /**
@@ -138,7 +162,9 @@ function isKnownCode(code: string): boolean {
  */
 function isExplainedNonTokenCode(code: string): boolean {
 	const trimmed = code.trim();
-	return Object.hasOwn(OMICALL_ERROR_CODES, trimmed) && !TOKEN_REFUSED_CODES.has(trimmed.toLowerCase());
+	return (
+		Object.hasOwn(OMICALL_ERROR_CODES, trimmed) && !TOKEN_REFUSED_CODES.has(trimmed.toLowerCase())
+	);
 }
 
 /** The most of OMICall's own text (or of another error's) that goes into a message. */
@@ -156,7 +182,8 @@ export function quoteSafely(text: string, secrets: readonly unknown[] = []): str
 	for (const secret of secrets) {
 		const value = typeof secret === 'string' ? secret.trim() : '';
 		if (value.length < 4) continue;
-		for (const spelling of new Set([value, encodeURIComponent(value)])) safe = safe.split(spelling).join('***');
+		for (const spelling of new Set([value, encodeURIComponent(value)]))
+			safe = safe.split(spelling).join('***');
 	}
 	safe = withoutUrls(safe.replace(JWT, '***'))
 		.replace(/[\x00-\x1f\x7f]+/g, ' ')
@@ -183,7 +210,9 @@ export function omiCallMessage(envelope: OmiCallEnvelope): string | undefined {
 
 export function explainOmiCallCode(code: string | undefined): string {
 	if (code === undefined) return 'OMICall reported a failure without saying why.';
-	return Object.hasOwn(OMICALL_ERROR_CODES, code) ? OMICALL_ERROR_CODES[code] : `OMICall answered with the error "${code}".`;
+	return Object.hasOwn(OMICALL_ERROR_CODES, code)
+		? OMICALL_ERROR_CODES[code]
+		: `OMICall answered with the error "${code}".`;
 }
 
 function isEnvelope(body: unknown): body is OmiCallEnvelope {
@@ -208,28 +237,53 @@ export function baseUrlProblem(baseUrl: unknown): string | undefined {
 		url = undefined;
 	}
 	const authority = /^https?:\/\/([^/?#\\]+)/i.exec(raw);
-	if (!url || !authority || (url.protocol !== 'https:' && url.protocol !== 'http:') || !url.hostname) return NOT_A_VALID_BASE_URL;
+	if (
+		!url ||
+		!authority ||
+		(url.protocol !== 'https:' && url.protocol !== 'http:') ||
+		!url.hostname
+	)
+		return NOT_A_VALID_BASE_URL;
 	const where = `The base URL in the OMICall credential (${url.protocol}//${url.host})`;
 	const fix = `Remove it: the base URL is the address of OMICall's API alone, for example ${PRODUCTION_BASE_URL}.`;
 	if (authority[1].includes('@')) {
 		return `${where} contains a user name or password (user:password@), which OMICall's API does not take. ${fix.replace('Remove it', 'Remove them')}`;
 	}
-	if (raw.includes('?')) return `${where} contains a query (the part from "?"), which OMICall's API does not take. ${fix}`;
-	if (raw.includes('#')) return `${where} contains a fragment (the part from "#"), which OMICall's API does not take. ${fix}`;
+	if (raw.includes('?'))
+		return `${where} contains a query (the part from "?"), which OMICall's API does not take. ${fix}`;
+	if (raw.includes('#'))
+		return `${where} contains a fragment (the part from "#"), which OMICall's API does not take. ${fix}`;
 	return undefined;
 }
 
 /** Codes of a request that never got an answer because the network or the host failed it. */
-const UNREACHABLE_CODES: ReadonlySet<string> = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EADDRNOTAVAIL']);
-const TIMEOUT_CODES: ReadonlySet<string> = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'EHOSTDOWN',
+	'ENETDOWN',
+	'EADDRNOTAVAIL',
+]);
+const TIMEOUT_CODES: ReadonlySet<string> = new Set([
+	'ETIMEDOUT',
+	'ESOCKETTIMEDOUT',
+	'UND_ERR_CONNECT_TIMEOUT',
+	'UND_ERR_HEADERS_TIMEOUT',
+	'UND_ERR_BODY_TIMEOUT',
+]);
 /** Node's codes for a TLS connection that was refused: a certificate that is expired, self-signed, for another host… */
-const TLS_CODE = /^(?:CERT_|DEPTH_ZERO_|SELF_SIGNED_|UNABLE_TO_(?:GET|VERIFY)_|ERR_TLS_|ERR_SSL_|EPROTO$)/;
+const TLS_CODE =
+	/^(?:CERT_|DEPTH_ZERO_|SELF_SIGNED_|UNABLE_TO_(?:GET|VERIFY)_|ERR_TLS_|ERR_SSL_|EPROTO$)/;
 
 /** The code and the message of an error, through the causes n8n wraps it in (the innermost message). */
 function errorReason(error: unknown): { code: string; message: string } {
 	let code = '';
 	let message = '';
-	for (let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && typeof e === 'object' && depth < 5; e = e.cause as typeof e, depth++) {
+	for (
+		let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0;
+		e && typeof e === 'object' && depth < 5;
+		e = e.cause as typeof e, depth++
+	) {
 		if (!code && typeof e.code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(e.code)) code = e.code;
 		if (typeof e.message === 'string' && e.message.trim()) message = e.message;
 	}
@@ -241,17 +295,29 @@ function errorReason(error: unknown): { code: string; message: string } {
  * not reach" is said only for network failures; any other error (n8n's "Domain not allowed", for
  * one) keeps its own reason, without URLs or the credential's secrets.
  */
-function describeNetworkError(error: unknown, baseUrl: string, secrets: readonly unknown[]): string {
+function describeNetworkError(
+	error: unknown,
+	baseUrl: string,
+	secrets: readonly unknown[],
+): string {
 	const where = urlOriginOnly(baseUrl);
 	const { code, message } = errorReason(error);
-	if (code === 'ECONNREFUSED') return `Could not reach OMICall at ${where}: the connection was refused. Check the base URL in the credential.`;
-	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `Could not reach OMICall at ${where}: the host name could not be resolved. Check the base URL in the credential.`;
-	if (TIMEOUT_CODES.has(code) || ((code === '' || code === 'ECONNABORTED') && /\btime(?:d ?)?out\b/i.test(message))) {
+	if (code === 'ECONNREFUSED')
+		return `Could not reach OMICall at ${where}: the connection was refused. Check the base URL in the credential.`;
+	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+		return `Could not reach OMICall at ${where}: the host name could not be resolved. Check the base URL in the credential.`;
+	if (
+		TIMEOUT_CODES.has(code) ||
+		((code === '' || code === 'ECONNABORTED') && /\btime(?:d ?)?out\b/i.test(message))
+	) {
 		return `OMICall at ${where} did not answer within ${REQUEST_TIMEOUT_MS / 1000} seconds.`;
 	}
-	if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') return `OMICall at ${where} closed the connection before answering.`;
-	if (UNREACHABLE_CODES.has(code)) return `Could not reach OMICall at ${where}: the network has no route to that host (${code}). Check the base URL in the credential and that n8n can reach that host.`;
-	if (TLS_CODE.test(code)) return `Could not reach OMICall at ${where} securely: its TLS certificate or connection was not accepted (${code}). Check the base URL in the credential.`;
+	if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED')
+		return `OMICall at ${where} closed the connection before answering.`;
+	if (UNREACHABLE_CODES.has(code))
+		return `Could not reach OMICall at ${where}: the network has no route to that host (${code}). Check the base URL in the credential and that n8n can reach that host.`;
+	if (TLS_CODE.test(code))
+		return `Could not reach OMICall at ${where} securely: its TLS certificate or connection was not accepted (${code}). Check the base URL in the credential.`;
 	if (code === 'ERR_INVALID_URL') return NOT_A_VALID_BASE_URL;
 	const reason = quoteSafely(message, secrets);
 	if (!reason) return `The request to OMICall at ${where} failed${code ? ` (${code})` : ''}.`;
@@ -262,10 +328,15 @@ function describeNetworkError(error: unknown, baseUrl: string, secrets: readonly
  * Exchanges an API key for the 24-hour access token (GET /api/auth?apiKey=). Called by the
  * credential's preAuthentication, so it has n8n's request helper but no node.
  */
-export async function fetchAccessToken(helpers: IHttpRequestHelper['helpers'], baseUrl: unknown, apiKey: unknown): Promise<string> {
+export async function fetchAccessToken(
+	helpers: IHttpRequestHelper['helpers'],
+	baseUrl: unknown,
+	apiKey: unknown,
+): Promise<string> {
 	const problem = baseUrlProblem(baseUrl);
 	if (problem) throw authError(problem);
-	if (typeof apiKey !== 'string' || !apiKey.trim()) throw authError(explainOmiCallCode('api_key_is_required'));
+	if (typeof apiKey !== 'string' || !apiKey.trim())
+		throw authError(explainOmiCallCode('api_key_is_required'));
 	const secrets = [apiKey];
 	const url = joinUrl(baseUrl, '/api/auth');
 	const signIn = async (): Promise<IN8nHttpFullResponse> => {
@@ -287,7 +358,9 @@ export async function fetchAccessToken(helpers: IHttpRequestHelper['helpers'], b
 		}
 	};
 	// preAuthentication has no node, hence no execution to cancel the waits with.
-	const response = await retryRateLimited(await signIn(), signIn, undefined, (limited) => authError(rateLimitMessage(limited, secrets)));
+	const response = await retryRateLimited(await signIn(), signIn, undefined, (limited) =>
+		authError(rateLimitMessage(limited, secrets)),
+	);
 	const redirect = redirectOf(response, url);
 	if (redirect) {
 		throw authError(
@@ -296,7 +369,9 @@ export async function fetchAccessToken(helpers: IHttpRequestHelper['helpers'], b
 	}
 	const body = response.body;
 	if (!isEnvelope(body)) {
-		throw authError(`OMICall's sign-in (/api/auth) answered HTTP ${response.statusCode} with something that is not OMICall JSON. Check the base URL in the credential.`);
+		throw authError(
+			`OMICall's sign-in (/api/auth) answered HTTP ${response.statusCode} with something that is not OMICall JSON. Check the base URL in the credential.`,
+		);
 	}
 	const token = (body.payload as IDataObject | undefined)?.access_token;
 	if (!statusCodeIs(body.status_code, SUCCESS) || typeof token !== 'string' || !token) {
@@ -311,7 +386,9 @@ export async function fetchAccessToken(helpers: IHttpRequestHelper['helpers'], b
  * (another OMICall account, perhaps) would go on being used until it expired.
  */
 export function sessionOwner(baseUrl: unknown, apiKey: unknown): string {
-	return createHash('sha256').update(`${joinUrl(baseUrl, '')}\n${String(apiKey ?? '').trim()}`).digest('hex');
+	return createHash('sha256')
+		.update(`${joinUrl(baseUrl, '')}\n${String(apiKey ?? '').trim()}`)
+		.digest('hex');
 }
 
 /**
@@ -342,8 +419,13 @@ function authError(message: string): OmiCallAuthError {
 
 /** The message of an OmiCallAuthError, wherever n8n has wrapped it on the way. */
 function findAuthError(error: unknown): OmiCallAuthError | undefined {
-	for (let e = error as { cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
-		if (e instanceof OmiCallAuthError || (e as Error).name === 'OmiCallAuthError') return e as OmiCallAuthError;
+	for (
+		let e = error as { cause?: unknown } | undefined, depth = 0;
+		e && depth < 5;
+		e = e.cause as typeof e, depth++
+	) {
+		if (e instanceof OmiCallAuthError || (e as Error).name === 'OmiCallAuthError')
+			return e as OmiCallAuthError;
 	}
 	return undefined;
 }
@@ -387,10 +469,14 @@ export async function omiCallRequest<T = unknown>(
 	// What OMICall's text or another error may echo, masked before it is quoted.
 	const secrets = [credentials.apiKey, credentials.sessionToken, credentials.accessToken];
 	if (options.needsApiKey && !usesApiKey) {
-		throw new NodeOperationError(node, 'This OMICall request needs the API key: set the Authentication of the OMICall credential to "API Key".', {
-			itemIndex,
-			description: `OMICall accepts ${method} ${path} only with the account's API key (the x-api-key header); an access token alone is not enough. In API Key mode the node also renews the 24-hour access token by itself.`,
-		});
+		throw new NodeOperationError(
+			node,
+			'This OMICall request needs the API key: set the Authentication of the OMICall credential to "API Key".',
+			{
+				itemIndex,
+				description: `OMICall accepts ${method} ${path} only with the account's API key (the x-api-key header); an access token alone is not enough. In API Key mode the node also renews the 24-hour access token by itself.`,
+			},
+		);
 	}
 	warnIfPlainHttp(this, credentials.baseUrl);
 	const request: IHttpRequestOptions = {
@@ -407,17 +493,36 @@ export async function omiCallRequest<T = unknown>(
 	if (options.body) request.body = options.body;
 
 	const fail = (message: string, description: string, extra: JsonObject = {}): NodeApiError =>
-		keepMessage(new NodeApiError(node, { message, description, ...extra }, { message, description, itemIndex }), message);
+		keepMessage(
+			new NodeApiError(
+				node,
+				{ message, description, ...extra },
+				{ message, description, itemIndex },
+			),
+			message,
+		);
 	const quote = (text: unknown) => quoteSafely(String(text), secrets);
 
 	/** Sends the request; with `data`, as that credential data instead of what n8n has stored. */
 	const send = async (data?: ICredentialDataDecryptedObject): Promise<IN8nHttpFullResponse> => {
 		const nodeCredential = node.credentials?.[CREDENTIAL_TYPE];
 		const override = data
-			? { credentialsDecrypted: { id: nodeCredential?.id ?? '', name: nodeCredential?.name ?? '', type: CREDENTIAL_TYPE, data } }
+			? {
+					credentialsDecrypted: {
+						id: nodeCredential?.id ?? '',
+						name: nodeCredential?.name ?? '',
+						type: CREDENTIAL_TYPE,
+						data,
+					},
+				}
 			: undefined;
 		try {
-			return (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, { ...request }, override)) as IN8nHttpFullResponse;
+			return (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				CREDENTIAL_TYPE,
+				{ ...request },
+				override,
+			)) as IN8nHttpFullResponse;
 		} catch (error) {
 			const auth = findAuthError(error);
 			if (auth) {
@@ -425,7 +530,10 @@ export async function omiCallRequest<T = unknown>(
 				signInFailures.add(signInError);
 				throw signInError;
 			}
-			throw fail(describeNetworkError(error, baseUrl, secrets), `The request was ${method} ${path}.`);
+			throw fail(
+				describeNetworkError(error, baseUrl, secrets),
+				`The request was ${method} ${path}.`,
+			);
 		}
 	};
 
@@ -436,24 +544,35 @@ export async function omiCallRequest<T = unknown>(
 			// An empty token makes n8n run preAuthentication, which signs in with this request's key.
 			renew: async () => await send({ ...credentials, sessionToken: '' }),
 			// The stored token, sent with this request's own data (its key in x-api-key).
-			retryWith: async (stored) => await send({ ...credentials, sessionToken: stored.sessionToken, sessionOwner: stored.sessionOwner }),
+			retryWith: async (stored) =>
+				await send({
+					...credentials,
+					sessionToken: stored.sessionToken,
+					sessionOwner: stored.sessionOwner,
+				}),
 			stored: async () => {
 				const current = await this.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
 				return { sessionToken: current.sessionToken, sessionOwner: current.sessionOwner };
 			},
 			// A request that waited for a failed sign-in reports that failure, not its old token's refusal.
 			afterFailedRenewal: (error) => {
-				if (error instanceof NodeApiError && signInFailures.has(error)) throw fail(error.message, SIGN_IN_FAILED);
+				if (error instanceof NodeApiError && signInFailures.has(error))
+					throw fail(error.message, SIGN_IN_FAILED);
 			},
 		});
 	// One renewal per request, however many rate-limit retries it makes.
 	let renewed = false;
 	const sendRenewingOnce = async (first: boolean): Promise<IN8nHttpFullResponse> => {
 		// A token fetched with the credential's previous API key or base URL counts as refused unsent.
-		const staleToken = first && usesApiKey && Boolean(credentials.sessionToken) && credentials.sessionOwner !== owner;
+		const staleToken =
+			first &&
+			usesApiKey &&
+			Boolean(credentials.sessionToken) &&
+			credentials.sessionOwner !== owner;
 		// With the data read above: n8n would otherwise decrypt the credential a second time per request.
 		const answer = staleToken ? undefined : await send(credentials);
-		if (renewed || (answer && !(usesApiKey && isTokenRefused(answer)))) return answer as IN8nHttpFullResponse;
+		if (renewed || (answer && !(usesApiKey && isTokenRefused(answer))))
+			return answer as IN8nHttpFullResponse;
 		renewed = true;
 		return await renew();
 	};
@@ -467,7 +586,9 @@ export async function omiCallRequest<T = unknown>(
 			const answered = isEnvelope(body)
 				? `OMICall answered ${method} ${path} with HTTP ${limited.response.statusCode} and status_code ${quote(body.status_code)}.`
 				: `OMICall answered ${method} ${path} with HTTP ${limited.response.statusCode}.`;
-			const explained = Object.hasOwn(OMICALL_ERROR_CODES, limited.limit) ? `${OMICALL_ERROR_CODES[limited.limit]} ` : '';
+			const explained = Object.hasOwn(OMICALL_ERROR_CODES, limited.limit)
+				? `${OMICALL_ERROR_CODES[limited.limit]} `
+				: '';
 			return fail(rateLimitMessage(limited, secrets), `${explained}${answered}`, {
 				httpCode: String(limited.response.statusCode),
 				omiCallCode: limited.limit === 'HTTP 429' ? null : quote(limited.limit),
@@ -503,7 +624,8 @@ export async function omiCallRequest<T = unknown>(
 	// Observed on v3 search: no calls in the range is HTTP 204 with no body.
 	if (response.statusCode === 204) return null as T;
 	if (!isEnvelope(body)) {
-		const kind = typeof body === 'string' && body.trim() ? 'something that is not JSON' : 'an empty answer';
+		const kind =
+			typeof body === 'string' && body.trim() ? 'something that is not JSON' : 'an empty answer';
 		throw fail(
 			`OMICall answered ${method} ${path} with ${kind} (HTTP ${response.statusCode}).`,
 			`Check that the base URL in the credential (${where}) is OMICall's API, for example ${PRODUCTION_BASE_URL}.`,
@@ -515,7 +637,10 @@ export async function omiCallRequest<T = unknown>(
 		throw fail(
 			explainFailure(code, secrets),
 			`OMICall answered ${method} ${path} with HTTP ${response.statusCode} and status_code ${quote(body.status_code)}.`,
-			{ httpCode: String(response.statusCode), omiCallCode: code === undefined ? null : quote(code) },
+			{
+				httpCode: String(response.statusCode),
+				omiCallCode: code === undefined ? null : quote(code),
+			},
 		);
 	}
 	return body.payload as T;
@@ -553,9 +678,14 @@ export function decideRateLimitRetry(
 ): RateLimitDecision {
 	if (retriesDone >= policy.retries) return { retry: false, reason: 'retries-exhausted' };
 	if (retryAfterMs !== undefined) {
-		return retryAfterMs > policy.maxDelayMs ? { retry: false, reason: 'wait-too-long', waitMs: retryAfterMs } : { retry: true, waitMs: retryAfterMs };
+		return retryAfterMs > policy.maxDelayMs
+			? { retry: false, reason: 'wait-too-long', waitMs: retryAfterMs }
+			: { retry: true, waitMs: retryAfterMs };
 	}
-	return { retry: true, waitMs: Math.min(policy.firstDelayMs * 2 ** retriesDone, policy.maxDelayMs) };
+	return {
+		retry: true,
+		waitMs: Math.min(policy.firstDelayMs * 2 ** retriesDone, policy.maxDelayMs),
+	};
 }
 
 /**
@@ -585,10 +715,12 @@ function isRateLimitCode(code: string): boolean {
  */
 export function rateLimitOf(response: { statusCode: number; body: unknown }): string | undefined {
 	const { statusCode, body } = response;
-	if (isEnvelope(body) && statusCodeIs(body.status_code, SUCCESS) && statusCode < 400) return undefined;
+	if (isEnvelope(body) && statusCodeIs(body.status_code, SUCCESS) && statusCode < 400)
+		return undefined;
 	let texts: string[] = [];
 	if (typeof body === 'string') texts = [body.trim()];
-	else if (body && typeof body === 'object' && !Array.isArray(body)) texts = omiCallCodes(body as OmiCallEnvelope);
+	else if (body && typeof body === 'object' && !Array.isArray(body))
+		texts = omiCallCodes(body as OmiCallEnvelope);
 	const code = texts.map((t) => t.trim()).find((t) => isRateLimitCode(t.toLowerCase()));
 	if (code) return code;
 	return statusCode === 429 ? 'HTTP 429' : undefined;
@@ -596,7 +728,8 @@ export function rateLimitOf(response: { statusCode: number; body: unknown }): st
 
 /** "a redirect (HTTP 301) to https://host/…" for a 3xx answer, naming only where it leads. */
 function redirectOf(response: IN8nHttpFullResponse, requestUrl: string): string | undefined {
-	if (response.statusCode < 300 || response.statusCode >= 400 || response.statusCode === 304) return undefined;
+	if (response.statusCode < 300 || response.statusCode >= 400 || response.statusCode === 304)
+		return undefined;
 	const location = headerValue(response, 'location');
 	let target = '';
 	if (typeof location === 'string' && location.trim()) {
@@ -618,7 +751,9 @@ function headerValue(response: IN8nHttpFullResponse, name: string): unknown {
 /** n8n's signal for a cancelled execution, where the context has one (n8n 1.x contexts may not). */
 function executionCancelSignal(context: OmiCallContext): AbortSignal | undefined {
 	const withSignal = context as { getExecutionCancelSignal?: () => AbortSignal | undefined };
-	return typeof withSignal.getExecutionCancelSignal === 'function' ? withSignal.getExecutionCancelSignal() : undefined;
+	return typeof withSignal.getExecutionCancelSignal === 'function'
+		? withSignal.getExecutionCancelSignal()
+		: undefined;
 }
 
 /** "7 s", "0.5 s", "30 min": a wait as people read it. */
@@ -651,7 +786,10 @@ async function retryRateLimited(
 	for (let retriesDone = 0; ; retriesDone++) {
 		const limit = rateLimitOf(response);
 		if (!limit) return response;
-		const decision = decideRateLimitRetry(retriesDone, parseRetryAfter(headerValue(response, 'retry-after')));
+		const decision = decideRateLimitRetry(
+			retriesDone,
+			parseRetryAfter(headerValue(response, 'retry-after')),
+		);
 		if (!decision.retry) throw refuse({ limit, response, retriesDone, waitedMs, decision });
 		await rateLimitRetry.sleep(decision.waitMs, abortSignal);
 		waitedMs += decision.waitMs;
@@ -660,9 +798,13 @@ async function retryRateLimited(
 }
 
 /** The error message of a request OMICall kept rate-limiting, naming the limit and what was tried. */
-function rateLimitMessage({ limit: code, retriesDone, waitedMs, decision }: RateLimited, secrets: readonly unknown[]): string {
+function rateLimitMessage(
+	{ limit: code, retriesDone, waitedMs, decision }: RateLimited,
+	secrets: readonly unknown[],
+): string {
 	const limit = quoteSafely(code, secrets);
-	const advice = 'Try again later, or make fewer requests at once (fewer items per run, or a Wait node between batches).';
+	const advice =
+		'Try again later, or make fewer requests at once (fewer items per run, or a Wait node between batches).';
 	const retried = retriesDone === 1 ? '1 retry' : `${retriesDone} retries`;
 	if (decision.reason === 'wait-too-long') {
 		const after = retriesDone ? ` (after ${retried} over ${formatDuration(waitedMs)})` : '';
@@ -672,7 +814,8 @@ function rateLimitMessage({ limit: code, retriesDone, waitedMs, decision }: Rate
 	return `OMICall is rate-limiting requests (${limit}) and still refused after ${retried} over ${formatDuration(waitedMs)}. ${advice}`;
 }
 
-const SIGN_IN_FAILED = 'OMICall did not hand out an access token for the API key in this credential.';
+const SIGN_IN_FAILED =
+	'OMICall did not hand out an access token for the API key in this credential.';
 
 /** The errors thrown because /api/auth refused or failed, as opposed to the request itself. */
 const signInFailures = new WeakSet<NodeApiError>();
@@ -712,7 +855,8 @@ async function renewOnce<T>(
 ): Promise<T> {
 	if (!credentialId) return await how.renew();
 	const key = `${credentialId}\n${owner}`;
-	const ours = (stored: StoredSession) => Boolean(stored.sessionToken) && stored.sessionOwner === owner;
+	const ours = (stored: StoredSession) =>
+		Boolean(stored.sessionToken) && stored.sessionOwner === owner;
 	const pending = renewals.get(key);
 	if (pending) {
 		const outcome = await pending.then(
@@ -723,13 +867,16 @@ async function renewOnce<T>(
 		const stored = await how.stored();
 		if (ours(stored)) return await how.retryWith(stored);
 		// Replaced meanwhile by a token of another key: renew for this one (joining, once, a renewal under way).
-		return waitedBefore ? await how.renew() : await renewOnce(credentialId, owner, usedToken, how, true);
+		return waitedBefore
+			? await how.renew()
+			: await renewOnce(credentialId, owner, usedToken, how, true);
 	}
 	// Recorded before the first await, so requests refused meanwhile wait for this one.
 	const renewal = (async () => {
 		// An empty token was fetched by this very request, so the refusal is about that one.
 		const stored = usedToken ? await how.stored() : undefined;
-		if (stored && ours(stored) && stored.sessionToken !== usedToken) return await how.retryWith(stored);
+		if (stored && ours(stored) && stored.sessionToken !== usedToken)
+			return await how.retryWith(stored);
 		return await how.renew();
 	})();
 	renewals.set(key, renewal);
@@ -747,7 +894,8 @@ async function renewOnce<T>(
  */
 function isTokenRefused(response: IN8nHttpFullResponse): boolean {
 	const body = response.body;
-	const codes = isEnvelope(body) && !statusCodeIs(body.status_code, SUCCESS) ? omiCallCodes(body) : [];
+	const codes =
+		isEnvelope(body) && !statusCodeIs(body.status_code, SUCCESS) ? omiCallCodes(body) : [];
 	if (codes.some((code) => TOKEN_REFUSED_CODES.has(code.trim().toLowerCase()))) return true;
 	if (codes.some(isExplainedNonTokenCode)) return false;
 	if (response.statusCode === 401) return true;
@@ -796,12 +944,19 @@ export function contentDispositionFileName(header: unknown): string | undefined 
 	} catch {
 		name = plain?.[1].trim();
 	}
-	const base = name?.split(/[\\/]/).pop()?.replace(/[\x00-\x1f]/g, '').trim();
+	const base = name
+		?.split(/[\\/]/)
+		.pop()
+		?.replace(/[\x00-\x1f]/g, '')
+		.trim();
 	return base && base !== '.' && base !== '..' ? base : undefined;
 }
 
 /** Reads a response stream up to `limit` bytes; `over` is true when it had more. */
-async function readUpTo(stream: AsyncIterable<Buffer | string> & { destroy?: () => void }, limit: number): Promise<{ data: Buffer; over: boolean }> {
+async function readUpTo(
+	stream: AsyncIterable<Buffer | string> & { destroy?: () => void },
+	limit: number,
+): Promise<{ data: Buffer; over: boolean }> {
 	const chunks: Buffer[] = [];
 	let size = 0;
 	for await (const chunk of stream) {
@@ -850,10 +1005,15 @@ export async function downloadRecording(
 		parsed = undefined;
 	}
 	if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
-		throw new NodeOperationError(node, 'The recording URL is not an http:// or https:// address, so it was not downloaded.', {
-			itemIndex,
-			description: "Use the call's recording_file_url as OMICall gives it. A call without a recording has none.",
-		});
+		throw new NodeOperationError(
+			node,
+			'The recording URL is not an http:// or https:// address, so it was not downloaded.',
+			{
+				itemIndex,
+				description:
+					"Use the call's recording_file_url as OMICall gives it. A call without a recording has none.",
+			},
+		);
 	}
 	const where = urlOriginOnly(parsed.href);
 
@@ -869,7 +1029,10 @@ export async function downloadRecording(
 			abortSignal: executionCancelSignal(this),
 		})) as IN8nHttpFullResponse;
 	} catch (error) {
-		throw fail(describeRecordingNetworkError(error, where), 'Check that n8n can reach the recording host. The link itself is not shown because it grants access to the recording.');
+		throw fail(
+			describeRecordingNetworkError(error, where),
+			'Check that n8n can reach the recording host. The link itself is not shown because it grants access to the recording.',
+		);
 	}
 	const stream = response.body as AsyncIterable<Buffer | string> & { destroy?: () => void };
 	const status = response.statusCode;
@@ -894,12 +1057,19 @@ export async function downloadRecording(
 		.trim()
 		.toLowerCase();
 	const declaredAudio = contentType.startsWith('audio/') || contentType === 'application/ogg';
-	const untyped = contentType === '' || contentType === 'application/octet-stream' || contentType === 'binary/octet-stream';
+	const untyped =
+		contentType === '' ||
+		contentType === 'application/octet-stream' ||
+		contentType === 'binary/octet-stream';
 	const read = async (limit: number) => {
 		try {
 			return await readUpTo(stream, limit);
 		} catch {
-			throw fail(`${where} closed the connection during the download.`, 'The recording server or the network dropped it. Try again later.', status);
+			throw fail(
+				`${where} closed the connection during the download.`,
+				'The recording server or the network dropped it. Try again later.',
+				status,
+			);
 		}
 	};
 	if (!declaredAudio && !untyped) {
@@ -907,16 +1077,32 @@ export async function downloadRecording(
 		throw notAudio(fail, where, contentType, data, status);
 	}
 	const { data, over } = await read(maxBytes);
-	if (over) throw fail(tooLarge(maxBytes), 'Download it outside n8n, from the OMICall portal.', status);
-	if (data.length === 0) throw fail(`${where} sent an empty file.`, 'The call may not have been recorded, or the recording is not ready yet. Try again later.', status);
+	if (over)
+		throw fail(tooLarge(maxBytes), 'Download it outside n8n, from the OMICall portal.', status);
+	if (data.length === 0)
+		throw fail(
+			`${where} sent an empty file.`,
+			'The call may not have been recorded, or the recording is not ready yet. Try again later.',
+			status,
+		);
 	const mimeType = declaredAudio ? contentType : sniffAudioType(data);
-	if (!mimeType) throw notAudio(fail, where, contentType || 'a file without a type', data.subarray(0, ERROR_BODY_MAX_BYTES), status);
+	if (!mimeType)
+		throw notAudio(
+			fail,
+			where,
+			contentType || 'a file without a type',
+			data.subarray(0, ERROR_BODY_MAX_BYTES),
+			status,
+		);
 	const fileName = contentDispositionFileName(headerValue(response, 'content-disposition'));
 	return fileName ? { data, mimeType, fileName } : { data, mimeType };
 }
 
 function tooLarge(maxBytes: number): string {
-	const size = maxBytes >= 1024 * 1024 ? `${Number((maxBytes / 1024 / 1024).toFixed(1))} MB` : `${maxBytes} bytes`;
+	const size =
+		maxBytes >= 1024 * 1024
+			? `${Number((maxBytes / 1024 / 1024).toFixed(1))} MB`
+			: `${maxBytes} bytes`;
 	return `it is larger than ${size}, the most this node downloads.`;
 }
 
@@ -935,11 +1121,17 @@ function notAudio(
 		envelope = undefined;
 	}
 	if (isEnvelope(envelope) && !statusCodeIs(envelope.status_code, SUCCESS)) {
-		return fail(explainFailure(omiCallMessage(envelope), []), `${where} answered with an OMICall error instead of the recording.`, status);
+		return fail(
+			explainFailure(omiCallMessage(envelope), []),
+			`${where} answered with an OMICall error instead of the recording.`,
+			status,
+		);
 	}
 	const page = contentType === 'text/html' || contentType === 'application/xhtml+xml';
 	return fail(
-		page ? `${where} sent a web page (${contentType}), not audio.` : `${where} sent ${contentType} that is not audio.`,
+		page
+			? `${where} sent a web page (${contentType}), not audio.`
+			: `${where} sent ${contentType} that is not audio.`,
 		'The recording link may have expired, or the call has no recording yet. Get the call again for a fresh link.',
 		status,
 	);
@@ -950,11 +1142,13 @@ function describeRecordingNetworkError(error: unknown, where: string): string {
 	const { code, message } = (error ?? {}) as { code?: string; message?: string };
 	const reason = code ?? ((error as { cause?: { code?: string } })?.cause ?? {}).code ?? '';
 	if (reason === 'ECONNREFUSED') return `${where} refused the connection.`;
-	if (reason === 'ENOTFOUND' || reason === 'EAI_AGAIN') return `the host name of ${where} could not be resolved.`;
+	if (reason === 'ENOTFOUND' || reason === 'EAI_AGAIN')
+		return `the host name of ${where} could not be resolved.`;
 	if (reason === 'ECONNABORTED' || reason === 'ETIMEDOUT' || /timeout/i.test(message ?? '')) {
 		return `${where} did not answer within ${RECORDING_TIMEOUT_MS / 1000} seconds.`;
 	}
-	if (reason === 'ECONNRESET' || reason === 'EPIPE') return `${where} closed the connection before answering.`;
+	if (reason === 'ECONNRESET' || reason === 'EPIPE')
+		return `${where} closed the connection before answering.`;
 	return `${where} could not be reached${/^[A-Z0-9_]+$/.test(reason) ? ` (${reason})` : ''}.`;
 }
 
@@ -982,5 +1176,7 @@ function warnIfPlainHttp(context: OmiCallContext, baseUrl: unknown): void {
 
 /** Errors from this package are already n8n node errors; anything else gets wrapped as one. */
 export function asNodeError(node: INode, error: unknown, itemIndex: number): NodeError {
-	return error instanceof NodeError ? error : new NodeOperationError(node, error as Error, { itemIndex });
+	return error instanceof NodeError
+		? error
+		: new NodeOperationError(node, error as Error, { itemIndex });
 }

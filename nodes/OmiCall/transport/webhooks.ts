@@ -50,14 +50,20 @@ function toWebhook(entry: unknown): OmiCallWebhook | undefined {
 }
 
 function toWebhooks(payload: unknown): OmiCallWebhook[] {
-	return Array.isArray(payload) ? payload.map(toWebhook).filter((w): w is OmiCallWebhook => w !== undefined) : [];
+	return Array.isArray(payload)
+		? payload.map(toWebhook).filter((w): w is OmiCallWebhook => w !== undefined)
+		: [];
 }
 
 export async function listWebhooks(this: Context, itemIndex?: number): Promise<OmiCallWebhook[]> {
 	return toWebhooks(await omiCallRequest.call(this, 'GET', '/api/webhooks/list', {}, itemIndex));
 }
 
-export async function findWebhook(this: Context, type: WebhookType, itemIndex?: number): Promise<OmiCallWebhook | undefined> {
+export async function findWebhook(
+	this: Context,
+	type: WebhookType,
+	itemIndex?: number,
+): Promise<OmiCallWebhook | undefined> {
 	return (await listWebhooks.call(this, itemIndex)).find((w) => w.type === type);
 }
 
@@ -72,14 +78,32 @@ export async function registerWebhook(
 ): Promise<OmiCallWebhook | undefined> {
 	const webhook: Record<string, unknown> = { type: hook.type, url: hook.url };
 	if (hook.events?.length) webhook.events = hook.events;
-	const payload = await omiCallRequest.call(this, 'POST', '/api/webhooks/register', { body: { webhook } }, itemIndex);
-	const listed = Array.isArray(payload) ? toWebhooks(payload) : await listWebhooks.call(this, itemIndex);
+	const payload = await omiCallRequest.call(
+		this,
+		'POST',
+		'/api/webhooks/register',
+		{ body: { webhook } },
+		itemIndex,
+	);
+	const listed = Array.isArray(payload)
+		? toWebhooks(payload)
+		: await listWebhooks.call(this, itemIndex);
 	return listed.find((w) => w.type === hook.type);
 }
 
 /** Removes the webhook of `type`, whoever registered it. */
-export async function destroyWebhook(this: Context, type: WebhookType, itemIndex?: number): Promise<void> {
-	await omiCallRequest.call(this, 'POST', '/api/webhooks/destroy', { qs: { hook_type: type } }, itemIndex);
+export async function destroyWebhook(
+	this: Context,
+	type: WebhookType,
+	itemIndex?: number,
+): Promise<void> {
+	await omiCallRequest.call(
+		this,
+		'POST',
+		'/api/webhooks/destroy',
+		{ qs: { hook_type: type } },
+		itemIndex,
+	);
 }
 
 /** The OMICall events a trigger has to register for the call events its user picked. */

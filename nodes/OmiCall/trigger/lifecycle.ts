@@ -19,7 +19,15 @@ import {
 	withoutHandover,
 } from './url';
 import { urlOriginOnly, withoutUrls } from '../urlDisplay';
-import { CALL_EVENTS, type CallEvent, callEventsFor, destroyWebhook, findWebhook, registerWebhook, type WebhookType } from '../transport/webhooks';
+import {
+	CALL_EVENTS,
+	type CallEvent,
+	callEventsFor,
+	destroyWebhook,
+	findWebhook,
+	registerWebhook,
+	type WebhookType,
+} from '../transport/webhooks';
 
 /**
  * OMICall Trigger's webhook lifecycle: n8n's checkExists, create and delete.
@@ -72,7 +80,11 @@ function pathKey(candidate: string): string {
 	}
 }
 
-async function oneAtATime<T>(context: IHookFunctions, type: WebhookType, step: () => Promise<T>): Promise<T> {
+async function oneAtATime<T>(
+	context: IHookFunctions,
+	type: WebhookType,
+	step: () => Promise<T>,
+): Promise<T> {
 	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
 	const key = `${pathKey(joinUrl(credentials.baseUrl, '/'))} ${type}`; // one spelling per host
 	const run = (queues.get(key) ?? Promise.resolve()).catch(() => undefined).then(step);
@@ -86,14 +98,21 @@ async function oneAtATime<T>(context: IHookFunctions, type: WebhookType, step: (
 }
 
 /** What a trigger taking the hook from `current` must give back when it stops. */
-function takeOver(current: string | undefined, own: string, secretHash: string | undefined): Handover {
+function takeOver(
+	current: string | undefined,
+	own: string,
+	secretHash: string | undefined,
+): Handover {
 	if (!current) return { stack: [] };
 	if (!isTriggerUrl(current)) return { origin: current, stack: [] };
 	const carried = readHandover(current);
-	const previous: TriggerEntry[] = isOwnUrl(current, own, secretHash) ? [] : [{ url: withoutHandover(current), events: carried.events }];
+	const previous: TriggerEntry[] = isOwnUrl(current, own, secretHash)
+		? []
+		: [{ url: withoutHandover(current), events: carried.events }];
 	const stack: TriggerEntry[] = [];
 	for (const entry of [...previous, ...carried.stack]) {
-		if (!isOwnUrl(entry.url, own, secretHash) && !stack.some((e) => samePath(e.url, entry.url))) stack.push(entry);
+		if (!isOwnUrl(entry.url, own, secretHash) && !stack.some((e) => samePath(e.url, entry.url)))
+			stack.push(entry);
 	}
 	return { origin: carried.origin, stack };
 }
@@ -106,7 +125,11 @@ type Liveness = 'alive' | 'gone' | 'unknown';
  * without ending a test listen: n8n ends one only when a run starts). 401 (a newer secret) and
  * 404 (n8n serves that path no more) mean gone; no answer or a 5xx means unknown.
  */
-async function probe(context: IHookFunctions, candidate: string, type: WebhookType): Promise<Liveness> {
+async function probe(
+	context: IHookFunctions,
+	candidate: string,
+	type: WebhookType,
+): Promise<Liveness> {
 	if (retired.has(pathKey(candidate))) return 'gone';
 	const url = new URL(candidate);
 	url.hash = '';
@@ -125,14 +148,22 @@ async function probe(context: IHookFunctions, candidate: string, type: WebhookTy
 			abortSignal: AbortSignal.timeout(PROBE_TIMEOUT_MS), // a total deadline: a trickling answer cannot hold the queue
 		})) as { statusCode: number; body: unknown };
 		status = response.statusCode;
-		body = typeof response.body === 'object' && response.body !== null ? (response.body as IDataObject) : undefined;
+		body =
+			typeof response.body === 'object' && response.body !== null
+				? (response.body as IDataObject)
+				: undefined;
 	} catch {
-		context.logger.warn(`OMICall Trigger: the trigger at ${urlOriginOnly(candidate)} did not answer whether it still takes ${type} events; it is kept in the chain but not given the webhook.`);
+		context.logger.warn(
+			`OMICall Trigger: the trigger at ${urlOriginOnly(candidate)} did not answer whether it still takes ${type} events; it is kept in the chain but not given the webhook.`,
+		);
 		return 'unknown';
 	}
 	if (status === 200 && body?.probe === PROBE_ANSWER) return body.type === type ? 'alive' : 'gone';
-	if (status === 401 || status === 404 || status === 410 || (status >= 200 && status < 300)) return 'gone';
-	context.logger.warn(`OMICall Trigger: the trigger at ${urlOriginOnly(candidate)} answered HTTP ${status} when asked whether it still takes ${type} events; it is kept in the chain but not given the webhook.`);
+	if (status === 401 || status === 404 || status === 410 || (status >= 200 && status < 300))
+		return 'gone';
+	context.logger.warn(
+		`OMICall Trigger: the trigger at ${urlOriginOnly(candidate)} answered HTTP ${status} when asked whether it still takes ${type} events; it is kept in the chain but not given the webhook.`,
+	);
 	return 'unknown';
 }
 
@@ -148,17 +179,29 @@ type Outcome = { applied: true } | { applied: false; refused: boolean; error: un
  * Registers `url`. After an error OMICall may still have applied it (a lost answer, a 5xx after
  * the change), so one list call decides; when that fails too, the error is thrown.
  */
-async function register(context: IHookFunctions, type: WebhookType, url: string, events: CallEvent[] | undefined): Promise<Outcome> {
+async function register(
+	context: IHookFunctions,
+	type: WebhookType,
+	url: string,
+	events: CallEvent[] | undefined,
+): Promise<Outcome> {
 	let error: unknown;
 	try {
-		await registerWebhook.call(context, { type, url, events: type === 'call' ? events : undefined });
+		await registerWebhook.call(context, {
+			type,
+			url,
+			events: type === 'call' ? events : undefined,
+		});
 		return { applied: true };
 	} catch (failure) {
 		error = failure; // already a node error from the transport
 	}
 	const after = await findWebhook.call(context, type).catch(() => null);
 	if (after === null) throw error;
-	const applied = !!after && (after.url === url || (isTriggerUrl(url) && samePath(after.url, url) && secretOf(after.url) === secretOf(url)));
+	const applied =
+		!!after &&
+		(after.url === url ||
+			(isTriggerUrl(url) && samePath(after.url, url) && secretOf(after.url) === secretOf(url)));
 	return applied ? { applied: true } : { applied: false, refused: isRefusal(error), error };
 }
 
@@ -168,27 +211,43 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 	const own = ownUrl(this);
 	const current = await findWebhook.call(this, hookType(this));
 	// At n8n's current public URL: after WEBHOOK_URL changed, create registers the new one.
-	const exists = !!current && samePath(current.url, own) && secretMatches(secretOf(current.url), state.secretHash);
+	const exists =
+		!!current &&
+		samePath(current.url, own) &&
+		secretMatches(secretOf(current.url), state.secretHash);
 	if (exists) retired.delete(pathKey(own));
 	return exists;
 }
 
 export async function create(this: IHookFunctions): Promise<boolean> {
 	const type = hookType(this);
-	const events = type === 'call' ? callEventsFor(this.getNodeParameter('events', []) as string[]) : undefined;
-	if (type === 'call' && !events?.length) throw new NodeOperationError(this.getNode(), 'Choose at least one event to trigger on.');
-	const { onConflict = 'replace' } = this.getNodeParameter('options', {}) as { onConflict?: string };
+	const events =
+		type === 'call' ? callEventsFor(this.getNodeParameter('events', []) as string[]) : undefined;
+	if (type === 'call' && !events?.length)
+		throw new NodeOperationError(this.getNode(), 'Choose at least one event to trigger on.');
+	const { onConflict = 'replace' } = this.getNodeParameter('options', {}) as {
+		onConflict?: string;
+	};
 	const state = triggerState(this);
 	const own = ownUrl(this);
 
 	return await oneAtATime(this, type, async () => {
 		const current = (await findWebhook.call(this, type))?.url;
 		const ours = current !== undefined && isOwnUrl(current, own, state.secretHash);
-		if (current && !ours && onConflict === 'fail' && !(isTriggerUrl(current) && (await probe(this, current, type)) === 'gone')) {
-			throw new NodeOperationError(this.getNode(), `OMICall already sends ${type} events to ${urlOriginOnly(current)}, so this trigger was not activated.`, {
-				description:
-					'OMICall keeps one webhook per type for the whole account. Destroy that webhook first, or set "If Another Webhook Is Registered" to "Replace It, Restore It When This Trigger Stops".',
-			});
+		if (
+			current &&
+			!ours &&
+			onConflict === 'fail' &&
+			!(isTriggerUrl(current) && (await probe(this, current, type)) === 'gone')
+		) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`OMICall already sends ${type} events to ${urlOriginOnly(current)}, so this trigger was not activated.`,
+				{
+					description:
+						'OMICall keeps one webhook per type for the whole account. Destroy that webhook first, or set "If Another Webhook Is Registered" to "Replace It, Restore It When This Trigger Stops".',
+				},
+			);
 		}
 		const secret = newSecret();
 		const url = buildTriggerUrl(own, secret, takeOver(current, own, state.secretHash), events);
@@ -235,7 +294,11 @@ export async function deleteHook(this: IHookFunctions): Promise<boolean> {
 	return true;
 }
 
-async function handBack(context: IHookFunctions, type: WebhookType, current: string): Promise<void> {
+async function handBack(
+	context: IHookFunctions,
+	type: WebhookType,
+	current: string,
+): Promise<void> {
 	const { origin, stack } = readHandover(current);
 	// Triggers that did not answer stay in the chain of whoever gets the webhook next.
 	const unanswered: TriggerEntry[] = [];
@@ -249,21 +312,35 @@ async function handBack(context: IHookFunctions, type: WebhookType, current: str
 		if (liveness !== 'alive') continue;
 		// Probing can take seconds: give nothing back if somebody else took the webhook meanwhile.
 		if (!(await stillHeldBy(context, type, current))) return;
-		const url = buildTriggerUrl(entry.url, secretOf(entry.url) as string, { origin, stack: [...unanswered, ...stack.slice(i + 1)] }, entry.events);
+		const url = buildTriggerUrl(
+			entry.url,
+			secretOf(entry.url) as string,
+			{ origin, stack: [...unanswered, ...stack.slice(i + 1)] },
+			entry.events,
+		);
 		if (await givenTo(context, type, url, entry.events ?? CALL_EVENTS)) return;
 	}
 	if (probed && !(await stillHeldBy(context, type, current))) return;
 	// One that did not answer on this very n8n is taken to be alive: this n8n is up, so most likely
 	// it cannot reach its own public URL (no hairpin NAT), and dropping a live trigger loses calls.
-	const local = unanswered.findIndex((e) => sameOrigin(e.url, current) && !retired.has(pathKey(e.url)));
+	const local = unanswered.findIndex(
+		(e) => sameOrigin(e.url, current) && !retired.has(pathKey(e.url)),
+	);
 	if (local !== -1) {
 		const entry = unanswered[local];
 		const rest = [...unanswered.slice(0, local), ...unanswered.slice(local + 1)];
-		const url = buildTriggerUrl(entry.url, secretOf(entry.url) as string, { origin, stack: rest }, entry.events);
+		const url = buildTriggerUrl(
+			entry.url,
+			secretOf(entry.url) as string,
+			{ origin, stack: rest },
+			entry.events,
+		);
 		if (await givenTo(context, type, url, entry.events ?? CALL_EVENTS)) return;
 	}
 	if (unanswered.length) {
-		context.logger.warn(`OMICall Trigger: ${unanswered.length} earlier trigger(s) of the ${type} webhook on other n8n instances did not answer and lose their place in the chain.`);
+		context.logger.warn(
+			`OMICall Trigger: ${unanswered.length} earlier trigger(s) of the ${type} webhook on other n8n instances did not answer and lose their place in the chain.`,
+		);
 	}
 	// OMICall's list does not say which events the origin had: it gets all three.
 	if (origin && (await givenTo(context, type, origin, CALL_EVENTS))) return;
@@ -274,16 +351,27 @@ function sameOrigin(a: string, b: string): boolean {
 	return pathKey(a).startsWith(`${new URL(b).origin}/`);
 }
 
-async function stillHeldBy(context: IHookFunctions, type: WebhookType, url: string): Promise<boolean> {
+async function stillHeldBy(
+	context: IHookFunctions,
+	type: WebhookType,
+	url: string,
+): Promise<boolean> {
 	return (await findWebhook.call(context, type))?.url === url;
 }
 
 /** True once OMICall has `url`; false when OMICall refused it (try the next one); throws when OMICall did not answer. */
-async function givenTo(context: IHookFunctions, type: WebhookType, url: string, events: CallEvent[]): Promise<boolean> {
+async function givenTo(
+	context: IHookFunctions,
+	type: WebhookType,
+	url: string,
+	events: CallEvent[],
+): Promise<boolean> {
 	const outcome = await register(context, type, url, events);
 	if (outcome.applied) return true;
 	if (outcome.refused) {
-		context.logger.warn(`OMICall Trigger: OMICall refused to register ${urlOriginOnly(url)} again as the ${type} webhook: ${withoutUrls((outcome.error as Error).message)}`);
+		context.logger.warn(
+			`OMICall Trigger: OMICall refused to register ${urlOriginOnly(url)} again as the ${type} webhook: ${withoutUrls((outcome.error as Error).message)}`,
+		);
 		return false;
 	}
 	throw outcome.error;

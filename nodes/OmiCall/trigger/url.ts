@@ -49,7 +49,8 @@ export function hashSecret(secret: string): string {
 
 /** Constant-time: does `given` hash to `expectedHash`? */
 export function secretMatches(given: unknown, expectedHash: unknown): boolean {
-	if (typeof given !== 'string' || typeof expectedHash !== 'string' || expectedHash.length !== 64) return false;
+	if (typeof given !== 'string' || typeof expectedHash !== 'string' || expectedHash.length !== 64)
+		return false;
 	return timingSafeEqual(Buffer.from(hashSecret(given), 'hex'), Buffer.from(expectedHash, 'hex'));
 }
 
@@ -110,10 +111,19 @@ export function withoutHandover(candidate: string): string {
 }
 
 /** The trigger URL to register: n8n's webhook URL, the secret and, if any, the handover. */
-export function buildTriggerUrl(webhookUrl: string, secret: string, handover: Handover, events?: CallEvent[]): string {
+export function buildTriggerUrl(
+	webhookUrl: string,
+	secret: string,
+	handover: Handover,
+	events?: CallEvent[],
+): string {
 	const url = new URL(webhookUrl);
 	url.searchParams.set(SECRET_PARAM, secret);
-	const carried = { o: handover.origin, s: handover.stack.slice(0, MAX_STACK).map((e) => ({ u: e.url, e: e.events })), e: events };
+	const carried = {
+		o: handover.origin,
+		s: handover.stack.slice(0, MAX_STACK).map((e) => ({ u: e.url, e: e.events })),
+		e: events,
+	};
 	url.hash = `${HANDOVER_KEY}=${Buffer.from(JSON.stringify(carried)).toString('base64url')}`;
 	return url.toString();
 }
@@ -123,8 +133,15 @@ export function readHandover(candidate: string): Handover & { events?: CallEvent
 	const value = new URLSearchParams(parse(candidate)?.hash.slice(1) ?? '').get(HANDOVER_KEY);
 	if (!value) return { stack: [] };
 	try {
-		const carried = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as { o?: unknown; s?: unknown; e?: unknown };
-		const origin = typeof carried.o === 'string' && parse(carried.o) && !isTriggerUrl(carried.o) ? carried.o : undefined;
+		const carried = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as {
+			o?: unknown;
+			s?: unknown;
+			e?: unknown;
+		};
+		const origin =
+			typeof carried.o === 'string' && parse(carried.o) && !isTriggerUrl(carried.o)
+				? carried.o
+				: undefined;
 		const stack = (Array.isArray(carried.s) ? carried.s : [])
 			.slice(0, MAX_STACK)
 			.filter((e): e is { u: string; e?: unknown } => typeof e?.u === 'string' && isSecretUrl(e.u))
@@ -137,6 +154,8 @@ export function readHandover(candidate: string): Handover & { events?: CallEvent
 
 function eventsOf(value: unknown): CallEvent[] | undefined {
 	if (!Array.isArray(value)) return undefined;
-	const events = value.filter((e): e is CallEvent => e === 'ringing' || e === 'answered' || e === 'hangup');
+	const events = value.filter(
+		(e): e is CallEvent => e === 'ringing' || e === 'answered' || e === 'hangup',
+	);
 	return events.length ? events : undefined;
 }

@@ -25,7 +25,7 @@ export const description: INodeProperties[] = [
 				name: 'Get',
 				value: 'get',
 				description:
-					"Get one call by its transaction ID: direction, customer number and name, agent extension and name, start, answer and end times (ISO 8601, UTC), duration and talk time in seconds, whether it was answered, note, tags and recording link",
+					'Get one call by its transaction ID: direction, customer number and name, agent extension and name, start, answer and end times (ISO 8601, UTC), duration and talk time in seconds, whether it was answered, note, tags and recording link',
 				action: 'Get a call by transaction ID',
 			},
 			{

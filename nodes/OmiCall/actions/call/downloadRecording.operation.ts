@@ -1,8 +1,20 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { simplifyRecord } from '../../callRecord';
-import { callIdField, callNotFound, getCall, readBinaryField, readCallId, recordingOf } from './shared';
+import {
+	callIdField,
+	callNotFound,
+	getCall,
+	readBinaryField,
+	readCallId,
+	recordingOf,
+} from './shared';
 
 const properties: INodeProperties[] = [
 	callIdField('downloadRecording', 'The call whose recording to download'),
@@ -16,7 +28,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['downloadRecording'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['call'], operation: ['downloadRecording'] } },
+	properties,
+);
 
 /**
  * Reads the call first (Get), then downloads its recording_file_url: a fresh record gives a
@@ -35,7 +50,8 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 		if (this.continueOnFail()) return [{ json }];
 		throw new NodeOperationError(this.getNode(), `The call "${id}" has no recording.`, {
 			itemIndex: i,
-			description: 'OMICall records answered calls only, and only where recording is switched on for the extension or the hotline.',
+			description:
+				'OMICall records answered calls only, and only where recording is switched on for the extension or the hotline.',
 		});
 	}
 	return [{ json, binary: { [field]: binary } }];

@@ -1,7 +1,22 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { callIdField, callItem, callNotFound, getCall, outputOption, readBinaryField, readCallId, readOutput, recordingFieldOption } from './shared';
+import {
+	callIdField,
+	callItem,
+	callNotFound,
+	getCall,
+	outputOption,
+	readBinaryField,
+	readCallId,
+	readOutput,
+	recordingFieldOption,
+} from './shared';
 
 const properties: INodeProperties[] = [
 	callIdField('get', 'The call to get'),
@@ -17,7 +32,8 @@ const properties: INodeProperties[] = [
 				name: 'attachRecordings',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to download the recording, when the call has one, and attach it as binary data',
+				description:
+					'Whether to download the recording, when the call has one, and attach it as binary data',
 			},
 			outputOption,
 			recordingFieldOption,
@@ -25,7 +41,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['get'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['call'], operation: ['get'] } },
+	properties,
+);
 
 /**
  * Under Continue On Fail, a call that does not exist gives one empty item ({}), paired with its
@@ -37,7 +56,10 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	const id = readCallId(this, i);
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const output = readOutput(options.output);
-	const recordingField = options.attachRecordings === true ? readBinaryField(this, options.recordingField ?? 'data', i) : undefined;
+	const recordingField =
+		options.attachRecordings === true
+			? readBinaryField(this, options.recordingField ?? 'data', i)
+			: undefined;
 	const record = await getCall(this, id, i);
 	if (!record) {
 		if (this.continueOnFail()) return [{ json: {} }];

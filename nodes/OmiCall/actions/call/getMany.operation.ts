@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { callIdOf, isObject } from '../../callRecord';
@@ -99,8 +104,7 @@ const properties: INodeProperties[] = [
 				name: 'from',
 				type: 'dateTime',
 				default: '',
-				description:
-					`Only calls that started at or after this time. Empty: 24 hours before To. Any length works: the node searches long ranges ${SEARCH_WINDOW_MS / DAY_MS} days at a time. Without a time zone, the time is read in the workflow's time zone.`,
+				description: `Only calls that started at or after this time. Empty: 24 hours before To. Any length works: the node searches long ranges ${SEARCH_WINDOW_MS / DAY_MS} days at a time. Without a time zone, the time is read in the workflow's time zone.`,
 			},
 			{
 				displayName: 'Keyword',
@@ -108,7 +112,8 @@ const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. Nguyễn Văn An',
-				description: "Only calls whose customer phone number or name contains this text (OMICall's own keyword search)",
+				description:
+					"Only calls whose customer phone number or name contains this text (OMICall's own keyword search)",
 			},
 			{
 				displayName: 'To',
@@ -138,7 +143,8 @@ const properties: INodeProperties[] = [
 				name: 'attachRecordings',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to download the recording of each call that has one and attach it as binary data (one download per call)',
+				description:
+					'Whether to download the recording of each call that has one and attach it as binary data (one download per call)',
 			},
 			outputOption,
 			recordingFieldOption,
@@ -146,11 +152,18 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['getMany'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['call'], operation: ['getMany'] } },
+	properties,
+);
 
 /** A filter given as text with commas (or as a list, from an expression): its non-empty values. */
 export function listOf(value: unknown): string[] {
-	const parts = Array.isArray(value) ? value.flatMap((v) => listOf(v)) : typeof value === 'string' || typeof value === 'number' ? String(value).split(/[,;\n]/) : [];
+	const parts = Array.isArray(value)
+		? value.flatMap((v) => listOf(v))
+		: typeof value === 'string' || typeof value === 'number'
+			? String(value).split(/[,;\n]/)
+			: [];
 	return [...new Set(parts.map((v) => v.trim()).filter(Boolean))];
 }
 
@@ -159,7 +172,11 @@ export function listOf(value: unknown): string[] {
  * their edge (OMICall's bounds are taken to be inclusive; if one end is not, no call is lost):
  * a call exactly on an edge may come back twice, and the caller drops the second by its ID.
  */
-export function searchWindows(from: number, to: number, windowMs: number = SEARCH_WINDOW_MS): Array<{ fromDate: number; toDate: number }> {
+export function searchWindows(
+	from: number,
+	to: number,
+	windowMs: number = SEARCH_WINDOW_MS,
+): Array<{ fromDate: number; toDate: number }> {
 	const windows: Array<{ fromDate: number; toDate: number }> = [];
 	let end = to;
 	do {
@@ -170,27 +187,40 @@ export function searchWindows(from: number, to: number, windowMs: number = SEARC
 	return windows;
 }
 
-function readRange(context: IExecuteFunctions, filters: IDataObject, i: number): { from: number; to: number } {
+function readRange(
+	context: IExecuteFunctions,
+	filters: IDataObject,
+	i: number,
+): { from: number; to: number } {
 	const timeZone = context.getTimezone();
 	const given = (name: 'from' | 'to', label: string): number | undefined => {
 		const value = filters[name];
 		if (value === undefined || value === null || value === '') return undefined;
 		const ms = toEpochMs(value, timeZone);
 		if (!Number.isFinite(ms)) {
-			throw new NodeOperationError(context.getNode(), `${label} is not a date and time: ${JSON.stringify(String(value)).slice(0, 80)}.`, {
-				itemIndex: i,
-				description: 'Use ISO 8601 such as 2026-11-28T08:00:00+07:00, or an epoch time in milliseconds.',
-			});
+			throw new NodeOperationError(
+				context.getNode(),
+				`${label} is not a date and time: ${JSON.stringify(String(value)).slice(0, 80)}.`,
+				{
+					itemIndex: i,
+					description:
+						'Use ISO 8601 such as 2026-11-28T08:00:00+07:00, or an epoch time in milliseconds.',
+				},
+			);
 		}
 		return ms;
 	};
 	const to = given('to', 'To') ?? Date.now();
 	const from = given('from', 'From') ?? to - DEFAULT_RANGE_MS;
 	if (from > to) {
-		throw new NodeOperationError(context.getNode(), `From (${new Date(from).toISOString()}) is after To (${new Date(to).toISOString()}).`, {
-			itemIndex: i,
-			description: 'Swap them, or leave From empty for the 24 hours before To.',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`From (${new Date(from).toISOString()}) is after To (${new Date(to).toISOString()}).`,
+			{
+				itemIndex: i,
+				description: 'Swap them, or leave From empty for the 24 hours before To.',
+			},
+		);
 	}
 	return { from, to };
 }
@@ -224,11 +254,15 @@ function saysLastPage(page: IDataObject): boolean {
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
 	const limit = returnAll ? Infinity : Math.floor(this.getNodeParameter('limit', i, 50) as number);
-	if (!(limit >= 1)) throw new NodeOperationError(this.getNode(), 'Limit must be 1 or more.', { itemIndex: i });
+	if (!(limit >= 1))
+		throw new NodeOperationError(this.getNode(), 'Limit must be 1 or more.', { itemIndex: i });
 	const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const output = readOutput(options.output);
-	const recordingField = options.attachRecordings === true ? readBinaryField(this, options.recordingField ?? 'data', i) : undefined;
+	const recordingField =
+		options.attachRecordings === true
+			? readBinaryField(this, options.recordingField ?? 'data', i)
+			: undefined;
 
 	const { from, to } = readRange(this, filters, i);
 	const filter = searchFilter(filters);
@@ -244,13 +278,20 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 				SEARCH_PATH,
 				{
 					qs: { page, size },
-					body: { filter: { ...window, ...filter }, sort: { field: 'time_start_call', isAsc: false } },
+					body: {
+						filter: { ...window, ...filter },
+						sort: { field: 'time_start_call', isAsc: false },
+					},
 					needsApiKey: true,
 				},
 				i,
 			);
 			if (payload === null || payload === undefined || payload === '') break; // HTTP 204: no (more) calls
-			const items: unknown[] = Array.isArray(payload) ? payload : isObject(payload) && Array.isArray(payload.items) ? payload.items : [];
+			const items: unknown[] = Array.isArray(payload)
+				? payload
+				: isObject(payload) && Array.isArray(payload.items)
+					? payload.items
+					: [];
 			let added = 0;
 			for (const record of items) {
 				if (!isObject(record)) continue;

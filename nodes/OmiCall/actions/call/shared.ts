@@ -56,7 +56,11 @@ export function callIdField(operation: string, description: string): INodeProper
 				name: 'list',
 				type: 'list',
 				placeholder: 'Select a call…',
-				typeOptions: { searchListMethod: 'searchCalls', searchable: true, searchFilterRequired: false },
+				typeOptions: {
+					searchListMethod: 'searchCalls',
+					searchable: true,
+					searchFilterRequired: false,
+				},
 			},
 			{
 				displayName: 'By Transaction ID',
@@ -78,7 +82,8 @@ export const outputOption: INodeProperties = {
 		{
 			name: 'Simplified',
 			value: 'simplified',
-			description: "One flat item per call, with the same field names as the OMICall Trigger's call record",
+			description:
+				"One flat item per call, with the same field names as the OMICall Trigger's call record",
 		},
 		{ name: 'Raw', value: 'raw', description: 'The call exactly as OMICall returns it' },
 	],
@@ -104,8 +109,14 @@ export function toJson(record: IDataObject, output: Output): IDataObject {
 /** The transaction ID the Call parameter names, trimmed; an error when there is none. */
 export function readCallId(context: IExecuteFunctions, i: number): string {
 	const value = context.getNodeParameter('callId', i, '', { extractValue: true }) as unknown;
-	const id = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
-	if (!id) throw new NodeOperationError(context.getNode(), "Enter the call's transaction ID, or pick a call from the list.", { itemIndex: i });
+	const id =
+		typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
+	if (!id)
+		throw new NodeOperationError(
+			context.getNode(),
+			"Enter the call's transaction ID, or pick a call from the list.",
+			{ itemIndex: i },
+		);
 	return id;
 }
 
@@ -113,7 +124,8 @@ export function readCallId(context: IExecuteFunctions, i: number): string {
 
 /** OMICall's error code in an error the transport threw, if OMICall gave one. */
 export function omiCallCodeOf(error: unknown): string | undefined {
-	const response = (error as { errorResponse?: { omiCallCode?: unknown } } | undefined)?.errorResponse;
+	const response = (error as { errorResponse?: { omiCallCode?: unknown } } | undefined)
+		?.errorResponse;
 	return typeof response?.omiCallCode === 'string' ? response.omiCallCode : undefined;
 }
 
@@ -126,16 +138,24 @@ export function httpCodeOf(error: unknown): number | undefined {
 
 /** Codes OMICall may answer for a transaction ID it does not know (the vendor's, the usual spellings). */
 export function isNotFoundCode(code: string | undefined): boolean {
-	return !!code && /(^|_)(not_?found|not_?exists?|does_?not_?exist)($|_)|^transaction_?(id_)?invalid$/i.test(code);
+	return (
+		!!code &&
+		/(^|_)(not_?found|not_?exists?|does_?not_?exist)($|_)|^transaction_?(id_)?invalid$/i.test(code)
+	);
 }
 
 export class CallNotFoundError extends NodeOperationError {}
 
 export function callNotFound(context: IExecuteFunctions, id: string, i: number): CallNotFoundError {
-	return new CallNotFoundError(context.getNode(), `OMICall has no call with the transaction ID "${id}".`, {
-		itemIndex: i,
-		description: "Check the ID: it is the call's transaction_id (callId in the trigger's and Get Many's items). Calls from other OMICall accounts are not visible with this credential.",
-	});
+	return new CallNotFoundError(
+		context.getNode(),
+		`OMICall has no call with the transaction ID "${id}".`,
+		{
+			itemIndex: i,
+			description:
+				"Check the ID: it is the call's transaction_id (callId in the trigger's and Get Many's items). Calls from other OMICall accounts are not visible with this credential.",
+		},
+	);
 }
 
 // ── Reading one call ────────────────────────────────────────────────────────
@@ -155,18 +175,49 @@ function worthAnotherRoute(error: unknown): boolean {
 	const http = httpCodeOf(error);
 	if (http === undefined || http === 401 || http === 403 || http === 429) return false;
 	const code = omiCallCodeOf(error) ?? '';
-	return !/^(api_key_|token_|tenant_|auth_|permission_|individual_package|service_package|rate_limit|limit_request)/i.test(code);
+	return !/^(api_key_|token_|tenant_|auth_|permission_|individual_package|service_package|rate_limit|limit_request)/i.test(
+		code,
+	);
 }
 
-async function readRoute(context: IExecuteFunctions, route: Route, id: string, i: number): Promise<unknown> {
-	if (route === 'v2-get') return await historyRequest.call(context, 'GET', GET_BY_ID_PATH, { qs: { transactionId: id } }, i);
-	if (route === 'v2-post') return await historyRequest.call(context, 'POST', GET_BY_ID_PATH, { body: { transactionId: id } }, i);
-	return await historyRequest.call(context, 'GET', `${DETAIL_PATH}${encodeURIComponent(id)}`, {}, i);
+async function readRoute(
+	context: IExecuteFunctions,
+	route: Route,
+	id: string,
+	i: number,
+): Promise<unknown> {
+	if (route === 'v2-get')
+		return await historyRequest.call(
+			context,
+			'GET',
+			GET_BY_ID_PATH,
+			{ qs: { transactionId: id } },
+			i,
+		);
+	if (route === 'v2-post')
+		return await historyRequest.call(
+			context,
+			'POST',
+			GET_BY_ID_PATH,
+			{ body: { transactionId: id } },
+			i,
+		);
+	return await historyRequest.call(
+		context,
+		'GET',
+		`${DETAIL_PATH}${encodeURIComponent(id)}`,
+		{},
+		i,
+	);
 }
 
 /** The record in an answer, whether it is the payload itself or wrapped in a list or `items`. */
 function recordIn(payload: unknown): IDataObject | null {
-	const candidate = Array.isArray(payload) ? payload[0] : isObject(payload) && Array.isArray(payload.items) ? payload.items[0] : payload;
+	const candidate = Array.isArray(payload)
+		? payload[0]
+		: isObject(payload) && Array.isArray(payload.items)
+			? payload.items[0]
+			: payload;
 	return isObject(candidate) && callIdOf(candidate) !== null ? candidate : null;
 }
 
@@ -175,7 +226,11 @@ function recordIn(payload: unknown): IDataObject | null {
  * the method, omicall-api.md 4), then v1 detail/{id}. v2 is frozen since 2026-04-01, so a call v2
  * does not find is looked for in v1 as well. Null when OMICall has it nowhere.
  */
-export async function getCall(context: IExecuteFunctions, id: string, i: number): Promise<IDataObject | null> {
+export async function getCall(
+	context: IExecuteFunctions,
+	id: string,
+	i: number,
+): Promise<IDataObject | null> {
 	const known = workingRoute.get(context);
 	const remember = (route: Route) => {
 		if (!workingRoute.has(context)) workingRoute.set(context, route);
@@ -232,7 +287,11 @@ export function recordingFileName(id: string, mimeType: string): string {
 }
 
 /** The call's recording as n8n binary data, or null when the call has none. */
-export async function recordingOf(context: IExecuteFunctions, record: IDataObject, i: number): Promise<IBinaryData | null> {
+export async function recordingOf(
+	context: IExecuteFunctions,
+	record: IDataObject,
+	i: number,
+): Promise<IBinaryData | null> {
 	const url = text(record.recording_file_url) ?? text(record.recording_file);
 	if (!url) return null;
 	const id = callIdOf(record) ?? 'recording';
@@ -243,16 +302,27 @@ export async function recordingOf(context: IExecuteFunctions, record: IDataObjec
 	} catch (error) {
 		// Say which call: Get Many may download many recordings in one item.
 		const { message, description } = error as { message: string; description?: string };
-		const named = message.startsWith('The recording could not') ? message.replace('The recording', `The recording of call "${id}"`) : `Call "${id}": ${message}`;
+		const named = message.startsWith('The recording could not')
+			? message.replace('The recording', `The recording of call "${id}"`)
+			: `Call "${id}": ${message}`;
 		throw new NodeOperationError(context.getNode(), named, { itemIndex: i, description });
 	}
-	return await context.helpers.prepareBinaryData(recording.data, recordingFileName(id, recording.mimeType), recording.mimeType);
+	return await context.helpers.prepareBinaryData(
+		recording.data,
+		recordingFileName(id, recording.mimeType),
+		recording.mimeType,
+	);
 }
 
 /** The binary field name a user typed, or an error for an empty one. */
 export function readBinaryField(context: IExecuteFunctions, value: unknown, i: number): string {
 	const name = typeof value === 'string' ? value.trim() : '';
-	if (!name) throw new NodeOperationError(context.getNode(), 'Enter the name of the binary field the recording goes in (for example "data").', { itemIndex: i });
+	if (!name)
+		throw new NodeOperationError(
+			context.getNode(),
+			'Enter the name of the binary field the recording goes in (for example "data").',
+			{ itemIndex: i },
+		);
 	return name;
 }
 
@@ -290,7 +360,14 @@ function zoneOffsetMs(timeZone: string, utcMs: number): number {
 		second: '2-digit',
 	}).formatToParts(new Date(utcMs));
 	const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-	const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+	const asUtc = Date.UTC(
+		get('year'),
+		get('month') - 1,
+		get('day'),
+		get('hour'),
+		get('minute'),
+		get('second'),
+	);
 	return asUtc - Math.floor(utcMs / 1000) * 1000;
 }
 
@@ -301,7 +378,8 @@ function zoneOffsetMs(timeZone: string, utcMs: number): number {
  */
 export function toEpochMs(value: unknown, timeZone: string): number {
 	if (value instanceof Date) return value.getTime();
-	if (isObject(value) && typeof (value as { toMillis?: unknown }).toMillis === 'function') return Number((value as { toMillis: () => number }).toMillis());
+	if (isObject(value) && typeof (value as { toMillis?: unknown }).toMillis === 'function')
+		return Number((value as { toMillis: () => number }).toMillis());
 	if (typeof value === 'number' || (typeof value === 'string' && NUMERIC.test(value.trim()))) {
 		const n = Number(value);
 		// Seconds up to the year 5138, milliseconds beyond: the unit OMICall filters use is ms.
@@ -312,11 +390,20 @@ export function toEpochMs(value: unknown, timeZone: string): number {
 	if (ZONED.test(textValue)) return Date.parse(textValue);
 	const m = LOCAL.exec(textValue);
 	if (!m) return NaN;
-	const [year, month, day, hour = 0, minute = 0, second = 0] = m.slice(1, 7).map((part) => (part === undefined ? undefined : Number(part)));
+	const [year, month, day, hour = 0, minute = 0, second = 0] = m
+		.slice(1, 7)
+		.map((part) => (part === undefined ? undefined : Number(part)));
 	const ms = Number((m[7] ?? '').padEnd(3, '0'));
 	const wall = Date.UTC(year!, month! - 1, day!, hour, minute, second, ms);
 	const back = new Date(wall);
-	if (back.getUTCMonth() !== month! - 1 || back.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) return NaN;
+	if (
+		back.getUTCMonth() !== month! - 1 ||
+		back.getUTCDate() !== day ||
+		hour > 23 ||
+		minute > 59 ||
+		second > 59
+	)
+		return NaN;
 	let utc = wall;
 	try {
 		utc = wall - zoneOffsetMs(timeZone, wall);
@@ -332,30 +419,51 @@ export { DAY_MS };
 // ── The call picker ─────────────────────────────────────────────────────────
 
 /** The calls of the last 30 days for the Call picker, newest first, 50 per page; the search box is OMICall's keyword. */
-export async function searchCalls(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+export async function searchCalls(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
 	const page = Math.max(1, Number(paginationToken) || 1);
 	const toDate = Date.now();
 	const keyword = filter?.trim();
 	const payload = await historyRequest.call(this, 'POST', SEARCH_PATH, {
 		qs: { page, size: MAX_PAGE_SIZE },
-		body: { filter: { fromDate: toDate - 30 * DAY_MS, toDate, ...(keyword ? { keyword } : {}) }, sort: { field: 'time_start_call', isAsc: false } },
+		body: {
+			filter: { fromDate: toDate - 30 * DAY_MS, toDate, ...(keyword ? { keyword } : {}) },
+			sort: { field: 'time_start_call', isAsc: false },
+		},
 		needsApiKey: true,
 	});
-	const items = isObject(payload) && Array.isArray(payload.items) ? payload.items.filter(isObject) : [];
+	const items =
+		isObject(payload) && Array.isArray(payload.items) ? payload.items.filter(isObject) : [];
 	const results = items
 		.map((record) => ({ record, call: simplifyRecord(record) }))
 		.filter(({ call }) => typeof call.callId === 'string')
 		.map(({ call }) => ({ name: pickerName(call), value: call.callId as string }));
-	const more = items.length === MAX_PAGE_SIZE && !(isObject(payload) && (payload.hasNext === false || payload.has_next === false));
+	const more =
+		items.length === MAX_PAGE_SIZE &&
+		!(isObject(payload) && (payload.hasNext === false || payload.has_next === false));
 	return { results, paginationToken: more ? String(page + 1) : undefined };
 }
 
 /** "2026-11-28 10:15 · Inbound · 0395187319 Nguyễn Văn An · agent 100", in Vietnam time. */
 function pickerName(call: IDataObject): string {
-	const started = typeof call.startedAt === 'string' ? new Date(Date.parse(call.startedAt) + 7 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ') : '';
-	const direction = typeof call.direction === 'string' ? call.direction[0].toUpperCase() + call.direction.slice(1) : '';
+	const started =
+		typeof call.startedAt === 'string'
+			? new Date(Date.parse(call.startedAt) + 7 * 3_600_000)
+					.toISOString()
+					.slice(0, 16)
+					.replace('T', ' ')
+			: '';
+	const direction =
+		typeof call.direction === 'string'
+			? call.direction[0].toUpperCase() + call.direction.slice(1)
+			: '';
 	const customer = [call.customerNumber, call.customerName].filter(Boolean).join(' ');
 	const agent = call.agentExtension ? `agent ${String(call.agentExtension)}` : '';
 	const missed = call.answered === false ? 'missed' : '';
-	return [started, direction, customer, agent, missed].filter(Boolean).join(' · ') || String(call.callId);
+	return (
+		[started, direction, customer, agent, missed].filter(Boolean).join(' · ') || String(call.callId)
+	);
 }

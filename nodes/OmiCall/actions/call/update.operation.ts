@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { callIdOf, isObject } from '../../callRecord';
@@ -42,7 +47,8 @@ const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. Khách hàng VIP, Gọi lại',
-				description: "Tag names, separated by commas; they replace the call's tags. Empty removes all tags. OMICall creates tags it does not know yet.",
+				description:
+					"Tag names, separated by commas; they replace the call's tags. Empty removes all tags. OMICall creates tags it does not know yet.",
 			},
 		],
 	},
@@ -56,12 +62,17 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['call'], operation: ['update'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['call'], operation: ['update'] } },
+	properties,
+);
 
 const METHOD_MISSING = new Set([404, 405]);
 
 function notFoundOr(context: IExecuteFunctions, error: unknown, id: string, i: number) {
-	return isNotFoundCode(omiCallCodeOf(error)) ? callNotFound(context, id, i) : asNodeError(context.getNode(), error, i);
+	return isNotFoundCode(omiCallCodeOf(error))
+		? callNotFound(context, id, i)
+		: asNodeError(context.getNode(), error, i);
 }
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
@@ -69,10 +80,15 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	const fields = this.getNodeParameter('updateFields', i, {}) as IDataObject;
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const body: IDataObject = {};
-	if ('note' in fields) body.note = typeof fields.note === 'string' ? fields.note : String(fields.note ?? '');
+	if ('note' in fields)
+		body.note = typeof fields.note === 'string' ? fields.note : String(fields.note ?? '');
 	if ('tags' in fields) body.tag = listOf(fields.tags);
 	if (!Object.keys(body).length) {
-		throw new NodeOperationError(this.getNode(), 'Nothing to update: add a Note or Tags under Update Fields.', { itemIndex: i });
+		throw new NodeOperationError(
+			this.getNode(),
+			'Nothing to update: add a Note or Tags under Update Fields.',
+			{ itemIndex: i },
+		);
 	}
 	const path = `${CHANGE_PATH}${encodeURIComponent(id)}`;
 	let answer: unknown;
@@ -88,7 +104,8 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 		}
 	}
 	// Documented: OMICall answers the updated call. Anything else: read the call again.
-	const record = isObject(answer) && callIdOf(answer) !== null ? answer : await getCall(this, id, i);
+	const record =
+		isObject(answer) && callIdOf(answer) !== null ? answer : await getCall(this, id, i);
 	if (!record) throw callNotFound(this, id, i);
 	return [{ json: toJson(record, readOutput(options.output)) }];
 }

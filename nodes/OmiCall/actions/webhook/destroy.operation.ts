@@ -2,7 +2,13 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { destroyWebhook, findWebhook, type WebhookType } from '../../transport/webhooks';
-import { allowAiChangesField, refuseAiAgentUnlessAllowed, showFullUrlsOption, shownUrl, webhookTypeField } from './fields';
+import {
+	allowAiChangesField,
+	refuseAiAgentUnlessAllowed,
+	showFullUrlsOption,
+	shownUrl,
+	webhookTypeField,
+} from './fields';
 
 const properties: INodeProperties[] = [
 	webhookTypeField,
@@ -17,7 +23,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['webhook'], operation: ['destroy'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['webhook'], operation: ['destroy'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	refuseAiAgentUnlessAllowed(this, 'destroy', i);

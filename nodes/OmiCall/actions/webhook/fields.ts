@@ -51,8 +51,16 @@ const ACCOUNT_WIDE_EFFECT: Record<'register' | 'destroy', string> = {
 };
 
 /** Register and Destroy redirect a whole account's events: an AI agent needs the node's explicit leave. */
-export function refuseAiAgentUnlessAllowed(context: IExecuteFunctions, operation: 'register' | 'destroy', i: number): void {
-	if (!runsAsAiTool(context) || context.getNodeParameter('allowAiWebhookChanges', i, false) === true) return;
+export function refuseAiAgentUnlessAllowed(
+	context: IExecuteFunctions,
+	operation: 'register' | 'destroy',
+	i: number,
+): void {
+	if (
+		!runsAsAiTool(context) ||
+		context.getNodeParameter('allowAiWebhookChanges', i, false) === true
+	)
+		return;
 	throw new NodeOperationError(
 		context.getNode(),
 		`An AI agent may not ${operation} OMICall webhooks unless this node allows it: OMICall keeps one webhook per type for the whole account, so this would ${ACCOUNT_WIDE_EFFECT[operation]}. Turn on "Allow AI Agents to Change Webhooks" in the node to allow it.`,

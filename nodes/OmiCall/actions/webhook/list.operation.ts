@@ -25,10 +25,18 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['webhook'], operation: ['list'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['webhook'], operation: ['list'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
-	const { type, showFullUrls } = this.getNodeParameter('options', i, {}) as { type?: string; showFullUrls?: boolean };
+	const { type, showFullUrls } = this.getNodeParameter('options', i, {}) as {
+		type?: string;
+		showFullUrls?: boolean;
+	};
 	const hooks = await listWebhooks.call(this, i);
-	return hooks.filter((h) => type === undefined || h.type === type).map((h) => ({ json: { ...h, url: shownUrl(h.url, showFullUrls) } }));
+	return hooks
+		.filter((h) => type === undefined || h.type === type)
+		.map((h) => ({ json: { ...h, url: shownUrl(h.url, showFullUrls) } }));
 }

@@ -1,7 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { CALL_EVENTS, type CallEvent, invalidWebhookUrlReason, registerWebhook, type WebhookType } from '../../transport/webhooks';
+import {
+	CALL_EVENTS,
+	type CallEvent,
+	invalidWebhookUrlReason,
+	registerWebhook,
+	type WebhookType,
+} from '../../transport/webhooks';
 import { urlOriginOnly } from '../../urlDisplay';
 import { allowAiChangesField, refuseAiAgentUnlessAllowed, webhookTypeField } from './fields';
 
@@ -32,7 +38,10 @@ const properties: INodeProperties[] = [
 	allowAiChangesField,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['webhook'], operation: ['register'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['webhook'], operation: ['register'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	refuseAiAgentUnlessAllowed(this, 'register', i);
@@ -40,13 +49,20 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	const url = String(this.getNodeParameter('url', i)).trim();
 	const reason = invalidWebhookUrlReason(url);
 	if (reason) throw new NodeOperationError(this.getNode(), reason, { itemIndex: i });
-	const events = type === 'call' ? (this.getNodeParameter('events', i, CALL_EVENTS) as CallEvent[]) : undefined;
+	const events =
+		type === 'call' ? (this.getNodeParameter('events', i, CALL_EVENTS) as CallEvent[]) : undefined;
 	if (type === 'call' && !events?.length) {
-		throw new NodeOperationError(this.getNode(), 'Choose at least one event to register.', { itemIndex: i });
+		throw new NodeOperationError(this.getNode(), 'Choose at least one event to register.', {
+			itemIndex: i,
+		});
 	}
 	const registered = await registerWebhook.call(this, { type, url, events }, i);
 	if (!registered) {
-		throw new NodeOperationError(this.getNode(), `OMICall accepted the ${type} webhook but does not list it afterwards.`, { itemIndex: i });
+		throw new NodeOperationError(
+			this.getNode(),
+			`OMICall accepted the ${type} webhook but does not list it afterwards.`,
+			{ itemIndex: i },
+		);
 	}
 	// Another URL listed for the type (a concurrent change) is somebody else's: not shown in full.
 	if (registered.url !== url) {
