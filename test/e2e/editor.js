@@ -255,7 +255,8 @@ async function nodePanelDetails(page) {
 			/** @type {Array<{category: string, groups: Array<{heading: string, items: string[]}>}>} */
 			const categories = [];
 			for (const el of els) {
-				const text = /** @type {HTMLElement} */ ((el).innerText ?? '').trim();
+				const html = /** @type {HTMLElement} */ (el);
+				const text = (html.innerText ?? '').trim();
 				if (el.getAttribute('data-test-id') === 'node-creator-category-item') {
 					categories.push({ category: text, groups: [] });
 					continue;
@@ -289,15 +290,15 @@ async function shownParameters(page) {
 	const parameters = `${id('ndv')} ${id('node-parameters')}`;
 	return {
 		labels: await page.$$eval(`${parameters} ${id('input-label')}`, (els) =>
-			els.map((e) =>
-				/** @type {HTMLElement} */ ((e).innerText ?? '')
+			els.map((/** @type {HTMLElement} */ e) =>
+				(e.innerText ?? '')
 					.split('\n')[0]
 					.replace(/\s*\*\s*$/, '')
 					.trim(),
 			),
 		),
 		texts: await page.$$eval(`${parameters} ${id('parameter-item')}`, (els) =>
-			els.map((e) => /** @type {HTMLElement} */ ((e).innerText ?? '').trim()),
+			els.map((/** @type {HTMLElement} */ e) => (e.innerText ?? '').trim()),
 		),
 	};
 }
@@ -335,9 +336,8 @@ async function connectionTestResult(page) {
 	await more?.click();
 	const details = await page.waitForFunction(
 		(sel) => {
-			const lines = /** @type {HTMLElement} */ (
-				(document.querySelector(sel))?.innerText ?? ''
-			).split('\n');
+			const shown = /** @type {HTMLElement | null} */ (document.querySelector(sel));
+			const lines = (shown?.innerText ?? '').split('\n');
 			const at = lines.findIndex((l) => /Couldn.t connect with these settings/.test(l));
 			// The details follow the banner's heading and its Retry button.
 			return lines.slice(at + 1, at + 4).find((l) => l.trim() && l.trim() !== 'Retry') ?? false;
@@ -415,12 +415,12 @@ async function openExecutionItem(page, n8n, workflowId, executionId) {
 	const table = `${id('ndv')} ${id('output-panel')} table`;
 	await page.waitForSelector(`${table} tbody tr`, { visible: true });
 	return await page.$eval(table, (t) => {
-		const headers = [...t.querySelectorAll('thead th')].map((th) =>
-			/** @type {HTMLElement} */ ((th).innerText ?? '').trim(),
+		const headers = [...t.querySelectorAll('thead th')].map((/** @type {HTMLElement} */ th) =>
+			(th.innerText ?? '').trim(),
 		);
 		return [...t.querySelectorAll('tbody > tr')].map((tr) => {
-			const cells = [...tr.children].map((td) =>
-				/** @type {HTMLElement} */ ((td).innerText ?? '').trim(),
+			const cells = [...tr.children].map((/** @type {HTMLElement} */ td) =>
+				(td.innerText ?? '').trim(),
 			);
 			return Object.fromEntries(headers.map((h, i) => [h, cells[i]]).filter(([h]) => h));
 		});

@@ -234,9 +234,7 @@ export interface OmiCallSimulator {
 	/** The id of a tag name, creating the tag when new. */
 	tagId(name: string): string;
 	rateLimit(path: string, options?: RateLimitOptions): void;
-	changeContact(options?: {
-		action?: 'created' | 'updated';
-	}): Promise<{
+	changeContact(options?: { action?: 'created' | 'updated' }): Promise<{
 		hook: string;
 		events: Array<{ state: string; attempts: number; status: number | string }>;
 	}>;
