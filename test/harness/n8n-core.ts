@@ -12,6 +12,7 @@ import type {
 	ICredentials,
 	ICredentialType,
 	IDataObject,
+	IExecuteFunctions,
 	IHttpRequestHelper,
 	IHttpRequestOptions,
 	INode,
@@ -368,4 +369,32 @@ export async function testCredential(
 			return { status: 'Error', message: rule.properties.message };
 	}
 	return { status: 'OK', message: 'Connection successful!' };
+}
+
+/** Runs `action` inside a one-node workflow, in n8n-core's ExecuteContext, and returns what it returned. */
+export async function runInProbeNode<T>(
+	credentials: CredentialStore,
+	action: (context: IExecuteFunctions) => Promise<T>,
+): Promise<T> {
+	let result: T | undefined;
+	const probe: INodeType = {
+		description: {
+			displayName: 'Transport probe',
+			name: 'transportProbe',
+			group: ['transform'],
+			version: 1,
+			description: '',
+			defaults: { name: 'Transport probe' },
+			inputs: ['main'],
+			outputs: ['main'],
+			credentials: [{ name: 'omiCallApi', required: true }],
+			properties: [],
+		},
+		async execute(this: IExecuteFunctions) {
+			result = await action(this);
+			return [[{ json: {} }]];
+		},
+	};
+	await executeNode(buildNode(probe, {}, credentials), probe);
+	return result as T;
 }

@@ -7,16 +7,15 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { IExecuteFunctions, INodeType } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { OmiCallApi } from '../../credentials/OmiCallApi.credentials';
 import { omiCallRequest, sessionOwner } from '../../nodes/OmiCall/transport';
 import {
-	buildNode,
 	CREDENTIAL_ID,
 	CredentialStore,
-	executeNode,
 	testCredential,
+	runInProbeNode,
 } from '../harness/n8n-core';
 import { type OmiCallSimulator, startSimulator } from '../harness/simulator';
 
@@ -43,30 +42,9 @@ beforeEach(async () => {
 });
 afterEach(async () => simulator.stop());
 
-/** A one-node workflow whose node runs `action` in n8n-core's ExecuteContext. */
-async function runInNode<T>(action: (context: IExecuteFunctions) => Promise<T>): Promise<T> {
-	let result: T | undefined;
-	const probe: INodeType = {
-		description: {
-			displayName: 'Transport probe',
-			name: 'transportProbe',
-			group: ['transform'],
-			version: 1,
-			description: '',
-			defaults: { name: 'Transport probe' },
-			inputs: ['main'],
-			outputs: ['main'],
-			credentials: [{ name: 'omiCallApi', required: true }],
-			properties: [],
-		},
-		async execute(this: IExecuteFunctions) {
-			result = await action(this);
-			return [[{ json: {} }]];
-		},
-	};
-	await executeNode(buildNode(probe, {}, store), probe);
-	return result as T;
-}
+/** Runs `action` inside a node in n8n-core's ExecuteContext, with this file's credential store. */
+const runInNode = async <T>(action: (context: IExecuteFunctions) => Promise<T>): Promise<T> =>
+	await runInProbeNode(store, action);
 
 async function failure(
 	action: (context: IExecuteFunctions) => Promise<unknown>,

@@ -3,10 +3,10 @@
  * (which refuses a request without x-api-key, and answers 204 when nothing matches), rate limits
  * with a Retry-After header, OMICall's call-history error codes, and a real recording.
  */
-import type { IExecuteFunctions, INodeType } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { downloadRecording, omiCallRequest, rateLimitRetry } from '../../nodes/OmiCall/transport';
-import { buildNode, CREDENTIAL_ID, CredentialStore, executeNode } from '../harness/n8n-core';
+import { CREDENTIAL_ID, CredentialStore, runInProbeNode } from '../harness/n8n-core';
 import { type OmiCallSimulator, startSimulator } from '../harness/simulator';
 
 const API_KEY = 'key-transport-history-3141';
@@ -37,30 +37,9 @@ afterEach(async () => {
 	await simulator.stop();
 });
 
-/** A one-node workflow whose node runs `action` in n8n-core's ExecuteContext. */
-async function runInNode<T>(action: (context: IExecuteFunctions) => Promise<T>): Promise<T> {
-	let result: T | undefined;
-	const probe: INodeType = {
-		description: {
-			displayName: 'Transport probe',
-			name: 'transportProbe',
-			group: ['transform'],
-			version: 1,
-			description: '',
-			defaults: { name: 'Transport probe' },
-			inputs: ['main'],
-			outputs: ['main'],
-			credentials: [{ name: 'omiCallApi', required: true }],
-			properties: [],
-		},
-		async execute(this: IExecuteFunctions) {
-			result = await action(this);
-			return [[{ json: {} }]];
-		},
-	};
-	await executeNode(buildNode(probe, {}, store), probe);
-	return result as T;
-}
+/** Runs `action` inside a node in n8n-core's ExecuteContext, with this file's credential store. */
+const runInNode = async <T>(action: (context: IExecuteFunctions) => Promise<T>): Promise<T> =>
+	await runInProbeNode(store, action);
 
 async function failure(
 	action: (context: IExecuteFunctions) => Promise<unknown>,

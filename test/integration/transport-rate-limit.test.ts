@@ -3,10 +3,10 @@
  * are retried a bounded number of times with exponential backoff, then fail with an error that
  * names the limit; nothing else is retried. The waits are recorded instead of slept, except once.
  */
-import type { IExecuteFunctions, INodeType } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { omiCallRequest, rateLimitRetry } from '../../nodes/OmiCall/transport';
-import { buildNode, CREDENTIAL_ID, CredentialStore, executeNode } from '../harness/n8n-core';
+import { CREDENTIAL_ID, CredentialStore, runInProbeNode } from '../harness/n8n-core';
 import { type OmiCallSimulator, startSimulator } from '../harness/simulator';
 
 const API_KEY = 'key-transport-rate-limit-7';
@@ -37,30 +37,9 @@ afterEach(async () => {
 	await simulator.stop();
 });
 
-/** A one-node workflow whose node runs `action` in n8n-core's ExecuteContext. */
-async function runInNode<T>(action: (context: IExecuteFunctions) => Promise<T>): Promise<T> {
-	let result: T | undefined;
-	const probe: INodeType = {
-		description: {
-			displayName: 'Transport probe',
-			name: 'transportProbe',
-			group: ['transform'],
-			version: 1,
-			description: '',
-			defaults: { name: 'Transport probe' },
-			inputs: ['main'],
-			outputs: ['main'],
-			credentials: [{ name: 'omiCallApi', required: true }],
-			properties: [],
-		},
-		async execute(this: IExecuteFunctions) {
-			result = await action(this);
-			return [[{ json: {} }]];
-		},
-	};
-	await executeNode(buildNode(probe, {}, store), probe);
-	return result as T;
-}
+/** Runs `action` inside a node in n8n-core's ExecuteContext, with this file's credential store. */
+const runInNode = async <T>(action: (context: IExecuteFunctions) => Promise<T>): Promise<T> =>
+	await runInProbeNode(store, action);
 
 async function failure(
 	action: (context: IExecuteFunctions) => Promise<unknown>,

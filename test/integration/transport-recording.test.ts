@@ -6,14 +6,14 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { IExecuteFunctions, INodeType } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 import {
 	downloadRecording,
 	omiCallRequest,
 	RECORDING_MAX_BYTES,
 } from '../../nodes/OmiCall/transport';
-import { buildNode, CREDENTIAL_ID, CredentialStore, executeNode } from '../harness/n8n-core';
+import { CREDENTIAL_ID, CredentialStore, runInProbeNode } from '../harness/n8n-core';
 import { type OmiCallSimulator, startSimulator } from '../harness/simulator';
 
 const API_KEY = 'key-transport-recording-9';
@@ -45,30 +45,9 @@ beforeEach(async () => {
 });
 afterEach(async () => simulator.stop());
 
-/** A one-node workflow whose node runs `action` in n8n-core's ExecuteContext. */
-async function runInNode<T>(action: (context: IExecuteFunctions) => Promise<T>): Promise<T> {
-	let result: T | undefined;
-	const probe: INodeType = {
-		description: {
-			displayName: 'Transport probe',
-			name: 'transportProbe',
-			group: ['transform'],
-			version: 1,
-			description: '',
-			defaults: { name: 'Transport probe' },
-			inputs: ['main'],
-			outputs: ['main'],
-			credentials: [{ name: 'omiCallApi', required: true }],
-			properties: [],
-		},
-		async execute(this: IExecuteFunctions) {
-			result = await action(this);
-			return [[{ json: {} }]];
-		},
-	};
-	await executeNode(buildNode(probe, {}, store), probe);
-	return result as T;
-}
+/** Runs `action` inside a node in n8n-core's ExecuteContext, with this file's credential store. */
+const runInNode = async <T>(action: (context: IExecuteFunctions) => Promise<T>): Promise<T> =>
+	await runInProbeNode(store, action);
 
 /** The error of a failed download, checked to hold neither the URL's capability nor a secret. */
 async function failure(

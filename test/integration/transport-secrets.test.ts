@@ -15,7 +15,6 @@ import type {
 	IHttpRequestOptions,
 	INode,
 	INodeExecutionData,
-	INodeType,
 } from 'n8n-workflow';
 import { getCredentialOwnRequestAllowedDomains, UserError } from 'n8n-workflow';
 
@@ -28,6 +27,7 @@ import {
 	CredentialStore,
 	executeNode,
 	testCredential,
+	runInProbeNode,
 } from '../harness/n8n-core';
 import { type OmiCallSimulator, startSimulator } from '../harness/simulator';
 
@@ -50,30 +50,9 @@ beforeEach(async () => {
 });
 afterEach(async () => simulator.stop());
 
-/** A one-node workflow whose node runs `action` in n8n-core's ExecuteContext. */
-async function runInNode<T>(action: (context: IExecuteFunctions) => Promise<T>): Promise<T> {
-	let result: T | undefined;
-	const probe: INodeType = {
-		description: {
-			displayName: 'Transport probe',
-			name: 'transportProbe',
-			group: ['transform'],
-			version: 1,
-			description: '',
-			defaults: { name: 'Transport probe' },
-			inputs: ['main'],
-			outputs: ['main'],
-			credentials: [{ name: 'omiCallApi', required: true }],
-			properties: [],
-		},
-		async execute(this: IExecuteFunctions) {
-			result = await action(this);
-			return [[{ json: {} }]];
-		},
-	};
-	await executeNode(buildNode(probe, {}, store), probe);
-	return result as T;
-}
+/** Runs `action` inside a node in n8n-core's ExecuteContext, with this file's credential store. */
+const runInNode = async <T>(action: (context: IExecuteFunctions) => Promise<T>): Promise<T> =>
+	await runInProbeNode(store, action);
 
 interface Failure {
 	message: string;
