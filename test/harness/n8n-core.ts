@@ -398,3 +398,10 @@ export async function runInProbeNode<T>(
 	await executeNode(buildNode(probe, {}, credentials), probe);
 	return result as T;
 }
+
+/** The usual credential of the tests: API Key mode against `baseUrl`, no token yet. */
+export function apiKeyStore(baseUrl: string, apiKey: string): CredentialStore {
+	const store = new CredentialStore();
+	store.set(CREDENTIAL_ID, { baseUrl, authentication: 'apiKey', apiKey, sessionToken: '' });
+	return store;
+}

@@ -13,7 +13,7 @@ import type { INode, INodeParameters, INodeProperties, INodeType, INodeTypes } f
 import { ExecuteContext } from 'n8n-core';
 
 import { OmiCall } from '../../nodes/OmiCall/OmiCall.node';
-import { buildNode, CREDENTIAL_ID, CredentialStore, executeNode } from '../harness/n8n-core';
+import { buildNode, CredentialStore, executeNode, apiKeyStore } from '../harness/n8n-core';
 import { type OmiCallSimulator, startSimulator } from '../harness/simulator';
 
 const API_KEY = 'key-0123456789abcdef';
@@ -60,13 +60,7 @@ let store: CredentialStore;
 
 beforeEach(async () => {
 	simulator = await startSimulator({ apiKeys: [API_KEY] });
-	store = new CredentialStore();
-	store.set(CREDENTIAL_ID, {
-		baseUrl: simulator.url,
-		authentication: 'apiKey',
-		apiKey: API_KEY,
-		sessionToken: '',
-	});
+	store = apiKeyStore(simulator.url, API_KEY);
 	simulator.hooks.set('call', {
 		url: FOREIGN,
 		type: 'call',

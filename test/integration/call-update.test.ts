@@ -5,7 +5,7 @@
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { OmiCall } from '../../nodes/OmiCall/OmiCall.node';
-import { buildNode, CREDENTIAL_ID, CredentialStore, executeNode } from '../harness/n8n-core';
+import { buildNode, CredentialStore, executeNode, apiKeyStore } from '../harness/n8n-core';
 import { type HistoryCall, type OmiCallSimulator, startSimulator } from '../harness/simulator';
 
 const API_KEY = 'key-0123456789abcdef';
@@ -17,13 +17,7 @@ let store: CredentialStore;
 
 beforeEach(async () => {
 	simulator = await startSimulator({ apiKeys: [API_KEY] });
-	store = new CredentialStore();
-	store.set(CREDENTIAL_ID, {
-		baseUrl: simulator.url,
-		authentication: 'apiKey',
-		apiKey: API_KEY,
-		sessionToken: '',
-	});
+	store = apiKeyStore(simulator.url, API_KEY);
 });
 afterEach(async () => simulator.stop());
 

@@ -18,7 +18,13 @@ import type {
 import { OmiCallApi } from '../../credentials/OmiCallApi.credentials';
 import { OmiCall } from '../../nodes/OmiCall/OmiCall.node';
 import { OMICALL_ERROR_CODES, rateLimitRetry } from '../../nodes/OmiCall/transport';
-import { buildNode, CREDENTIAL_ID, CredentialStore, executeNode } from '../harness/n8n-core';
+import {
+	buildNode,
+	CREDENTIAL_ID,
+	CredentialStore,
+	executeNode,
+	apiKeyStore,
+} from '../harness/n8n-core';
 import { type OmiCallSimulator, startSimulator } from '../harness/simulator';
 
 const API_KEY = 'key-renewal-0123456789';
@@ -30,13 +36,7 @@ let store: CredentialStore;
 
 beforeEach(async () => {
 	simulator = await startSimulator({ apiKeys: [API_KEY] });
-	store = new CredentialStore();
-	store.set(CREDENTIAL_ID, {
-		baseUrl: simulator.url,
-		authentication: 'apiKey',
-		apiKey: API_KEY,
-		sessionToken: '',
-	});
+	store = apiKeyStore(simulator.url, API_KEY);
 });
 afterEach(async () => {
 	jest.restoreAllMocks();

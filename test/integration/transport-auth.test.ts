@@ -16,6 +16,7 @@ import {
 	CredentialStore,
 	testCredential,
 	runInProbeNode,
+	apiKeyStore,
 } from '../harness/n8n-core';
 import { type OmiCallSimulator, startSimulator } from '../harness/simulator';
 
@@ -32,13 +33,7 @@ beforeEach(async () => {
 	(simulator as unknown as { server: Server }).server.prependListener('request', (req) => {
 		seen.push({ path: new URL(req.url ?? '/', 'http://sim').pathname, headers: req.headers });
 	});
-	store = new CredentialStore();
-	store.set(CREDENTIAL_ID, {
-		baseUrl: simulator.url,
-		authentication: 'apiKey',
-		apiKey: API_KEY,
-		sessionToken: '',
-	});
+	store = apiKeyStore(simulator.url, API_KEY);
 });
 afterEach(async () => simulator.stop());
 

@@ -6,7 +6,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { downloadRecording, omiCallRequest, rateLimitRetry } from '../../nodes/OmiCall/transport';
-import { CREDENTIAL_ID, CredentialStore, runInProbeNode } from '../harness/n8n-core';
+import { CREDENTIAL_ID, CredentialStore, runInProbeNode, apiKeyStore } from '../harness/n8n-core';
 import { type OmiCallSimulator, startSimulator } from '../harness/simulator';
 
 const API_KEY = 'key-transport-history-3141';
@@ -20,13 +20,7 @@ let waits: number[];
 
 beforeEach(async () => {
 	simulator = await startSimulator({ apiKeys: [API_KEY] });
-	store = new CredentialStore();
-	store.set(CREDENTIAL_ID, {
-		baseUrl: simulator.url,
-		authentication: 'apiKey',
-		apiKey: API_KEY,
-		sessionToken: '',
-	});
+	store = apiKeyStore(simulator.url, API_KEY);
 	waits = [];
 	rateLimitRetry.sleep = async (ms: number) => {
 		waits.push(ms);

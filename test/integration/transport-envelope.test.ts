@@ -6,7 +6,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { omiCallRequest } from '../../nodes/OmiCall/transport';
-import { CREDENTIAL_ID, CredentialStore, runInProbeNode } from '../harness/n8n-core';
+import { CredentialStore, runInProbeNode, apiKeyStore } from '../harness/n8n-core';
 import { type OmiCallSimulator, startSimulator } from '../harness/simulator';
 
 const API_KEY = 'key-transport-envelope-42';
@@ -17,13 +17,7 @@ let store: CredentialStore;
 
 beforeEach(async () => {
 	simulator = await startSimulator({ apiKeys: [API_KEY] });
-	store = new CredentialStore();
-	store.set(CREDENTIAL_ID, {
-		baseUrl: simulator.url,
-		authentication: 'apiKey',
-		apiKey: API_KEY,
-		sessionToken: '',
-	});
+	store = apiKeyStore(simulator.url, API_KEY);
 });
 afterEach(async () => simulator.stop());
 

@@ -13,7 +13,7 @@ import {
 	omiCallRequest,
 	RECORDING_MAX_BYTES,
 } from '../../nodes/OmiCall/transport';
-import { CREDENTIAL_ID, CredentialStore, runInProbeNode } from '../harness/n8n-core';
+import { CredentialStore, runInProbeNode, apiKeyStore } from '../harness/n8n-core';
 import { type OmiCallSimulator, startSimulator } from '../harness/simulator';
 
 const API_KEY = 'key-transport-recording-9';
@@ -34,13 +34,7 @@ beforeEach(async () => {
 	(simulator as unknown as { server: Server }).server.prependListener('request', (req) => {
 		seen.push({ path: new URL(req.url ?? '/', 'http://sim').pathname, headers: req.headers });
 	});
-	store = new CredentialStore();
-	store.set(CREDENTIAL_ID, {
-		baseUrl: simulator.url,
-		authentication: 'apiKey',
-		apiKey: API_KEY,
-		sessionToken: '',
-	});
+	store = apiKeyStore(simulator.url, API_KEY);
 	recordingUrl = `${simulator.url}${RECORDING_PATH}?id=${SECRET_ID}&code=${TRANSACTION}`;
 });
 afterEach(async () => simulator.stop());

@@ -28,6 +28,7 @@ import {
 	executeNode,
 	testCredential,
 	runInProbeNode,
+	apiKeyStore,
 } from '../harness/n8n-core';
 import { type OmiCallSimulator, startSimulator } from '../harness/simulator';
 
@@ -40,13 +41,7 @@ let store: CredentialStore;
 
 beforeEach(async () => {
 	simulator = await startSimulator({ apiKeys: [API_KEY] });
-	store = new CredentialStore();
-	store.set(CREDENTIAL_ID, {
-		baseUrl: simulator.url,
-		authentication: 'apiKey',
-		apiKey: API_KEY,
-		sessionToken: '',
-	});
+	store = apiKeyStore(simulator.url, API_KEY);
 });
 afterEach(async () => simulator.stop());
 

@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 
-import { CREDENTIAL_ID, CredentialStore, type NodeRun } from '../harness/n8n-core';
+import { type NodeRun, apiKeyStore } from '../harness/n8n-core';
 import { type OmiCallSimulator, startSimulator } from '../harness/simulator';
 import { pathOf, productionPath, secretOf, testPath, TriggerFleet } from '../harness/triggers';
 import { startWebhookServer, type WebhookServer } from '../harness/webhook-server';
@@ -28,13 +28,7 @@ let fleet: TriggerFleet;
 beforeAll(async () => {
 	simulator = await startSimulator({ apiKeys: [API_KEY] });
 	server = await startWebhookServer();
-	const store = new CredentialStore();
-	store.set(CREDENTIAL_ID, {
-		baseUrl: simulator.url,
-		authentication: 'apiKey',
-		apiKey: API_KEY,
-		sessionToken: '',
-	});
+	const store = apiKeyStore(simulator.url, API_KEY);
 	fleet = new TriggerFleet(server, store);
 });
 afterAll(async () => {

@@ -5,7 +5,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { OmiCallTrigger } from '../../nodes/OmiCall/OmiCallTrigger.node';
-import { buildNode, CREDENTIAL_ID, CredentialStore, hook } from '../harness/n8n-core';
+import { buildNode, hook, apiKeyStore } from '../harness/n8n-core';
 import { buildCallEvents, type OmiCallSimulator, startSimulator } from '../harness/simulator';
 import { post, startWebhookServer, type WebhookServer } from '../harness/webhook-server';
 
@@ -27,13 +27,7 @@ afterEach(async () => {
 
 /** Activates a trigger with `parameters` and points the endpoint at it. */
 async function activeTrigger(parameters: INodeParameters = {}): Promise<void> {
-	const store = new CredentialStore();
-	store.set(CREDENTIAL_ID, {
-		baseUrl: simulator.url,
-		authentication: 'apiKey',
-		apiKey: API_KEY,
-		sessionToken: '',
-	});
+	const store = apiKeyStore(simulator.url, API_KEY);
 	const run = buildNode(
 		trigger,
 		{ triggerOn: 'call', events: ['ringing', 'answered', 'hangup', 'cdr'], ...parameters },

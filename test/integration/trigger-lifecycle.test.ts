@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { buildNode, CREDENTIAL_ID, CredentialStore, hook, type NodeRun } from '../harness/n8n-core';
+import { buildNode, CredentialStore, hook, type NodeRun, apiKeyStore } from '../harness/n8n-core';
 import { type OmiCallSimulator, startSimulator } from '../harness/simulator';
 import {
 	pathOf,
@@ -32,13 +32,7 @@ let fleet: TriggerFleet;
 beforeEach(async () => {
 	simulator = await startSimulator({ apiKeys: [API_KEY] });
 	server = await startWebhookServer();
-	store = new CredentialStore();
-	store.set(CREDENTIAL_ID, {
-		baseUrl: simulator.url,
-		authentication: 'apiKey',
-		apiKey: API_KEY,
-		sessionToken: '',
-	});
+	store = apiKeyStore(simulator.url, API_KEY);
 	fleet = new TriggerFleet(server, store, { retryDelayMs: 5 });
 });
 afterEach(async () => {

@@ -19,7 +19,7 @@ import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { CALL_STATES } from '../../nodes/OmiCall/callEvents';
 import { DIRECTIONS } from '../../nodes/OmiCall/callRecord';
 import { OmiCallTrigger } from '../../nodes/OmiCall/OmiCallTrigger.node';
-import { buildNode, CREDENTIAL_ID, CredentialStore, hook } from '../harness/n8n-core';
+import { buildNode, hook, apiKeyStore } from '../harness/n8n-core';
 import { type OmiCallSimulator, startSimulator } from '../harness/simulator';
 import { startWebhookServer, type WebhookServer } from '../harness/webhook-server';
 
@@ -461,13 +461,7 @@ const secrets: string[] = [];
 beforeAll(async () => {
 	simulator = await startSimulator({ apiKeys: [API_KEY] });
 	server = await startWebhookServer();
-	const store = new CredentialStore();
-	store.set(CREDENTIAL_ID, {
-		baseUrl: simulator.url,
-		authentication: 'apiKey',
-		apiKey: API_KEY,
-		sessionToken: '',
-	});
+	const store = apiKeyStore(simulator.url, API_KEY);
 	for (const [i, { triggerOn, parameters }] of TARGETS.entries()) {
 		const run = buildNode(trigger, { triggerOn, ...parameters }, store, {
 			webhookBaseUrl: server.url,
