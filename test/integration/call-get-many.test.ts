@@ -7,7 +7,13 @@ import { getToolDescriptionForNode } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { OmiCall } from '../../nodes/OmiCall/OmiCall.node';
-import { buildNode, CREDENTIAL_ID, CredentialStore, executeNode } from '../harness/n8n-core';
+import {
+	buildNode,
+	CREDENTIAL_ID,
+	CredentialStore,
+	executeNode,
+	apiKeyStore,
+} from '../harness/n8n-core';
 import {
 	AGENTS,
 	fold,
@@ -21,18 +27,18 @@ const SEARCH = '/api/v3/call-transaction/search';
 const DAY = 24 * 60 * 60 * 1000;
 const nodeType = new OmiCall();
 
+/**
+ * Generated histories span 23 hours, inside Get Many's default "last 24 hours" whatever the time
+ * of day: over a full day ending a minute ago, a call of the first minute fell outside it.
+ */
+const WITHIN_DEFAULT_RANGE = 23 / 24;
+
 let simulator: OmiCallSimulator;
 let store: CredentialStore;
 
 beforeEach(async () => {
 	simulator = await startSimulator({ apiKeys: [API_KEY] });
-	store = new CredentialStore();
-	store.set(CREDENTIAL_ID, {
-		baseUrl: simulator.url,
-		authentication: 'apiKey',
-		apiKey: API_KEY,
-		sessionToken: '',
-	});
+	store = apiKeyStore(simulator.url, API_KEY);
 });
 afterEach(async () => simulator.stop());
 
@@ -87,7 +93,12 @@ describe('paging: Return All', () => {
 	])(
 		'%i calls in the last 24 hours: all of them, newest first, in %i request(s) of size 50',
 		async (count, requests) => {
-			simulator.generateHistory({ count, days: 1, seed: count + 1, endAt: Date.now() - 60_000 });
+			simulator.generateHistory({
+				count,
+				days: WITHIN_DEFAULT_RANGE,
+				seed: count + 1,
+				endAt: Date.now() - 60_000,
+			});
 			const out = await run({ returnAll: true });
 			expect(out).toHaveLength(count);
 			expect(new Set(out.map((i) => i.json.callId)).size).toBe(count);
@@ -136,13 +147,23 @@ describe('paging: Return All', () => {
 
 describe('paging: Limit', () => {
 	it('is 50 by default', async () => {
-		simulator.generateHistory({ count: 120, days: 1, seed: 3, endAt: Date.now() - 60_000 });
+		simulator.generateHistory({
+			count: 120,
+			days: WITHIN_DEFAULT_RANGE,
+			seed: 3,
+			endAt: Date.now() - 60_000,
+		});
 		expect(await run({})).toHaveLength(50);
 		expect(searches()).toHaveLength(1);
 	});
 
 	it('asks only for as many calls as it returns when the limit is below 50', async () => {
-		simulator.generateHistory({ count: 30, days: 1, seed: 4, endAt: Date.now() - 60_000 });
+		simulator.generateHistory({
+			count: 30,
+			days: WITHIN_DEFAULT_RANGE,
+			seed: 4,
+			endAt: Date.now() - 60_000,
+		});
 		const all = await run({ returnAll: true });
 		simulator.resetLog();
 		const out = await run({ limit: 5 });
@@ -151,7 +172,12 @@ describe('paging: Limit', () => {
 	});
 
 	it('stops asking once it has the limit: 120 of 200 calls in 3 requests', async () => {
-		simulator.generateHistory({ count: 200, days: 1, seed: 5, endAt: Date.now() - 60_000 });
+		simulator.generateHistory({
+			count: 200,
+			days: WITHIN_DEFAULT_RANGE,
+			seed: 5,
+			endAt: Date.now() - 60_000,
+		});
 		const out = await run({ limit: 120 });
 		expect(out).toHaveLength(120);
 		expect(searches().map((r) => r.query.page)).toEqual(['1', '2', '3']);
@@ -163,7 +189,12 @@ describe('page meta and empty answers', () => {
 		'%s-case meta: 50 calls take one request (has_next/hasNext false is read)',
 		async (style) => {
 			simulator.pageMetaStyle = style;
-			simulator.generateHistory({ count: 50, days: 1, seed: 9, endAt: Date.now() - 60_000 });
+			simulator.generateHistory({
+				count: 50,
+				days: WITHIN_DEFAULT_RANGE,
+				seed: 9,
+				endAt: Date.now() - 60_000,
+			});
 			expect(await run({ returnAll: true })).toHaveLength(50);
 			expect(searches()).toHaveLength(1);
 		},
@@ -173,7 +204,12 @@ describe('page meta and empty answers', () => {
 		'%s-case meta: 150 calls take three requests',
 		async (style) => {
 			simulator.pageMetaStyle = style;
-			simulator.generateHistory({ count: 150, days: 1, seed: 10, endAt: Date.now() - 60_000 });
+			simulator.generateHistory({
+				count: 150,
+				days: WITHIN_DEFAULT_RANGE,
+				seed: 10,
+				endAt: Date.now() - 60_000,
+			});
 			expect(await run({ returnAll: true })).toHaveLength(150);
 			expect(searches()).toHaveLength(3);
 		},
@@ -294,7 +330,7 @@ describe('time range', () => {
 describe('filters', () => {
 	const to = Date.now() - 60_000;
 	beforeEach(() => {
-		simulator.generateHistory({ count: 400, days: 1, seed: 11, endAt: to });
+		simulator.generateHistory({ count: 400, days: WITHIN_DEFAULT_RANGE, seed: 11, endAt: to });
 	});
 	const expectSameCalls = (out: INodeExecutionData[], expected: HistoryCall[]) => {
 		expect(expected.length).toBeGreaterThan(0);
@@ -402,7 +438,12 @@ describe('output', () => {
 	});
 
 	it('Raw: each call exactly as OMICall returns it', async () => {
-		simulator.generateHistory({ count: 3, days: 1, seed: 12, endAt: Date.now() - 60_000 });
+		simulator.generateHistory({
+			count: 3,
+			days: WITHIN_DEFAULT_RANGE,
+			seed: 12,
+			endAt: Date.now() - 60_000,
+		});
 		const out = await run({ options: { output: 'raw' } });
 		expect(out.map((i) => i.json)).toEqual(
 			out.map((i) =>
@@ -480,14 +521,24 @@ describe('errors', () => {
 	});
 
 	it('a rate limit once: retried, and the calls come', async () => {
-		simulator.generateHistory({ count: 3, days: 1, seed: 13, endAt: Date.now() - 60_000 });
+		simulator.generateHistory({
+			count: 3,
+			days: WITHIN_DEFAULT_RANGE,
+			seed: 13,
+			endAt: Date.now() - 60_000,
+		});
 		simulator.rateLimit(SEARCH, { times: 1, retryAfterSec: 0 });
 		expect(await run({})).toHaveLength(3);
 		expect(searches().map((r) => r.status)).toEqual([429, 200]);
 	});
 
 	it('a rate limit answered inside the envelope (HTTP 200, limit_request_30_minute) is retried too', async () => {
-		simulator.generateHistory({ count: 2, days: 1, seed: 14, endAt: Date.now() - 60_000 });
+		simulator.generateHistory({
+			count: 2,
+			days: WITHIN_DEFAULT_RANGE,
+			seed: 14,
+			endAt: Date.now() - 60_000,
+		});
 		simulator.rateLimit(SEARCH, {
 			times: 1,
 			style: 'envelope',
