@@ -204,7 +204,7 @@ export class OmiCallTrigger implements INodeType {
 		if (req.headers[PROBE_HEADER] !== undefined) {
 			return reply(200, {
 				probe: PROBE_ANSWER,
-				type: this.getNodeParameter('triggerOn', 'call') === 'contact' ? 'contact' : 'call',
+				type: lifecycle.hookType(this),
 			});
 		}
 
@@ -228,7 +228,7 @@ export class OmiCallTrigger implements INodeType {
 		};
 		const raw = options.output === 'raw';
 
-		if (this.getNodeParameter('triggerOn', 'call') === 'contact') {
+		if (lifecycle.hookType(this) === 'contact') {
 			const parsed = parseContactBody(body);
 			if (!parsed.ok) return reply(400, { error: parsed.error });
 			// Well-formed but nothing to run on: a 2xx, so OMICall does not retry it in vain.

@@ -61,15 +61,6 @@ export class WebhookServer {
 		this.failedProbes.set(path, { times, answer });
 	}
 
-	/** The one production trigger of older tests. */
-	set production(entry: Registered | undefined) {
-		if (entry) this.serve(entry);
-	}
-
-	set test(entry: Registered | undefined) {
-		if (entry) this.serve(entry, true);
-	}
-
 	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
 		this.requestTargets.push(req.url ?? '');
 		const url = new URL(req.url ?? '/', this.url);

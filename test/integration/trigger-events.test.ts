@@ -38,7 +38,7 @@ async function activeTrigger(parameters: INodeParameters = {}): Promise<void> {
 		},
 	);
 	await hook(run, trigger, 'create');
-	server.production = { run, nodeType: trigger };
+	server.serve({ run, nodeType: trigger });
 	hookUrl = simulator.hooks.get(parameters.triggerOn === 'contact' ? 'contact' : 'call')!.url;
 }
 

@@ -1,4 +1,4 @@
-import type { IDataObject, IHookFunctions } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, joinUrl } from '../transport';
@@ -63,7 +63,9 @@ export function triggerState(context: IHookFunctions): TriggerState {
 	return context.getWorkflowStaticData('node') as TriggerState;
 }
 
-export function hookType(context: IHookFunctions): WebhookType {
+export function hookType(
+	context: Pick<IHookFunctions | IWebhookFunctions, 'getNodeParameter'>,
+): WebhookType {
 	return context.getNodeParameter('triggerOn', 'call') === 'contact' ? 'contact' : 'call';
 }
 
