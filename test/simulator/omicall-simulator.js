@@ -94,6 +94,17 @@ class OmiCallSimulator {
 		this.rateLimits = [];
 		/** The one recording every call with a recording serves: about a second of silent MP3. */
 		this.recording = silentMp3();
+		/**
+		 * The API areas beyond auth and webhooks, each {handles(path), answer(context)}; answer runs
+		 * once the token has been checked. One entry per area keeps each area in its own file.
+		 */
+		this.apis = [
+			{
+				handles: (path) => this.isHistoryPath(path),
+				answer: ({ req, url, rawBody, token, send, envelope, failure }) =>
+					this.answerHistory(req, url, rawBody, token, send, envelope, failure),
+			},
+		];
 		this.signingKey = crypto.randomBytes(32);
 		this.revokedBefore = 0;
 		this.server = http.createServer((req, res) => this.handle(req, res));
@@ -424,7 +435,8 @@ class OmiCallSimulator {
 			return send(200, this.recording, 'audio/mpeg');
 		}
 
-		if (!url.pathname.startsWith('/api/webhooks/') && !this.isHistoryPath(url.pathname)) {
+		const api = this.apis.find((a) => a.handles(url.pathname));
+		if (!url.pathname.startsWith('/api/webhooks/') && !api) {
 			return send(404, envelope(null, { status_code: FAILURE, message: 'not_found' }));
 		}
 
@@ -476,8 +488,7 @@ class OmiCallSimulator {
 			this.hooks.delete(/** @type {string} */ (type));
 			return send(200, envelope(''));
 		}
-		if (this.isHistoryPath(url.pathname))
-			return this.answerHistory(req, url, rawBody, token, send, envelope, failure);
+		if (api) return api.answer({ req, url, rawBody, token, send, envelope, failure });
 		return send(404, envelope(null, { status_code: FAILURE, message: 'not_found' }));
 	}
 
