@@ -19,6 +19,7 @@ import {
 	withoutHandover,
 } from './url';
 import { urlOriginOnly, withoutUrls } from '../urlDisplay';
+import { refuseUnreachableUrl } from './reachability';
 import {
 	CALL_EVENTS,
 	type CallEvent,
@@ -208,6 +209,7 @@ async function register(
 }
 
 export async function checkExists(this: IHookFunctions): Promise<boolean> {
+	await refuseUnreachableUrl(this); // before OMICall is asked anything
 	const state = triggerState(this);
 	if (!state.secretHash) return false; // never registered from here: no need to ask OMICall
 	const own = ownUrl(this);
@@ -222,6 +224,7 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 }
 
 export async function create(this: IHookFunctions): Promise<boolean> {
+	await refuseUnreachableUrl(this); // before anything is registered
 	const type = hookType(this);
 	const events =
 		type === 'call' ? callEventsFor(this.getNodeParameter('events', []) as string[]) : undefined;
