@@ -208,7 +208,8 @@ function valueProblems(
 		}
 		case 'resourceLocator': {
 			const modes = (property.modes ?? []).map((m) => m.name);
-			return isObject(value) && value.__rl === true && modes.includes(value.mode as string)
+			const locator = (isObject(value) ? value : {}) as { __rl?: unknown; mode?: unknown };
+			return locator.__rl === true && modes.includes(locator.mode as string)
 				? []
 				: [`${at}: expected a resource locator in one of the modes ${JSON.stringify(modes)}`];
 		}
