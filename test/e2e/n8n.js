@@ -253,7 +253,8 @@ function startWatchdog(pid) {
 class N8nInstance {
 	/**
 	 * @param {{install: Awaited<ReturnType<typeof installN8n>>, userFolder: string, env?: Record<string,string>,
-	 *   port?: number, webhookUrl?: string, command?: string[], logFile?: string, owner?: typeof OWNER}} options
+	 *   port?: number, webhookUrl?: string, command?: string[], logFile?: string, owner?: typeof OWNER,
+	 *   cwd?: string}} options
 	 */
 	constructor(options) {
 		this.install = options.install;
@@ -264,6 +265,8 @@ class N8nInstance {
 		this.owner = options.owner ?? OWNER;
 		this.command = options.command ?? ['start'];
 		this.logFile = options.logFile ?? path.join(this.userFolder, 'n8n.log');
+		/** The folder n8n runs in (relative file paths in workflows start there); default ours. */
+		this.cwd = options.cwd;
 		this.readyPaths = options.readyPaths ?? ['/healthz/readiness', '/rest/settings'];
 		this.url = '';
 		this.cookie = '';
@@ -309,6 +312,7 @@ class N8nInstance {
 		// down should our process die without stopping it (even by SIGKILL).
 		this.child = spawn(this.install.nodeBin, [this.install.n8nBin, ...this.command], {
 			env,
+			cwd: this.cwd,
 			stdio: ['ignore', 'pipe', 'pipe'],
 			detached: true,
 		});

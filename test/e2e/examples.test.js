@@ -1,0 +1,260 @@
+'use strict';
+/**
+ * The example workflows of examples/*.json, each imported into a real n8n through its public
+ * API exactly as the file is, the way a user imports one: n8n finds the credential by its name
+ * ("OMICall account", here pointing at the simulator), and files are written to a folder of the
+ * test. Each is then activated or run by hand, driven (simulated calls, a schedule run started
+ * from the editor's "Execute workflow") and checked for what its user would get: the recording's
+ * bytes handed to the transcription step, the CSV file's rows.
+ *
+ * Adding an example: put its file in examples/, add a describe block below that calls
+ * importExample('<file>.json') and drives it; stand-ins for outside services start in beforeAll.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const { N8nInstance, ROOT, installN8n, installPackage, nodeOutput, waitFor } = require('./n8n');
+const { OmiCallSimulator } = require('../simulator/omicall-simulator');
+
+jest.setTimeout(180_000);
+
+const API_KEY = 'e2e-examples-key-16';
+/** The credential name the examples refer to (by name, with a null id). */
+const CREDENTIAL_NAME = 'OMICall account';
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+let simulator;
+let n8n;
+let credential;
+const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'omicall-e2e-examples-'));
+/** n8n runs here, so a workflow's relative path ".n8n-files/…" lands in this test's folder. */
+const workFolder = path.join(userFolder, 'work');
+const filesFolder = path.join(workFolder, '.n8n-files');
+
+/** Imports examples/<file> through n8n's public API, exactly as the file is. */
+async function importExample(file) {
+	const json = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8'));
+	return await n8n.api('POST', '/workflows', json);
+}
+
+/** The items of a node's first run, with their binary data. */
+function nodeItems(execution, nodeName) {
+	return execution.data?.resultData?.runData?.[nodeName]?.[0]?.data?.main?.[0] ?? [];
+}
+
+/** The bytes of a binary n8n 2.x keeps in its binary data store. */
+async function binaryBytes(binary) {
+	const query = new URLSearchParams({ id: binary.id, action: 'download' });
+	const response = await fetch(`${n8n.url}/rest/binary-data?${query}`, {
+		headers: { cookie: n8n.cookie },
+	});
+	expect(response.status).toBe(200);
+	return Buffer.from(await response.arrayBuffer());
+}
+
+/** A CSV file's rows as objects keyed by its header (RFC 4180 quoting). */
+function parseCsv(text) {
+	const rows = [];
+	let row = [];
+	let field = '';
+	let quoted = false;
+	for (let i = 0; i < text.length; i++) {
+		const c = text[i];
+		if (quoted) {
+			if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
+			else if (c === '"') quoted = false;
+			else field += c;
+		} else if (c === '"') quoted = true;
+		else if (c === ',') (row.push(field), (field = ''));
+		else if (c === '\n' || c === '\r') {
+			if (c === '\r' && text[i + 1] === '\n') i++;
+			(row.push(field), rows.push(row), (row = []), (field = ''));
+		} else field += c;
+	}
+	if (field || row.length) (row.push(field), rows.push(row));
+	const [header, ...body] = rows;
+	return {
+		header,
+		rows: body.map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i]]))),
+	};
+}
+
+beforeAll(async () => {
+	fs.mkdirSync(filesFolder, { recursive: true });
+	simulator = new OmiCallSimulator({ apiKeys: [API_KEY], retryDelayMs: 20 });
+	await simulator.start();
+	installPackage(userFolder, process.env.OMICALL_E2E_TARBALL);
+	n8n = new N8nInstance({
+		install: await installN8n(),
+		userFolder,
+		cwd: workFolder,
+		// n8n 2.x's default lets workflows touch only ~/.n8n-files; here, the test's own folder.
+		env: { N8N_RESTRICT_FILE_ACCESS_TO: filesFolder },
+	});
+	await n8n.start();
+	await n8n.setupOwner();
+	credential = await n8n.createCredential(CREDENTIAL_NAME, {
+		baseUrl: `${simulator.url}/`,
+		authentication: 'apiKey',
+		apiKey: API_KEY,
+	});
+});
+
+afterAll(async () => {
+	await n8n?.stop();
+	await simulator?.stop();
+	if (process.env.CI || !process.env.OMICALL_KEEP_E2E)
+		fs.rmSync(userFolder, { recursive: true, force: true });
+});
+
+test("every example's OMICall nodes get the user's credential by its name when imported", async () => {
+	for (const file of fs
+		.readdirSync(path.join(ROOT, 'examples'))
+		.filter((f) => f.endsWith('.json'))) {
+		const workflow = await importExample(file);
+		const omicall = workflow.nodes.filter((node) => node.type.startsWith('n8n-nodes-omicall.'));
+		expect(omicall.length).toBeGreaterThan(0);
+		for (const node of omicall)
+			expect(node.credentials).toEqual({
+				omiCallApi: { id: credential.id, name: CREDENTIAL_NAME },
+			});
+		await n8n.api('DELETE', `/workflows/${workflow.id}`);
+	}
+});
+
+describe('examples/recording-for-transcription.json', () => {
+	const TRANSCRIBE = 'Transcribe (replace with your provider)';
+	let workflow;
+	let answered;
+	let missed;
+	let executions;
+
+	beforeAll(async () => {
+		workflow = await importExample('recording-for-transcription.json');
+		await n8n.activate(workflow.id);
+		await waitFor(() => simulator.hooks.get('call'), { what: "the trigger's hook" });
+		answered = (await simulator.placeCall({ direction: 'inbound', answered: true })).transactionId;
+		missed = (await simulator.placeCall({ direction: 'inbound', answered: false })).transactionId;
+		executions = await n8n.waitForExecutions(workflow.id, 2);
+	});
+
+	afterAll(async () => {
+		await n8n.deactivate(workflow.id);
+	});
+
+	test('each call record starts a run, and both runs succeed', () => {
+		expect(executions.map((e) => e.status)).toEqual(['success', 'success']);
+		expect(executions.map((e) => nodeOutput(e, 'OMICall Trigger')[0].callId)).toEqual([
+			answered,
+			missed,
+		]);
+	});
+
+	test('the answered call reaches the transcription step with its recording: <callId>.mp3, audio/mpeg, byte for byte what OMICall served', async () => {
+		const [item] = nodeItems(executions[0], TRANSCRIBE);
+		expect(item.json).toMatchObject({ callId: answered, answered: true, direction: 'inbound' });
+		expect(item.binary.data).toMatchObject({
+			fileName: `${answered}.mp3`,
+			fileExtension: 'mp3',
+			mimeType: 'audio/mpeg',
+		});
+		expect((await binaryBytes(item.binary.data)).equals(simulator.recording)).toBe(true);
+	});
+
+	test('the missed call has no recording: its run stops at "Has a recording" and downloads nothing', () => {
+		expect(nodeOutput(executions[1], 'Has a recording')).toEqual([]);
+		expect(executions[1].data.resultData.runData['Download Recording']).toBeUndefined();
+		expect(simulator.count('/third_party/recording/uc')).toBe(1);
+	});
+});
+
+describe('examples/nightly-call-report.json', () => {
+	const SCHEDULE = 'Every night at 1:00';
+	/** Yesterday in the workflow's time zone, Asia/Ho_Chi_Minh (UTC+7, no daylight saving time). */
+	const VIETNAM_MS = 7 * 60 * 60 * 1000;
+	let yesterday;
+	let execution;
+	let csv;
+
+	beforeAll(async () => {
+		// Three days of calls up to now: the report must take yesterday's, and only them.
+		simulator.generateHistory({ count: 400, days: 3, seed: 16, endAt: Date.now() });
+		const workflow = await importExample('nightly-call-report.json');
+		const today = Math.floor((Date.now() + VIETNAM_MS) / DAY_MS) * DAY_MS - VIETNAM_MS;
+		yesterday = { from: today - DAY_MS, to: today - 1 };
+		// The editor's "Execute workflow": a run from the Schedule Trigger, now.
+		await n8n.rest('POST', `/workflows/${workflow.id}/run`, {
+			triggerToStartFrom: { name: SCHEDULE },
+		});
+		[execution] = await n8n.waitForExecutions(workflow.id, 1);
+		const date = new Date(yesterday.from + VIETNAM_MS).toISOString().slice(0, 10);
+		csv = path.join(filesFolder, `call-report-${date}.csv`);
+	});
+
+	test('the run succeeds and Get Many finds every call of yesterday (Vietnam time), and no other', () => {
+		expect(execution.status).toBe('success');
+		const expected = simulator.calls
+			.filter((c) => c.time_start_call * 1000 >= yesterday.from)
+			.filter((c) => c.time_start_call * 1000 <= yesterday.to)
+			.map((c) => c.transaction_id);
+		expect(expected.length).toBeGreaterThan(50);
+		const found = nodeOutput(execution, "Yesterday's calls").map((call) => call.callId);
+		expect([...found].sort()).toEqual([...expected].sort());
+	});
+
+	test('the CSV file has one row per agent and direction: calls, answered calls and talk minutes, names as OMICall has them', () => {
+		const calls = nodeOutput(execution, "Yesterday's calls");
+		/** The summary worked out here from the calls (Summarize orders it its own way: compared sorted). */
+		const groups = new Map();
+		for (const call of calls) {
+			const key = [call.agentName || '(no agent)', call.agentExtension || '', call.direction];
+			const id = JSON.stringify(key);
+			const group = groups.get(id) ?? { key, calls: 0, answered: 0, talkSec: 0 };
+			group.calls += 1;
+			group.answered += call.answered ? 1 : 0;
+			group.talkSec += call.talkSec ?? 0;
+			groups.set(id, group);
+		}
+		const expected = [...groups.values()].map((g) => ({
+			Agent: g.key[0],
+			Extension: g.key[1],
+			Direction: g.key[2],
+			Calls: String(g.calls),
+			Answered: String(g.answered),
+			'Talk minutes': String(Math.round((g.talkSec / 60) * 10) / 10),
+		}));
+
+		const text = fs.readFileSync(csv, 'utf8');
+		// A byte order mark first, so that spreadsheet programs read the Vietnamese names as UTF-8.
+		expect(text.startsWith('\uFEFF')).toBe(true);
+		const { header, rows } = parseCsv(text.slice(1));
+		expect(header).toEqual([
+			'Agent',
+			'Extension',
+			'Direction',
+			'Calls',
+			'Answered',
+			'Talk minutes',
+		]);
+		const byGroup = (a, b) =>
+			`${a.Agent} ${a.Extension} ${a.Direction}`.localeCompare(
+				`${b.Agent} ${b.Extension} ${b.Direction}`,
+			);
+		expect(rows.length).toBe(expected.length);
+		expect([...rows].sort(byGroup)).toEqual(expected.sort(byGroup));
+		// Vietnamese agent names pass through unchanged.
+		expect(
+			rows.some((row) => /[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽềềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]/i.test(row.Agent)),
+		).toBe(true);
+	});
+
+	test('the CSV is also the binary of the last step, named for the day', () => {
+		const [item] = nodeItems(execution, 'Write the CSV file');
+		expect(item.binary.data).toMatchObject({
+			fileName: path.basename(csv),
+			fileExtension: 'csv',
+			mimeType: 'text/csv',
+		});
+	});
+});
