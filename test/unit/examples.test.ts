@@ -226,7 +226,9 @@ const files = fs.readdirSync(EXAMPLES).filter((file) => file.endsWith('.json'));
 function nodeProblems(node: INode): string[] {
 	const versions = own.get(node.type) ?? core?.get(node.type);
 	if (!versions) {
-		if (!core && CORE_NODES[node.type]?.includes(node.typeVersion)) return [];
+		const listed = core ? undefined : CORE_NODES[node.type];
+		if (listed?.includes(node.typeVersion)) return [];
+		if (listed) return [`${node.type} has no version ${node.typeVersion}`];
 		return [`${node.type} is not a node of ${PACKAGE} nor one of n8n's`];
 	}
 	const description = versions.find((d) =>
