@@ -168,11 +168,11 @@ export const description = updateDisplayOptions(
 export function readPhoneNumbers(context: IExecuteFunctions, i: number): string[] {
 	const given = context.getNodeParameter('phoneNumbers', i, '') as unknown;
 	const entries = (Array.isArray(given) ? given : [given]).flatMap((entry) =>
-		typeof entry === 'string' ? entry.split(/[,;\n]+/) : [entry],
+		typeof entry === 'string' ? entry.split(/[,;\n]+/).map((part) => part.trim()) : [entry],
 	);
 	const numbers: string[] = [];
 	for (const entry of entries) {
-		if (typeof entry === 'string' && !entry.trim()) continue;
+		if (entry === '') continue;
 		const phone = toOmiCallPhone(entry);
 		if (phone === null)
 			throw new NodeOperationError(
