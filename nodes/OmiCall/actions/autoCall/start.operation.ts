@@ -69,7 +69,8 @@ const properties: INodeProperties[] = [
 		required: true,
 		displayOptions: { show: { messageType: ['text'] } },
 		placeholder: 'e.g. Đơn hàng {{ $json.orderId }} của quý khách sẽ được giao hôm nay.',
-		description: 'The text OMICall reads. Expressions such as {{ $json.name }} fill it per item.',
+		description:
+			"The text OMICall reads. Expressions fill it per item, with the customer's name or order for example.",
 		hint: 'At most 300 characters per message; OMICall allows 3,000 text-to-speech characters a day per account',
 	},
 	{
@@ -112,19 +113,19 @@ const properties: INodeProperties[] = [
 				description: 'How many numbers OMICall calls at once',
 			},
 			{
-				displayName: 'Seconds Between Batches',
-				name: 'batchSpacing',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: 30,
-			},
-			{
 				displayName: 'Retries',
 				name: 'retries',
 				type: 'number',
 				typeOptions: { minValue: 0 },
 				default: 0,
 				description: 'How many more times OMICall calls a number that did not answer',
+			},
+			{
+				displayName: 'Seconds Between Batches',
+				name: 'batchSpacing',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 30,
 			},
 			{
 				displayName: 'Seconds Between Retries',
