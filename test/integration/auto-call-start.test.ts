@@ -247,6 +247,15 @@ describe('Start: documented errors in plain English', () => {
 		expect((await runError({})).message).toBe(explained('limit_word_session'));
 	});
 
+	it('an answer without an autocall_id is an error that warns the calls may be going out', async () => {
+		simulator.injectFault(AUTO_CALL, {
+			body: { status_code: 9999, instance_id: 'stg', payload: {}, key_enabled: false },
+		});
+		const error = await runError({});
+		expect(error.message).toBe('OMICall accepted the auto call but did not say its autocall_id.');
+		expect(error.description).toMatch(/nobody is called twice/);
+	});
+
 	it('under Continue On Fail a refused item is {error} and the next item still starts', async () => {
 		const items = await run(
 			{ message: '={{ $json.text }}' },

@@ -208,6 +208,8 @@ describe('the Hotline picker', () => {
 		expect(simulator.count(TENANT)).toBe(1);
 		const found = await searchHotlines({ resource: 'autoCall', operation: 'start' }, '0247 3001');
 		expect(found.results.map((r) => r.value)).toEqual([PUBLIC_NUMBERS[1]]);
+		const byProvider = await searchHotlines({ resource: 'autoCall', operation: 'start' }, 'VNPT');
+		expect(byProvider.results.map((r) => r.value)).toEqual([PUBLIC_NUMBERS[1]]);
 	});
 
 	it('an extension given by an expression (not resolved while editing) lists the account numbers', async () => {

@@ -222,9 +222,16 @@ export async function searchHotlines(
 		extension && !extension.startsWith('=')
 			? (await hotlinesOf(this, extension)).map((number) => ({ number, detail: '' }))
 			: publicNumbersOf(await tenantDetail(this));
-	const search = filter?.replace(/\D/g, '') ?? '';
+	// The search box matches the digits of a number ("0247 3001") or its provider ("viettel").
+	const digits = filter?.replace(/\D/g, '') ?? '';
+	const words = filter?.trim().toLowerCase() ?? '';
 	const results = hotlines
-		.filter(({ number }) => !search || number.replace(/\D/g, '').includes(search))
+		.filter(
+			({ number, detail }) =>
+				!words ||
+				(digits && number.replace(/\D/g, '').includes(digits)) ||
+				detail.toLowerCase().includes(words),
+		)
 		.map(({ number, detail }) => ({
 			name: detail ? `${number} (${detail})` : number,
 			value: number,

@@ -268,14 +268,16 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 
 	const payload = await omiCallRequest.call(this, 'POST', AUTO_CALL_PATH, { body }, i);
 	const autoCallId = isObject(payload) ? text(payload.autocall_id) : null;
-	return [
-		{
-			json: {
-				autoCallId,
-				name: (isObject(payload) ? text(payload.name) : null) ?? name,
-				phoneNumbers,
-				messageType: type,
+	if (autoCallId === null)
+		throw new NodeOperationError(
+			this.getNode(),
+			'OMICall accepted the auto call but did not say its autocall_id.',
+			{
+				itemIndex: i,
+				description:
+					'The calls may be going out. Look for them in the call history (Call → Get Many) before starting again, so nobody is called twice.',
 			},
-		},
-	];
+		);
+	const shownName = (isObject(payload) ? text(payload.name) : null) ?? name;
+	return [{ json: { autoCallId, name: shownName, phoneNumbers, messageType: type } }];
 }
