@@ -6,7 +6,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as account from './actions/account/Account.resource';
+import * as autoCall from './actions/autoCall/AutoCall.resource';
 import * as call from './actions/call/Call.resource';
+import { searchExtensions, searchHotlines } from './actions/callCenter';
 import { searchCalls } from './actions/call/shared';
 import { router } from './actions/router';
 import * as webhook from './actions/webhook/Webhook.resource';
@@ -23,7 +26,7 @@ export class OmiCall implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
-			'Search, read and annotate the calls of OMICall, the cloud call center, download their recordings, and manage its webhooks',
+			'Place calls and voice-message auto calls with OMICall, the cloud call center; search, read and annotate its calls, download their recordings, read the account and manage its webhooks',
 		defaults: { name: 'OMICall' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -36,6 +39,8 @@ export class OmiCall implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'Account', value: 'account' },
+					{ name: 'Auto Call', value: 'autoCall' },
 					{ name: 'Call', value: 'call' },
 					{ name: 'Webhook', value: 'webhook' },
 				],
@@ -45,10 +50,12 @@ export class OmiCall implements INodeType {
 			// Webhook's parameters first, as before Call existed: code that finds a parameter by name ("options") still gets the webhook one.
 			...webhook.description,
 			...call.description,
+			...autoCall.description,
+			...account.description,
 		],
 	};
 
-	methods = { listSearch: { searchCalls } };
+	methods = { listSearch: { searchCalls, searchExtensions, searchHotlines } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

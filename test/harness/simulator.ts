@@ -1,4 +1,5 @@
 /** Typed access to the JavaScript OMICall simulator for the TypeScript tests. */
+import type { SimCallCenter } from './call-center';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const simulatorModule = require('../simulator/omicall-simulator');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -189,6 +190,8 @@ export interface OmiCallSimulator {
 	rateLimits: Array<Required<RateLimitOptions> & { path: string }>;
 	/** The bytes every recording serves (about a second of silent MP3). */
 	recording: Buffer;
+	/** Tenant, extensions, hotlines, click-to-call and auto call. */
+	callCenter: SimCallCenter;
 	start(port?: number, host?: string): Promise<string>;
 	stop(): Promise<void>;
 	count(path: string): number;

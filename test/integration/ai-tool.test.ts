@@ -242,3 +242,55 @@ describe('run by an AI agent (Agents V1/V2, MCP Server Trigger: a LangChain tool
 		]);
 	});
 });
+
+describe('run by an AI agent: placing calls costs money and rings real people', () => {
+	const CALLS_REFUSED =
+		/^An AI agent may not (place calls|start auto calls) unless this node allows it: calls cost money and ring real people's phones\. Turn on "Allow AI Agents to Place Calls"/;
+	const make = {
+		resource: 'call',
+		operation: 'make',
+		extension: { __rl: true, mode: 'id', value: '100' },
+		hotline: { __rl: true, mode: 'id', value: '842899959300' },
+		phoneNumber: '0912345678',
+	};
+	const start = {
+		resource: 'autoCall',
+		operation: 'start',
+		name: 'Nhắc lịch hẹn',
+		phoneNumbers: '0912345678, 0912345679',
+		messageType: 'text',
+		message: 'Quý khách có lịch hẹn lúc 9 giờ sáng mai.',
+	};
+
+	it('refuses Make and Auto Call → Start before any request, both ways n8n runs a tool', async () => {
+		for (const parameters of [make, start]) {
+			const v3 = await failure(runAsAgentV3Tool(parameters));
+			expect(v3.message).toMatch(CALLS_REFUSED);
+			const langChain = await failure(invokeAsLangChainTool(parameters));
+			expect(langChain.message).toMatch(CALLS_REFUSED);
+		}
+		expect(simulator.requests).toEqual([]);
+		expect(simulator.callCenter.clickToCalls).toEqual([]);
+		expect(simulator.callCenter.autoCalls).toEqual([]);
+	});
+
+	it('places the call and starts the auto call when "Allow AI Agents to Place Calls" is on', async () => {
+		const [placed] = await runAsAgentV3Tool({ ...make, allowAiCalls: true });
+		expect(placed.json).toMatchObject({ callId: expect.any(String), phoneNumber: '0912345678' });
+		const started = JSON.parse(await invokeAsLangChainTool({ ...start, allowAiCalls: true }));
+		expect(started).toEqual([
+			expect.objectContaining({ autoCallId: expect.any(String), name: 'Nhắc lịch hẹn' }),
+		]);
+		expect(simulator.callCenter.clickToCalls).toHaveLength(1);
+		expect(simulator.callCenter.autoCalls).toHaveLength(1);
+		await simulator.callCenter.idle();
+	});
+
+	it('the switch shows only in the tool version of the node', async () => {
+		const switchField = new OmiCall().description.properties.filter(
+			(p) => p.name === 'allowAiCalls',
+		);
+		expect(switchField.length).toBeGreaterThan(0);
+		for (const field of switchField) expect(field.displayOptions?.show?.['@tool']).toEqual([true]);
+	});
+});

@@ -29,6 +29,7 @@ const {
 	SEED_TAGS,
 } = require('./history');
 const { silentMp3 } = require('./recording');
+const { CallCenter } = require('./call-center');
 
 const SUCCESS = 9999;
 const FAILURE = -9999;
@@ -105,6 +106,12 @@ class OmiCallSimulator {
 					this.answerHistory(req, url, rawBody, token, send, envelope, failure),
 			},
 		];
+		/** Tenant, extensions, hotlines, click-to-call and auto call (call-center.js). */
+		this.callCenter = new CallCenter(this);
+		this.apis.push({
+			handles: (path) => this.callCenter.handles(path),
+			answer: (context) => this.callCenter.answer(context),
+		});
 		this.signingKey = crypto.randomBytes(32);
 		this.revokedBefore = 0;
 		this.server = http.createServer((req, res) => this.handle(req, res));
@@ -608,6 +615,7 @@ class OmiCallSimulator {
 			if (url.pathname === '/_sim/call') return send(200, await this.placeCall(options));
 			if (url.pathname === '/_sim/contact') return send(200, await this.changeContact(options));
 			if (url.pathname === '/_sim/hooks') return send(200, this.listHooks());
+			if (url.pathname === '/_sim/call-center') return send(200, this.callCenter.control(options));
 			if (url.pathname === '/_sim/history') return send(200, this.generateHistory(options));
 			if (url.pathname === '/_sim/history/clear') {
 				this.clearHistory();

@@ -19,6 +19,12 @@ describe('toOmiCallPhone: what people paste → what OMICall gets', () => {
 		['1800 1234', '18001234'],
 		['+1 (415) 555-2671', '+14155552671'],
 		['+44 20 7946 0958', '+442079460958'],
+		// The README's examples, and hotlines as OMICall lists them and as people type them.
+		['(091) 234-5678', '0912345678'],
+		['0084 912 345 678', '0912345678'],
+		['+65 6123 4567', '+6561234567'],
+		['842899959300', '02899959300'],
+		['028 9995 9300', '02899959300'],
 	])('%j → %s', (input, expected) => {
 		expect(toOmiCallPhone(input)).toBe(expected);
 	});

@@ -1,4 +1,5 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 /**
  * Whether n8n runs this node as an AI agent's tool. n8n 2.40 then runs the tool version it
@@ -15,5 +16,45 @@ export function runsAsAiTool(context: IExecuteFunctions): boolean {
 	return (
 		isAiToolNodeType(context.getNode().type) ||
 		(typeof context.isToolExecution === 'function' && context.isToolExecution())
+	);
+}
+
+/**
+ * Refuses an operation to an AI agent unless `parameter`, a switch shown only in the tool version
+ * of the node, is on: the one rule for every operation whose effect an agent should not choose
+ * alone (webhooks that move a whole account's events, calls that cost money and ring people).
+ */
+export function refuseAiAgentUnless(
+	context: IExecuteFunctions,
+	parameter: string,
+	i: number,
+	refusal: string,
+): void {
+	if (!runsAsAiTool(context) || context.getNodeParameter(parameter, i, false) === true) return;
+	throw new NodeOperationError(context.getNode(), refusal, { itemIndex: i });
+}
+
+export const allowAiCallsField: INodeProperties = {
+	displayName: 'Allow AI Agents to Place Calls',
+	name: 'allowAiCalls',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether an AI agent may place calls or start auto calls with this tool. Calls cost money and ring real people.',
+	// '@tool': shown only in the tool version n8n generates (n8n-workflow/dist/cjs/node-helpers.js, getPropertyValues).
+	displayOptions: { show: { '@tool': [true] } },
+};
+
+/** Make and Auto Call → Start: an AI agent needs the node's explicit leave. */
+export function refuseAiAgentCallsUnlessAllowed(
+	context: IExecuteFunctions,
+	what: string,
+	i: number,
+): void {
+	refuseAiAgentUnless(
+		context,
+		allowAiCallsField.name,
+		i,
+		`An AI agent may not ${what} unless this node allows it: calls cost money and ring real people's phones. Turn on "${allowAiCallsField.displayName}" in the node to allow it.`,
 	);
 }

@@ -2,12 +2,16 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { asNodeError } from '../transport';
+import * as account from './account/Account.resource';
+import * as autoCall from './autoCall/AutoCall.resource';
 import * as call from './call/Call.resource';
 import * as webhook from './webhook/Webhook.resource';
 
 type Operation = (this: IExecuteFunctions, i: number) => Promise<INodeExecutionData[]>;
 
 const resources: Record<string, Record<string, { execute: Operation }>> = {
+	account: account.operations,
+	autoCall: autoCall.operations,
 	call: call.operations,
 	webhook: webhook.operations,
 };

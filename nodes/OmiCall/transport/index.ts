@@ -60,6 +60,28 @@ export const OMICALL_ERROR_CODES: Record<string, string> = {
 		'The time range is longer than OMICall accepts. Use a shorter range (the call-history list accepts at most 30 days).',
 	// Inferred: not in OMICall's docs, the usual spelling for a page size it refuses.
 	size_invalid: 'OMICall rejected the page size: it accepts at most 50 items per page.',
+	// Click-to-call (omicall-api.md 5): documented codes, meanings read from their names unless noted.
+	data_is_required:
+		'OMICall needs the extension, the hotline and the phone number to place a call, and one of them was missing or empty.',
+	extension_invalid:
+		"OMICall does not know this extension. Pick the agent's extension from the list, or check it in the OMICall portal.",
+	user_not_registered:
+		"The agent's extension is not online: no softphone, IP phone or web app is signed in with it (documented). OMICall rings the agent first, so the agent must be signed in before a call can be placed.",
+	user_busy: "The agent's extension is busy on another call. Try again when that call has ended.",
+	number_call_out_invalid:
+		'OMICall does not allow calling out on this hotline. Pick one of the hotlines the extension may use from the list.',
+	do_not_call:
+		"The customer's number is on OMICall's do-not-call list, so OMICall did not call it.",
+	// Auto call (omicall-api.md 8): documented codes. Which of limit_word and limit_word_session is
+	// the daily and which the per-call limit is read from their names (inferred, open question 10).
+	limit_service:
+		"This account's OMICall service package cannot make auto calls (a trial package cannot). Upgrade the package with OMICall.",
+	limit_word:
+		"This account has used up today's text-to-speech characters (OMICall allows 3,000 a day). Try again tomorrow, or play a recording instead.",
+	limit_word_session:
+		'The text-to-speech message is longer than OMICall allows in one auto call (300 characters). Shorten it.',
+	balance_is_not_enough:
+		'The balance of this OMICall account is too low for these calls. Top it up in the OMICall portal.',
 	// From VIHAT's own error map (omicall-api.md 1.3, "any").
 	tenant_disabled:
 		'This OMICall account (tenant) is disabled. Contact OMICall or the account owner.',

@@ -3,9 +3,10 @@ import type { INodeProperties } from 'n8n-workflow';
 import * as downloadRecording from './downloadRecording.operation';
 import * as get from './get.operation';
 import * as getMany from './getMany.operation';
+import * as make from './make.operation';
 import * as update from './update.operation';
 
-export const operations = { downloadRecording, get, getMany, update };
+export const operations = { downloadRecording, get, getMany, make, update };
 
 export const description: INodeProperties[] = [
 	{
@@ -36,6 +37,13 @@ export const description: INodeProperties[] = [
 				action: 'Search the call history',
 			},
 			{
+				name: 'Make',
+				value: 'make',
+				description:
+					"Click-to-call: OMICall rings the agent's extension and, once the agent answers, dials the customer from the hotline. Outputs the call's ID (callId), the same ID the OMICall Trigger's events for this call carry.",
+				action: 'Make a call',
+			},
+			{
 				name: 'Update',
 				value: 'update',
 				description: "Set a call's note and tags",
@@ -48,4 +56,5 @@ export const description: INodeProperties[] = [
 	...get.description,
 	...update.description,
 	...downloadRecording.description,
+	...make.description,
 ];

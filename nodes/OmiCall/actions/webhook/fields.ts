@@ -1,8 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { redactUrl } from '../../urlDisplay';
-import { runsAsAiTool } from '../aiTool';
+import { refuseAiAgentUnless } from '../aiTool';
 
 /** Parameters and rules that more than one webhook operation shares. */
 
@@ -56,14 +55,10 @@ export function refuseAiAgentUnlessAllowed(
 	operation: 'register' | 'destroy',
 	i: number,
 ): void {
-	if (
-		!runsAsAiTool(context) ||
-		context.getNodeParameter('allowAiWebhookChanges', i, false) === true
-	)
-		return;
-	throw new NodeOperationError(
-		context.getNode(),
+	refuseAiAgentUnless(
+		context,
+		allowAiChangesField.name,
+		i,
 		`An AI agent may not ${operation} OMICall webhooks unless this node allows it: OMICall keeps one webhook per type for the whole account, so this would ${ACCOUNT_WIDE_EFFECT[operation]}. Turn on "Allow AI Agents to Change Webhooks" in the node to allow it.`,
-		{ itemIndex: i },
 	);
 }

@@ -1,0 +1,283 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { isObject, text } from '../../callRecord';
+import { describePhoneInput, toOmiCallPhone } from '../../phone';
+import { omiCallRequest } from '../../transport';
+import { allowAiCallsField, refuseAiAgentCallsUnlessAllowed } from '../aiTool';
+import { hotlineField, readLocator } from '../callCenter';
+
+/** Documented (omicall-api.md 8): a voice message to a list of numbers. */
+const AUTO_CALL_PATH = '/api/auto_call/execute_by_phone';
+/** Documented (8): text-to-speech reads at most 300 characters per session (3,000 per day). */
+export const MAX_MESSAGE_CHARACTERS = 300;
+
+type MessageType = 'text' | 'recording' | 'ivr';
+/** Documented target_type of each kind of message. */
+const TARGET_TYPES: Record<MessageType, string> = {
+	text: 'Text_variable',
+	recording: 'Recording',
+	ivr: 'Ivr_menu',
+};
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Name',
+		name: 'name',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. Delivery reminder 2026-11-29',
+		description: 'The campaign name shown in OMICall',
+	},
+	{
+		displayName: 'Phone Numbers',
+		name: 'phoneNumbers',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 0912 345 678, +84 983 456 789',
+		description:
+			'The numbers to call, separated by commas, semicolons or new lines, or a list from an expression. Each input item starts one campaign: for a personal message per customer, send one item per customer.',
+	},
+	{
+		displayName: 'Message Type',
+		name: 'messageType',
+		type: 'options',
+		options: [
+			{
+				name: 'Text to Speech',
+				value: 'text',
+				description: 'OMICall reads the text aloud',
+			},
+			{ name: 'Recording', value: 'recording', description: 'A recording uploaded to OMICall' },
+			{ name: 'IVR Menu', value: 'ivr', description: 'An IVR menu set up in OMICall' },
+		],
+		default: 'text',
+	},
+	{
+		displayName: 'Message',
+		name: 'message',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		required: true,
+		displayOptions: { show: { messageType: ['text'] } },
+		placeholder: 'e.g. Đơn hàng {{ $json.orderId }} của quý khách sẽ được giao hôm nay.',
+		description:
+			"The text OMICall reads. Expressions fill it per item, with the customer's name or order for example.",
+		hint: 'At most 300 characters per message; OMICall allows 3,000 text-to-speech characters a day per account',
+	},
+	{
+		displayName: 'Recording ID',
+		name: 'recordingId',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: { show: { messageType: ['recording'] } },
+		description: 'The ID of the recording in OMICall',
+	},
+	{
+		displayName: 'IVR Menu ID',
+		name: 'ivrMenuId',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: { show: { messageType: ['ivr'] } },
+		description: 'The ID of the IVR menu in OMICall',
+	},
+	hotlineField({
+		displayName: 'Caller Hotline',
+		required: false,
+		description:
+			"The number the customers see. Empty: OMICall's own number (on-net). The list shows the account's numbers.",
+	}),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			{
+				displayName: 'Calls per Batch',
+				name: 'callsPerBatch',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 15,
+				description: 'How many numbers OMICall calls at once',
+			},
+			{
+				displayName: 'Retries',
+				name: 'retries',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description: 'How many more times OMICall calls a number that did not answer',
+			},
+			{
+				displayName: 'Seconds Between Batches',
+				name: 'batchSpacing',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 30,
+			},
+			{
+				displayName: 'Seconds Between Retries',
+				name: 'retrySpacing',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+			},
+			{
+				displayName: 'Speed',
+				name: 'speed',
+				type: 'number',
+				typeOptions: { minValue: -3, maxValue: 3 },
+				default: 0,
+				description: 'How fast the text is read, from -3 (slowest) to 3 (fastest)',
+				displayOptions: { show: { '/messageType': ['text'] } },
+			},
+			{
+				displayName: 'Voice',
+				name: 'voice',
+				type: 'options',
+				options: [
+					{ name: 'Ban Mai (Female, Northern)', value: 'banmai' },
+					{ name: 'Lan Nhi (Female, Southern)', value: 'lannhi' },
+					{ name: 'Lê Minh (Male, Northern)', value: 'leminh' },
+				],
+				default: 'banmai',
+				displayOptions: { show: { '/messageType': ['text'] } },
+			},
+		],
+	},
+	allowAiCallsField,
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['autoCall'], operation: ['start'] } },
+	properties,
+);
+
+/** The numbers of the Phone Numbers parameter, as OMICall expects them, each once; an error naming the first that is not one. */
+export function readPhoneNumbers(context: IExecuteFunctions, i: number): string[] {
+	const given = context.getNodeParameter('phoneNumbers', i, '') as unknown;
+	const entries = (Array.isArray(given) ? given : [given]).flatMap((entry) =>
+		typeof entry === 'string' ? entry.split(/[,;\n]+/).map((part) => part.trim()) : [entry],
+	);
+	const numbers: string[] = [];
+	for (const entry of entries) {
+		if (entry === '') continue;
+		const phone = toOmiCallPhone(entry);
+		if (phone === null)
+			throw new NodeOperationError(
+				context.getNode(),
+				`${describePhoneInput(entry)} in Phone Numbers is not a phone number OMICall can call.`,
+				{
+					itemIndex: i,
+					description:
+						'Nothing was sent to OMICall. Separate numbers with commas, semicolons or new lines; each is a Vietnamese number (0912 345 678, +84 912 345 678, 84912345678) or another country\'s number with its "+".',
+				},
+			);
+		if (!numbers.includes(phone)) numbers.push(phone);
+	}
+	if (!numbers.length)
+		throw new NodeOperationError(context.getNode(), 'Enter at least one phone number to call.', {
+			itemIndex: i,
+		});
+	return numbers;
+}
+
+/** The message step and its text: checked against OMICall's limit before anything is sent. */
+function readMessage(
+	context: IExecuteFunctions,
+	type: MessageType,
+	i: number,
+): { step: IDataObject; variables: string[] } {
+	if (type === 'text') {
+		const message = String(context.getNodeParameter('message', i, '') ?? '')
+			.normalize('NFC')
+			.trim();
+		if (!message)
+			throw new NodeOperationError(context.getNode(), 'Enter the message OMICall reads aloud.', {
+				itemIndex: i,
+			});
+		const length = [...message].length;
+		if (length > MAX_MESSAGE_CHARACTERS)
+			throw new NodeOperationError(
+				context.getNode(),
+				`The message is ${length} characters long; OMICall reads at most ${MAX_MESSAGE_CHARACTERS} per auto call.`,
+				{
+					itemIndex: i,
+					description:
+						'Nothing was sent to OMICall. Shorten the message (OMICall also allows 3,000 text-to-speech characters a day per account).',
+				},
+			);
+		return { step: { target_type: TARGET_TYPES.text }, variables: [message] };
+	}
+	const parameter = type === 'recording' ? 'recordingId' : 'ivrMenuId';
+	const target = String(context.getNodeParameter(parameter, i, '') ?? '').trim();
+	if (!target)
+		throw new NodeOperationError(
+			context.getNode(),
+			type === 'recording'
+				? 'Enter the ID of the recording to play.'
+				: 'Enter the ID of the IVR menu to play.',
+			{ itemIndex: i },
+		);
+	return { step: { target_type: TARGET_TYPES[type], target }, variables: [] };
+}
+
+export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
+	refuseAiAgentCallsUnlessAllowed(this, 'start auto calls', i);
+	const name = String(this.getNodeParameter('name', i, '') ?? '').trim();
+	if (!name)
+		throw new NodeOperationError(this.getNode(), 'Enter a name for the auto call campaign.', {
+			itemIndex: i,
+		});
+	const phoneNumbers = readPhoneNumbers(this, i);
+	const type = this.getNodeParameter('messageType', i, 'text') as MessageType;
+	const { step, variables } = readMessage(this, type, i);
+	const hotline = readLocator(this, 'hotline', i);
+	const options = this.getNodeParameter('options', i, {}) as IDataObject;
+
+	const body: IDataObject = {
+		name,
+		phone_number_list: phoneNumbers,
+		template_dialplans: [step],
+		variables,
+		cid: hotline,
+	};
+	if (type === 'text') {
+		body.voice = options.voice ?? 'banmai';
+		body.speed = options.speed ?? 0;
+	}
+	const numeric: Array<[string, string]> = [
+		['retries', 'num_retry'],
+		['callsPerBatch', 'num_per_call'],
+		['batchSpacing', 'distance_per_call'],
+		['retrySpacing', 'distance_retry'],
+	];
+	for (const [option, field] of numeric) if (option in options) body[field] = options[option];
+
+	const payload = await omiCallRequest.call(this, 'POST', AUTO_CALL_PATH, { body }, i);
+	const autoCallId = isObject(payload) ? text(payload.autocall_id) : null;
+	if (autoCallId === null)
+		throw new NodeOperationError(
+			this.getNode(),
+			'OMICall accepted the auto call but did not say its autocall_id.',
+			{
+				itemIndex: i,
+				description:
+					'The calls may be going out. Look for them in the call history (Call → Get Many) before starting again, so nobody is called twice.',
+			},
+		);
+	const shownName = (isObject(payload) ? text(payload.name) : null) ?? name;
+	return [{ json: { autoCallId, name: shownName, phoneNumbers, messageType: type } }];
+}

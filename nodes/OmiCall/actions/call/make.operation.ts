@@ -1,0 +1,109 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { isObject, text } from '../../callRecord';
+import { describePhoneInput, toOmiCallPhone } from '../../phone';
+import { omiCallRequest } from '../../transport';
+import { allowAiCallsField, refuseAiAgentCallsUnlessAllowed } from '../aiTool';
+import {
+	extensionField,
+	hotlineField,
+	hotlinesOf,
+	readExtension,
+	readLocator,
+	sameNumber,
+} from '../callCenter';
+
+/** Click-to-call (omicall-api.md 5): OMICall rings the agent's extension, then dials the customer. */
+const CLICK2CALL_PATH = '/api/click2call';
+
+const properties: INodeProperties[] = [
+	extensionField,
+	hotlineField({
+		description:
+			'The number the customer sees. Only the hotlines the extension may call out on are accepted; the list shows them once an extension is chosen.',
+	}),
+	{
+		displayName: 'Phone Number',
+		name: 'phoneNumber',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 0912 345 678',
+		description:
+			'The customer\'s number. "+84 912 345 678", "84912345678" and "0912.345.678" are all sent as 0912345678.',
+	},
+	allowAiCallsField,
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['call'], operation: ['make'] } },
+	properties,
+);
+
+/** The customer's number as OMICall expects it; an error naming what was given when it is not one. */
+export function readPhoneNumber(context: IExecuteFunctions, i: number): string {
+	const given = context.getNodeParameter('phoneNumber', i, '') as unknown;
+	const phone = toOmiCallPhone(given);
+	if (phone === null)
+		throw new NodeOperationError(
+			context.getNode(),
+			`The phone number ${describePhoneInput(given)} is not a phone number OMICall can call.`,
+			{
+				itemIndex: i,
+				description:
+					'Nothing was sent to OMICall. Enter a Vietnamese number (0912 345 678, +84 912 345 678, 84912345678, 024 3xxx xxxx, 1900 xxxx) or another country\'s number with its "+".',
+			},
+		);
+	return phone;
+}
+
+export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
+	refuseAiAgentCallsUnlessAllowed(this, 'place calls', i);
+	const extension = readExtension(this, i);
+	const hotline = readLocator(this, 'hotline', i);
+	if (!hotline)
+		throw new NodeOperationError(
+			this.getNode(),
+			'Enter the hotline to call out on, or pick one from the list.',
+			{ itemIndex: i },
+		);
+	const phoneNumber = readPhoneNumber(this, i);
+
+	// Observed practice: check the hotline first, so a wrong one is explained instead of refused as number_call_out_invalid.
+	const allowed = await hotlinesOf(this, extension, i);
+	const known = allowed.find((h) => sameNumber(h, hotline));
+	if (!known) {
+		throw new NodeOperationError(
+			this.getNode(),
+			allowed.length
+				? `Extension ${extension} may not call out on hotline ${hotline}. It may use: ${allowed.join(', ')}.`
+				: `Extension ${extension} may not call out on any hotline.`,
+			{
+				itemIndex: i,
+				description:
+					'Nothing was dialled. Pick the hotline from the list, or ask the OMICall administrator which hotlines this extension may use.',
+			},
+		);
+	}
+
+	const payload = await omiCallRequest.call(
+		this,
+		'POST',
+		CLICK2CALL_PATH,
+		{ body: { extension, hotline: known, phone_number: phoneNumber } },
+		i,
+	);
+	const callId = isObject(payload) ? text(payload.call_uuid) : null;
+	if (callId === null)
+		throw new NodeOperationError(
+			this.getNode(),
+			'OMICall accepted the call but did not say its call_uuid.',
+			{
+				itemIndex: i,
+				description:
+					'The call may be ringing. Look for it in the call history (Call → Get Many) before trying again, so the customer is not called twice.',
+			},
+		);
+	return [{ json: { callId, extension, hotline: known, phoneNumber } }];
+}

@@ -1,0 +1,240 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	ILoadOptionsFunctions,
+	INodeListSearchItems,
+	INodeListSearchResult,
+	INodeProperties,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { isObject, text } from '../callRecord';
+import { toOmiCallPhone } from '../phone';
+import { omiCallRequest } from '../transport';
+
+/**
+ * The call center's directory (omicall-api.md 5, 6): the account's detail, its extensions and
+ * the hotlines each extension may call out on; the Extension and Hotline pickers read them.
+ *
+ * internal_phone/list answers each extension with its SIP password. Extensions are read here only,
+ * through extensionsIn(), which keeps the fields it names and nothing else: the password never
+ * leaves this file, in an item, a picker's list or an error.
+ */
+
+export const TENANT_PATH = '/api/tenant/detail';
+const EXTENSIONS_PATH = '/api/call_center/internal_phone/list';
+const HOTLINES_PATH = '/api/call_center/hotline/list';
+/** Documented: the extension list pages hold 50 by default. */
+const PAGE_SIZE = 50;
+
+type Context = IExecuteFunctions | ILoadOptionsFunctions;
+
+export interface Extension {
+	extension: string;
+	name: string | null;
+	email: string | null;
+	agentId: string | null;
+}
+
+/** The extensions in an internal_phone/list answer: only these fields, never the SIP password. */
+export function extensionsIn(payload: unknown): Extension[] {
+	const items = isObject(payload) && Array.isArray(payload.items) ? payload.items : [];
+	return items.filter(isObject).flatMap((item) => {
+		const extension = text(item.sip_user);
+		if (extension === null) return [];
+		return [
+			{
+				extension,
+				name: text(item.full_name),
+				email: text(item.email),
+				agentId: text(item.agent_id),
+			},
+		];
+	});
+}
+
+/** The account's detail (tenant/detail): package, expiry, balance, public numbers. */
+export async function tenantDetail(context: Context, i?: number): Promise<IDataObject> {
+	const payload = await omiCallRequest.call(context, 'GET', TENANT_PATH, {}, i);
+	return isObject(payload) ? payload : {};
+}
+
+/** The account's hotlines, from tenant/detail's public_numbers (numbers or {number, …}). */
+function publicNumbersOf(tenant: IDataObject): Array<{ number: string; detail: string }> {
+	const numbers = Array.isArray(tenant.public_numbers) ? tenant.public_numbers : [];
+	return numbers.flatMap((entry) => {
+		const number = isObject(entry) ? text(entry.number) : text(entry);
+		if (number === null) return [];
+		const detail = isObject(entry)
+			? [text(entry.provider), text(entry.status)].filter(Boolean).join(', ')
+			: '';
+		return [{ number, detail }];
+	});
+}
+
+/** Per execution: the hotlines each extension may use, so many items with one agent ask once. */
+const hotlineCache = new WeakMap<object, Map<string, Promise<string[]>>>();
+
+/** The hotlines `extension` may call out on (hotline/list?extension=, documented: a string array). */
+export async function hotlinesOf(
+	context: Context,
+	extension: string,
+	i?: number,
+): Promise<string[]> {
+	let cache = hotlineCache.get(context);
+	if (!cache) hotlineCache.set(context, (cache = new Map()));
+	let hotlines = cache.get(extension);
+	if (!hotlines) {
+		hotlines = omiCallRequest
+			.call(context, 'GET', HOTLINES_PATH, { qs: { extension } }, i)
+			.then((payload) =>
+				(Array.isArray(payload) ? payload : []).map(text).filter((h): h is string => h !== null),
+			);
+		cache.set(extension, hotlines);
+		// A failure is not kept: the next item asks again.
+		hotlines.catch(() => cache.delete(extension));
+	}
+	return await hotlines;
+}
+
+/** Two spellings of one hotline ("842899959300", "028 9995 9300") are the same number. */
+export function sameNumber(a: string, b: string): boolean {
+	const left = toOmiCallPhone(a) ?? a.replace(/\D/g, '');
+	const right = toOmiCallPhone(b) ?? b.replace(/\D/g, '');
+	return left !== '' && left === right;
+}
+
+// ── Parameters ──────────────────────────────────────────────────────────────
+
+/** The agent's extension: picked from the call center's extensions, or typed. */
+export const extensionField: INodeProperties = {
+	displayName: 'Extension',
+	name: 'extension',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description:
+		"The agent's extension: OMICall rings it first, and dials the customer once the agent answers",
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Select an extension…',
+			typeOptions: { searchListMethod: 'searchExtensions', searchable: true },
+		},
+		{
+			displayName: 'By Extension',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. 100',
+		},
+	],
+};
+
+/** A hotline: picked from those the chosen extension may use (or the account's), or typed. */
+export function hotlineField(
+	overrides: Partial<INodeProperties> & Pick<INodeProperties, 'description'>,
+): INodeProperties {
+	return {
+		displayName: 'Hotline',
+		name: 'hotline',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a hotline…',
+				typeOptions: { searchListMethod: 'searchHotlines', searchable: true },
+			},
+			{
+				displayName: 'By Number',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 842899959300',
+			},
+		],
+		...overrides,
+	};
+}
+
+/** A resource locator's value, trimmed ('' when empty). */
+export function readLocator(context: IExecuteFunctions, name: string, i: number): string {
+	const value = context.getNodeParameter(name, i, '', { extractValue: true }) as unknown;
+	return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
+}
+
+/** The extension parameter, or an error saying it is missing. */
+export function readExtension(context: IExecuteFunctions, i: number): string {
+	const extension = readLocator(context, 'extension', i);
+	if (!extension)
+		throw new NodeOperationError(
+			context.getNode(),
+			"Enter the agent's extension, or pick one from the list.",
+			{ itemIndex: i },
+		);
+	return extension;
+}
+
+// ── The pickers ─────────────────────────────────────────────────────────────
+
+/** The Extension picker: "100 · Võ Minh Khoa · khoa.100@example.vn"; the search box is OMICall's keyword. */
+export async function searchExtensions(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const page = Math.max(1, Number(paginationToken) || 1);
+	const keyword = filter?.trim();
+	const payload = await omiCallRequest.call(this, 'GET', EXTENSIONS_PATH, {
+		qs: { page, size: PAGE_SIZE, ...(keyword ? { keyword } : {}) },
+	});
+	const extensions = extensionsIn(payload);
+	const results: INodeListSearchItems[] = extensions.map((e) => ({
+		name: [e.extension, e.name, e.email].filter(Boolean).join(' · '),
+		value: e.extension,
+	}));
+	const items = isObject(payload) && Array.isArray(payload.items) ? payload.items.length : 0;
+	const more = items === PAGE_SIZE && !(isObject(payload) && payload.has_next === false);
+	return { results, paginationToken: more ? String(page + 1) : undefined };
+}
+
+/**
+ * The Hotline picker: the hotlines the node's extension may call out on, or, with no extension
+ * chosen (Auto Call), the account's public numbers from tenant/detail.
+ */
+export async function searchHotlines(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
+	let extension = '';
+	try {
+		const value = this.getCurrentNodeParameter('extension', { extractValue: true });
+		extension = typeof value === 'string' ? value.trim() : '';
+	} catch {
+		extension = ''; // the operation has no extension (Auto Call): the account's numbers
+	}
+	// An expression is not resolved while editing: list the account's numbers then.
+	const hotlines =
+		extension && !extension.startsWith('=')
+			? (await hotlinesOf(this, extension)).map((number) => ({ number, detail: '' }))
+			: publicNumbersOf(await tenantDetail(this));
+	// The search box matches the digits of a number ("0247 3001") or its provider ("viettel").
+	const digits = filter?.replace(/\D/g, '') ?? '';
+	const words = filter?.trim().toLowerCase() ?? '';
+	const results = hotlines
+		.filter(
+			({ number, detail }) =>
+				!words ||
+				(digits && number.replace(/\D/g, '').includes(digits)) ||
+				detail.toLowerCase().includes(words),
+		)
+		.map(({ number, detail }) => ({
+			name: detail ? `${number} (${detail})` : number,
+			value: number,
+		}));
+	return { results };
+}
