@@ -1,79 +1,11 @@
 import { simplifyContact, toIsoDate } from '../../nodes/OmiCall/contactRecord';
+import { documentedContact } from '../harness/simulator';
 
-// The documented contact (shared/omicall-api.md 3.4) with one entry of every field type it names.
-export const documentedContact = {
-	contact_id: '63b44e47a2523f37e3709c59',
-	contact_type: 'contact',
-	user_owner_email: 'it@dctech.com.vn',
-	is_deleted: false,
-	tags: ['VIP', { name: 'Đại lý' }],
-	create_by: { name: 'P.Cung Ứng', id: '6348daf0662a784a01660927' },
-	created_date: 1672760903265,
-	last_updated_date: 1672761763435,
-	attribute_structure: [
-		{
-			field_code: 'full_name',
-			field_type: 'single_text',
-			attribute_id: 'a1',
-			value: [{ display_value: 'KH PV (sửa)', value_id: 'v1' }],
-		},
-		{
-			field_code: 'phone_number',
-			field_type: 'phone',
-			value: [
-				{ display_value: '0367085685', value_type: 'Cá nhân', data_type: 'personal' },
-				{ display_value: '02873000111', value_type: 'Công ty', data_type: 'office' },
-				{ display_value: '0283800222', value_type: 'Nhà riêng', data_type: 'home' },
-			],
-		},
-		{
-			field_code: 'mail',
-			field_type: 'email',
-			value: [{ display_value: 'kh.pv@example.vn', data_type: 'office' }],
-		},
-		{ field_code: 'gender', field_type: 'radio', value: [{ display_value: 'Nữ' }] },
-		{ field_code: 'birthday', field_type: 'date', value: [{ display_value: '07/03/1991' }] },
-		{ field_code: 'ref_id', field_type: 'single_text', value: [{ display_value: 'CRM-42' }] },
-		{
-			field_code: 'job_title',
-			field_type: 'single_text',
-			value: [{ display_value: 'Trưởng phòng' }],
-		},
-		{
-			field_code: 'passport',
-			field_type: 'single_text',
-			value: [{ display_value: '079091000123' }],
-		},
-		{
-			field_code: 'address',
-			field_type: 'single_text',
-			value: [{ display_value: '12 Lê Lợi, Quận 1, TP.HCM' }],
-		},
-		{
-			field_code: 'more_infomation',
-			field_type: 'customize',
-			value: [
-				{ display_value: 'Khách sỉ', value_type: 'Loại khách' },
-				{ display_value: 'Miền Nam', value_type: 'Khu vực' },
-			],
-		},
-		{
-			field_code: 'note',
-			field_type: 'multi_text',
-			value: [{ display_value: 'Gọi sau 17h\nƯu tiên' }],
-		},
-		{
-			field_code: 'avatar',
-			field_type: 'image',
-			value: [{ display_value: 'https://cdn.example/a.png' }],
-		},
-		{ field_code: 'attach_file', field_type: 'file', value: [] },
-	],
-};
+const documented = documentedContact();
 
 describe('simplifyContact', () => {
 	it('flattens every field type of the documented contact by its field code', () => {
-		expect(simplifyContact(documentedContact)).toEqual({
+		expect(simplifyContact(documented)).toEqual({
 			contactId: '63b44e47a2523f37e3709c59',
 			refId: 'CRM-42',
 			fullName: 'KH PV (sửa)',
