@@ -1,7 +1,9 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import { simplifyContact, toIsoDate } from '../../nodes/OmiCall/contactRecord';
 import { documentedContact } from '../harness/simulator';
 
-const documented = documentedContact();
+const documented = documentedContact() as unknown as IDataObject;
 
 describe('simplifyContact', () => {
 	it('flattens every field type of the documented contact by its field code', () => {
