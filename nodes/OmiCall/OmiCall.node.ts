@@ -8,6 +8,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as call from './actions/call/Call.resource';
 import { searchCalls } from './actions/call/shared';
+import * as contact from './actions/contact/Contact.resource';
+import { searchContacts } from './actions/contact/fields';
 import { router } from './actions/router';
 import * as webhook from './actions/webhook/Webhook.resource';
 
@@ -37,6 +39,7 @@ export class OmiCall implements INodeType {
 				noDataExpression: true,
 				options: [
 					{ name: 'Call', value: 'call' },
+					{ name: 'Contact', value: 'contact' },
 					{ name: 'Webhook', value: 'webhook' },
 				],
 				// Workflows saved before the Call resource existed store no resource: they mean Webhook.
@@ -45,10 +48,11 @@ export class OmiCall implements INodeType {
 			// Webhook's parameters first, as before Call existed: code that finds a parameter by name ("options") still gets the webhook one.
 			...webhook.description,
 			...call.description,
+			...contact.description,
 		],
 	};
 
-	methods = { listSearch: { searchCalls } };
+	methods = { listSearch: { searchCalls, searchContacts } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

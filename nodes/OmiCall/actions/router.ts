@@ -3,12 +3,14 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { asNodeError } from '../transport';
 import * as call from './call/Call.resource';
+import * as contact from './contact/Contact.resource';
 import * as webhook from './webhook/Webhook.resource';
 
 type Operation = (this: IExecuteFunctions, i: number) => Promise<INodeExecutionData[]>;
 
 const resources: Record<string, Record<string, { execute: Operation }>> = {
 	call: call.operations,
+	contact: contact.operations,
 	webhook: webhook.operations,
 };
 

@@ -60,6 +60,9 @@ export const OMICALL_ERROR_CODES: Record<string, string> = {
 		'The time range is longer than OMICall accepts. Use a shorter range (the call-history list accepts at most 30 days).',
 	// Inferred: not in OMICall's docs, the usual spelling for a page size it refuses.
 	size_invalid: 'OMICall rejected the page size: it accepts at most 50 items per page.',
+	// Contacts v2 (omicall-api.md 1.3, 7; observed).
+	phone_or_email_assigned_on_other_contact:
+		'A phone number or email given is already on another OMICall contact: OMICall allows each on one contact only.',
 	// From VIHAT's own error map (omicall-api.md 1.3, "any").
 	tenant_disabled:
 		'This OMICall account (tenant) is disabled. Contact OMICall or the account owner.',
