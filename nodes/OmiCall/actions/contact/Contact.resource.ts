@@ -27,8 +27,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Create or Update',
 				value: 'upsert',
-				description:
-					'Create a contact, or update the one with the same reference ID or phone number; running it again with the same input changes nothing',
+				description: 'Create a new record, or update the current one if it already exists (upsert)',
 				action: 'Create or update a contact',
 			},
 			{

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { isObject } from '../../callRecord';
 import { contactIdOf, hasPhone, simplifyContact } from '../../contactRecord';
-import { CREDENTIAL_TYPE, omiCallRequest } from '../../transport';
+import { asNodeError, CREDENTIAL_TYPE, omiCallRequest } from '../../transport';
 import { httpCodeOf, isNotFoundCode, omiCallCodeOf } from '../call/shared';
 import type { ContactInput } from './fields';
 
@@ -68,6 +68,7 @@ async function preferV2<T>(
 	task: Task,
 	v2: () => Promise<T>,
 	v1: () => Promise<T>,
+	i?: number,
 ): Promise<T> {
 	const known = answeredBy.get(context) ?? new Map<Task, Generation>();
 	answeredBy.set(context, known);
@@ -77,7 +78,7 @@ async function preferV2<T>(
 			known.set(task, 'v2');
 			return result;
 		} catch (error) {
-			if (!endpointMissing(error)) throw error;
+			if (!endpointMissing(error)) throw asNodeError(context.getNode(), error, i ?? 0);
 		}
 	}
 	const result = await v1();
@@ -120,9 +121,8 @@ export async function searchPage(
 	const v2 = async () =>
 		itemsOf(await request(context, 'POST', PATHS.v2Search, { qs, body, needsApiKey: true }, i));
 	if (v2Only) return await v2();
-	return await preferV2(context, 'search', v2, async () =>
-		itemsOf(await request(context, 'POST', PATHS.v1List, { qs, body }, i)),
-	);
+	const v1 = async () => itemsOf(await request(context, 'POST', PATHS.v1List, { qs, body }, i));
+	return await preferV2(context, 'search', v2, v1, i);
 }
 
 /** Contacts matching a keyword, page after page until `wanted` are found or a page is short. */
@@ -166,7 +166,7 @@ export async function findById(
 		return isObject(payload) && contactIdOf(payload) !== null ? payload : null;
 	} catch (error) {
 		if (isNotFoundCode(omiCallCodeOf(error))) return null;
-		throw error;
+		throw asNodeError(context.getNode(), error, i);
 	}
 }
 
@@ -187,9 +187,10 @@ export async function findByPhone(
 				return isObject(payload) && contactIdOf(payload) !== null ? payload : null;
 			} catch (error) {
 				if (isNotFoundCode(omiCallCodeOf(error))) return null;
-				throw error;
+				throw asNodeError(context.getNode(), error, i);
 			}
 		},
+		i,
 	);
 }
 
@@ -284,6 +285,7 @@ export async function addContact(
 			return null;
 		},
 		async () => await request(context, 'POST', PATHS.v1Add, { body: writeBody(input, 'v1') }, i),
+		i,
 	);
 	if (isObject(added) && contactIdOf(added) !== null) return added;
 	const found = input.refId
@@ -352,6 +354,7 @@ export async function updateContact(
 				i,
 			);
 		},
+		i,
 	);
 	return (await findById(context, id, i)) ?? contact;
 }

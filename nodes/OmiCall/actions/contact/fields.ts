@@ -56,38 +56,6 @@ export function contactLocator(
 	description: string,
 	also: 'phone' | 'refId' | null,
 ): INodeProperties {
-	const modes: INodeProperties['modes'] = [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			placeholder: 'Select a contact…',
-			typeOptions: { searchListMethod: 'searchContacts', searchable: true },
-		},
-		{
-			displayName: 'By ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'e.g. 63b44e47a2523f37e3709c59',
-			hint: "The contact's OMICall ID (contactId in the trigger's and this node's items)",
-		},
-	];
-	if (also === 'phone')
-		modes.push({
-			displayName: 'By Phone Number',
-			name: 'phone',
-			type: 'string',
-			placeholder: 'e.g. 0912 345 678',
-			hint: "A phone number of the contact; the trigger's customerNumber finds the caller",
-		});
-	if (also === 'refId')
-		modes.push({
-			displayName: 'By Reference ID',
-			name: 'refId',
-			type: 'string',
-			placeholder: 'e.g. CRM-1042',
-			hint: 'Your own ID of the contact (the reference ID it was created with)',
-		});
 	return {
 		displayName: 'Contact',
 		name: 'contact',
@@ -95,7 +63,44 @@ export function contactLocator(
 		default: { mode: 'list', value: '' },
 		required: true,
 		description,
-		modes,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a contact…',
+				typeOptions: { searchListMethod: 'searchContacts', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 63b44e47a2523f37e3709c59',
+				hint: "The contact's OMICall ID (contactId in the trigger's and this node's items)",
+			},
+			...(also === 'phone'
+				? [
+						{
+							displayName: 'By Phone Number',
+							name: 'phone',
+							type: 'string' as const,
+							placeholder: 'e.g. 0912 345 678',
+							hint: "A phone number of the contact; the trigger's customerNumber finds the caller",
+						},
+					]
+				: []),
+			...(also === 'refId'
+				? [
+						{
+							displayName: 'By Reference ID',
+							name: 'refId',
+							type: 'string' as const,
+							placeholder: 'e.g. CRM-1042',
+							hint: 'Your own ID of the contact (the reference ID it was created with)',
+						},
+					]
+				: []),
+		],
 		displayOptions: show([operation]),
 	};
 }

@@ -8,6 +8,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { type ContactEmail, type ContactPhone, simplifyContact } from '../../contactRecord';
 import { toOmiCallPhone } from '../../phone';
+import { asNodeError } from '../../transport';
 import { omiCallCodeOf } from '../call/shared';
 import {
 	addContact,
@@ -221,9 +222,9 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	try {
 		return [{ json: toJson(await addContact(this, input, i), output) }];
 	} catch (error) {
-		if (omiCallCodeOf(error) !== DUPLICATE_CODE) throw error;
+		if (omiCallCodeOf(error) !== DUPLICATE_CODE) throw asNodeError(this.getNode(), error, i);
 		const holder = await holderOf(this, input, i);
-		if (!holder) throw error;
+		if (!holder) throw asNodeError(this.getNode(), error, i);
 		const flat = simplifyContact(holder);
 		if (options.onConflict !== 'updateHolder')
 			throw new NodeOperationError(
