@@ -241,7 +241,9 @@ export class OmiCallTrigger implements INodeType {
 				});
 			const items = raw
 				? [{ json: body as IDataObject }]
-				: parsed.contacts.map((c) => ({ json: { action: parsed.action, ...simplifyContact(c) } }));
+				: parsed.contacts.map((c) => ({
+						json: { action: parsed.action, ...simplifyContact(c), raw: c },
+					}));
 			return { workflowData: [items] };
 		}
 

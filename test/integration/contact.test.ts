@@ -507,9 +507,12 @@ describe('the contact trigger sees what the node changed', () => {
 			options: {},
 		});
 		await simulator.settled();
+		// What OMICall sent: the contact as the store held it after each write.
+		const sent = simulator.deliveries.map((d) => (d.body.data as IDataObject[])[0]);
+		expect(sent.map((c) => c.contact_id)).toEqual([created.contactId, created.contactId]);
 		expect(server.runs.map((r) => r.map((item) => item.json))).toEqual([
-			[{ action: 'created', ...created }],
-			[{ action: 'updated', ...updated }],
+			[{ action: 'created', ...created, raw: sent[0] }],
+			[{ action: 'updated', ...updated, raw: sent[1] }],
 		]);
 	});
 });

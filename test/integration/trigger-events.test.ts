@@ -451,6 +451,7 @@ describe('contact changes', () => {
 					customFields: {},
 					createdAt: null,
 					updatedAt: null,
+					raw: sent.data[0],
 				},
 			],
 		]);
