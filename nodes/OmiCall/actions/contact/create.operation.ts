@@ -7,17 +7,17 @@ import type {
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { addContact } from './api';
-import { contactFields, outputOption, readContactInput, readOutput, toJson } from './fields';
+import {
+	contactFields,
+	fullNameField,
+	optionsCollection,
+	readContactInput,
+	readOutput,
+	toJson,
+} from './fields';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Full Name',
-		name: 'fullName',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. Nguyễn Văn An',
-	},
+	fullNameField,
 	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
@@ -26,14 +26,7 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: contactFields(false, true),
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [outputOption],
-	},
+	optionsCollection(),
 ];
 
 export const description = updateDisplayOptions(

@@ -234,7 +234,7 @@ export function contactFields(withName: boolean, withRefId: boolean): INodePrope
 	return fields;
 }
 
-export const outputOption: INodeProperties = {
+const outputOption: INodeProperties = {
 	displayName: 'Output',
 	name: 'output',
 	type: 'options',
@@ -248,6 +248,27 @@ export const outputOption: INodeProperties = {
 		{ name: 'Raw', value: 'raw', description: 'The contact exactly as OMICall returns it' },
 	],
 	default: 'simplified',
+};
+
+/** Options: the operation's own, then Output. */
+export function optionsCollection(own: INodeProperties[] = []): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [...own, outputOption],
+	};
+}
+
+export const fullNameField: INodeProperties = {
+	displayName: 'Full Name',
+	name: 'fullName',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'e.g. Nguyễn Văn An',
 };
 
 export function readOutput(context: IExecuteFunctions, i: number): Output {

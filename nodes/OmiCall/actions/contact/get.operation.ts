@@ -9,7 +9,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { findById, findByPhone } from './api';
 import {
 	contactLocator,
-	outputOption,
+	optionsCollection,
 	readContact,
 	readContactInput,
 	readOutput,
@@ -22,24 +22,16 @@ const properties: INodeProperties[] = [
 		"The contact to get: by its ID, or by a phone number (the trigger's customerNumber finds the caller)",
 		'phone',
 	),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			{
-				displayName: 'Empty Result When Not Found',
-				name: 'emptyIfNotFound',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether a contact OMICall does not have gives an empty item ({}) instead of an error, so that a caller lookup goes on for unknown callers',
-			},
-			outputOption,
-		],
-	},
+	optionsCollection([
+		{
+			displayName: 'Empty Result When Not Found',
+			name: 'emptyIfNotFound',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether a contact OMICall does not have gives an empty item ({}) instead of an error, so that a caller lookup goes on for unknown callers',
+		},
+	]),
 ];
 
 export const description = updateDisplayOptions(

@@ -8,7 +8,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { hasPhone, simplifyContact } from '../../contactRecord';
 import { searchContacts } from './api';
-import { outputOption, readContactInput, readOutput, toJson } from './fields';
+import { optionsCollection, readContactInput, readOutput, toJson } from './fields';
 
 const properties: INodeProperties[] = [
 	{
@@ -59,14 +59,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [outputOption],
-	},
+	optionsCollection(),
 ];
 
 export const description = updateDisplayOptions(

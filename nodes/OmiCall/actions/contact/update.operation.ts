@@ -10,7 +10,7 @@ import { findById, findByRefId, updateContact } from './api';
 import {
 	contactFields,
 	contactLocator,
-	outputOption,
+	optionsCollection,
 	readContact,
 	readContactInput,
 	readOutput,
@@ -32,14 +32,7 @@ const properties: INodeProperties[] = [
 		description: 'Only the fields added here change; the others stay as they are',
 		options: contactFields(true, true),
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [outputOption],
-	},
+	optionsCollection(),
 ];
 
 export const description = updateDisplayOptions(

@@ -21,7 +21,8 @@ import {
 import {
 	type ContactInput,
 	contactFields,
-	outputOption,
+	fullNameField,
+	optionsCollection,
 	readContactInput,
 	readOutput,
 	toJson,
@@ -58,14 +59,7 @@ const properties: INodeProperties[] = [
 			'Your own ID of the contact: a contact with it is updated, otherwise one is created',
 		displayOptions: { show: { matchOn: ['refId'] } },
 	},
-	{
-		displayName: 'Full Name',
-		name: 'fullName',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. Nguyễn Văn An',
-	},
+	fullNameField,
 	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
@@ -75,37 +69,29 @@ const properties: INodeProperties[] = [
 		description: 'Fields not added here stay as they are on an existing contact',
 		options: contactFields(false, false),
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			{
-				displayName: 'When a Phone or Email Is on Another Contact',
-				name: 'onConflict',
-				type: 'options',
-				options: [
-					{
-						name: 'Fail the Item',
-						value: 'error',
-						description: 'Change nothing and say which contact holds it',
-					},
-					{
-						name: 'Update That Contact',
-						value: 'updateHolder',
-						description:
-							'Write the fields (and the reference ID) onto the contact that holds the phone number or email',
-					},
-				],
-				default: 'error',
-				description:
-					'OMICall allows a phone number or an email on one contact only; what to do when a new contact would take one from another',
-			},
-			outputOption,
-		],
-	},
+	optionsCollection([
+		{
+			displayName: 'When a Phone or Email Is on Another Contact',
+			name: 'onConflict',
+			type: 'options',
+			options: [
+				{
+					name: 'Fail the Item',
+					value: 'error',
+					description: 'Change nothing and say which contact holds it',
+				},
+				{
+					name: 'Update That Contact',
+					value: 'updateHolder',
+					description:
+						'Write the fields (and the reference ID) onto the contact that holds the phone number or email',
+				},
+			],
+			default: 'error',
+			description:
+				'OMICall allows a phone number or an email on one contact only; what to do when a new contact would take one from another',
+		},
+	]),
 ];
 
 export const description = updateDisplayOptions(
