@@ -3,6 +3,7 @@
  * ExecuteContext: each operation, the flattening, v2 → v1 fallback, the duplicate-phone path,
  * Continue On Fail and bad input; and the contact trigger seeing a change made by the node.
  */
+import { LoadOptionsContext } from 'n8n-core';
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { OmiCall } from '../../nodes/OmiCall/OmiCall.node';
@@ -213,6 +214,36 @@ describe('Get and Get Many', () => {
 			options: {},
 		});
 		expect(byEmail.map((c) => c.contactId)).toEqual(['63b44e47a2523f37e3709c59']);
+	});
+});
+
+describe('the Contact picker (list mode)', () => {
+	async function search(filter?: string, paginationToken?: string) {
+		const built = buildNode(nodeType, { resource: 'contact', operation: 'get' }, store);
+		const context = new LoadOptionsContext(
+			built.workflow,
+			built.node,
+			built.additionalData,
+			'parameters.contact',
+		);
+		return await nodeType.methods.listSearch.searchContacts.call(context, filter, paginationToken);
+	}
+
+	it('names each contact by its name and first phone; the search box is the keyword; pages of 50', async () => {
+		simulator.contactStore.seed(documentedContact());
+		for (let n = 0; n < 50; n++)
+			await run('create', {
+				fullName: `Khách ${n}`,
+				additionalFields: { phones: phones([`0977 000 ${String(n).padStart(3, '0')}`, 'home']) },
+			});
+		const first = await search();
+		expect([first.results.length, first.paginationToken]).toEqual([50, '2']);
+		const second = await search(undefined, first.paginationToken as string);
+		expect([second.results.length, second.paginationToken]).toEqual([1, undefined]);
+		expect(await search('KH PV')).toEqual({
+			results: [{ name: 'KH PV (sửa) · 0367085685', value: '63b44e47a2523f37e3709c59' }],
+			paginationToken: undefined,
+		});
 	});
 });
 
