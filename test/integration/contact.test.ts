@@ -96,16 +96,16 @@ describe('Create', () => {
 			'create',
 			{
 				fullName: '={{ $json.name }}',
-				additionalFields: { phones: phones(['={{ $json.phone }}', 'personal']) },
+				additionalFields: { phones: phones(['={{ $json.phone }}', '={{ $json.kind }}']) },
 			},
 			[
-				{ json: { name: 'Trần Văn Bình', phone: '0901 111 222' } },
-				{ json: { name: 'Lê Thị Cúc', phone: '0901 111 333' } },
+				{ json: { name: 'Trần Văn Bình', phone: '0901 111 222', kind: 'home' } },
+				{ json: { name: 'Lê Thị Cúc', phone: '0901 111 333', kind: 'office' } },
 			],
 		);
 		expect(items.map((c) => [c.fullName, c.phones])).toEqual([
-			['Trần Văn Bình', [{ number: '0901111222', kind: 'personal' }]],
-			['Lê Thị Cúc', [{ number: '0901111333', kind: 'personal' }]],
+			['Trần Văn Bình', [{ number: '0901111222', kind: 'home' }]],
+			['Lê Thị Cúc', [{ number: '0901111333', kind: 'office' }]],
 		]);
 		expect(contactPaths()).toEqual([
 			'POST /api/v2/contact/add',
