@@ -11,6 +11,8 @@ import * as autoCall from './actions/autoCall/AutoCall.resource';
 import * as call from './actions/call/Call.resource';
 import { searchExtensions, searchHotlines } from './actions/callCenter';
 import { searchCalls } from './actions/call/shared';
+import * as contact from './actions/contact/Contact.resource';
+import { searchContacts } from './actions/contact/fields';
 import { router } from './actions/router';
 import * as webhook from './actions/webhook/Webhook.resource';
 
@@ -26,7 +28,7 @@ export class OmiCall implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
-			'Place calls and voice-message auto calls with OMICall, the cloud call center; search, read and annotate its calls, download their recordings, read the account and manage its webhooks',
+			'Place calls and voice-message auto calls with OMICall, the cloud call center; search, read and annotate its calls, download their recordings, keep its contacts in sync, read the account and manage its webhooks',
 		defaults: { name: 'OMICall' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -42,6 +44,7 @@ export class OmiCall implements INodeType {
 					{ name: 'Account', value: 'account' },
 					{ name: 'Auto Call', value: 'autoCall' },
 					{ name: 'Call', value: 'call' },
+					{ name: 'Contact', value: 'contact' },
 					{ name: 'Webhook', value: 'webhook' },
 				],
 				// Workflows saved before the Call resource existed store no resource: they mean Webhook.
@@ -52,10 +55,11 @@ export class OmiCall implements INodeType {
 			...call.description,
 			...autoCall.description,
 			...account.description,
+			...contact.description,
 		],
 	};
 
-	methods = { listSearch: { searchCalls, searchExtensions, searchHotlines } };
+	methods = { listSearch: { searchCalls, searchContacts, searchExtensions, searchHotlines } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -8,7 +8,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { parseCallBody, parseContactBody, simplifyContact } from './callEvents';
+import { parseCallBody, parseContactBody } from './callEvents';
+import { simplifyContact } from './contactRecord';
 import { type CallState, DIRECTIONS, directionOf, simplifyCall } from './callRecord';
 import * as lifecycle from './trigger/lifecycle';
 import type { TriggerState } from './trigger/lifecycle';
@@ -240,7 +241,9 @@ export class OmiCallTrigger implements INodeType {
 				});
 			const items = raw
 				? [{ json: body as IDataObject }]
-				: parsed.contacts.map((c) => ({ json: simplifyContact(parsed.action, c) }));
+				: parsed.contacts.map((c) => ({
+						json: { action: parsed.action, ...simplifyContact(c), raw: c },
+					}));
 			return { workflowData: [items] };
 		}
 

@@ -1,10 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { type CallState, firstText, isObject, text } from './callRecord';
+import { type CallState, isObject, text } from './callRecord';
 
 /**
- * Reading what OMICall POSTs to a webhook: telling call events from noise, and turning a
- * contact change into the flat item a workflow wants (a call's item comes from callRecord.ts).
+ * Reading what OMICall POSTs to a webhook: telling call events and contact changes from noise
+ * (a call's item comes from callRecord.ts, a contact's from contactRecord.ts).
  * Pure functions: the trigger's webhook() does the HTTP side.
  */
 
@@ -142,45 +142,4 @@ export function parseContactBody(body: unknown): ParsedContact {
 		return { ok: false, error: 'The contact change has no "data" list of contacts.' };
 	}
 	return { ok: true, action, contacts: contacts as IDataObject[] };
-}
-
-/** OMICall's field codes (shared/omicall-api.md 3.4): only these, never a field that merely looks alike. */
-const FULL_NAME = 'full_name';
-const PHONE = 'phone_number';
-const MAIL = 'mail';
-
-/**
- * attribute_structure entries: {field_code, value: [{display_value}, …]} as documented; older
- * payloads put value_text or value in the entry or in each value.
- */
-function attributeValues(contact: IDataObject, fieldCode: string): string[] {
-	const list = Array.isArray(contact.attribute_structure) ? contact.attribute_structure : [];
-	const found: string[] = [];
-	for (const entry of list) {
-		if (!isObject(entry) || code(entry.field_code) !== fieldCode) continue;
-		const values = Array.isArray(entry.value)
-			? entry.value
-			: isObject(entry.value)
-				? [entry.value]
-				: [entry];
-		for (const v of values) {
-			const value = isObject(v) ? firstText(v.display_value, v.value_text, v.value) : text(v);
-			if (value) found.push(value);
-		}
-	}
-	return found;
-}
-
-export function simplifyContact(action: string, contact: IDataObject): IDataObject {
-	const unique = (values: Array<string | null>) => [
-		...new Set(values.filter((v): v is string => !!v)),
-	];
-	return {
-		action,
-		contactId: text(contact.contact_id ?? contact.id),
-		fullName: text(contact.full_name) ?? attributeValues(contact, FULL_NAME)[0] ?? null,
-		phones: unique([text(contact.phone_number), ...attributeValues(contact, PHONE)]),
-		emails: unique([text(contact.email), ...attributeValues(contact, MAIL)]),
-		raw: contact,
-	};
 }

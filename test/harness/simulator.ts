@@ -8,6 +8,8 @@ const eventsModule = require('../simulator/call-events');
 const historyModule = require('../simulator/history');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const recordingModule = require('../simulator/recording');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const contactsModule = require('../simulator/contacts');
 
 export interface SimulatorOptions {
 	apiKeys?: string[];
@@ -241,6 +243,10 @@ export interface OmiCallSimulator {
 		hook: string;
 		events: Array<{ state: string; attempts: number; status: number | string }>;
 	}>;
+	/** Contacts (test/simulator/contacts.js). */
+	contactStore: ContactStore;
+	/** Waits until every contact change announced so far has been delivered. */
+	settled(): Promise<void>;
 	deliver(
 		url: string,
 		event: Record<string, unknown>,
@@ -272,7 +278,38 @@ export const MP3_FRAME_BYTES: number = recordingModule.FRAME_BYTES;
 
 export const buildContactEvent: (options?: {
 	action?: 'created' | 'updated';
+	contact?: Record<string, unknown>;
 }) => Record<string, unknown> = eventsModule.buildContactEvent;
+
+/** A contact as OMICall holds it: attribute_structure by field code (omicall-api.md 3.4). */
+export interface StoredContact {
+	contact_id: string;
+	ref_id: string | null;
+	user_owner_email: string | null;
+	tags: unknown[];
+	created_date: number;
+	last_updated_date: number;
+	attribute_structure: Array<{
+		field_code: string;
+		field_type: string;
+		value: Array<Record<string, unknown>>;
+	}>;
+	[key: string]: unknown;
+}
+
+export interface ContactStore {
+	contacts: StoredContact[];
+	/** The generations that answer ('v1', 'v2'); a missing one answers HTTP 404 not_found. */
+	generations: string[];
+	writes: Array<{ action: 'created' | 'updated' | 'unchanged' | 'deleted'; id: string }>;
+	seed(contact: Record<string, unknown>): void;
+	find(id: string): StoredContact | undefined;
+	findByRefId(refId: string): StoredContact | undefined;
+	findByPhone(phone: string): StoredContact | undefined;
+}
+
+/** The documented contact (omicall-api.md 3.4) with an entry of every field type. */
+export const documentedContact: () => StoredContact = contactsModule.documentedContact;
 
 /** Starts a simulator on a free loopback port. */
 export async function startSimulator(options?: SimulatorOptions): Promise<OmiCallSimulator> {

@@ -435,11 +435,22 @@ describe('contact changes', () => {
 				{
 					action: 'updated',
 					contactId: sent.data[0].contact_id,
+					refId: null,
 					fullName: expect.stringMatching(
 						/^(Nguyễn Văn An|Trần Thị Bình|Lê Hoàng Cường|Phạm Thu Dung)$/,
 					),
-					phones: ['0395187319'],
-					emails: ['khachhang@example.vn'],
+					phones: [{ number: '0395187319', kind: null }],
+					emails: [{ email: 'khachhang@example.vn', kind: null }],
+					gender: null,
+					birthday: null,
+					address: null,
+					jobTitle: null,
+					note: null,
+					tags: [],
+					ownerEmail: null,
+					customFields: {},
+					createdAt: null,
+					updatedAt: null,
 					raw: sent.data[0],
 				},
 			],
@@ -466,8 +477,21 @@ describe('contact changes', () => {
 			],
 		});
 		expect(items()[0].map((i) => [i.contactId, i.fullName, i.phones, i.emails])).toEqual([
-			['c1', 'Bùi Thị Hoa', ['0901234567'], ['hoa@example.vn']],
-			['c2', null, ['0911', '0922'], []],
+			[
+				'c1',
+				'Bùi Thị Hoa',
+				[{ number: '0901234567', kind: null }],
+				[{ email: 'hoa@example.vn', kind: null }],
+			],
+			[
+				'c2',
+				null,
+				[
+					{ number: '0911', kind: null },
+					{ number: '0922', kind: null },
+				],
+				[],
+			],
 		]);
 		const bad = await post(hookUrl, { data: [] });
 		expect(bad.status).toBe(400);

@@ -226,8 +226,9 @@ function buildContactEvent(options = {}) {
 	return {
 		action: options.action ?? 'created',
 		tenant_id: 'tenant-sim',
+		// options.contact: a contact as OMICall holds it (contacts.js), e.g. one just written through the API.
 		data: [
-			{
+			options.contact ?? {
 				contact_id: crypto.randomUUID(),
 				attribute_structure: [
 					{ field_code: 'full_name', value_text: name },

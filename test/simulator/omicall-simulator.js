@@ -30,6 +30,7 @@ const {
 } = require('./history');
 const { silentMp3 } = require('./recording');
 const { CallCenter } = require('./call-center');
+const { ContactStore } = require('./contacts');
 
 const SUCCESS = 9999;
 const FAILURE = -9999;
@@ -95,6 +96,14 @@ class OmiCallSimulator {
 		this.rateLimits = [];
 		/** The one recording every call with a recording serves: about a second of silent MP3. */
 		this.recording = silentMp3();
+		/** Tenant, extensions, hotlines, click-to-call and auto call (call-center.js). */
+		this.callCenter = new CallCenter(this);
+		/** Contacts (contacts.js); their changes go to the contact hook, tracked until delivered. */
+		this.contactStore = new ContactStore({
+			announce: (action, contact) => this.announceContact(action, contact),
+		});
+		/** @type {Set<Promise<unknown>>} */
+		this.pendingDeliveries = new Set();
 		/**
 		 * The API areas beyond auth and webhooks, each {handles(path), answer(context)}; answer runs
 		 * once the token has been checked. One entry per area keeps each area in its own file.
@@ -105,13 +114,15 @@ class OmiCallSimulator {
 				answer: ({ req, url, rawBody, token, send, envelope, failure }) =>
 					this.answerHistory(req, url, rawBody, token, send, envelope, failure),
 			},
+			{
+				handles: (path) => this.contactStore.handles(path),
+				answer: (context) => this.contactStore.answer(context),
+			},
+			{
+				handles: (path) => this.callCenter.handles(path),
+				answer: (context) => this.callCenter.answer(context),
+			},
 		];
-		/** Tenant, extensions, hotlines, click-to-call and auto call (call-center.js). */
-		this.callCenter = new CallCenter(this);
-		this.apis.push({
-			handles: (path) => this.callCenter.handles(path),
-			answer: (context) => this.callCenter.answer(context),
-		});
 		this.signingKey = crypto.randomBytes(32);
 		this.revokedBefore = 0;
 		this.server = http.createServer((req, res) => this.handle(req, res));
@@ -678,6 +689,24 @@ class OmiCallSimulator {
 		const hook = this.hooks.get('contact');
 		if (!hook) throw new Error('No contact webhook is registered with the simulator.');
 		return { hook: hook.url, events: [await this.deliver(hook.url, buildContactEvent(options))] };
+	}
+
+	/**
+	 * A contact created or updated through the API, sent to the contact hook when one is
+	 * registered. Inferred: OMICall answers the write first and posts the change afterwards, so
+	 * the delivery is not awaited here; settled() waits for it.
+	 */
+	announceContact(action, contact) {
+		const hook = this.hooks.get('contact');
+		if (!hook) return;
+		const delivery = this.deliver(hook.url, buildContactEvent({ action, contact }));
+		this.pendingDeliveries.add(delivery);
+		void delivery.finally(() => this.pendingDeliveries.delete(delivery));
+	}
+
+	/** Waits until every contact change announced so far has been delivered (or given up). */
+	async settled() {
+		while (this.pendingDeliveries.size) await Promise.all([...this.pendingDeliveries]);
 	}
 
 	/** POSTs one event, retrying non-2xx answers with send_num_retry counting up, as OMICall does. */

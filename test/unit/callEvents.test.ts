@@ -1,4 +1,4 @@
-import { parseCallBody, parseContactBody, simplifyContact } from '../../nodes/OmiCall/callEvents';
+import { parseCallBody, parseContactBody } from '../../nodes/OmiCall/callEvents';
 import { simplifyCall, toIsoTime } from '../../nodes/OmiCall/callRecord';
 
 describe('toIsoTime', () => {
@@ -251,81 +251,5 @@ describe('parseContactBody', () => {
 			contacts: [],
 		});
 		expect(parseContactBody({ action: '  ', data: [] })).toMatchObject({ ok: false });
-	});
-});
-
-describe('simplifyContact', () => {
-	// The documented sample (shared/omicall-api.md 3.4), trimmed.
-	const documented = {
-		contact_id: '63b44e47a2523f37e3709c59',
-		attribute_structure: [
-			{
-				field_code: 'full_name',
-				field_type: 'single_text',
-				value: [{ display_value: 'KH PV (sửa)', value_id: 'v1' }],
-			},
-			{
-				field_code: 'phone_number',
-				field_type: 'phone',
-				value: [
-					{ display_value: '0367085685', value_type: 'Cá nhân', data_type: 'personal' },
-					{ display_value: '02873000111', value_type: 'Công ty', data_type: 'office' },
-				],
-			},
-			{ field_code: 'mail', field_type: 'email', value: [{ display_value: 'kh.pv@example.vn' }] },
-			{
-				field_code: 'job_title',
-				field_type: 'single_text',
-				value: [{ display_value: 'Trưởng phòng' }],
-			},
-		],
-	};
-
-	it('reads the documented attribute_structure by field code and display_value', () => {
-		expect(simplifyContact('created', documented)).toEqual({
-			action: 'created',
-			contactId: '63b44e47a2523f37e3709c59',
-			fullName: 'KH PV (sửa)',
-			phones: ['0367085685', '02873000111'],
-			emails: ['kh.pv@example.vn'],
-			raw: documented,
-		});
-	});
-
-	it('still reads value_text and value of older payloads', () => {
-		const older = {
-			contact_id: 'c2',
-			attribute_structure: [
-				{ field_code: 'full_name', value_text: 'Bùi Thị Hoa' },
-				{ field_code: 'phone_number', value: [{ value_text: '0911' }, { value: '0922' }] },
-				{ field_code: 'mail', value: 'hoa@example.vn' },
-			],
-		};
-		expect(simplifyContact('updated', older)).toMatchObject({
-			fullName: 'Bùi Thị Hoa',
-			phones: ['0911', '0922'],
-			emails: ['hoa@example.vn'],
-		});
-	});
-
-	it('takes no other field for the name, the phones or the emails', () => {
-		const contact = {
-			contact_id: 'c3',
-			attribute_structure: [
-				{ field_code: 'username', value_text: 'an.nguyen' },
-				{ field_code: 'nickname', value_text: 'An béo' },
-				{ field_code: 'full_name_unsigned', value_text: 'nguyen van an' },
-				{ field_code: 'company_name', value_text: 'Công ty TNHH An Phát' },
-				{ field_code: 'phone_type', value_text: 'mobile' },
-				{ field_code: 'email_verified', value_text: 'true' },
-				{ field_code: 'mailing_address', value_text: '12 Lê Lợi, Quận 1' },
-				{ name: 'full_name', value_text: 'not a field code' },
-			],
-		};
-		expect(simplifyContact('created', contact)).toMatchObject({
-			fullName: null,
-			phones: [],
-			emails: [],
-		});
 	});
 });

@@ -5,6 +5,7 @@ import { asNodeError } from '../transport';
 import * as account from './account/Account.resource';
 import * as autoCall from './autoCall/AutoCall.resource';
 import * as call from './call/Call.resource';
+import * as contact from './contact/Contact.resource';
 import * as webhook from './webhook/Webhook.resource';
 
 type Operation = (this: IExecuteFunctions, i: number) => Promise<INodeExecutionData[]>;
@@ -13,6 +14,7 @@ const resources: Record<string, Record<string, { execute: Operation }>> = {
 	account: account.operations,
 	autoCall: autoCall.operations,
 	call: call.operations,
+	contact: contact.operations,
 	webhook: webhook.operations,
 };
 

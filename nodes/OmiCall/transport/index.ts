@@ -82,6 +82,9 @@ export const OMICALL_ERROR_CODES: Record<string, string> = {
 		'The text-to-speech message is longer than OMICall allows in one auto call (300 characters). Shorten it.',
 	balance_is_not_enough:
 		'The balance of this OMICall account is too low for these calls. Top it up in the OMICall portal.',
+	// Contacts v2 (omicall-api.md 1.3, 7; observed).
+	phone_or_email_assigned_on_other_contact:
+		'A phone number or email given is already on another OMICall contact: OMICall allows each on one contact only.',
 	// From VIHAT's own error map (omicall-api.md 1.3, "any").
 	tenant_disabled:
 		'This OMICall account (tenant) is disabled. Contact OMICall or the account owner.',

@@ -1,0 +1,365 @@
+import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { isObject } from '../../callRecord';
+import { contactIdOf, hasPhone, simplifyContact } from '../../contactRecord';
+import { asNodeError, CREDENTIAL_TYPE, omiCallRequest } from '../../transport';
+import { httpCodeOf, isNotFoundCode, omiCallCodeOf } from '../call/shared';
+import type { ContactInput } from './fields';
+
+/**
+ * The requests of the Contact resource, and the one place that decides which of OMICall's two
+ * contact APIs each uses (omicall-api.md 7):
+ * - v2: `add` is documented (Contacts v2); `search` and `update` are only observed (a NestJS
+ *   contact sync), which also says v2 wants the raw API key (x-api-key), not only the token.
+ * - v1: `list`, `add`, `update` and `delete` are documented; `get?phone=` and `details/{id}`
+ *   are observed (an Odoo integration). Reading one contact by id and deleting exist only in v1.
+ * v2 is tried first where it exists. The request goes to v1 instead when v2 answers that the
+ * endpoint is not there (HTTP 404, 405 or 501, or the bare code `not_found`), and when the
+ * credential has no API key to send (Access Token mode). Within one execution, the generation
+ * that answered is remembered, so later items do not ask v2 again in vain.
+ */
+
+export const PATHS = {
+	v1List: '/api/contacts/list',
+	v1Add: '/api/contacts/add',
+	v1Update: '/api/contacts/update',
+	v1Get: '/api/contacts/get',
+	v1Details: '/api/contacts/details/',
+	v1Delete: '/api/contacts/delete/',
+	v2Add: '/api/v2/contact/add',
+	v2Search: '/api/v2/contact/search',
+	v2Update: '/api/v2/contact/update',
+} as const;
+
+/** Observed (7): adding a phone or email another contact holds fails with this code. */
+export const DUPLICATE_CODE = 'phone_or_email_assigned_on_other_contact';
+
+/** Inferred: OMICall's usual page size (1.4); contact pages are not documented to allow more. */
+export const PAGE_SIZE = 50;
+
+type Context = IExecuteFunctions | ILoadOptionsFunctions;
+type Task = 'search' | 'add' | 'update' | 'getByPhone';
+type Generation = 'v1' | 'v2';
+
+/** Per execution: the generation each task was answered by, and whether the credential has a key. */
+const answeredBy = new WeakMap<object, Map<Task, Generation>>();
+const hasKey = new WeakMap<object, boolean>();
+
+/** The answer of a v2 endpoint that is not there, as opposed to an answer about the contact. */
+function endpointMissing(error: unknown): boolean {
+	const http = httpCodeOf(error);
+	if (http === 404 || http === 405 || http === 501) return true;
+	return /^(api_|endpoint_)?not_?found$/i.test(omiCallCodeOf(error) ?? '');
+}
+
+async function credentialHasApiKey(context: Context): Promise<boolean> {
+	let known = hasKey.get(context);
+	if (known === undefined) {
+		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
+		known = credentials.authentication !== 'accessToken';
+		hasKey.set(context, known);
+	}
+	return known;
+}
+
+async function preferV2<T>(
+	context: Context,
+	task: Task,
+	v2: () => Promise<T>,
+	v1: () => Promise<T>,
+	i?: number,
+): Promise<T> {
+	const known = answeredBy.get(context) ?? new Map<Task, Generation>();
+	answeredBy.set(context, known);
+	if (known.get(task) !== 'v1' && (await credentialHasApiKey(context))) {
+		try {
+			const result = await v2();
+			known.set(task, 'v2');
+			return result;
+		} catch (error) {
+			if (!endpointMissing(error)) throw asNodeError(context.getNode(), error, i ?? 0);
+		}
+	}
+	const result = await v1();
+	known.set(task, 'v1');
+	return result;
+}
+
+async function request<T = unknown>(
+	context: Context,
+	method: 'GET' | 'POST' | 'DELETE',
+	path: string,
+	options: { qs?: IDataObject; body?: IDataObject; needsApiKey?: boolean },
+	i?: number,
+): Promise<T> {
+	return (await omiCallRequest.call(context, method, path, options, i)) as T;
+}
+
+function itemsOf(payload: unknown): IDataObject[] {
+	const list = Array.isArray(payload)
+		? payload
+		: isObject(payload) && Array.isArray(payload.items)
+			? payload.items
+			: [];
+	return list.filter(isObject);
+}
+
+/**
+ * One page of contacts matching a keyword (phone, email or name); an empty keyword lists all.
+ * `v2Only` asks v2 search alone, for a caller that has its own v1 way.
+ */
+export async function searchPage(
+	context: Context,
+	keyword: string,
+	page: number,
+	i?: number,
+	v2Only = false,
+): Promise<IDataObject[]> {
+	const qs = { page, size: PAGE_SIZE };
+	const body = { keyword };
+	const v2 = async () =>
+		itemsOf(await request(context, 'POST', PATHS.v2Search, { qs, body, needsApiKey: true }, i));
+	if (v2Only) return await v2();
+	const v1 = async () => itemsOf(await request(context, 'POST', PATHS.v1List, { qs, body }, i));
+	return await preferV2(context, 'search', v2, v1, i);
+}
+
+/** Contacts matching a keyword, page after page until `wanted` are found or a page is short. */
+export async function searchContacts(
+	context: Context,
+	keyword: string,
+	keep: (contact: IDataObject) => boolean,
+	wanted: number,
+	i?: number,
+	v2Only = false,
+): Promise<IDataObject[]> {
+	const found: IDataObject[] = [];
+	const seen = new Set<string>();
+	for (let page = 1; found.length < wanted; page++) {
+		const items = await searchPage(context, keyword, page, i, v2Only);
+		for (const contact of items) {
+			const id = contactIdOf(contact);
+			if (id !== null && seen.has(id)) continue;
+			if (id !== null) seen.add(id);
+			if (keep(contact)) found.push(contact);
+		}
+		if (items.length < PAGE_SIZE) break;
+	}
+	return found.slice(0, wanted);
+}
+
+/** One contact by its OMICall id (v1 details, observed), or null when OMICall has none. */
+export async function findById(
+	context: IExecuteFunctions,
+	id: string,
+	i: number,
+): Promise<IDataObject | null> {
+	try {
+		const payload = await request(
+			context,
+			'GET',
+			`${PATHS.v1Details}${encodeURIComponent(id)}`,
+			{},
+			i,
+		);
+		return isObject(payload) && contactIdOf(payload) !== null ? payload : null;
+	} catch (error) {
+		if (isNotFoundCode(omiCallCodeOf(error))) return null;
+		throw asNodeError(context.getNode(), error, i);
+	}
+}
+
+/** The contact holding a phone number (in OMICall's form), or null. */
+export async function findByPhone(
+	context: IExecuteFunctions,
+	phone: string,
+	i: number,
+): Promise<IDataObject | null> {
+	return await preferV2(
+		context,
+		'getByPhone',
+		async () =>
+			(await searchContacts(context, phone, (c) => hasPhone(c, phone), 1, i, true))[0] ?? null,
+		async () => {
+			try {
+				const payload = await request(context, 'GET', PATHS.v1Get, { qs: { phone } }, i);
+				return isObject(payload) && contactIdOf(payload) !== null ? payload : null;
+			} catch (error) {
+				if (isNotFoundCode(omiCallCodeOf(error))) return null;
+				throw asNodeError(context.getNode(), error, i);
+			}
+		},
+		i,
+	);
+}
+
+/**
+ * The contact with this reference id, or null. Inferred: the search keyword matches the refId
+ * (OMICall documents the keyword for phone, email and name); only an exact refId is taken.
+ */
+export async function findByRefId(
+	context: IExecuteFunctions,
+	refId: string,
+	i: number,
+): Promise<IDataObject | null> {
+	const matches = (c: IDataObject) => simplifyContact(c).refId === refId;
+	return (await searchContacts(context, refId, matches, 1, i))[0] ?? null;
+}
+
+/** OMICall's dd/MM/yyyy (documented, Contacts v1) from an ISO date. */
+function omiCallDate(isoDate: string): string {
+	const [year, month, day] = isoDate.split('-');
+	return `${day}/${month}/${year}`;
+}
+
+/** Inferred: the Vietnamese labels the portal shows for the kinds (the sample has "Cá nhân"). */
+const KIND_LABELS: Record<string, string> = {
+	personal: 'Cá nhân',
+	home: 'Nhà riêng',
+	office: 'Công ty',
+};
+
+/**
+ * The write body of a generation: only the fields given, so an update keeps the others.
+ * v1 (documented): phones `{data, value, valueType}`, `job_title`, `user_owner_email`.
+ * v2 (documented for add): phones `{data, type, valueType}`, `jobTitlte` (OMICall's spelling;
+ * `jobTitle` is sent beside it in case it is corrected, inferred), `userOwnerEmail`.
+ */
+export function writeBody(input: ContactInput, generation: Generation): IDataObject {
+	const v2 = generation === 'v2';
+	const body: IDataObject = {};
+	const kindKey = v2 ? 'type' : 'value';
+	if (input.fullName !== undefined) body.fullName = input.fullName;
+	if (input.phones)
+		body.phones = input.phones.map((p) => ({
+			data: p.number,
+			[kindKey]: p.kind,
+			valueType: KIND_LABELS[p.kind],
+		}));
+	if (input.emails)
+		body.emails = input.emails.map((e) => ({
+			data: e.email,
+			[kindKey]: e.kind,
+			valueType: KIND_LABELS[e.kind],
+		}));
+	if (input.gender !== undefined) body.gender = input.gender;
+	if (input.birthday !== undefined)
+		body.birthday = input.birthday ? omiCallDate(input.birthday) : '';
+	if (input.address !== undefined) body.address = input.address;
+	if (input.jobTitle !== undefined) {
+		if (v2) {
+			body.jobTitlte = input.jobTitle;
+			body.jobTitle = input.jobTitle;
+		} else body.job_title = input.jobTitle;
+	}
+	if (input.note !== undefined) body.note = input.note;
+	if (input.tags !== undefined) body.tags = input.tags;
+	if (input.ownerEmail !== undefined)
+		body[v2 ? 'userOwnerEmail' : 'user_owner_email'] = input.ownerEmail;
+	if (input.refId !== undefined) body.refId = input.refId;
+	if (input.refCode !== undefined) body.refCode = input.refCode;
+	return body;
+}
+
+/**
+ * Adds a contact and returns it as OMICall holds it. v2 add answers only true (documented), so
+ * the new contact is read back by its refId, first phone or first email (whichever was given).
+ */
+export async function addContact(
+	context: IExecuteFunctions,
+	input: ContactInput,
+	i: number,
+): Promise<IDataObject> {
+	const added = await preferV2(
+		context,
+		'add',
+		async () => {
+			await request(
+				context,
+				'POST',
+				PATHS.v2Add,
+				{ body: writeBody(input, 'v2'), needsApiKey: true },
+				i,
+			);
+			return null;
+		},
+		async () => await request(context, 'POST', PATHS.v1Add, { body: writeBody(input, 'v1') }, i),
+		i,
+	);
+	if (isObject(added) && contactIdOf(added) !== null) return added;
+	const found = input.refId
+		? await findByRefId(context, input.refId, i)
+		: input.phones?.length
+			? await findByPhone(context, input.phones[0].number, i)
+			: await findNewest(context, input, i);
+	if (!found)
+		throw new NodeOperationError(
+			context.getNode(),
+			'OMICall accepted the new contact but did not find it when asked for it afterwards.',
+			{
+				itemIndex: i,
+				description: 'Look for the contact in OMICall before running this item again.',
+			},
+		);
+	return found;
+}
+
+/** A contact added without refId or phone: the newest with its email, or else its exact name. */
+async function findNewest(
+	context: IExecuteFunctions,
+	input: ContactInput,
+	i: number,
+): Promise<IDataObject | null> {
+	const email = input.emails?.[0]?.email.toLowerCase();
+	const keyword = email ?? input.fullName ?? '';
+	const matches = (c: IDataObject) => {
+		const flat = simplifyContact(c);
+		return email
+			? (flat.emails as Array<{ email: string }>).some((e) => e.email.toLowerCase() === email)
+			: flat.fullName === input.fullName;
+	};
+	const found = await searchContacts(context, keyword, matches, 1000, i);
+	const newest = (c: IDataObject) => Date.parse(String(simplifyContact(c).createdAt ?? '')) || 0;
+	return found.sort((a, b) => newest(b) - newest(a))[0] ?? null;
+}
+
+/** Updates the given fields of a contact (the others stay) and returns it as OMICall holds it then. */
+export async function updateContact(
+	context: IExecuteFunctions,
+	contact: IDataObject,
+	input: ContactInput,
+	i: number,
+): Promise<IDataObject> {
+	const id = contactIdOf(contact)!;
+	await preferV2(
+		context,
+		'update',
+		async () =>
+			await request(
+				context,
+				'POST',
+				PATHS.v2Update,
+				{ body: { _id: id, ...writeBody(input, 'v2') }, needsApiKey: true },
+				i,
+			),
+		async () => {
+			// Documented: v1 identifies the contact by refId; inferred: publicId too, for one without.
+			const refId = input.refId ?? simplifyContact(contact).refId ?? undefined;
+			return await request(
+				context,
+				'POST',
+				PATHS.v1Update,
+				{ body: { publicId: id, ...(refId ? { refId } : {}), ...writeBody(input, 'v1') } },
+				i,
+			);
+		},
+		i,
+	);
+	return (await findById(context, id, i)) ?? contact;
+}
+
+/** Deletes a contact by its OMICall id (v1, documented). */
+export async function deleteContact(context: IExecuteFunctions, id: string, i: number) {
+	await request(context, 'DELETE', `${PATHS.v1Delete}${encodeURIComponent(id)}`, {}, i);
+}

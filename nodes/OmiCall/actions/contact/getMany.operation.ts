@@ -1,0 +1,99 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { hasPhone, simplifyContact } from '../../contactRecord';
+import { searchContacts } from './api';
+import { optionsCollection, readContactInput, readOutput, toJson } from './fields';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			{
+				displayName: 'Email',
+				name: 'email',
+				type: 'string',
+				placeholder: 'name@email.com',
+				default: '',
+				description: 'Only the contacts with exactly this email (any case)',
+			},
+			{
+				displayName: 'Keyword',
+				name: 'keyword',
+				type: 'string',
+				default: '',
+				description: "Text OMICall looks for in the contacts' names, phone numbers and emails",
+			},
+			{
+				displayName: 'Phone Number',
+				name: 'phone',
+				type: 'string',
+				placeholder: 'e.g. 0912 345 678',
+				default: '',
+				description: 'Only the contacts with this phone number, however it is written',
+			},
+		],
+	},
+	optionsCollection(),
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['contact'], operation: ['getMany'] } },
+	properties,
+);
+
+/** Searches by phone, else email, else keyword; phone and email are then matched exactly. */
+export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
+	const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
+	const given = Object.fromEntries(
+		Object.entries(filters).filter(([, v]) => typeof v === 'string' && v.trim() !== ''),
+	);
+	const checked = readContactInput(
+		this,
+		i,
+		{
+			...('phone' in given ? { phones: [given.phone] } : {}),
+			...('email' in given ? { emails: [given.email] } : {}),
+		},
+		false,
+	);
+	const phone = checked.phones?.[0]?.number;
+	const email = checked.emails?.[0]?.email.toLowerCase();
+	const keyword = phone ?? email ?? String(given.keyword ?? '').trim();
+	const keep = (contact: IDataObject) =>
+		(!phone || hasPhone(contact, phone)) &&
+		(!email ||
+			(simplifyContact(contact).emails as Array<{ email: string }>).some(
+				(e) => e.email.toLowerCase() === email,
+			));
+	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
+	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', i, 50) as number);
+	const output = readOutput(this, i);
+	const found = await searchContacts(this, keyword, keep, limit, i);
+	return found.map((contact) => ({ json: toJson(contact, output) }));
+}
