@@ -534,12 +534,16 @@ function checkRun(items: INodeExecutionData[] | undefined, target: number): stri
 		} else {
 			if (typeof j.action !== 'string' || !j.action || j.action !== j.action.trim().toLowerCase())
 				return `action ${JSON.stringify(j.action)}`;
-			if (
-				!Array.isArray(j.phones) ||
-				!Array.isArray(j.emails) ||
-				![...j.phones, ...j.emails].every((v) => typeof v === 'string')
-			)
-				return 'phones or emails not a list of text';
+			const entries = (list: unknown, key: string) =>
+				Array.isArray(list) &&
+				list.every(
+					(v) =>
+						typeof v?.[key] === 'string' &&
+						v[key] !== '' &&
+						(v.kind === null || typeof v.kind === 'string'),
+				);
+			if (!entries(j.phones, 'number') || !entries(j.emails, 'email'))
+				return 'phones or emails not a list of {number|email, kind}';
 		}
 	}
 	return undefined;
