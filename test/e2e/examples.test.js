@@ -5,7 +5,7 @@
  * ("OMICall account", here pointing at the simulator), and files are written to a folder of the
  * test. Each is then activated or run by hand, driven (simulated calls, a schedule run started
  * from the editor's "Execute workflow") and checked for what its user would get: the recording's
- * bytes handed to the transcription step, the CSV file's rows.
+ * bytes handed to the transcription step, the CSV file's rows, the auto calls and their outcomes.
  *
  * Adding an example: put its file in examples/, add a describe block below that calls
  * importExample('<file>.json') and drives it; stand-ins for outside services start in beforeAll.
@@ -256,5 +256,193 @@ describe('examples/nightly-call-report.json', () => {
 			fileExtension: 'csv',
 			mimeType: 'text/csv',
 		});
+	});
+});
+
+describe('examples/reminder-robocall.json', () => {
+	const WEBHOOK = 'appointment-reminders';
+	const SCHEDULE = 'Next morning at 9:00';
+	const KEY_HEADER = 'X-Reminder-Key';
+	const KEY = `reminder-key-${Date.now()}`;
+	const LONG_PLACE =
+		'Bệnh viện Đa khoa Quốc tế Hoà Bình, khu khám bệnh theo yêu cầu, tầng 3, phòng 305, số 12 đường Lê Lợi, phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh, gửi xe ở tầng hầm B2, đi thang máy số 4';
+	const answered = [
+		{
+			name: 'Nguyễn Thị Mai',
+			phone: '0912 345 678',
+			time: '2026-12-01T09:30:00+07:00',
+			place: 'Phòng khám Hoà Bình, 12 Lê Lợi',
+		},
+		// In UTC: read out in the workflow's time zone (14:00 in Vietnam). A place too long to read whole.
+		{
+			name: 'Trần Văn Đức',
+			phone: '+84 983 456 789',
+			time: '2026-12-01T07:00:00Z',
+			place: LONG_PLACE,
+		},
+		{
+			name: 'Lê Hoa',
+			phone: '12',
+			time: '2026-12-01T10:00:00+07:00',
+			place: 'Phòng khám Hoà Bình',
+		},
+	];
+	const notAnswered = [
+		{
+			name: 'Phạm Quốc Bảo',
+			phone: '0987654321',
+			time: '2026-12-02T08:00:00+07:00',
+			place: 'Nha khoa Sài Gòn',
+		},
+	];
+	let workflow;
+	let refused;
+	let autoCallsBefore;
+	let firstAnswer;
+	let secondAnswer;
+	let requests;
+	let readBack;
+
+	const post = (body, headers = { [KEY_HEADER]: KEY }) =>
+		fetch(`${n8n.url}/webhook/${WEBHOOK}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', ...headers },
+			body: JSON.stringify(body),
+		});
+
+	beforeAll(async () => {
+		await n8n.createCredential(
+			'Reminder webhook key',
+			{ name: KEY_HEADER, value: KEY },
+			'httpHeaderAuth',
+		);
+		workflow = await importExample('reminder-robocall.json');
+		await n8n.activate(workflow.id);
+		await n8n.webhookReady(WEBHOOK);
+		autoCallsBefore = simulator.callCenter.autoCalls.length;
+
+		refused = await post({ appointments: answered }, { [KEY_HEADER]: 'wrong' });
+		firstAnswer = await post({ appointments: answered });
+		firstAnswer = { status: firstAnswer.status, body: await firstAnswer.json() };
+		await simulator.callCenter.idle();
+		simulator.callCenter.customersAnswer = false;
+		try {
+			secondAnswer = await post({ appointments: notAnswered });
+			secondAnswer = { status: secondAnswer.status, body: await secondAnswer.json() };
+			await simulator.callCenter.idle();
+		} finally {
+			simulator.callCenter.customersAnswer = true;
+		}
+		requests = simulator.callCenter.autoCalls.slice(autoCallsBefore);
+		await n8n.waitForExecutions(workflow.id, 2);
+
+		// The next morning's run, started by hand as from the editor: the calls above are in the last 24 hours.
+		await n8n.rest('POST', `/workflows/${workflow.id}/run`, {
+			triggerToStartFrom: { name: SCHEDULE },
+		});
+		readBack = (await n8n.waitForExecutions(workflow.id, 3))[2];
+	});
+
+	afterAll(async () => {
+		await n8n.deactivate(workflow.id);
+	});
+
+	test('a request without the webhook key is refused and calls nobody', () => {
+		expect(refused.status).toBe(403);
+		expect(requests.map((r) => r.phone_number_list)).toEqual([
+			['0912345678'],
+			['0983456789'],
+			['0987654321'],
+		]);
+	});
+
+	test('each appointment starts its own campaign with its message read aloud, the Vietnamese text unchanged', () => {
+		expect(requests[0]).toMatchObject({
+			name: expect.stringMatching(/^Appointment reminder \d{4}-\d{2}-\d{2}$/),
+			template_dialplans: [{ target_type: 'Text_variable' }],
+			variables: [
+				'Xin chào Nguyễn Thị Mai. Quý khách có lịch hẹn lúc 09:30 ngày 01/12 tại Phòng khám Hoà Bình, 12 Lê Lợi. Cần đổi lịch, xin gọi lại số này. Xin cảm ơn.',
+			],
+			voice: 'banmai',
+			num_retry: 1,
+			distance_retry: 300,
+		});
+		expect(requests[2].variables).toEqual([
+			'Xin chào Phạm Quốc Bảo. Quý khách có lịch hẹn lúc 08:00 ngày 02/12 tại Nha khoa Sài Gòn. Cần đổi lịch, xin gọi lại số này. Xin cảm ơn.',
+		]);
+	});
+
+	test('a place too long to read whole is cut to its first 100 characters: the message stays within 300', () => {
+		const [message] = requests[1].variables;
+		expect(message).toBe(
+			`Xin chào Trần Văn Đức. Quý khách có lịch hẹn lúc 14:00 ngày 01/12 tại ${LONG_PLACE.slice(0, 100)}. Cần đổi lịch, xin gọi lại số này. Xin cảm ơn.`,
+		);
+		expect([...LONG_PLACE].length).toBeGreaterThan(150);
+		expect([...message].length).toBeLessThanOrEqual(300);
+	});
+
+	test("the booking system is answered with each campaign's autoCallId, and the error of a number that cannot be called", () => {
+		expect(firstAnswer.status).toBe(200);
+		/** The campaign OMICall's call history has for a number. */
+		const campaignOf = (phone) =>
+			simulator.calls.find((c) => c.phone_number === phone && c.autocall_id)?.autocall_id;
+		expect(firstAnswer.body).toEqual([
+			{
+				autoCallId: campaignOf('0912345678'),
+				name: requests[0].name,
+				phoneNumbers: ['0912345678'],
+				messageType: 'text',
+			},
+			{
+				autoCallId: campaignOf('0983456789'),
+				name: requests[1].name,
+				phoneNumbers: ['0983456789'],
+				messageType: 'text',
+			},
+			{ error: '"12" in Phone Numbers is not a phone number OMICall can call.' },
+		]);
+		expect(secondAnswer).toMatchObject({ status: 200, body: [{ phoneNumbers: ['0987654321'] }] });
+	});
+
+	test("the next morning's run reads each auto call of the last 24 hours back from the call history: one outcome per number", () => {
+		expect(readBack.status).toBe('success');
+		const campaigns = [...firstAnswer.body.slice(0, 2), ...secondAnswer.body].map(
+			(c) => c.autoCallId,
+		);
+		const outcomes = nodeOutput(readBack, 'Outcome per number');
+		const ours = outcomes.filter((o) => campaigns.includes(o.autoCallId));
+		expect(ours.sort((a, b) => a.phone.localeCompare(b.phone))).toEqual([
+			expect.objectContaining({
+				phone: '0912345678',
+				outcome: 'answered',
+				talkSec: 47,
+				autoCallId: campaigns[0],
+			}),
+			expect.objectContaining({
+				phone: '0983456789',
+				outcome: 'answered',
+				talkSec: 47,
+				autoCallId: campaigns[1],
+			}),
+			expect.objectContaining({
+				phone: '0987654321',
+				outcome: 'not answered',
+				talkSec: 0,
+				autoCallId: campaigns[2],
+			}),
+		]);
+		for (const outcome of ours) expect(Date.parse(outcome.calledAt)).not.toBeNaN();
+		// Every auto call of the last 24 hours (the nightly report's generated history has some), and
+		// none of the calls agents placed.
+		const readAt =
+			readBack.data.resultData.runData['Outbound calls of the last 24 hours'][0].startTime;
+		const since = readAt - DAY_MS;
+		const expected = simulator.calls
+			.filter((c) => c.autocall_id && c.time_start_call * 1000 >= since)
+			.map((c) => c.autocall_id);
+		expect(outcomes.map((o) => o.autoCallId).sort()).toEqual(expected.sort());
+		expect(Object.keys(outcomes[0]).sort()).toEqual(
+			['autoCallId', 'calledAt', 'outcome', 'phone', 'talkSec'].sort(),
+		);
 	});
 });

@@ -87,6 +87,7 @@ const CORE_NODES: Record<string, number[]> = {
 	'n8n-nodes-base.formTrigger': [1, 2, 2.1, 2.2, 2.3, 2.4, 2.5, 2.6],
 	'n8n-nodes-base.emailSend': [1, 2, 2.1],
 	'n8n-nodes-base.code': [1, 2],
+	'n8n-nodes-base.splitOut': [1],
 };
 
 const isExpression = (value: unknown) => typeof value === 'string' && value.startsWith('=');
