@@ -3,9 +3,9 @@
  * and typeVersion exist, and each parameter it sets is one the node shows for the chosen
  * resource, operation and version, with a value the node accepts (options, collections, fixed
  * collections, resource locator modes; expressions are left to n8n). This package's nodes are
- * read from the classes package.json declares; n8n's own nodes from the description file of the
- * n8n the end-to-end tests install (its editor reads the same file), or, without that n8n, from
- * a short list of type names and versions. An example that no longer matches fails here.
+ * read from the classes package.json declares; n8n's own nodes from the description file (the one
+ * its editor reads) of each supported n8n the end-to-end tests have installed, or, without any,
+ * from a short list of type names and versions. An example that no longer matches fails here.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -53,18 +53,21 @@ function ownDescriptions(): Map<string, INodeTypeDescription[]> {
 	return found;
 }
 
-const N8N_DESCRIPTIONS = path.join(
-	CACHE,
-	`n8n-${N8N_VERSION}`,
-	'node_modules/n8n-nodes-base/dist/types/nodes.json',
-);
+/**
+ * The n8n versions this package supports (README: the last 1.x line and 2.x): an example must
+ * import into each, so each one's description file is read when it is installed.
+ */
+const SUPPORTED_N8N = [...new Set([N8N_VERSION, '2.40.7', '1.123.81'])];
 
-/** n8n's own node descriptions (every version), or undefined when the n8n of the e2e tests is not installed. */
-function coreDescriptions(): Map<string, INodeTypeDescription[]> | undefined {
-	if (!fs.existsSync(N8N_DESCRIPTIONS)) return undefined;
+const descriptionFile = (version: string) =>
+	path.join(CACHE, `n8n-${version}`, 'node_modules/n8n-nodes-base/dist/types/nodes.json');
+
+/** n8n's own node descriptions (every version) in one n8n, or undefined when it is not installed. */
+function coreDescriptions(version: string): Map<string, INodeTypeDescription[]> | undefined {
+	if (!fs.existsSync(descriptionFile(version))) return undefined;
 	const found = new Map<string, INodeTypeDescription[]>();
 	for (const description of JSON.parse(
-		fs.readFileSync(N8N_DESCRIPTIONS, 'utf8'),
+		fs.readFileSync(descriptionFile(version), 'utf8'),
 	) as INodeTypeDescription[]) {
 		const type = `n8n-nodes-base.${description.name}`;
 		found.set(type, [...(found.get(type) ?? []), description]);
@@ -220,18 +223,15 @@ function valueProblems(
 }
 
 const own = ownDescriptions();
-const core = coreDescriptions();
+const cores = SUPPORTED_N8N.flatMap((version) => {
+	const descriptions = coreDescriptions(version);
+	return descriptions ? [{ version, descriptions }] : [];
+});
+const missing = SUPPORTED_N8N.filter((version) => !cores.some((c) => c.version === version));
 const files = fs.readdirSync(EXAMPLES).filter((file) => file.endsWith('.json'));
 
-/** Problems of one example node; `[]` when it matches the node it uses. */
-function nodeProblems(node: INode): string[] {
-	const versions = own.get(node.type) ?? core?.get(node.type);
-	if (!versions) {
-		const listed = core ? undefined : CORE_NODES[node.type];
-		if (listed?.includes(node.typeVersion)) return [];
-		if (listed) return [`${node.type} has no version ${node.typeVersion}`];
-		return [`${node.type} is not a node of ${PACKAGE} nor one of n8n's`];
-	}
+/** Problems of one example node against one set of descriptions of its type; `[]` when it matches. */
+function problemsAgainst(node: INode, versions: INodeTypeDescription[]): string[] {
 	const description = versions.find((d) =>
 		(Array.isArray(d.version) ? d.version : [d.version]).includes(node.typeVersion),
 	);
@@ -261,11 +261,32 @@ function nodeProblems(node: INode): string[] {
 	return problems;
 }
 
+/** Problems of one example node, in every supported n8n that is installed; `[]` when it matches. */
+function nodeProblems(node: INode): string[] {
+	const versions = own.get(node.type);
+	if (versions) return problemsAgainst(node, versions);
+	if (!cores.length) {
+		const listed = CORE_NODES[node.type];
+		if (listed?.includes(node.typeVersion)) return [];
+		if (listed) return [`${node.type} has no version ${node.typeVersion}`];
+		return [`${node.type} is not a node of ${PACKAGE} nor one of n8n's`];
+	}
+	return cores.flatMap(({ version, descriptions }) => {
+		const inThisN8n = descriptions.get(node.type);
+		const problems = inThisN8n
+			? problemsAgainst(node, inThisN8n)
+			: [`${node.type} is not a node of ${PACKAGE} nor one of n8n's`];
+		return problems.map((problem) => `n8n ${version}: ${problem}`);
+	});
+}
+
 test('there are examples to check', () => {
 	expect(files.length).toBeGreaterThan(0);
 	// Tells the reader which check ran for n8n's own nodes.
-	if (!core)
-		console.warn(`${N8N_DESCRIPTIONS} is missing: n8n's nodes checked by name and version only.`);
+	for (const version of missing)
+		console.warn(
+			`${descriptionFile(version)} is missing: n8n ${version}'s nodes are not checked${cores.length ? '' : ' (only by name and version, from a list)'}.`,
+		);
 });
 
 describe.each(files)('examples/%s', (file) => {
