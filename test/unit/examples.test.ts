@@ -13,13 +13,14 @@ import path from 'node:path';
 import type {
 	IConnections,
 	INode,
+	INodeTypes,
 	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 	INodeParameters,
 	NodeParameterValueType,
 } from 'n8n-workflow';
-import { NodeHelpers } from 'n8n-workflow';
+import { NodeHelpers, Workflow } from 'n8n-workflow';
 
 import packageJson from '../../package.json';
 
@@ -254,6 +255,14 @@ function problemsAgainst(node: INode, versions: INodeTypeDescription[]): string[
 		description,
 		'',
 	);
+	// What the editor marks "Parameter … is required": a required parameter shown and left empty.
+	const issues = NodeHelpers.getNodeParametersIssues(
+		description.properties,
+		{ ...node, parameters: withDefaults },
+		description,
+	);
+	for (const [name, messages] of Object.entries(issues?.parameters ?? {}))
+		problems.push(`${name}: ${messages.join(' ')}`);
 	for (const type of Object.keys(node.credentials ?? {})) {
 		if (!(description.credentials ?? []).some((c) => c.name === type))
 			problems.push(`credential ${type}: the node takes no such credential`);
@@ -280,6 +289,108 @@ function nodeProblems(node: INode): string[] {
 	});
 }
 
+/**
+ * The description of `type` at `version` in each place it is checked: this package, or each
+ * installed supported n8n (labelled with its version). Empty without n8n's description files.
+ */
+function descriptionsOf(type: string, version: number) {
+	const sources = own.has(type)
+		? [{ label: '', descriptions: own.get(type) }]
+		: cores.map((c) => ({ label: `n8n ${c.version}: `, descriptions: c.descriptions.get(type) }));
+	return sources.flatMap(({ label, descriptions }) => {
+		const description = descriptions?.find((d) =>
+			(Array.isArray(d.version) ? d.version : [d.version]).includes(version),
+		);
+		return description ? [{ label, description }] : [];
+	});
+}
+
+/** How many connections of `type` a node has on its inputs or outputs (n8n works out dynamic ones). */
+function endCount(
+	workflow: ExampleWorkflow,
+	node: INode,
+	description: INodeTypeDescription,
+	side: 'inputs' | 'outputs',
+	type: string,
+): number {
+	const nodeTypes: INodeTypes = {
+		getByName: () => ({ description }),
+		getByNameAndVersion: () => ({ description }),
+		getKnownTypes: () => ({}),
+	};
+	const running = new Workflow({
+		nodes: workflow.nodes,
+		connections: workflow.connections,
+		active: false,
+		nodeTypes,
+	});
+	const ends =
+		side === 'outputs'
+			? NodeHelpers.getNodeOutputs(running, node, description)
+			: NodeHelpers.getNodeInputs(running, node, description);
+	return ends.filter((end) => (typeof end === 'string' ? end : end.type) === type).length;
+}
+
+/** Connections from an output or into an input the node does not have. */
+function connectionProblems(workflow: ExampleWorkflow): string[] {
+	const problems: string[] = [];
+	const byName = new Map(workflow.nodes.map((node) => [node.name, node]));
+	const check = (name: string, side: 'inputs' | 'outputs', type: string, index: number) => {
+		const node = byName.get(name);
+		if (!node) {
+			problems.push(`"${name}" is connected but is not a node`);
+			return;
+		}
+		for (const { label, description } of descriptionsOf(node.type, node.typeVersion)) {
+			const count = endCount(workflow, node, description, side, type);
+			if (index >= count)
+				problems.push(`${label}"${name}" has ${count} ${type} ${side}, so none at index ${index}`);
+		}
+	};
+	for (const [from, byType] of Object.entries(workflow.connections))
+		for (const [type, outputs] of Object.entries(byType))
+			outputs.forEach((targets, index) => {
+				if (!targets?.length) return; // n8n keeps empty lists for outputs left unconnected
+				check(from, 'outputs', type, index);
+				for (const target of targets) check(target.node, 'inputs', target.type, target.index);
+			});
+	return problems;
+}
+
+/** `$('Name')`, `$node["Name"]` and `$items('Name')` in any parameter, the quotes unescaped. */
+const NODE_REFERENCE = /\$(?:\(\s*|items\(\s*|node\[\s*)(['"`])((?:\\.|(?!\1)[^\\])*)\1/g;
+
+/** Expressions (or code) naming a node the workflow does not have. Notes are text, not code. */
+function referenceProblems(workflow: ExampleWorkflow): string[] {
+	const names = new Set(workflow.nodes.map((node) => node.name));
+	const problems: string[] = [];
+	const visit = (value: unknown, node: INode) => {
+		if (typeof value === 'string') {
+			for (const [, , quoted] of value.matchAll(NODE_REFERENCE)) {
+				const name = quoted.replace(/\\(.)/g, '$1');
+				if (!names.has(name))
+					problems.push(`"${node.name}" refers to a node "${name}" that does not exist`);
+			}
+		} else if (typeof value === 'object' && value !== null)
+			for (const inner of Object.values(value)) visit(inner, node);
+	};
+	for (const node of workflow.nodes)
+		if (node.type !== 'n8n-nodes-base.stickyNote') visit(node.parameters, node);
+	return problems;
+}
+
+/** Names and ids used twice: n8n joins connections by name and keeps each node by id. */
+function duplicateProblems(workflow: ExampleWorkflow): string[] {
+	const twice = (values: string[]) => values.filter((v, i) => values.indexOf(v) !== i);
+	return [
+		...twice(workflow.nodes.map((n) => n.name)).map((name) => `the name "${name}" is used twice`),
+		...twice(workflow.nodes.map((n) => n.id)).map((id) => `the id ${id} is used twice`),
+	];
+}
+
+const readExample = (file: string) =>
+	JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) as ExampleWorkflow;
+
 test('there are examples to check', () => {
 	expect(files.length).toBeGreaterThan(0);
 	// Tells the reader which check ran for n8n's own nodes.
@@ -290,9 +401,7 @@ test('there are examples to check', () => {
 });
 
 describe.each(files)('examples/%s', (file) => {
-	const workflow = JSON.parse(
-		fs.readFileSync(path.join(EXAMPLES, file), 'utf8'),
-	) as ExampleWorkflow;
+	const workflow = readExample(file);
 
 	it.each(workflow.nodes.map((node) => [node.name, node]))(
 		'node "%s": its type, version and parameters exist',
@@ -313,9 +422,10 @@ describe.each(files)('examples/%s', (file) => {
 		expect(workflow.settings?.executionOrder).toBe('v1');
 	});
 
-	it('its connections join nodes that exist, and every node but the notes is connected', () => {
+	it('its connections join inputs and outputs that exist, and every node but the notes is connected', () => {
+		expect(duplicateProblems(workflow)).toEqual([]);
+		expect(connectionProblems(workflow)).toEqual([]);
 		const names = workflow.nodes.map((node) => node.name);
-		expect(new Set(names).size).toBe(names.length);
 		const linked = new Set<string>();
 		for (const [from, outputs] of Object.entries(workflow.connections)) {
 			linked.add(from);
@@ -325,5 +435,57 @@ describe.each(files)('examples/%s', (file) => {
 		for (const name of linked) expect(names).toContain(name);
 		const notes = workflow.nodes.filter((n) => n.type === 'n8n-nodes-base.stickyNote');
 		expect(names.filter((name) => !linked.has(name))).toEqual(notes.map((n) => n.name));
+	});
+
+	it('the nodes its expressions name exist', () => {
+		expect(referenceProblems(workflow)).toEqual([]);
+	});
+});
+
+/** The checks above catch each way an example can break (this package's nodes: checked without n8n too). */
+describe('the examples check', () => {
+	const recording = () => readExample('recording-for-transcription.json');
+	const download = (workflow: ExampleWorkflow) =>
+		workflow.nodes.find((node) => node.name === 'Download Recording') as INode;
+
+	it('catches a required parameter left out', () => {
+		const workflow = recording();
+		delete download(workflow).parameters.callId;
+		expect(nodeProblems(download(workflow))).toEqual(['callId: Parameter "Call" is required.']);
+		// n8n's own nodes, in each supported n8n that is installed.
+		const write = readExample('nightly-call-report.json').nodes.find(
+			(node) => node.type === 'n8n-nodes-base.readWriteFile',
+		) as INode;
+		delete write.parameters.fileName;
+		expect(nodeProblems(write)).toEqual(
+			cores.map((c) => `n8n ${c.version}: fileName: Parameter "File Path and Name" is required.`),
+		);
+	});
+
+	it('catches a connection from an output or into an input the node does not have', () => {
+		const workflow = recording();
+		workflow.connections['Download Recording'].main.push([
+			{ node: 'OMICall Trigger', type: 'main', index: 0 },
+		]);
+		expect(connectionProblems(workflow)).toEqual([
+			'"Download Recording" has 1 main outputs, so none at index 1',
+			'"OMICall Trigger" has 0 main inputs, so none at index 0',
+		]);
+	});
+
+	it('catches an expression naming a node that does not exist', () => {
+		const workflow = recording();
+		download(workflow).parameters.binaryPropertyName =
+			"={{ $('OMICall Trigger').item.json.callId }}{{ $node[\"Has a recording\"].json.x }}{{ $('Gone').item.json.callId }}{{ $node[\"Yesterday\\'s\"].json }}";
+		expect(referenceProblems(workflow)).toEqual([
+			'"Download Recording" refers to a node "Gone" that does not exist',
+			'"Download Recording" refers to a node "Yesterday\'s" that does not exist',
+		]);
+	});
+
+	it('catches a node id used twice', () => {
+		const workflow = recording();
+		workflow.nodes[2].id = workflow.nodes[1].id;
+		expect(duplicateProblems(workflow)).toEqual([`the id ${workflow.nodes[1].id} is used twice`]);
 	});
 });
