@@ -21,6 +21,11 @@ describe('where an address lives, judged from its text (the activation guard)', 
 		['100.63.255.255', 'public'],
 		['100.128.0.0', 'public'],
 		['0.0.0.0', 'unspecified'],
+		['224.0.0.1', 'multicast'],
+		['239.255.255.250', 'multicast'],
+		['240.0.0.1', 'reserved'],
+		['255.255.255.255', 'reserved'],
+		['223.255.255.255', 'public'],
 		['8.8.8.8', 'public'],
 		['203.162.4.191', 'public'],
 		// IPv6, bracketed as in a URL and bare
@@ -36,8 +41,19 @@ describe('where an address lives, judged from its text (the activation guard)', 
 		['[::ffff:10.1.2.3]', 'private'],
 		['[::ffff:127.0.0.1]', 'loopback'],
 		['[::ffff:8.8.8.8]', 'public'],
+		['[::ffff:224.0.0.1]', 'multicast'],
+		['[::7f00:1]', 'loopback'], // ::127.0.0.1, IPv4-compatible
+		['[::a00:5]', 'private'],
+		['[::808:808]', 'public'],
+		['[::2]', 'unspecified'], // ::0.0.0.2
+		['[::ffff:0:7f00:1]', 'loopback'], // IPv4-translated
+		['[64:ff9b::7f00:1]', 'loopback'], // NAT64 of 127.0.0.1
+		['[64:ff9b::c0a8:101]', 'private'],
+		['[64:ff9b::808:808]', 'public'],
+		['[64:ff9b:1::7f00:1]', 'public'], // not the well-known NAT64 prefix
+		['[ff02::1]', 'multicast'],
+		['[ff0e::1]', 'multicast'],
 		['[2001:4860:4860::8888]', 'public'],
-		['[::2]', 'public'],
 		// Names
 		['localhost', 'loopback'],
 		['LOCALHOST', 'loopback'],
@@ -64,6 +80,10 @@ describe('when activation is refused: OMICall on the internet, n8n on this machi
 		['https://public-v1-stg.omicall.com', 'http://0.0.0.0:5678/webhook/x/webhook', 'unspecified'],
 		['https://203.162.4.191', 'http://n8n.localhost/webhook/x/webhook', 'loopback'],
 		['https://public-v1.omicall.com', 'http://100.100.1.1/webhook/x/webhook', 'shared'],
+		['https://public-v1.omicall.com', 'http://[::7f00:1]:5678/webhook/x/webhook', 'loopback'],
+		['https://public-v1.omicall.com', 'http://[64:ff9b::7f00:1]/webhook/x/webhook', 'loopback'],
+		['https://public-v1.omicall.com', 'http://239.1.2.3/webhook/x/webhook', 'multicast'],
+		['https://public-v1.omicall.com', 'http://255.255.255.255/webhook/x/webhook', 'reserved'],
 		// Allowed: n8n at a public address or name.
 		['https://public-v1.omicall.com', 'https://n8n.example.com/webhook/x/webhook', undefined],
 		['https://public-v1.omicall.com', 'http://203.0.113.9:5678/webhook/x/webhook', undefined],

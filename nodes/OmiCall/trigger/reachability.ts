@@ -13,7 +13,15 @@ export const REACHABILITY_HELP =
  * before it sends anything). A name other than localhost is 'public': it may resolve anywhere,
  * and refusing a name that works would block a working setup.
  */
-export type HostScope = 'loopback' | 'private' | 'link-local' | 'shared' | 'unspecified' | 'public';
+export type HostScope =
+	| 'loopback'
+	| 'private'
+	| 'link-local'
+	| 'shared'
+	| 'unspecified'
+	| 'multicast'
+	| 'reserved'
+	| 'public';
 
 /** A host as written in a URL ("10.0.0.5", "[fd00::1]", "n8n.localhost") or a bare IPv6 address. */
 export function hostScope(host: string): HostScope {
@@ -40,6 +48,8 @@ function ipv4Octets(hostname: string): number[] | undefined {
 
 function ipv4Scope([a, b]: number[]): HostScope {
 	if (a === 0) return 'unspecified'; // 0.0.0.0/8, "this network"
+	if (a >= 224 && a <= 239) return 'multicast'; // 224.0.0.0/4
+	if (a >= 240) return 'reserved'; // 240.0.0.0/4, with the broadcast address 255.255.255.255
 	if (a === 127) return 'loopback';
 	if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return 'private';
 	if (a === 169 && b === 254) return 'link-local';
@@ -59,8 +69,16 @@ function ipv6Scope(address: string): HostScope {
 	if (words.length !== 8 || words.some((w) => !Number.isFinite(w))) return 'public';
 	if (words.every((w) => w === 0)) return 'unspecified';
 	if (words.slice(0, 7).every((w) => w === 0) && words[7] === 1) return 'loopback';
-	if (words.slice(0, 5).every((w) => w === 0) && words[5] === 0xffff)
-		return ipv4Scope([words[6] >> 8, words[6] & 0xff]);
+	const embedded = () => ipv4Scope([words[6] >> 8, words[6] & 0xff]);
+	const zeroUpTo = (n: number) => words.slice(0, n).every((w) => w === 0);
+	// An IPv4 address inside: ::a.b.c.d (IPv4-compatible), ::ffff:a.b.c.d (mapped),
+	// ::ffff:0:a.b.c.d (translated), 64:ff9b::a.b.c.d (NAT64, RFC 6052: never a non-public IPv4).
+	if (zeroUpTo(6)) return embedded();
+	if (zeroUpTo(5) && words[5] === 0xffff) return embedded();
+	if (zeroUpTo(4) && words[4] === 0xffff && words[5] === 0) return embedded();
+	if (words[0] === 0x64 && words[1] === 0xff9b && words.slice(2, 6).every((w) => w === 0))
+		return embedded();
+	if ((words[0] & 0xff00) === 0xff00) return 'multicast'; // ff00::/8
 	if ((words[0] & 0xfe00) === 0xfc00) return 'private'; // fc00::/7, unique local
 	if ((words[0] & 0xffc0) === 0xfe80) return 'link-local'; // fe80::/10
 	if ((words[0] & 0xffc0) === 0xfec0) return 'private'; // fec0::/10, the old site-local
@@ -73,6 +91,8 @@ const SCOPE_NAMES: Record<Exclude<HostScope, 'public'>, string> = {
 	'link-local': 'a link-local address',
 	shared: "a carrier-grade NAT address (100.64.0.0/10), private to the provider's network",
 	unspecified: 'an unspecified address (0.0.0.0 or ::)',
+	multicast: 'a multicast address, which cannot take a web request',
+	reserved: 'a reserved address (240.0.0.0/4, or the broadcast address 255.255.255.255)',
 };
 
 function scopeOfUrl(url: string): HostScope {
