@@ -84,13 +84,27 @@ describe('when activation is refused: OMICall on the internet, n8n on this machi
 		['https://public-v1.omicall.com', 'http://[64:ff9b::7f00:1]/webhook/x/webhook', 'loopback'],
 		['https://public-v1.omicall.com', 'http://239.1.2.3/webhook/x/webhook', 'multicast'],
 		['https://public-v1.omicall.com', 'http://255.255.255.255/webhook/x/webhook', 'reserved'],
+		// Any public name or address of OMICall is judged, whatever its labels look like.
+		['https://omicall.example.com', 'http://localhost:5678/webhook/x/webhook', 'loopback'],
+		['https://internal.omicall.com', 'http://localhost:5678/webhook/x/webhook', 'loopback'],
+		['https://omicall.local.example.com', 'http://localhost:5678/webhook/x/webhook', 'loopback'],
+		['https://sim.mylan', 'http://localhost:5678/webhook/x/webhook', 'loopback'],
+		['https://public-v1.omicall.com.', 'http://localhost:5678/webhook/x/webhook', 'loopback'],
+		['public-v1.omicall.com', 'http://localhost:5678/webhook/x/webhook', 'loopback'], // no scheme: judged
 		// Allowed: n8n at a public address or name.
 		['https://public-v1.omicall.com', 'https://n8n.example.com/webhook/x/webhook', undefined],
 		['https://public-v1.omicall.com', 'http://203.0.113.9:5678/webhook/x/webhook', undefined],
 		// Allowed: the simulator (loopback on both sides).
 		['http://127.0.0.1:4010/', 'http://127.0.0.1:5678/webhook/x/webhook', undefined],
 		['http://localhost:4010', 'http://localhost:5678/webhook/x/webhook', undefined],
-		// Allowed: a self-hosted OMICall proxy on a private network, n8n on the same network.
+		// Allowed: a simulator or test OMICall on one's own network, named or numbered.
+		['http://host.docker.internal:4010', 'http://localhost:5678/webhook/x/webhook', undefined],
+		['http://omicall-sim:4010', 'http://localhost:5678/webhook/x/webhook', undefined],
+		['http://OMICALL-SIM.:4010/', 'http://localhost:5678/webhook/x/webhook', undefined],
+		['http://sim.lan:4010', 'http://localhost:5678/webhook/x/webhook', undefined],
+		['http://omicall.internal', 'http://localhost:5678/webhook/x/webhook', undefined],
+		['http://sim.local:4010', 'http://192.168.1.20:5678/webhook/x/webhook', undefined],
+		['http://omicall.home.arpa', 'http://localhost:5678/webhook/x/webhook', undefined],
 		['http://10.0.0.5:8080/omicall', 'http://10.0.0.7:5678/webhook/x/webhook', undefined],
 		['http://[fd00::5]/', 'http://localhost:5678/webhook/x/webhook', undefined],
 	])('OMICall at %j, webhook %s: %s', (baseUrl, webhookUrl, refused) => {

@@ -95,25 +95,43 @@ const SCOPE_NAMES: Record<Exclude<HostScope, 'public'>, string> = {
 	reserved: 'a reserved address (240.0.0.0/4, or the broadcast address 255.255.255.255)',
 };
 
-function scopeOfUrl(url: string): HostScope {
+function hostnameOf(url: string): string {
 	try {
-		return hostScope(new URL(url).hostname);
+		return new URL(url).hostname;
 	} catch {
-		return 'public';
+		return '';
 	}
 }
 
 /**
+ * Inferred, not documented: the names an OMICall of one's own network goes by (a simulator or a
+ * test OMICall): a single label (a Docker service such as omicall-sim), or a name under a suffix
+ * kept for private use (.internal, as host.docker.internal; .local; .lan; .home.arpa;
+ * .localhost). OMICall's cloud is never named so, so such a base URL is not judged.
+ */
+const PRIVATE_NAME_SUFFIXES = ['.internal', '.local', '.lan', '.home.arpa', '.localhost'];
+
+/** Whether OMICall at `baseUrl` is on the internet, as far as its address tells. */
+function isOmiCallOnTheInternet(baseUrl: string): boolean {
+	const host = hostnameOf(baseUrl);
+	if (hostScope(host) !== 'public') return false;
+	if (host.startsWith('[') || ipv4Octets(host)) return true;
+	const name = host.toLowerCase().replace(/\.$/, '');
+	if (!name) return true; // not a URL at all: judged like OMICall's cloud
+	return name.includes('.') && !PRIVATE_NAME_SUFFIXES.some((suffix) => name.endsWith(suffix));
+}
+
+/**
  * Why OMICall at `baseUrl` cannot call `webhookUrl`, or undefined when it can (as far as the
- * addresses tell): only OMICall on the internet is judged. A loopback or private base URL (the
- * simulator, a self-hosted proxy on 10.x) may well call back to an n8n on the same network.
+ * addresses tell): only OMICall on the internet is judged. An OMICall on this machine or one's
+ * own network (a simulator or a test OMICall) may well call back to an n8n on the same network.
  */
 export function unreachableScope(
 	baseUrl: string,
 	webhookUrl: string,
 ): Exclude<HostScope, 'public'> | undefined {
-	if (scopeOfUrl(baseUrl) !== 'public') return undefined;
-	const scope = scopeOfUrl(webhookUrl);
+	if (!isOmiCallOnTheInternet(baseUrl)) return undefined;
+	const scope = hostScope(hostnameOf(webhookUrl));
 	return scope === 'public' ? undefined : scope;
 }
 
