@@ -115,6 +115,22 @@ describe('OMICall on the internet, n8n at a loopback address (WEBHOOK_URL not se
 	});
 });
 
+describe('a base URL without https:// (not a URL the transport takes), n8n at a loopback address', () => {
+	it.each(['localhost:4010', '127.0.0.1:4010', 'public-v1.omicall.com'])(
+		'%s: activation fails with what is wrong with the base URL, without a connection',
+		async (baseUrl) => {
+			const fleet = new TriggerFleet(server, apiKeyStore(baseUrl, API_KEY), { retryDelayMs: 1 });
+			const { error, used } = await networkUse(() =>
+				fleet.activate(fleet.trigger('f1f2c3d4-0000-4000-8000-00000000f00d')),
+			);
+			expect(error.message).toBe(
+				`The base URL in the OMICall credential is not a valid URL. Enter the address of OMICall's API, with https://, for example ${REAL_OMICALL}.`,
+			);
+			expect(used).toEqual([]);
+		},
+	);
+});
+
 describe('the simulator: OMICall and n8n both on loopback', () => {
 	it('activates as always and registers the loopback URL', async () => {
 		const fleet = new TriggerFleet(server, apiKeyStore(simulator.url, API_KEY));

@@ -1,7 +1,7 @@
 import type { IHookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, joinUrl } from '../transport';
+import { baseUrlProblem, CREDENTIAL_TYPE, joinUrl } from '../transport';
 import { urlOriginOnly } from '../urlDisplay';
 
 /** The README section that explains WEBHOOK_URL (the repository's address, as in the codex files). */
@@ -142,6 +142,9 @@ export function unreachableScope(
  */
 export async function refuseUnreachableUrl(context: IHookFunctions): Promise<void> {
 	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
+	// A base URL the transport refuses (no https://, say) fails the first request with a clearer
+	// message than this one.
+	if (baseUrlProblem(credentials.baseUrl)) return;
 	const baseUrl = joinUrl(credentials.baseUrl, '/');
 	const own = context.getNodeWebhookUrl('default') as string;
 	const scope = unreachableScope(baseUrl, own);
