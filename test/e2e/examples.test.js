@@ -202,6 +202,10 @@ function seedContact(contactId, name, phone) {
 	});
 }
 
+/** A stored contact's full name (OMICall's shape). */
+const fullNameOf = (contact) =>
+	contact?.attribute_structure.find((e) => e.field_code === 'full_name')?.value[0]?.display_value;
+
 beforeAll(async () => {
 	fs.mkdirSync(filesFolder, { recursive: true });
 	simulator = new OmiCallSimulator({ apiKeys: [API_KEY], retryDelayMs: 20 });
@@ -674,5 +678,106 @@ describe('examples/missed-call-alert.json', () => {
 		expect(mail.messages).toHaveLength(2);
 		expect(executions[2].data.resultData.runData['Find the caller']).toBeUndefined();
 		expect(nodeOutput(executions[2], 'OMICall Trigger')[0].answered).toBe(true);
+	});
+});
+
+describe('examples/speed-to-lead.json', () => {
+	const FORM = 'call-me-back';
+	const LEADS = [
+		{ name: 'Trần Thị Bích Ngọc', phone: '+84 912 000 111', number: '0912000111', answers: true },
+		{ name: 'Lê Văn Tám', phone: '0987.111.222', number: '0987111222', answers: false },
+		// The first lead again, from another page: the same contact, called again.
+		{ name: 'Trần Thị Bích Ngọc', phone: '0912 000 111', number: '0912000111', answers: true },
+	];
+	let workflow;
+	let contactsBefore;
+	let clickToCallsBefore;
+	let answers;
+	let executions;
+
+	/** Posts the form as the browser does: multipart, its fields named field-0, field-1 (n8n's form page). */
+	const submit = async (lead) => {
+		const form = new FormData();
+		form.append('field-0', lead.name);
+		form.append('field-1', lead.phone);
+		const response = await fetch(`${n8n.url}/form/${FORM}`, { method: 'POST', body: form });
+		return { status: response.status, text: await response.text() };
+	};
+
+	beforeAll(async () => {
+		workflow = await importExample('speed-to-lead.json');
+		await n8n.activate(workflow.id);
+		await waitFor(() => simulator.hooks.get('call'), { what: "the trigger's hook" });
+		await waitFor(async () => (await fetch(`${n8n.url}/form/${FORM}`)).status === 200, {
+			what: 'the form',
+		});
+		contactsBefore = simulator.contactStore.contacts.length;
+		clickToCallsBefore = simulator.callCenter.clickToCalls.length;
+		answers = [];
+		let runs = 0;
+		try {
+			for (const lead of LEADS) {
+				simulator.callCenter.customersAnswer = lead.answers;
+				answers.push(await submit(lead));
+				// The form's run places the call; the call's record starts the second part.
+				runs += 2;
+				await waitFor(
+					() => simulator.callCenter.clickToCalls.length - clickToCallsBefore >= runs / 2,
+					{
+						what: 'the click-to-call',
+					},
+				);
+				await simulator.callCenter.idle();
+				await n8n.waitForExecutions(workflow.id, runs);
+			}
+		} finally {
+			simulator.callCenter.customersAnswer = true;
+		}
+		executions = await n8n.waitForExecutions(workflow.id, runs);
+	});
+
+	afterAll(async () => {
+		await deactivateTrigger(workflow);
+	});
+
+	/** The callId "Call the lead" gave for each form post, in order. */
+	const placedCalls = () =>
+		executions
+			.filter((e) => e.data.resultData.runData['Lead form'])
+			.map((e) => nodeOutput(e, 'Call the lead')[0]?.callId);
+
+	test('the form is accepted and every run succeeds', () => {
+		expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+		expect(executions.map((e) => e.status)).toEqual(Array(6).fill('success'));
+	});
+
+	test('each lead is an OMICall contact, named as typed and tagged "Web lead"; the returning lead is not added twice', () => {
+		const store = simulator.contactStore;
+		expect(store.contacts.length - contactsBefore).toBe(2);
+		for (const lead of LEADS) {
+			const contact = store.findByPhone(lead.number);
+			expect(fullNameOf(contact)).toBe(lead.name);
+			expect(contact.tags).toEqual(['Web lead']);
+		}
+	});
+
+	test("OMICall is asked to ring the agent's extension and dial each lead's number in its own form", () => {
+		expect(simulator.callCenter.clickToCalls.slice(clickToCallsBefore)).toEqual(
+			LEADS.map((lead) => ({
+				extension: '100',
+				hotline: '842899959300',
+				phone_number: lead.number,
+			})),
+		);
+		expect(placedCalls().every((id) => typeof id === 'string' && id.length > 0)).toBe(true);
+	});
+
+	test("when each call ends, how it ended is added to the call's note in OMICall, after the agent's note", () => {
+		const notes = placedCalls().map((id) => simulator.findCall(id)?.note);
+		expect(notes).toEqual([
+			'Khách hàng hỏi về đơn hàng\nSpeed to lead: answered, talked 47 s.',
+			'Khách hàng hỏi về đơn hàng\nSpeed to lead: not answered.',
+			'Khách hàng hỏi về đơn hàng\nSpeed to lead: answered, talked 47 s.',
+		]);
 	});
 });
