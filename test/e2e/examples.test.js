@@ -781,3 +781,91 @@ describe('examples/speed-to-lead.json', () => {
 		]);
 	});
 });
+
+describe('examples/contacts-from-crm.json', () => {
+	const ROUTE = 'crm-contacts';
+	const KEY_HEADER = 'X-CRM-Key';
+	const KEY = `crm-key-${Date.now()}`;
+	const CUSTOMER = { id: 'CRM-1042', name: 'Đặng Ngọc Lan', phone: '+84 93 555 0101' };
+	let workflow;
+
+	const post = async (body, headers = { [KEY_HEADER]: KEY }) => {
+		const response = await fetch(`${n8n.url}/webhook/${ROUTE}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', ...headers },
+			body: JSON.stringify(body),
+		});
+		const text = await response.text();
+		// n8n answers a refused request in plain text, the workflow's answer in JSON.
+		return { status: response.status, body: response.ok ? JSON.parse(text) : text };
+	};
+	/** What the contact API was asked to write since `from` (an index into the request log). */
+	const writesSince = (from) =>
+		simulator.requests.slice(from).filter((r) => /\/(add|update)$/.test(r.path));
+
+	beforeAll(async () => {
+		await n8n.createCredential(
+			'CRM webhook key',
+			{ name: KEY_HEADER, value: KEY },
+			'httpHeaderAuth',
+		);
+		workflow = await importExample('contacts-from-crm.json');
+		await n8n.activate(workflow.id);
+		await n8n.webhookReady(ROUTE);
+	});
+
+	afterAll(async () => {
+		await n8n.deactivate(workflow.id);
+	});
+
+	test('a customer is created with its reference ID; sent again, nothing changes and nothing is written', async () => {
+		const store = simulator.contactStore;
+		const before = store.contacts.length;
+		const first = await post(CUSTOMER);
+		expect(first).toMatchObject({
+			status: 200,
+			body: {
+				refId: 'CRM-1042',
+				fullName: 'Đặng Ngọc Lan',
+				phones: [{ number: '0935550101', kind: 'personal' }],
+			},
+		});
+		expect(store.contacts.length).toBe(before + 1);
+		const writes = store.writes.length;
+		const requests = simulator.requests.length;
+
+		const second = await post(CUSTOMER);
+		expect(second).toEqual(first);
+		expect(store.contacts.length).toBe(before + 1);
+		expect(store.writes.length).toBe(writes);
+		expect(writesSince(requests)).toEqual([]);
+	});
+
+	test('a changed customer updates the same contact', async () => {
+		const store = simulator.contactStore;
+		const before = store.contacts.length;
+		const writes = store.writes.length;
+		const answer = await post({ ...CUSTOMER, name: 'Đặng Ngọc Lan Anh' });
+		expect(answer).toMatchObject({
+			status: 200,
+			body: { refId: 'CRM-1042', fullName: 'Đặng Ngọc Lan Anh' },
+		});
+		expect(store.contacts.length).toBe(before);
+		expect(store.writes.slice(writes).map((w) => w.action)).toEqual(['updated']);
+		expect(fullNameOf(store.findByRefId('CRM-1042'))).toBe('Đặng Ngọc Lan Anh');
+	});
+
+	test('a wrong phone number is answered with a plain-English error and writes nothing; a request without the key is refused', async () => {
+		const store = simulator.contactStore;
+		const writes = store.writes.length;
+		const requests = simulator.requests.length;
+		const bad = await post({ id: 'CRM-2001', name: 'Phạm Quốc Bảo', phone: '12' });
+		expect(bad.status).toBe(200);
+		expect(bad.body.error).toMatch(/"12" is not a phone number/);
+		const refused = await post({ ...CUSTOMER, name: 'Someone else' }, { [KEY_HEADER]: 'wrong' });
+		expect(refused.status).toBe(403);
+		expect(store.writes.length).toBe(writes);
+		expect(writesSince(requests)).toEqual([]);
+		expect(fullNameOf(store.findByRefId('CRM-1042'))).toBe('Đặng Ngọc Lan Anh');
+	});
+});
