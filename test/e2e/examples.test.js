@@ -41,6 +41,18 @@ async function importExample(file) {
 	return await n8n.api('POST', '/workflows', json);
 }
 
+/**
+ * Creates the Header Auth credential (`header`: {name, value}) an example's Webhook refers to by
+ * name, then imports and publishes the example and waits until n8n serves its `route`.
+ */
+async function publishWebhookExample(file, route, credentialName, header) {
+	await n8n.createCredential(credentialName, header, 'httpHeaderAuth');
+	const workflow = await importExample(file);
+	await n8n.activate(workflow.id);
+	await n8n.webhookReady(route);
+	return workflow;
+}
+
 /** The items of a node's first run, with their binary data. */
 function nodeItems(execution, nodeName) {
 	return execution.data?.resultData?.runData?.[nodeName]?.[0]?.data?.main?.[0] ?? [];
@@ -437,14 +449,15 @@ describe('examples/reminder-robocall.json', () => {
 		});
 
 	beforeAll(async () => {
-		await n8n.createCredential(
+		workflow = await publishWebhookExample(
+			'reminder-robocall.json',
+			WEBHOOK,
 			'Reminder webhook key',
-			{ name: KEY_HEADER, value: KEY },
-			'httpHeaderAuth',
+			{
+				name: KEY_HEADER,
+				value: KEY,
+			},
 		);
-		workflow = await importExample('reminder-robocall.json');
-		await n8n.activate(workflow.id);
-		await n8n.webhookReady(WEBHOOK);
 		autoCallsBefore = simulator.callCenter.autoCalls.length;
 
 		refused = await post({ appointments: answered }, { [KEY_HEADER]: 'wrong' });
@@ -804,14 +817,10 @@ describe('examples/contacts-from-crm.json', () => {
 		simulator.requests.slice(from).filter((r) => /\/(add|update)$/.test(r.path));
 
 	beforeAll(async () => {
-		await n8n.createCredential(
-			'CRM webhook key',
-			{ name: KEY_HEADER, value: KEY },
-			'httpHeaderAuth',
-		);
-		workflow = await importExample('contacts-from-crm.json');
-		await n8n.activate(workflow.id);
-		await n8n.webhookReady(ROUTE);
+		workflow = await publishWebhookExample('contacts-from-crm.json', ROUTE, 'CRM webhook key', {
+			name: KEY_HEADER,
+			value: KEY,
+		});
 	});
 
 	afterAll(async () => {
