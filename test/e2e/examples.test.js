@@ -4,13 +4,16 @@
  * API exactly as the file is, the way a user imports one: n8n finds the credential by its name
  * ("OMICall account", here pointing at the simulator), and files are written to a folder of the
  * test. Each is then activated or run by hand, driven (simulated calls, a schedule run started
- * from the editor's "Execute workflow") and checked for what its user would get: the recording's
- * bytes handed to the transcription step, the CSV file's rows, the auto calls and their outcomes.
+ * from the editor's "Execute workflow", a form post, a CRM's webhook call) and checked for what its
+ * user would get: the recording's bytes handed to the transcription step, the CSV file's rows, the
+ * auto calls and their outcomes, the alert email a mail server stand-in received, the call placed
+ * for a lead and the note written back, the contacts a CRM's calls leave in OMICall.
  *
  * Adding an example: put its file in examples/, add a describe block below that calls
  * importExample('<file>.json') and drives it; stand-ins for outside services start in beforeAll.
  */
 const fs = require('node:fs');
+const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
@@ -36,6 +39,18 @@ const filesFolder = path.join(workFolder, '.n8n-files');
 async function importExample(file) {
 	const json = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8'));
 	return await n8n.api('POST', '/workflows', json);
+}
+
+/**
+ * Creates the Header Auth credential (`header`: {name, value}) an example's Webhook refers to by
+ * name, then imports and publishes the example and waits until n8n serves its `route`.
+ */
+async function publishWebhookExample(file, route, credentialName, header) {
+	await n8n.createCredential(credentialName, header, 'httpHeaderAuth');
+	const workflow = await importExample(file);
+	await n8n.activate(workflow.id);
+	await n8n.webhookReady(route);
+	return workflow;
 }
 
 /** The items of a node's first run, with their binary data. */
@@ -79,6 +94,129 @@ function parseCsv(text) {
 		rows: body.map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i]]))),
 	};
 }
+
+/**
+ * A mail server stand-in on loopback: just enough SMTP (RFC 5321) for n8n's Send Email node
+ * (nodemailer): greeting, EHLO/HELO, MAIL FROM, RCPT TO, DATA, RSET, NOOP, QUIT. No STARTTLS, no
+ * AUTH. Every message it accepts is kept, its headers and text decoded, in `messages`.
+ */
+async function startMailServer() {
+	const messages = [];
+	const server = net.createServer((socket) => {
+		let buffer = '';
+		let lines = null; // the message's lines while in DATA
+		let envelope = { from: '', to: [] };
+		const reply = (line) => socket.write(`${line}\r\n`);
+		reply('220 mail.stand-in ESMTP');
+		socket.on('error', () => undefined);
+		socket.on('data', (chunk) => {
+			buffer += chunk.toString('latin1'); // bytes as they came: the message is decoded whole
+			let end;
+			while ((end = buffer.indexOf('\r\n')) >= 0) {
+				const line = buffer.slice(0, end);
+				buffer = buffer.slice(end + 2);
+				if (lines) {
+					if (line !== '.') lines.push(line.startsWith('.') ? line.slice(1) : line);
+					else {
+						messages.push({ envelope, ...parseMail(lines.join('\r\n')) });
+						((lines = null), (envelope = { from: '', to: [] }));
+						reply('250 OK: queued');
+					}
+					continue;
+				}
+				const verb = line.split(/[ :]/)[0].toUpperCase();
+				if (verb === 'EHLO' || verb === 'HELO') reply('250 mail.stand-in');
+				else if (verb === 'MAIL') ((envelope.from = addressIn(line)), reply('250 OK'));
+				else if (verb === 'RCPT') (envelope.to.push(addressIn(line)), reply('250 OK'));
+				else if (verb === 'DATA') ((lines = []), reply('354 End data with <CR><LF>.<CR><LF>'));
+				else if (verb === 'RSET' || verb === 'NOOP') reply('250 OK');
+				else if (verb === 'QUIT') (reply('221 Bye'), socket.end());
+				else reply('502 Command not implemented');
+			}
+		});
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		port: /** @type {net.AddressInfo} */ (server.address()).port,
+		messages,
+		stop: () => new Promise((resolve) => server.close(resolve)),
+	};
+}
+
+const addressIn = (line) => /<([^>]*)>/.exec(line)?.[1] ?? '';
+
+/** Bytes written as =XX (quoted-printable, RFC 2045; Q-encoded words, RFC 2047), as UTF-8 text. */
+const fromQuoted = (text) =>
+	Buffer.from(
+		text.replace(/=([0-9A-F]{2})/gi, (_, hex) => String.fromCharCode(parseInt(hex, 16))),
+		'latin1',
+	).toString('utf8');
+
+/** A header's value with its encoded words (=?UTF-8?Q?…?= or ?B?) decoded. */
+function decodeHeader(value) {
+	return value
+		.replace(/(\?=)\s+(=\?)/g, '$1$2')
+		.replace(/=\?[^?]+\?([QB])\?([^?]*)\?=/gi, (_, encoding, word) =>
+			encoding.toUpperCase() === 'B'
+				? Buffer.from(word, 'base64').toString('utf8')
+				: fromQuoted(word.replace(/_/g, ' ')),
+		);
+}
+
+/** A single-part message: its headers (lower-case names, decoded) and its text (line ends as \n). */
+function parseMail(raw) {
+	const split = raw.indexOf('\r\n\r\n');
+	const headers = {};
+	for (const line of raw
+		.slice(0, split)
+		.replace(/\r\n[ \t]+/g, ' ')
+		.split('\r\n')) {
+		const colon = line.indexOf(':');
+		headers[line.slice(0, colon).trim().toLowerCase()] = decodeHeader(line.slice(colon + 1).trim());
+	}
+	const body = raw.slice(split + 4);
+	const encoding = (headers['content-transfer-encoding'] ?? '').toLowerCase();
+	const text =
+		encoding === 'quoted-printable'
+			? fromQuoted(body.replace(/=\r\n/g, ''))
+			: encoding === 'base64'
+				? Buffer.from(body.replace(/\s/g, ''), 'base64').toString('utf8')
+				: Buffer.from(body, 'latin1').toString('utf8');
+	return { headers, text: text.replace(/\r\n/g, '\n') };
+}
+
+/**
+ * Unpublishes a workflow with an OMICall Trigger and waits until its call hook is gone: OMICall
+ * keeps one call hook per account, so the next example's trigger must not find this one's.
+ */
+async function deactivateTrigger(workflow) {
+	await n8n.deactivate(workflow.id);
+	await waitFor(() => !simulator.hooks.get('call'), { what: 'the call hook to be removed' });
+}
+
+/** A contact as OMICall holds it, with a name and one personal phone number. */
+function seedContact(contactId, name, phone) {
+	simulator.contactStore.seed({
+		contact_id: contactId,
+		contact_type: 'contact',
+		ref_id: null,
+		tags: [],
+		created_date: Date.now() - DAY_MS,
+		last_updated_date: Date.now() - DAY_MS,
+		attribute_structure: [
+			{ field_code: 'full_name', field_type: 'single_text', value: [{ display_value: name }] },
+			{
+				field_code: 'phone_number',
+				field_type: 'phone',
+				value: [{ display_value: phone, value_type: 'Cá nhân', data_type: 'personal' }],
+			},
+		],
+	});
+}
+
+/** A stored contact's full name (OMICall's shape). */
+const fullNameOf = (contact) =>
+	contact?.attribute_structure.find((e) => e.field_code === 'full_name')?.value[0]?.display_value;
 
 beforeAll(async () => {
 	fs.mkdirSync(filesFolder, { recursive: true });
@@ -140,7 +278,7 @@ describe('examples/recording-for-transcription.json', () => {
 	});
 
 	afterAll(async () => {
-		await n8n.deactivate(workflow.id);
+		await deactivateTrigger(workflow);
 	});
 
 	test('each call record starts a run, and both runs succeed', () => {
@@ -311,14 +449,15 @@ describe('examples/reminder-robocall.json', () => {
 		});
 
 	beforeAll(async () => {
-		await n8n.createCredential(
+		workflow = await publishWebhookExample(
+			'reminder-robocall.json',
+			WEBHOOK,
 			'Reminder webhook key',
-			{ name: KEY_HEADER, value: KEY },
-			'httpHeaderAuth',
+			{
+				name: KEY_HEADER,
+				value: KEY,
+			},
 		);
-		workflow = await importExample('reminder-robocall.json');
-		await n8n.activate(workflow.id);
-		await n8n.webhookReady(WEBHOOK);
 		autoCallsBefore = simulator.callCenter.autoCalls.length;
 
 		refused = await post({ appointments: answered }, { [KEY_HEADER]: 'wrong' });
@@ -444,5 +583,298 @@ describe('examples/reminder-robocall.json', () => {
 		expect(Object.keys(outcomes[0]).sort()).toEqual(
 			['autoCallId', 'calledAt', 'outcome', 'phone', 'talkSec'].sort(),
 		);
+	});
+});
+
+describe('examples/missed-call-alert.json', () => {
+	const CALLER = { name: 'Nguyễn Thị Hồng Nhung', phone: '0912345678' };
+	const UNKNOWN = '0977000111';
+	/** 14:05 on 29 November 2026 in Vietnam (UTC+7). */
+	const AT = Date.UTC(2026, 10, 29, 7, 5);
+	let mail;
+	let workflow;
+	let executions;
+	let missedKnown;
+	let missedUnknown;
+
+	beforeAll(async () => {
+		mail = await startMailServer();
+		await n8n.createCredential(
+			'SMTP account',
+			{
+				host: '127.0.0.1',
+				port: mail.port,
+				secure: false,
+				disableStartTls: true,
+				user: '',
+				password: '',
+			},
+			'smtp',
+		);
+		seedContact('64aa00000000000000001601', CALLER.name, CALLER.phone);
+		workflow = await importExample('missed-call-alert.json');
+		await n8n.activate(workflow.id);
+		await waitFor(() => simulator.hooks.get('call'), { what: "the trigger's hook" });
+		// An outbound call nobody answered: not a missed call of the hotline; the trigger ignores it.
+		await simulator.placeCall({ direction: 'outbound', answered: false, customerNumber: UNKNOWN });
+		missedKnown = await simulator.placeCall({
+			direction: 'inbound',
+			answered: false,
+			customerNumber: CALLER.phone,
+			startedAt: AT,
+		});
+		missedUnknown = await simulator.placeCall({
+			direction: 'inbound',
+			answered: false,
+			customerNumber: UNKNOWN,
+			hotline: '02473001234',
+			startedAt: AT + 60 * 60 * 1000,
+		});
+		await simulator.placeCall({
+			direction: 'inbound',
+			answered: true,
+			customerNumber: CALLER.phone,
+		});
+		executions = await n8n.waitForExecutions(workflow.id, 3);
+	});
+
+	afterAll(async () => {
+		await deactivateTrigger(workflow);
+		await mail?.stop();
+	});
+
+	test('each inbound call record starts a run (the outbound one none), and every run succeeds', () => {
+		expect(executions.map((e) => e.status)).toEqual(['success', 'success', 'success']);
+		expect(executions.map((e) => nodeOutput(e, 'OMICall Trigger')[0].direction)).toEqual([
+			'inbound',
+			'inbound',
+			'inbound',
+		]);
+	});
+
+	test('a missed call from a contact: an email in plain English naming the caller as OMICall has them, the number, the hotline and the time in Vietnam', () => {
+		const message = mail.messages.find((m) => m.text.includes(`Number: ${CALLER.phone}`));
+		expect(message.envelope.to).toEqual(['sales-team@example.com']);
+		expect(message.headers.subject).toBe(`Missed call from ${CALLER.name} (${CALLER.phone})`);
+		expect(message.text.trim()).toBe(
+			[
+				'Nobody answered a call to your hotline.',
+				'',
+				`Caller: ${CALLER.name}`,
+				`Number: ${CALLER.phone}`,
+				'Hotline: 842899959300',
+				'Time: 14:05, 29/11/2026 (Vietnam time)',
+				'',
+				'Please call them back.',
+			].join('\n'),
+		);
+		expect(nodeOutput(executions[0], 'Find the caller')[0]).toMatchObject({
+			contactId: '64aa00000000000000001601',
+			fullName: CALLER.name,
+		});
+		expect(nodeOutput(executions[0], 'OMICall Trigger')[0].callId).toBe(missedKnown.transactionId);
+	});
+
+	test('a missed call from a number OMICall has no contact for: the email says "Unknown caller"', () => {
+		const message = mail.messages.find((m) => m.text.includes(`Number: ${UNKNOWN}`));
+		expect(message.headers.subject).toBe(`Missed call from Unknown caller (${UNKNOWN})`);
+		expect(message.text).toContain('Caller: Unknown caller\n');
+		expect(message.text).toContain('Hotline: 02473001234\n');
+		expect(message.text).toContain('Time: 15:05, 29/11/2026 (Vietnam time)\n');
+		expect(nodeOutput(executions[1], 'Find the caller')).toEqual([{}]);
+		expect(nodeOutput(executions[1], 'OMICall Trigger')[0].callId).toBe(
+			missedUnknown.transactionId,
+		);
+	});
+
+	test('an answered call sends nothing: its run stops at "Not answered"', () => {
+		expect(mail.messages).toHaveLength(2);
+		expect(executions[2].data.resultData.runData['Find the caller']).toBeUndefined();
+		expect(nodeOutput(executions[2], 'OMICall Trigger')[0].answered).toBe(true);
+	});
+});
+
+describe('examples/speed-to-lead.json', () => {
+	const FORM = 'call-me-back';
+	const LEADS = [
+		{ name: 'Trần Thị Bích Ngọc', phone: '+84 912 000 111', number: '0912000111', answers: true },
+		{ name: 'Lê Văn Tám', phone: '0987.111.222', number: '0987111222', answers: false },
+		// The first lead again, from another page: the same contact, called again.
+		{ name: 'Trần Thị Bích Ngọc', phone: '0912 000 111', number: '0912000111', answers: true },
+	];
+	let workflow;
+	let contactsBefore;
+	let clickToCallsBefore;
+	let answers;
+	let executions;
+
+	/** Posts the form as the browser does: multipart, its fields named field-0, field-1 (n8n's form page). */
+	const submit = async (lead) => {
+		const form = new FormData();
+		form.append('field-0', lead.name);
+		form.append('field-1', lead.phone);
+		const response = await fetch(`${n8n.url}/form/${FORM}`, { method: 'POST', body: form });
+		return { status: response.status, text: await response.text() };
+	};
+
+	beforeAll(async () => {
+		workflow = await importExample('speed-to-lead.json');
+		await n8n.activate(workflow.id);
+		await waitFor(() => simulator.hooks.get('call'), { what: "the trigger's hook" });
+		await waitFor(async () => (await fetch(`${n8n.url}/form/${FORM}`)).status === 200, {
+			what: 'the form',
+		});
+		contactsBefore = simulator.contactStore.contacts.length;
+		clickToCallsBefore = simulator.callCenter.clickToCalls.length;
+		answers = [];
+		let runs = 0;
+		try {
+			for (const lead of LEADS) {
+				simulator.callCenter.customersAnswer = lead.answers;
+				answers.push(await submit(lead));
+				// The form's run places the call; the call's record starts the second part.
+				runs += 2;
+				await waitFor(
+					() => simulator.callCenter.clickToCalls.length - clickToCallsBefore >= runs / 2,
+					{
+						what: 'the click-to-call',
+					},
+				);
+				await simulator.callCenter.idle();
+				await n8n.waitForExecutions(workflow.id, runs);
+			}
+		} finally {
+			simulator.callCenter.customersAnswer = true;
+		}
+		executions = await n8n.waitForExecutions(workflow.id, runs);
+	});
+
+	afterAll(async () => {
+		await deactivateTrigger(workflow);
+	});
+
+	/** The callId "Call the lead" gave for each form post, in order. */
+	const placedCalls = () =>
+		executions
+			.filter((e) => e.data.resultData.runData['Lead form'])
+			.map((e) => nodeOutput(e, 'Call the lead')[0]?.callId);
+
+	test('the form is accepted and every run succeeds', () => {
+		expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+		expect(executions.map((e) => e.status)).toEqual(Array(6).fill('success'));
+	});
+
+	test('each lead is an OMICall contact, named as typed and tagged "Web lead"; the returning lead is not added twice', () => {
+		const store = simulator.contactStore;
+		expect(store.contacts.length - contactsBefore).toBe(2);
+		for (const lead of LEADS) {
+			const contact = store.findByPhone(lead.number);
+			expect(fullNameOf(contact)).toBe(lead.name);
+			expect(contact.tags).toEqual(['Web lead']);
+		}
+	});
+
+	test("OMICall is asked to ring the agent's extension and dial each lead's number in its own form", () => {
+		expect(simulator.callCenter.clickToCalls.slice(clickToCallsBefore)).toEqual(
+			LEADS.map((lead) => ({
+				extension: '100',
+				hotline: '842899959300',
+				phone_number: lead.number,
+			})),
+		);
+		expect(placedCalls().every((id) => typeof id === 'string' && id.length > 0)).toBe(true);
+	});
+
+	test("when each call ends, how it ended is added to the call's note in OMICall, after the agent's note", () => {
+		const notes = placedCalls().map((id) => simulator.findCall(id)?.note);
+		expect(notes).toEqual([
+			'Khách hàng hỏi về đơn hàng\nSpeed to lead: answered, talked 47 s.',
+			'Khách hàng hỏi về đơn hàng\nSpeed to lead: not answered.',
+			'Khách hàng hỏi về đơn hàng\nSpeed to lead: answered, talked 47 s.',
+		]);
+	});
+});
+
+describe('examples/contacts-from-crm.json', () => {
+	const ROUTE = 'crm-contacts';
+	const KEY_HEADER = 'X-CRM-Key';
+	const KEY = `crm-key-${Date.now()}`;
+	const CUSTOMER = { id: 'CRM-1042', name: 'Đặng Ngọc Lan', phone: '+84 93 555 0101' };
+	let workflow;
+
+	const post = async (body, headers = { [KEY_HEADER]: KEY }) => {
+		const response = await fetch(`${n8n.url}/webhook/${ROUTE}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', ...headers },
+			body: JSON.stringify(body),
+		});
+		const text = await response.text();
+		// n8n answers a refused request in plain text, the workflow's answer in JSON.
+		return { status: response.status, body: response.ok ? JSON.parse(text) : text };
+	};
+	/** What the contact API was asked to write since `from` (an index into the request log). */
+	const writesSince = (from) =>
+		simulator.requests.slice(from).filter((r) => /\/(add|update)$/.test(r.path));
+
+	beforeAll(async () => {
+		workflow = await publishWebhookExample('contacts-from-crm.json', ROUTE, 'CRM webhook key', {
+			name: KEY_HEADER,
+			value: KEY,
+		});
+	});
+
+	afterAll(async () => {
+		await n8n.deactivate(workflow.id);
+	});
+
+	test('a customer is created with its reference ID; sent again, nothing changes and nothing is written', async () => {
+		const store = simulator.contactStore;
+		const before = store.contacts.length;
+		const first = await post(CUSTOMER);
+		expect(first).toMatchObject({
+			status: 200,
+			body: {
+				refId: 'CRM-1042',
+				fullName: 'Đặng Ngọc Lan',
+				phones: [{ number: '0935550101', kind: 'personal' }],
+			},
+		});
+		expect(store.contacts.length).toBe(before + 1);
+		const writes = store.writes.length;
+		const requests = simulator.requests.length;
+
+		const second = await post(CUSTOMER);
+		expect(second).toEqual(first);
+		expect(store.contacts.length).toBe(before + 1);
+		expect(store.writes.length).toBe(writes);
+		expect(writesSince(requests)).toEqual([]);
+	});
+
+	test('a changed customer updates the same contact', async () => {
+		const store = simulator.contactStore;
+		const before = store.contacts.length;
+		const writes = store.writes.length;
+		const answer = await post({ ...CUSTOMER, name: 'Đặng Ngọc Lan Anh' });
+		expect(answer).toMatchObject({
+			status: 200,
+			body: { refId: 'CRM-1042', fullName: 'Đặng Ngọc Lan Anh' },
+		});
+		expect(store.contacts.length).toBe(before);
+		expect(store.writes.slice(writes).map((w) => w.action)).toEqual(['updated']);
+		expect(fullNameOf(store.findByRefId('CRM-1042'))).toBe('Đặng Ngọc Lan Anh');
+	});
+
+	test('a wrong phone number is answered with a plain-English error and writes nothing; a request without the key is refused', async () => {
+		const store = simulator.contactStore;
+		const writes = store.writes.length;
+		const requests = simulator.requests.length;
+		const bad = await post({ id: 'CRM-2001', name: 'Phạm Quốc Bảo', phone: '12' });
+		expect(bad.status).toBe(200);
+		expect(bad.body.error).toMatch(/"12" is not a phone number/);
+		const refused = await post({ ...CUSTOMER, name: 'Someone else' }, { [KEY_HEADER]: 'wrong' });
+		expect(refused.status).toBe(403);
+		expect(store.writes.length).toBe(writes);
+		expect(writesSince(requests)).toEqual([]);
+		expect(fullNameOf(store.findByRefId('CRM-1042'))).toBe('Đặng Ngọc Lan Anh');
 	});
 });
