@@ -6,17 +6,16 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { callIdOf, isObject } from '../../callRecord';
+import { callIdOf } from '../../callRecord';
 import {
 	callItem,
 	DAY_MS,
-	historyRequest,
 	MAX_PAGE_SIZE,
 	outputOption,
 	readBinaryField,
 	readOutput,
 	recordingFieldOption,
-	SEARCH_PATH,
+	searchHistory,
 	toEpochMs,
 } from './shared';
 
@@ -246,11 +245,6 @@ function searchFilter(filters: IDataObject): IDataObject {
 	return filter;
 }
 
-/** Whether the page meta says there is no next page, in either spelling. */
-function saysLastPage(page: IDataObject): boolean {
-	return page.hasNext === false || page.has_next === false;
-}
-
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
 	const limit = returnAll ? Infinity : Math.floor(this.getNodeParameter('limit', i, 50) as number);
@@ -271,42 +265,16 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	const records: IDataObject[] = [];
 
 	search: for (const window of searchWindows(from, to)) {
-		for (let page = 1; ; page++) {
-			const payload = await historyRequest.call(
-				this,
-				'POST',
-				SEARCH_PATH,
-				{
-					qs: { page, size },
-					body: {
-						filter: { ...window, ...filter },
-						sort: { field: 'time_start_call', isAsc: false },
-					},
-					needsApiKey: true,
-				},
-				i,
-			);
-			if (payload === null || payload === undefined || payload === '') break; // HTTP 204: no (more) calls
-			const items: unknown[] = Array.isArray(payload)
-				? payload
-				: isObject(payload) && Array.isArray(payload.items)
-					? payload.items
-					: [];
-			let added = 0;
-			for (const record of items) {
-				if (!isObject(record)) continue;
+		for await (const page of searchHistory.call(this, { ...window, filter, size }, i)) {
+			for (const record of page) {
 				const id = callIdOf(record);
 				if (id !== null) {
 					if (seen.has(id)) continue;
 					seen.add(id);
 				}
 				records.push(record);
-				added++;
 				if (records.length >= limit) break search;
 			}
-			if (items.length < size || (isObject(payload) && saysLastPage(payload))) break;
-			// A full page of calls already seen: OMICall is repeating itself; asking on would never end.
-			if (added === 0) break;
 		}
 	}
 
