@@ -120,13 +120,18 @@ describe('first activation', () => {
 });
 
 describe('what a poll costs and emits', () => {
-	test('nothing new costs exactly one request', async () => {
+	test('nothing new costs exactly one request, however many calls the look-back holds', async () => {
 		const start = Date.now() - HOUR;
 		const { run } = await activate(start);
-		for (let i = 0; i < 20; i++) addCall(start + i * 1000);
-		await poll(run);
-		const before = searches();
+		for (let i = 0; i < 200; i++) addCall(start + i * 10_000);
+		expect(await poll(run)).toHaveLength(200);
+		let before = searches();
 		expect(await pollNode(run, nodeType)).toBeNull();
+		expect(searches() - before).toBe(1);
+		// One new call among the 200 in the look-back: still one request.
+		const id = addCall(start + 200 * 10_000);
+		before = searches();
+		expect(ids(await poll(run))).toEqual([id]);
 		expect(searches() - before).toBe(1);
 	});
 
@@ -150,7 +155,8 @@ describe('what a poll costs and emits', () => {
 
 	test('identical timestamps across a page boundary: all emitted, none twice', async () => {
 		const start = Date.now() - HOUR;
-		const { run } = await activate(start);
+		// No look-back: only the cursor's ids at its newest second keep these from coming twice.
+		const { run } = await activate(start, { options: { overlapMinutes: 0 } });
 		const same = start + 10 * MINUTE;
 		const first = Array.from({ length: 30 }, () => addCall(start + MINUTE));
 		const tied = Array.from({ length: 45 }, () => addCall(same));

@@ -42,8 +42,9 @@ export interface HistoryCursor {
 
 /**
  * The default look-back: 60 minutes. A call's record is written when it ends and found by when it
- * started, so a call up to about an hour long (plus OMICall's write delay) is still caught. The
- * price: each poll re-reads the last hour's calls, one request per 50 of them.
+ * started, so a call up to about an hour long (plus OMICall's write delay) is still caught. It
+ * costs no requests while nothing is new (see pollHistory) and keeps the static data to the calls
+ * of one hour.
  */
 export const DEFAULT_OVERLAP_MINUTES = 60;
 
@@ -95,9 +96,15 @@ export function startCursor(nowMs: number, backfillHours: number): HistoryCursor
 }
 
 /**
- * One poll: every page of every window from the cursor's look-back to now, oldest first. Returns
- * the new records in time order and the cursor to keep; throws (and so changes nothing) when any
- * request fails.
+ * One poll: each window from the cursor's look-back to now, newest calls first, page by page.
+ * Returns the new records in time order and the cursor to keep; throws (and so changes nothing)
+ * when any request fails.
+ *
+ * Within a window it reads only as many pages as it needs: OMICall's page meta says how many calls
+ * the window holds (totalItems), the cursor knows how many of them it has seen, so once the new
+ * ones found make up the difference, the rest are calls already taken in. With nothing new that is
+ * one request, however many calls the look-back holds. This assumes OMICall never drops a record
+ * from its history (inferred: no delete is documented); without a total it reads every page.
  */
 export async function pollHistory(
 	context: IPollFunctions,
@@ -109,20 +116,19 @@ export async function pollHistory(
 	const overlapMs = Math.max(0, overlapMinutes) * MINUTE_MS;
 	const fromMs = Math.max(cursor.floorMs, cursor.newestMs - overlapMs);
 	const fresh = new Map<string, { record: IDataObject; ms: number; endMs: number }>();
-	// searchWindows gives newest first; oldest first here, so the pages come in time order.
-	for (const window of searchWindows(fromMs, Math.max(fromMs, nowMs)).reverse()) {
-		for await (const page of searchHistory.call(context, {
-			...window,
-			filter: filters.filter,
-			ascending: true,
-		})) {
-			for (const record of page) {
+	const seenTimes = Object.values(cursor.seen);
+	for (const window of searchWindows(fromMs, Math.max(fromMs, nowMs))) {
+		const known = seenTimes.filter((ms) => ms >= window.fromDate && ms <= window.toDate).length;
+		const found = new Set<string>();
+		for await (const page of searchHistory.call(context, { ...window, filter: filters.filter })) {
+			for (const record of page.records) {
 				const ms = recordTimeMs(record);
 				if (ms === null || ms < cursor.floorMs) continue;
 				// Without an id (never seen in OMICall's data): the start time and the numbers stand in.
 				const id =
 					callIdOf(record) ?? `${ms}|${text(record.phone_number)}|${text(record.sip_user)}`;
 				if (id in cursor.seen) continue;
+				found.add(id);
 				const endMs = Date.parse(toIsoTime(record.time_end_call) ?? '') || ms;
 				const earlier = fresh.get(id);
 				if (!earlier) fresh.set(id, { record, ms, endMs });
@@ -130,6 +136,7 @@ export async function pollHistory(
 					fresh.set(id, { record, ms: Math.max(ms, earlier.ms), endMs });
 				else earlier.ms = Math.max(ms, earlier.ms);
 			}
+			if (page.total !== null && page.total - known === found.size) break;
 		}
 	}
 
@@ -163,7 +170,7 @@ export async function latestRecord(
 		filter: filters.filter,
 		size: filters.hotlines.length ? undefined : 1,
 	})) {
-		const match = page.find((record) => matchesHotline(record, filters.hotlines));
+		const match = page.records.find((record) => matchesHotline(record, filters.hotlines));
 		if (match) return match;
 		if (!filters.hotlines.length) break;
 	}

@@ -266,7 +266,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 
 	search: for (const window of searchWindows(from, to)) {
 		for await (const page of searchHistory.call(this, { ...window, filter, size }, i)) {
-			for (const record of page) {
+			for (const record of page.records) {
 				const id = callIdOf(record);
 				if (id !== null) {
 					if (seen.has(id)) continue;

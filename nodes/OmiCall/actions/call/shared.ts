@@ -55,8 +55,20 @@ function saysLastPage(page: IDataObject): boolean {
 	return page.hasNext === false || page.has_next === false;
 }
 
+/** One page of a v3 search: its call records, and how many calls the whole search holds when OMICall says. */
+export interface HistoryPage {
+	records: IDataObject[];
+	total: number | null;
+}
+
+/** The total in the page meta, in either spelling (documented, 1.4); null when absent. */
+function totalOf(payload: unknown): number | null {
+	const total = isObject(payload) ? (payload.totalItems ?? payload.total_items) : undefined;
+	return typeof total === 'number' && Number.isInteger(total) && total >= 0 ? total : null;
+}
+
 /**
- * The pages of one v3 search, in order, each as its list of call records. It ends after a short
+ * The pages of one v3 search, in order. It ends after a short
  * page, a page whose meta says it is the last, HTTP 204, or a full page of calls it already gave
  * (OMICall repeating itself: asking on would never end). Ties on the start time are ordered by
  * OMICall; a caller that needs each call once drops repeats by callIdOf.
@@ -65,7 +77,7 @@ export async function* searchHistory(
 	this: HistoryContext,
 	search: HistorySearch,
 	itemIndex?: number,
-): AsyncGenerator<IDataObject[]> {
+): AsyncGenerator<HistoryPage> {
 	const size = search.size ?? MAX_PAGE_SIZE;
 	const given = new Set<string>();
 	for (let page = 1; ; page++) {
@@ -96,7 +108,7 @@ export async function* searchHistory(
 			if (id === null || !given.has(id)) added++;
 			if (id !== null) given.add(id);
 		}
-		yield records;
+		yield { records, total: totalOf(payload) };
 		if (items.length < size || (isObject(payload) && saysLastPage(payload))) return;
 		if (added === 0) return;
 	}
