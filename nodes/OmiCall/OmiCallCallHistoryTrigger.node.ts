@@ -7,8 +7,15 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { listOf } from './actions/call/getMany.operation';
-import { readOutput } from './actions/call/shared';
+import {
+	agentExtensionsFilter,
+	answeredOnlyFilter,
+	directionsFilter,
+	listHint,
+	listOf,
+	searchFilter,
+} from './actions/call/getMany.operation';
+import { outputOption, readOutput } from './actions/call/shared';
 import {
 	DEFAULT_OVERLAP_MINUTES,
 	historyItem,
@@ -19,8 +26,6 @@ import {
 	readCursor,
 	startCursor,
 } from './trigger/historyCursor';
-
-const listHint = 'Several values: separate them with commas';
 
 export class OmiCallCallHistoryTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -52,33 +57,12 @@ export class OmiCallCallHistoryTrigger implements INodeType {
 				placeholder: 'Add Filter',
 				default: {},
 				options: [
+					agentExtensionsFilter,
 					{
-						displayName: 'Agent Extensions',
-						name: 'agentExtensions',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. 100, 101',
-						description: `Only calls of these agents, by their extension (the agentExtension of a call). ${listHint}.`,
-					},
-					{
-						displayName: 'Answered Only',
-						name: 'answeredOnly',
-						type: 'boolean',
-						default: false,
+						...answeredOnlyFilter,
 						description: 'Whether to start the workflow only for calls that somebody answered',
 					},
-					{
-						displayName: 'Directions',
-						name: 'directions',
-						type: 'multiOptions',
-						options: [
-							{ name: 'Inbound', value: 'inbound', description: 'The customer called in' },
-							{ name: 'Local', value: 'local', description: 'Between two extensions' },
-							{ name: 'Outbound', value: 'outbound', description: 'An agent called the customer' },
-						],
-						default: [],
-						description: 'Only calls in these directions; none chosen means all',
-					},
+					directionsFilter,
 					{
 						displayName: 'Hotlines',
 						name: 'hotlines',
@@ -114,25 +98,7 @@ export class OmiCallCallHistoryTrigger implements INodeType {
 						description:
 							'0: start with the calls that begin after activation. More: the first poll also takes in the calls of this many hours before it, once.',
 					},
-					{
-						displayName: 'Output',
-						name: 'output',
-						type: 'options',
-						options: [
-							{
-								name: 'Simplified',
-								value: 'simplified',
-								description:
-									"Flat fields with ISO 8601 times, plus the raw record: the same fields as the OMICall Trigger's call record",
-							},
-							{
-								name: 'Raw',
-								value: 'raw',
-								description: 'The record exactly as OMICall returns it',
-							},
-						],
-						default: 'simplified',
-					},
+					outputOption,
 				],
 			},
 		],
@@ -195,16 +161,10 @@ function numberOr(value: unknown, fallback: number): number {
 	return Number.isFinite(n) && n >= 0 ? n : fallback;
 }
 
-/** The v3 filter for the trigger's filters, and the hotlines it compares itself. */
+/** The v3 filter for the trigger's filters (Get Many's own), and the hotlines it compares itself. */
 function readFilters(given: IDataObject): HistoryFilters {
-	const filter: IDataObject = {};
-	const directions = listOf(given.directions);
-	if (directions.length) filter.directions = directions;
-	const extensions = listOf(given.agentExtensions);
-	if (extensions.length) filter.sipUsers = extensions;
-	if (given.answeredOnly === true) filter.isAnswer = true;
 	const hotlines = listOf(given.hotlines)
 		.map(hotlineKey)
 		.filter((h): h is string => h !== null);
-	return { filter, hotlines };
+	return { filter: searchFilter(given), hotlines };
 }

@@ -29,7 +29,38 @@ export const SEARCH_WINDOW_MS = 30 * DAY_MS;
 /** When From is not given: this long before To. */
 const DEFAULT_RANGE_MS = DAY_MS;
 
-const listHint = 'Several values: separate them with commas';
+export const listHint = 'Several values: separate them with commas';
+
+/** Filters the Call History Trigger has too: the same parameters, the same search filter. */
+export const agentExtensionsFilter: INodeProperties = {
+	displayName: 'Agent Extensions',
+	name: 'agentExtensions',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. 100, 101',
+	description: `Only calls of these agents, by their extension (the agentExtension of a call). ${listHint}.`,
+};
+
+export const answeredOnlyFilter: INodeProperties = {
+	displayName: 'Answered Only',
+	name: 'answeredOnly',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to return only the calls that somebody answered',
+};
+
+export const directionsFilter: INodeProperties = {
+	displayName: 'Directions',
+	name: 'directions',
+	type: 'multiOptions',
+	options: [
+		{ name: 'Inbound', value: 'inbound', description: 'The customer called in' },
+		{ name: 'Local', value: 'local', description: 'Between two extensions' },
+		{ name: 'Outbound', value: 'outbound', description: 'An agent called the customer' },
+	],
+	default: [],
+	description: 'Only calls in these directions; none chosen means all',
+};
 
 const properties: INodeProperties[] = [
 	{
@@ -63,21 +94,8 @@ const properties: INodeProperties[] = [
 				placeholder: 'e.g. lan@example.vn, khoa@example.vn',
 				description: `Only calls handled by these agents, by the email they sign in to OMICall with. ${listHint}.`,
 			},
-			{
-				displayName: 'Agent Extensions',
-				name: 'agentExtensions',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. 100, 101',
-				description: `Only calls of these agents, by their extension (the agentExtension of a call). ${listHint}.`,
-			},
-			{
-				displayName: 'Answered Only',
-				name: 'answeredOnly',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to return only the calls that somebody answered',
-			},
+			agentExtensionsFilter,
+			answeredOnlyFilter,
 			{
 				displayName: 'Customer Phone Numbers',
 				name: 'phoneNumbers',
@@ -86,18 +104,7 @@ const properties: INodeProperties[] = [
 				placeholder: 'e.g. 0395187319',
 				description: `Only calls with these customer numbers, written as OMICall stores them (Vietnamese numbers usually as 0395187319, not +84…). ${listHint}.`,
 			},
-			{
-				displayName: 'Directions',
-				name: 'directions',
-				type: 'multiOptions',
-				options: [
-					{ name: 'Inbound', value: 'inbound', description: 'The customer called in' },
-					{ name: 'Local', value: 'local', description: 'Between two extensions' },
-					{ name: 'Outbound', value: 'outbound', description: 'An agent called the customer' },
-				],
-				default: [],
-				description: 'Only calls in these directions; none chosen means all',
-			},
+			directionsFilter,
 			{
 				displayName: 'From',
 				name: 'from',
@@ -225,7 +232,7 @@ function readRange(
 }
 
 /** The v3 filter for the user's filters, without the dates; only the filters that are set. */
-function searchFilter(filters: IDataObject): IDataObject {
+export function searchFilter(filters: IDataObject): IDataObject {
 	const filter: IDataObject = {};
 	const lists: Array<[string, string]> = [
 		['phoneNumbers', 'phoneNumbers'],
