@@ -191,6 +191,12 @@ describe('what a poll costs and emits', () => {
 		// OMICall upserts the record with the next leg (observed): same transaction id, later end.
 		addCall(start + MINUTE, { answered: true, transactionId: id, transfers: 1, talkSec: 300 });
 		expect(await poll(run)).toEqual([]);
+		// Both legs written before one poll: one item, the last leg's (it lists the transfer).
+		const other = addCall(start + 2 * MINUTE, { answered: true });
+		addCall(start + 2 * MINUTE, { answered: true, transactionId: other, transfers: 1 });
+		const items = await poll(run);
+		expect(ids(items)).toEqual([other]);
+		expect((items[0].json.raw as IDataObject).transfer_histories).toHaveLength(1);
 	});
 
 	test('filters go to OMICall; hotlines are compared in any written form', async () => {
@@ -352,6 +358,19 @@ test('model: 1,000 calls over 30 polls, each emitted exactly once, in order', as
 			emitted.set(id, (emitted.get(id) ?? 0) + 1);
 			newest = Math.max(newest, Date.parse(String(item.json.startedAt)));
 		}
+		// Bounded: the cursor keeps only the calls of one look-back window before its newest.
+		const cursor = (run.workflow.staticData as IDataObject)[
+			'node:OMICall Call History Trigger'
+		] as {
+			cursor: { newestMs: number; seen: Record<string, number> };
+		};
+		const { newestMs, seen } = cursor.cursor;
+		const inWindow = simulator.calls.filter(
+			(c) =>
+				c.time_start_call * 1000 >= newestMs - overlapMinutes * MINUTE &&
+				c.time_start_call * 1000 <= newestMs,
+		).length;
+		expect(Object.keys(seen).length).toBeLessThanOrEqual(inWindow);
 		if (random() < 0.2) run = restart(run);
 	}
 	expect(expected.size).toBe(1000);
