@@ -21,9 +21,11 @@ import { toOmiCallPhone } from '../phone';
  *    in it, and its size is bounded by the calls of one overlap window.
  * 3. `floorMs` is where the watch began (activation, or activation minus the back-fill): calls
  *    that started before it are never emitted.
- * 4. A poll asks for [max(floorMs, newestMs - overlap), now] and emits, oldest first, each record
- *    whose id is not in `seen`; so a call is emitted once, whether its record shares a second with
- *    others, falls on a page boundary or comes late, as long as it comes within the overlap.
+ * 4. A poll searches [max(floorMs, newestMs - overlap), now] (in windows OMICall accepts) and
+ *    emits, oldest first, each record whose id is not in `seen`; so a call is emitted once,
+ *    whether its record shares a second with others, falls on a page boundary or comes late, as
+ *    long as it comes within the overlap. It stops reading pages early only when the page meta's
+ *    total says the new records found are all there are (see pollHistory).
  * 5. The cursor changes only in a poll that emits items, or at the first activation (n8n saves
  *    a poll trigger's static data when it emits and after activation, not after an empty poll).
  *    The one exception, records dropped by the Hotlines filter, only re-reads them after a restart.
