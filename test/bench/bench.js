@@ -16,8 +16,12 @@
  * 6. Call history: OMICall → Call → Get Many, Return All over 10,000 calls, against a bare fetch
  *    loop of the same requests: requests made, items per second, n8n's peak memory.
  *
- * `npm run bench -- --only history` (or BENCH_ONLY=history) runs step 6 alone and rewrites only
- * its section of docs/BENCHMARKS.md (and "How to run"), keeping the others as the last full run wrote them.
+ * 7. Call History Trigger: requests per poll with nothing new, requests to catch up on 10,000
+ *    calls, and the delay from a call's end to its execution against the poll interval.
+ *
+ * `npm run bench -- --only history` (or BENCH_ONLY=history) runs step 6 alone, `--only polling`
+ * step 7 alone; each rewrites only its section of docs/BENCHMARKS.md (and "How to run"), keeping
+ * the others as the last full run wrote them.
  */
 const { execFileSync, spawn } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -40,6 +44,7 @@ const {
 const {
 	callSearchWorkflow,
 	chain,
+	historyTriggerWorkflow,
 	credentialsOf,
 	node,
 	triggeredWorkflow,
@@ -57,6 +62,8 @@ const API_KEY = 'bench-api-key';
 const HISTORY_ROUNDS = Number(process.env.BENCH_HISTORY_ROUNDS ?? 7);
 const HISTORY_CALLS = 10_000;
 const HISTORY_SEED = 2026;
+const POLLING_SEED = 2027;
+const POLLING_ROUNDS = Number(process.env.BENCH_POLLING_ROUNDS ?? 5);
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 const median = (values) => {
@@ -857,6 +864,138 @@ function historySection(h, alone) {
 	return lines;
 }
 
+/**
+ * 7. The Call History Trigger in n8n. n8n polls at each activation of the workflow (and on its
+ * cron, at least a minute apart), so each poll here is a deactivation and an activation.
+ */
+async function pollingTrigger(n8n, credential, simulator) {
+	const SEARCH = '/api/v3/call-transaction/search';
+	const HOUR = 60 * 60 * 1000;
+	const load = [os.loadavg()[0]];
+	simulator.clearHistory();
+	const now = Date.now();
+	const calls = HISTORY_CALLS;
+	const days = 40;
+	simulator.generateHistory({ count: calls, days, seed: POLLING_SEED, endAt: now - 60_000 });
+	const searches = () => simulator.count(SEARCH);
+	const workflow = await n8n.createWorkflow(
+		historyTriggerWorkflow(
+			credential,
+			{ options: { backfillHours: (days + 1) * 24 } },
+			'OMICall call history (bench)',
+		),
+	);
+	const executions = async (count) => await n8n.waitForExecutions(workflow.id, count, 600_000);
+	/** One poll: n8n deactivates and activates the workflow, which polls at activation. */
+	const poll = async (first = false) => {
+		if (!first) await n8n.deactivate(workflow.id);
+		const before = searches();
+		const startedAt = Date.now();
+		await n8n.activate(workflow.id);
+		return { startedAt, requests: () => searches() - before };
+	};
+
+	// Catch-up: the first activation takes in the 41 days before it, 10,000 calls.
+	const catchUp = await poll(true);
+	const [caughtUp] = await executions(1);
+	const full = await n8n.api('GET', `/executions/${caughtUp.id}?includeData=true`);
+	const items = full.data.resultData.runData['Show call'][0].data.main[0].map((i) => i.json);
+	const times = items.map((i) => Date.parse(i.startedAt));
+	const windows = Math.ceil((days + 1) / 30); // the trigger's windows are at most 30 days
+	const catchUpFigures = {
+		calls,
+		days,
+		items: items.length,
+		distinct: new Set(items.map((i) => i.callId)).size,
+		inOrder: times.every((t, i) => i === 0 || times[i - 1] <= t),
+		requests: catchUp.requests(),
+		windows,
+		bound: Math.ceil(calls / 50) + windows,
+		ms: Date.parse(caughtUp.stoppedAt) - catchUp.startedAt,
+	};
+
+	// Nothing new, with a look-back full of calls: 300 new ones in the last 50 minutes first.
+	const newestBefore = Math.max(...simulator.calls.map((c) => c.time_start_call)) * 1000;
+	const recent = Date.now();
+	for (let i = 0; i < 300; i++)
+		await simulator.placeCall({
+			requireHook: false,
+			startedAt: recent - 50 * 60_000 + i * 10_000,
+			ringSec: 2,
+			talkSec: 5,
+		});
+	const withNew = await poll();
+	await executions(2);
+	const newRequests = withNew.requests();
+	// The look-back of that poll: an hour before the newest call seen until then, to now.
+	const lookBack = simulator.calls.filter(
+		(c) => c.time_start_call * 1000 >= newestBefore - HOUR,
+	).length;
+	const idle = [];
+	for (let i = 0; i < 3; i++) {
+		const quiet = await poll();
+		await sleep(1500);
+		idle.push(quiet.requests());
+	}
+	const afterIdle = (await n8n.executions(workflow.id, { includeData: false })).length;
+
+	// Delay: a call that has just ended, then a poll; from the poll's start to the execution.
+	const delays = [];
+	for (let round = 0; round < POLLING_ROUNDS; round++) {
+		const talkSec = 20;
+		await simulator.placeCall({
+			requireHook: false,
+			startedAt: Date.now() - (talkSec + 3) * 1000,
+			ringSec: 3,
+			talkSec,
+		});
+		const p = await poll();
+		const list = await executions(3 + round);
+		const execution = list[list.length - 1];
+		delays.push(Date.parse(execution.startedAt) - p.startedAt);
+	}
+	await n8n.deactivate(workflow.id);
+	load.push(os.loadavg()[0]);
+	return {
+		catchUp: catchUpFigures,
+		newCalls: 300,
+		newRequests,
+		lookBack,
+		idle,
+		executionsAfterIdle: afterIdle,
+		delays,
+		delayMs: median(delays),
+		load,
+		cpus: os.cpus().length,
+	};
+}
+
+/** The Call History Trigger's section of docs/BENCHMARKS.md. */
+function pollingSection(p, alone) {
+	const mark = (ok) => (ok ? 'met' : '**missed**');
+	const c = p.catchUp;
+	const n = (v) => v.toLocaleString('en-US');
+	const lines = ['## Call History Trigger: polling cost and delay', ''];
+	if (alone)
+		lines.push(
+			`Measured on its own (\`npm run bench -- --only polling\`) on ${alone.date}: ${alone.machine} The other sections are from the last full run.`,
+			'',
+		);
+	lines.push(
+		"A workflow OMICall Call History Trigger → No Op in n8n. n8n polls a poll trigger whenever it activates the workflow and then on its poll times (at least a minute apart), so each poll here is a deactivation and an activation through n8n's public API; the requests are counted in the simulator's log.",
+		'',
+		`**Catch-up on ${n(c.calls)} calls:** the simulator holds ${n(c.calls)} calls over ${c.days} days (\`generateHistory({count: ${c.calls}, days: ${c.days}, seed: ${POLLING_SEED}})\`); the first activation takes in the ${c.days + 1} days before it (option "On First Activation, Take In the Last (Hours)"), which is ${c.windows} search windows of at most 30 days. It sent **${c.requests}** search requests (bound: ceil(${n(c.calls)}/50) + ${c.windows} windows = ${c.bound}: ${mark(c.requests <= c.bound)}) and started one execution with ${n(c.items)} items, ${c.distinct === c.calls && c.items === c.calls ? 'each call once' : '**not each call once**'}, ${c.inOrder ? 'oldest first' : '**not in time order**'}; ${Math.round(c.ms / 100) / 10} s from the activation request to the end of that execution. Each window costs at most one request more than its calls fill: its last page is partly filled, or its meta says it was the last.`,
+		'',
+		`**Nothing new:** first ${p.newCalls} new calls over the last 50 minutes, which one poll took in with ${p.newRequests} requests (newest first, it reads until the new calls it found make up the difference between the page meta's total and the calls it had seen; its look-back then held ${p.lookBack} calls, ceil(${p.lookBack}/50) = ${Math.ceil(p.lookBack / 50)}). Then three polls with nothing new sent ${p.idle.join(', ')} search request(s) each (goal: exactly 1 each, with ${p.lookBack} calls in the 60-minute look-back: ${mark(p.idle.every((r) => r === 1))}) and started no execution (${p.executionsAfterIdle} executions in all: ${mark(p.executionsAfterIdle === 2)}): the total on the first page equals the calls the cursor has seen there.`,
+		'',
+		`**Delay from a call's end to its execution:** the next poll, then that poll's own time. From the poll's start (the activation request, activation included) to the execution's start in n8n: ${p.delays.map((d) => `${d} ms`).join(', ')} (median **${p.delayMs} ms**, ${p.delays.length} rounds). So with a poll every minute, a call starts its execution on average 30 s + ${p.delayMs} ms after it ends, at worst 60 s + ${p.delayMs} ms; every 5 minutes: 2.5 min and 5 min, plus the same. The OMICall Trigger starts it about when OMICall posts the record.`,
+		'',
+		`Load average (1 minute): ${round(p.load[0], 1)} at the start of this step, ${round(p.load[1], 1)} at its end, on ${p.cpus} CPUs.`,
+		'',
+	);
+	return lines;
+}
+
 /** The "How to run" section. */
 function howToRun() {
 	return [
@@ -865,6 +1004,7 @@ function howToRun() {
 		'```sh',
 		'npm ci && npm run bench   # BENCH_ROUNDS, BENCH_SECONDS, BENCH_CONNECTIONS adjust it',
 		'npm run bench -- --only history   # the call-history section alone (BENCH_HISTORY_ROUNDS, default 7)',
+		'npm run bench -- --only polling   # the Call History Trigger section alone (BENCH_POLLING_ROUNDS, default 5)',
 		'```',
 		'',
 	];
@@ -893,7 +1033,7 @@ function replaceSections(text, replacements) {
 	return lines.join('\n');
 }
 
-function report({ machine, tp, tpLazy, cost, eco, lost, foot, history }) {
+function report({ machine, tp, tpLazy, cost, eco, lost, foot, history, polling }) {
 	const mark = (ok) => (ok ? 'met' : '**missed**');
 	const ms = (v) => `${round(v, 1)} ms`;
 	const lines = [];
@@ -1009,6 +1149,7 @@ function report({ machine, tp, tpLazy, cost, eco, lost, foot, history }) {
 		'',
 	);
 	lines.push(...historySection(history));
+	lines.push(...pollingSection(polling));
 	lines.push('## Footprint', '');
 	lines.push(
 		`Tarball ${round(foot.packedBytes / 1024, 1)} KB (target ≤ 40 KB: ${mark(foot.packedBytes <= 40 * 1024)}), unpacked ${round(foot.unpackedBytes / 1024, 1)} KB in ${foot.files} files; runtime dependencies: ${foot.runtimeDependencies} (target 0: ${mark(foot.runtimeDependencies === 0)}); n8n loaded the package in ${foot.loadMs} ms (debug log, from the previous loader line to "Loaded all credentials and nodes from n8n-nodes-omicall").`,
@@ -1039,8 +1180,8 @@ function machineText(machine) {
 function onlyStep() {
 	const at = process.argv.indexOf('--only');
 	const only = at >= 0 ? process.argv[at + 1] : process.env.BENCH_ONLY || undefined;
-	if (only !== undefined && only !== 'history')
-		throw new Error(`--only knows one step, history; not ${JSON.stringify(only)}`);
+	if (only !== undefined && only !== 'history' && only !== 'polling')
+		throw new Error(`--only knows two steps, history and polling; not ${JSON.stringify(only)}`);
 	return only ?? null;
 }
 
@@ -1081,24 +1222,29 @@ async function main() {
 			authentication: 'apiKey',
 			apiKey: API_KEY,
 		});
-		if (only === 'history') {
-			log('call history …');
-			const history = await callHistory(n8n, credential, simulator, install.nodeBin, call);
+		if (only) {
+			log(only === 'history' ? 'call history …' : 'call history trigger …');
+			const figures =
+				only === 'history'
+					? await callHistory(n8n, credential, simulator, install.nodeBin, call)
+					: await pollingTrigger(n8n, credential, simulator);
 			// Only this section (and "How to run") is rewritten: the others stay as the last full run wrote them.
 			const file = path.join(docs, 'BENCHMARKS.md');
 			const previous = fs.existsSync(file)
 				? fs.readFileSync(file, 'utf8')
 				: '# Benchmarks\n\n## How to run\n';
-			const section = historySection(history, {
+			const alone = {
 				date: new Date().toISOString().slice(0, 10),
 				machine: machineText(machineOf(install)),
-			});
+			};
+			const section =
+				only === 'history' ? historySection(figures, alone) : pollingSection(figures, alone);
 			fs.writeFileSync(
 				file,
 				replaceSections(previous, { [section[0]]: section, '## How to run': howToRun() }),
 			);
 			console.log(section.join('\n'));
-			console.log(JSON.stringify({ history }, null, 1));
+			console.log(JSON.stringify({ [only]: figures }, null, 1));
 			return;
 		}
 		const foot = footprint(tarball, n8n.logText);
@@ -1115,6 +1261,8 @@ async function main() {
 		const lost = await nothingLost(n8n, credential, simulator);
 		log('call history …');
 		const history = await callHistory(n8n, credential, simulator, install.nodeBin, call);
+		log('call history trigger …');
+		const polling = await pollingTrigger(n8n, credential, simulator);
 		log('throughput with lazy expression isolates …');
 		await n8n.stop();
 		n8n.extraEnv.N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE = 'true';
@@ -1129,10 +1277,10 @@ async function main() {
 				{ title: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', rounds: tpLazy.rounds },
 			]),
 		);
-		const text = report({ machine, tp, tpLazy, cost, eco, lost, foot, history });
+		const text = report({ machine, tp, tpLazy, cost, eco, lost, foot, history, polling });
 		fs.writeFileSync(path.join(docs, 'BENCHMARKS.md'), text);
 		console.log(text);
-		console.log(JSON.stringify({ tp, tpLazy, cost, eco, lost, foot, history }, null, 1));
+		console.log(JSON.stringify({ tp, tpLazy, cost, eco, lost, foot, history, polling }, null, 1));
 	} finally {
 		await n8n.stop();
 		await simulator.stop();

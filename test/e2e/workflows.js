@@ -180,6 +180,25 @@ function callSearchWorkflow(credential, path) {
 	};
 }
 
+/**
+ * OMICall Call History Trigger → "Show call". Polls on a yearly cron by default, so that in tests
+ * the polls are the ones n8n runs at each activation and each start (n8n refuses sub-minute polls).
+ */
+function historyTriggerWorkflow(credential, parameters = {}, name = 'OMICall call history') {
+	return triggeredWorkflow(
+		name,
+		node(
+			'OMICall Call History Trigger',
+			'n8n-nodes-omicall.omiCallCallHistoryTrigger',
+			{
+				pollTimes: { item: [{ mode: 'custom', cronExpression: '0 0 1 1 *' }] },
+				...parameters,
+			},
+			{ credentials: credentialsOf('omiCallApi', credential) },
+		),
+	);
+}
+
 module.exports = {
 	node,
 	chain,
@@ -191,4 +210,5 @@ module.exports = {
 	callHistoryWorkflow,
 	callLookupWorkflow,
 	callSearchWorkflow,
+	historyTriggerWorkflow,
 };

@@ -6,7 +6,7 @@
  * data, run preAuthentication when the expirable token is empty or expired and save its result,
  * and apply `authenticate`. The end-to-end suite checks the same behaviour inside a real n8n.
  */
-import { ExecuteContext, HookContext, RoutingNode } from 'n8n-core';
+import { ExecuteContext, HookContext, PollContext, RoutingNode } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentials,
@@ -404,4 +404,31 @@ export function apiKeyStore(baseUrl: string, apiKey: string): CredentialStore {
 	const store = new CredentialStore();
 	store.set(CREDENTIAL_ID, { baseUrl, authentication: 'apiKey', apiKey, sessionToken: '' });
 	return store;
+}
+
+/**
+ * One poll of a polling trigger, as n8n's PollTriggerExecutor runs it: in n8n-core's PollContext,
+ * inside its staging scope. Returns what poll() returned (null: nothing new); a failing poll
+ * throws. Static data is the workflow's own (run.workflow.staticData), as n8n keeps it in memory.
+ */
+export async function pollNode(
+	run: NodeRun,
+	nodeType: INodeType,
+	mode: WorkflowExecuteMode = 'trigger',
+	activation: WorkflowActivateMode = 'activate',
+): Promise<INodeExecutionData[] | null> {
+	// poll()'s result is what n8n would emit; an error is what n8n would record as a failed run.
+	const context = new PollContext(
+		run.workflow,
+		run.node,
+		run.additionalData,
+		mode,
+		activation,
+		() => {},
+		(error) => {
+			throw error;
+		},
+	);
+	const result = await context.__runPoll(async () => await nodeType.poll!.call(context));
+	return result === null ? null : result[0];
 }

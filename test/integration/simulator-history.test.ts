@@ -669,6 +669,17 @@ describe('control paths and the command line', () => {
 		).toBe(id);
 	});
 
+	it('`call --started-ago` writes a record late: it started before calls already there', async () => {
+		await cli('call');
+		await cli('call', '--started-ago', '600');
+		const [now, late] = simulator.calls;
+		expect(now.time_start_call - late.time_start_call).toBeGreaterThanOrEqual(599);
+		expect(now.time_start_call - late.time_start_call).toBeLessThanOrEqual(601);
+		await expect(cli('call', '--started-ago', 'soon')).rejects.toThrow(
+			'--started-ago must be a number of seconds',
+		);
+	});
+
 	it('/_sim/config and /_sim/rate-limit change only what they name', async () => {
 		const control = async (path: string, body: unknown) =>
 			(

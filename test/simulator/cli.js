@@ -6,6 +6,8 @@
  *   npm run simulator                                  serve on 127.0.0.1:4010
  *   npm run simulator -- serve --port 4010 --api-key demo-key --token-lifetime 86400 --expired-style 401|envelope
  *   npm run simulator -- call --direction inbound      place a call through a running simulator
+ *   npm run simulator -- call --started-ago 600        one that started 10 minutes ago: a record
+ *                                                      written late, for the Call History Trigger
  *   npm run simulator -- contact --action updated      send a contact event
  *   npm run simulator -- hooks                         show the registered webhooks
  *   npm run simulator -- history --count 1000 --days 30 [--seed 1] [--clear]
@@ -20,7 +22,7 @@ const { OmiCallSimulator } = require('./omicall-simulator');
 
 const USAGE = `Usage:
   simulator [serve] [--port 4010] [--host 127.0.0.1] [--api-key KEY]... [--token-lifetime SECONDS] [--expired-style 401|envelope]
-  simulator call [--direction inbound|outbound|local] [--missed] [--url URL]
+  simulator call [--direction inbound|outbound|local] [--missed] [--started-ago SECONDS] [--url URL]
   simulator contact [--action created|updated] [--url URL]
   simulator hooks [--url URL]
   simulator history [--count 1000] [--days 90] [--seed 1] [--clear] [--url URL]`;
@@ -37,6 +39,7 @@ async function main(argv) {
 			'expired-style': { type: 'string', default: '401' },
 			direction: { type: 'string', default: 'inbound' },
 			missed: { type: 'boolean', default: false },
+			'started-ago': { type: 'string', default: '0' },
 			action: { type: 'string', default: 'created' },
 			count: { type: 'string', default: '1000' },
 			days: { type: 'string', default: '90' },
@@ -88,10 +91,13 @@ async function main(argv) {
 	if (command === 'call') {
 		if (!['inbound', 'outbound', 'local'].includes(values.direction))
 			throw new Error('--direction must be inbound, outbound or local');
+		const ago = Number(values['started-ago']);
+		if (!(ago >= 0)) throw new Error('--started-ago must be a number of seconds, 0 or more');
 		const result = await control('call', {
 			direction: values.direction,
 			answered: !values.missed,
 			requireHook: false,
+			startedAt: Date.now() - ago * 1000,
 		});
 		if (!result.hook) {
 			console.log(

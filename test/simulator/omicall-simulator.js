@@ -270,7 +270,13 @@ class OmiCallSimulator {
 		this.calls = [];
 	}
 
-	/** Adds or replaces (same transaction_id: a later leg, observed) a call in the history. */
+	/**
+	 * Adds or replaces (same transaction_id: a later leg, observed) a call in the history. The call
+	 * may have started before calls already there: OMICall writes a record when the call ends
+	 * (the cdr comes at hang-up, documented) and search selects by start time (inferred), so a
+	 * record can come late. Start times are whole seconds (documented), so calls can share one.
+	 * placeCall({startedAt}) makes both: an earlier startedAt, or the same one twice.
+	 */
 	recordCall(item) {
 		const at = this.calls.findIndex((c) => c.transaction_id === item.transaction_id);
 		if (at >= 0) this.calls[at] = item;

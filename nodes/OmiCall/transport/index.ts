@@ -8,6 +8,7 @@ import type {
 	IHttpRequestMethods,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
+	IPollFunctions,
 	IN8nHttpFullResponse,
 	JsonObject,
 } from 'n8n-workflow';
@@ -137,7 +138,7 @@ export interface OmiCallEnvelope {
 	payload?: unknown;
 }
 
-type OmiCallContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions;
+type OmiCallContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 export interface OmiCallRequestOptions {
 	qs?: IDataObject;

@@ -6,17 +6,16 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { callIdOf, isObject } from '../../callRecord';
+import { callIdOf } from '../../callRecord';
 import {
 	callItem,
 	DAY_MS,
-	historyRequest,
 	MAX_PAGE_SIZE,
 	outputOption,
 	readBinaryField,
 	readOutput,
 	recordingFieldOption,
-	SEARCH_PATH,
+	searchHistory,
 	toEpochMs,
 } from './shared';
 
@@ -30,7 +29,38 @@ export const SEARCH_WINDOW_MS = 30 * DAY_MS;
 /** When From is not given: this long before To. */
 const DEFAULT_RANGE_MS = DAY_MS;
 
-const listHint = 'Several values: separate them with commas';
+export const listHint = 'Several values: separate them with commas';
+
+/** Filters the Call History Trigger has too: the same parameters, the same search filter. */
+export const agentExtensionsFilter: INodeProperties = {
+	displayName: 'Agent Extensions',
+	name: 'agentExtensions',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. 100, 101',
+	description: `Only calls of these agents, by their extension (the agentExtension of a call). ${listHint}.`,
+};
+
+export const answeredOnlyFilter: INodeProperties = {
+	displayName: 'Answered Only',
+	name: 'answeredOnly',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to return only the calls that somebody answered',
+};
+
+export const directionsFilter: INodeProperties = {
+	displayName: 'Directions',
+	name: 'directions',
+	type: 'multiOptions',
+	options: [
+		{ name: 'Inbound', value: 'inbound', description: 'The customer called in' },
+		{ name: 'Local', value: 'local', description: 'Between two extensions' },
+		{ name: 'Outbound', value: 'outbound', description: 'An agent called the customer' },
+	],
+	default: [],
+	description: 'Only calls in these directions; none chosen means all',
+};
 
 const properties: INodeProperties[] = [
 	{
@@ -64,21 +94,8 @@ const properties: INodeProperties[] = [
 				placeholder: 'e.g. lan@example.vn, khoa@example.vn',
 				description: `Only calls handled by these agents, by the email they sign in to OMICall with. ${listHint}.`,
 			},
-			{
-				displayName: 'Agent Extensions',
-				name: 'agentExtensions',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. 100, 101',
-				description: `Only calls of these agents, by their extension (the agentExtension of a call). ${listHint}.`,
-			},
-			{
-				displayName: 'Answered Only',
-				name: 'answeredOnly',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to return only the calls that somebody answered',
-			},
+			agentExtensionsFilter,
+			answeredOnlyFilter,
 			{
 				displayName: 'Customer Phone Numbers',
 				name: 'phoneNumbers',
@@ -87,18 +104,7 @@ const properties: INodeProperties[] = [
 				placeholder: 'e.g. 0395187319',
 				description: `Only calls with these customer numbers, written as OMICall stores them (Vietnamese numbers usually as 0395187319, not +84…). ${listHint}.`,
 			},
-			{
-				displayName: 'Directions',
-				name: 'directions',
-				type: 'multiOptions',
-				options: [
-					{ name: 'Inbound', value: 'inbound', description: 'The customer called in' },
-					{ name: 'Local', value: 'local', description: 'Between two extensions' },
-					{ name: 'Outbound', value: 'outbound', description: 'An agent called the customer' },
-				],
-				default: [],
-				description: 'Only calls in these directions; none chosen means all',
-			},
+			directionsFilter,
 			{
 				displayName: 'From',
 				name: 'from',
@@ -226,7 +232,7 @@ function readRange(
 }
 
 /** The v3 filter for the user's filters, without the dates; only the filters that are set. */
-function searchFilter(filters: IDataObject): IDataObject {
+export function searchFilter(filters: IDataObject): IDataObject {
 	const filter: IDataObject = {};
 	const lists: Array<[string, string]> = [
 		['phoneNumbers', 'phoneNumbers'],
@@ -244,11 +250,6 @@ function searchFilter(filters: IDataObject): IDataObject {
 	const keyword = typeof filters.keyword === 'string' ? filters.keyword.trim() : '';
 	if (keyword) filter.keyword = keyword;
 	return filter;
-}
-
-/** Whether the page meta says there is no next page, in either spelling. */
-function saysLastPage(page: IDataObject): boolean {
-	return page.hasNext === false || page.has_next === false;
 }
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
@@ -271,42 +272,16 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	const records: IDataObject[] = [];
 
 	search: for (const window of searchWindows(from, to)) {
-		for (let page = 1; ; page++) {
-			const payload = await historyRequest.call(
-				this,
-				'POST',
-				SEARCH_PATH,
-				{
-					qs: { page, size },
-					body: {
-						filter: { ...window, ...filter },
-						sort: { field: 'time_start_call', isAsc: false },
-					},
-					needsApiKey: true,
-				},
-				i,
-			);
-			if (payload === null || payload === undefined || payload === '') break; // HTTP 204: no (more) calls
-			const items: unknown[] = Array.isArray(payload)
-				? payload
-				: isObject(payload) && Array.isArray(payload.items)
-					? payload.items
-					: [];
-			let added = 0;
-			for (const record of items) {
-				if (!isObject(record)) continue;
+		for await (const page of searchHistory.call(this, { ...window, filter, size }, i)) {
+			for (const record of page.records) {
 				const id = callIdOf(record);
 				if (id !== null) {
 					if (seen.has(id)) continue;
 					seen.add(id);
 				}
 				records.push(record);
-				added++;
 				if (records.length >= limit) break search;
 			}
-			if (items.length < size || (isObject(payload) && saysLastPage(payload))) break;
-			// A full page of calls already seen: OMICall is repeating itself; asking on would never end.
-			if (added === 0) break;
 		}
 	}
 

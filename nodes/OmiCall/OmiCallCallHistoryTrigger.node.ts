@@ -1,0 +1,170 @@
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import {
+	agentExtensionsFilter,
+	answeredOnlyFilter,
+	directionsFilter,
+	listHint,
+	listOf,
+	searchFilter,
+} from './actions/call/getMany.operation';
+import { outputOption, readOutput } from './actions/call/shared';
+import {
+	DEFAULT_OVERLAP_MINUTES,
+	historyItem,
+	type HistoryFilters,
+	hotlineKey,
+	latestRecord,
+	pollHistory,
+	readCursor,
+	startCursor,
+} from './trigger/historyCursor';
+
+export class OmiCallCallHistoryTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'OMICall Call History Trigger',
+		name: 'omiCallCallHistoryTrigger',
+		icon: { light: 'file:omicall.svg', dark: 'file:omicall.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: 'New call records',
+		description:
+			"Starts the workflow for each new call in OMICall's call history, by polling: no webhook, no public URL",
+		defaults: { name: 'OMICall Call History Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'omiCallApi', required: true }],
+		properties: [
+			{
+				displayName:
+					"This trigger reads OMICall's call history on a schedule and leaves OMICall's call webhook alone. It needs the credential's API Key mode (v3 call search).",
+				name: 'pollingNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Filters',
+				name: 'filters',
+				type: 'collection',
+				placeholder: 'Add Filter',
+				default: {},
+				options: [
+					agentExtensionsFilter,
+					{
+						...answeredOnlyFilter,
+						description: 'Whether to start the workflow only for calls that somebody answered',
+					},
+					directionsFilter,
+					{
+						displayName: 'Hotlines',
+						name: 'hotlines',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. 02873005588',
+						description: `Only calls through these hotlines (the hotline of a call). ${listHint}.`,
+					},
+				],
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add option',
+				default: {},
+				options: [
+					{
+						displayName: 'Look Back (Minutes)',
+						name: 'overlapMinutes',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: DEFAULT_OVERLAP_MINUTES,
+						description:
+							'How far before the newest call already seen each poll looks again, for calls OMICall records late: a call is recorded when it ends but found by when it started, so this should exceed your longest calls. Calls found again are not repeated.',
+					},
+					{
+						displayName: 'On First Activation, Take In the Last (Hours)',
+						name: 'backfillHours',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 0,
+						description:
+							'0: start with the calls that begin after activation. More: the first poll also takes in the calls of this many hours before it, once.',
+					},
+					outputOption,
+				],
+			},
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const filters = readFilters(this.getNodeParameter('filters', {}) as IDataObject);
+		const options = this.getNodeParameter('options', {}) as IDataObject;
+		const output = readOutput(options.output);
+		const now = Date.now();
+
+		if (this.getMode() === 'manual') {
+			const record = await latestRecord(this, filters, now);
+			if (!record)
+				throw new NodeOperationError(
+					this.getNode(),
+					'No calls in the last 24 hours match this trigger.',
+					{
+						description:
+							'Make or take a call on one of your OMICall hotlines (or loosen the filters), then fetch a test event again.',
+					},
+				);
+			return [[historyItem(record, output)]];
+		}
+
+		const staticData = this.getWorkflowStaticData('node');
+		const cursor = readCursor(staticData.cursor);
+		if (!cursor) {
+			const start = startCursor(now, numberOr(options.backfillHours, 0));
+			if (numberOr(options.backfillHours, 0) === 0) {
+				// No back-fill: the watch starts now, and this poll has nothing to take in.
+				staticData.cursor = start as unknown as IDataObject;
+				return null;
+			}
+			return emitFrom(this, staticData, start, filters, options, output, now);
+		}
+		return emitFrom(this, staticData, cursor, filters, options, output, now);
+	}
+}
+
+async function emitFrom(
+	context: IPollFunctions,
+	staticData: IDataObject,
+	cursor: ReturnType<typeof startCursor>,
+	filters: HistoryFilters,
+	options: IDataObject,
+	output: ReturnType<typeof readOutput>,
+	now: number,
+): Promise<INodeExecutionData[][] | null> {
+	const overlap = numberOr(options.overlapMinutes, DEFAULT_OVERLAP_MINUTES);
+	// A failed request throws here: nothing is emitted and the cursor stays where it was.
+	const polled = await pollHistory(context, cursor, filters, overlap, now);
+	staticData.cursor = polled.cursor as unknown as IDataObject;
+	if (!polled.records.length) return null;
+	return [polled.records.map((record) => historyItem(record, output))];
+}
+
+function numberOr(value: unknown, fallback: number): number {
+	const n = typeof value === 'number' ? value : Number(value);
+	return Number.isFinite(n) && n >= 0 ? n : fallback;
+}
+
+/** The v3 filter for the trigger's filters (Get Many's own), and the hotlines it compares itself. */
+function readFilters(given: IDataObject): HistoryFilters {
+	const hotlines = listOf(given.hotlines)
+		.map(hotlineKey)
+		.filter((h): h is string => h !== null);
+	return { filter: searchFilter(given), hotlines };
+}

@@ -1,0 +1,180 @@
+import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+
+import { callIdOf, isObject, simplifyCall, text, toIsoTime } from '../callRecord';
+import { searchHistory, type Output } from '../actions/call/shared';
+import { searchWindows } from '../actions/call/getMany.operation';
+import { toOmiCallPhone } from '../phone';
+
+/**
+ * The cursor of the OMICall Call History Trigger, kept in the node's static data.
+ *
+ * What the trigger compares is a record's start time (`time_start_call`): the v3 search selects
+ * and orders by it (inferred, omicall-api.md 4). OMICall writes a record when the call ends
+ * (the cdr hook comes at hang-up, documented), so a record can appear after records of calls that
+ * started later: a "late" record. The look-back overlap takes those in.
+ *
+ * Invariants (after every successful poll; a failed poll changes nothing):
+ * 1. `newestMs` is the newest start time of any record the trigger has taken in (or, before the
+ *    first one, the start of the watch); it never goes back.
+ * 2. `seen` holds every call (by transaction id) taken in whose start time lies in
+ *    [newestMs - overlap, newestMs], and nothing older: so the ids seen at exactly `newestMs` are
+ *    in it, and its size is bounded by the calls of one overlap window.
+ * 3. `floorMs` is where the watch began (activation, or activation minus the back-fill): calls
+ *    that started before it are never emitted.
+ * 4. A poll searches [max(floorMs, newestMs - overlap), now] (in windows OMICall accepts) and
+ *    emits, oldest first, each record whose id is not in `seen`; so a call is emitted once,
+ *    whether its record shares a second with others, falls on a page boundary or comes late, as
+ *    long as it comes within the overlap. It stops reading pages early only when the page meta's
+ *    total says the new records found are all there are (see pollHistory).
+ * 5. The cursor changes only in a poll that emits items, or at the first activation (n8n saves
+ *    a poll trigger's static data when it emits and after activation, not after an empty poll).
+ *    The one exception, records dropped by the Hotlines filter, only re-reads them after a restart.
+ *
+ * Multi-leg calls (several records for one transaction id, one per transferred leg, observed for
+ * the cdr hook): one item per transaction id. If a poll sees several legs, it emits the one that
+ * ended last (it lists the transfers); a leg that appears after its call was emitted is not emitted.
+ */
+export interface HistoryCursor {
+	v: 1;
+	floorMs: number;
+	newestMs: number;
+	/** Transaction id → start time (ms) of each call taken in within the overlap. */
+	seen: Record<string, number>;
+}
+
+/**
+ * The default look-back: 60 minutes. A call's record is written when it ends and found by when it
+ * started, so a call up to about an hour long (plus OMICall's write delay) is still caught. It
+ * costs no requests while nothing is new (see pollHistory) and keeps the static data to the calls
+ * of one hour.
+ */
+export const DEFAULT_OVERLAP_MINUTES = 60;
+
+const MINUTE_MS = 60_000;
+
+export interface HistoryFilters {
+	/** The v3 search filter (directions, isAnswer, sipUsers). */
+	filter: IDataObject;
+	/** Hotlines in OMICall's form; v3 search has no hotline filter (omicall-api.md 4), so compared here. */
+	hotlines: string[];
+}
+
+/** A record's start time in ms (time_start_call, else created_date); null when it has neither. */
+export function recordTimeMs(record: IDataObject): number | null {
+	const iso = toIsoTime(record.time_start_call) ?? toIsoTime(record.created_date);
+	return iso === null ? null : Date.parse(iso);
+}
+
+/** A number as the hotline filter compares it: OMICall's phone form, else as written. */
+export function hotlineKey(value: unknown): string | null {
+	const written = text(value)?.trim();
+	return written ? (toOmiCallPhone(written) ?? written) : null;
+}
+
+function matchesHotline(record: IDataObject, hotlines: string[]): boolean {
+	if (!hotlines.length) return true;
+	// v2/v3 history has hotline null and keeps the hotline in sip_number (omicall-api.md 4).
+	const key = hotlineKey(text(record.hotline) ?? record.sip_number);
+	return key !== null && hotlines.includes(key);
+}
+
+/** The trigger's item: the OMICall Trigger's `cdr` item, or the record as OMICall gave it. */
+export function historyItem(record: IDataObject, output: Output): INodeExecutionData {
+	return { json: output === 'raw' ? record : simplifyCall('cdr', record, record) };
+}
+
+export function readCursor(value: unknown): HistoryCursor | null {
+	if (!isObject(value) || value.v !== 1) return null;
+	const { floorMs, newestMs, seen } = value;
+	if (typeof floorMs !== 'number' || typeof newestMs !== 'number' || !isObject(seen)) return null;
+	return { v: 1, floorMs, newestMs, seen: { ...(seen as Record<string, number>) } };
+}
+
+/** The cursor of a first activation: from now, or from `backfillHours` ago. */
+export function startCursor(nowMs: number, backfillHours: number): HistoryCursor {
+	// To the whole second: OMICall's start times are seconds, so a call of the activation's own second counts.
+	const floorMs = Math.floor(nowMs / 1000) * 1000 - Math.max(0, backfillHours) * 60 * MINUTE_MS;
+	return { v: 1, floorMs, newestMs: floorMs, seen: {} };
+}
+
+/**
+ * One poll: each window from the cursor's look-back to now, newest calls first, page by page.
+ * Returns the new records in time order and the cursor to keep; throws (and so changes nothing)
+ * when any request fails.
+ *
+ * Within a window it reads only as many pages as it needs: OMICall's page meta says how many calls
+ * the window holds (totalItems), the cursor knows how many of them it has seen, so once the new
+ * ones found make up the difference, the rest are calls already taken in. With nothing new that is
+ * one request, however many calls the look-back holds. This assumes OMICall never drops a record
+ * from its history (inferred: no delete is documented); without a total it reads every page.
+ */
+export async function pollHistory(
+	context: IPollFunctions,
+	cursor: HistoryCursor,
+	filters: HistoryFilters,
+	overlapMinutes: number,
+	nowMs: number,
+): Promise<{ records: IDataObject[]; cursor: HistoryCursor }> {
+	const overlapMs = Math.max(0, overlapMinutes) * MINUTE_MS;
+	const fromMs = Math.max(cursor.floorMs, cursor.newestMs - overlapMs);
+	const fresh = new Map<string, { record: IDataObject; ms: number; endMs: number }>();
+	const seenTimes = Object.values(cursor.seen);
+	for (const window of searchWindows(fromMs, Math.max(fromMs, nowMs))) {
+		const known = seenTimes.filter((ms) => ms >= window.fromDate && ms <= window.toDate).length;
+		const found = new Set<string>();
+		for await (const page of searchHistory.call(context, { ...window, filter: filters.filter })) {
+			for (const record of page.records) {
+				const ms = recordTimeMs(record);
+				if (ms === null || ms < cursor.floorMs) continue;
+				// Without an id (never seen in OMICall's data): the start time and the numbers stand in.
+				const id =
+					callIdOf(record) ?? `${ms}|${text(record.phone_number)}|${text(record.sip_user)}`;
+				if (id in cursor.seen) continue;
+				found.add(id);
+				const endMs = Date.parse(toIsoTime(record.time_end_call) ?? '') || ms;
+				const earlier = fresh.get(id);
+				if (!earlier) fresh.set(id, { record, ms, endMs });
+				else if (endMs >= earlier.endMs)
+					fresh.set(id, { record, ms: Math.max(ms, earlier.ms), endMs });
+				else earlier.ms = Math.max(ms, earlier.ms);
+			}
+			if (page.total !== null && page.total - known === found.size) break;
+		}
+	}
+
+	const taken = [...fresh.entries()].sort(
+		([idA, a], [idB, b]) => a.ms - b.ms || (idA < idB ? -1 : idA > idB ? 1 : 0),
+	);
+	const next: HistoryCursor = { ...cursor, seen: { ...cursor.seen } };
+	for (const [id, { ms }] of taken) {
+		next.seen[id] = ms;
+		if (ms > next.newestMs) next.newestMs = ms;
+	}
+	const keepFrom = next.newestMs - overlapMs;
+	for (const [id, ms] of Object.entries(next.seen)) if (ms < keepFrom) delete next.seen[id];
+	return {
+		records: taken
+			.map(([, { record }]) => record)
+			.filter((record) => matchesHotline(record, filters.hotlines)),
+		cursor: next,
+	};
+}
+
+/** "Fetch Test Event": the newest call of the last 24 hours that the filters let through, or null. */
+export async function latestRecord(
+	context: IPollFunctions,
+	filters: HistoryFilters,
+	nowMs: number,
+): Promise<IDataObject | null> {
+	for await (const page of searchHistory.call(context, {
+		fromDate: nowMs - 24 * 60 * MINUTE_MS,
+		toDate: nowMs,
+		filter: filters.filter,
+		size: filters.hotlines.length ? undefined : 1,
+	})) {
+		const match = page.records.find((record) => matchesHotline(record, filters.hotlines));
+		if (match) return match;
+		if (!filters.hotlines.length) break;
+	}
+	return null;
+}

@@ -1,0 +1,379 @@
+/**
+ * The OMICall Call History Trigger polling the simulator's call history over real HTTP, through
+ * n8n-core's PollContext. What a user sees: which calls start the workflow, once each and in
+ * order, and how many requests each poll costs.
+ */
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import { OmiCallCallHistoryTrigger } from '../../nodes/OmiCall/OmiCallCallHistoryTrigger.node';
+import {
+	apiKeyStore,
+	buildNode,
+	CredentialStore,
+	type NodeRun,
+	pollNode,
+} from '../harness/n8n-core';
+import {
+	buildCallEvents,
+	type CallOptions,
+	type OmiCallSimulator,
+	startSimulator,
+	toHistoryItem,
+} from '../harness/simulator';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { seededRandom } = require('../simulator/history') as {
+	seededRandom: (seed: number) => () => number;
+};
+
+const API_KEY = 'key-0123456789abcdef';
+const SEARCH = '/api/v3/call-transaction/search';
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const nodeType = new OmiCallCallHistoryTrigger();
+
+let simulator: OmiCallSimulator;
+let store: CredentialStore;
+
+beforeEach(async () => {
+	simulator = await startSimulator({ apiKeys: [API_KEY] });
+	store = apiKeyStore(simulator.url, API_KEY);
+});
+afterEach(async () => {
+	jest.restoreAllMocks();
+	await simulator.stop();
+});
+
+/** A call in the history that started at `startedAt` (ms; OMICall keeps whole seconds). */
+function addCall(startedAt: number, options: CallOptions = {}): string {
+	const record = buildCallEvents({ startedAt, recordingBaseUrl: simulator.url, ...options }).at(
+		-1,
+	)!;
+	return simulator.recordCall(toHistoryItem(record)).transaction_id;
+}
+
+/** Activates the trigger as if at `at` (its first poll, which takes nothing in without back-fill). */
+async function activate(at: number, parameters: INodeParameters = {}, staticData?: IDataObject) {
+	const run = buildNode(nodeType, parameters, store, { staticData });
+	const clock = jest.spyOn(Date, 'now').mockReturnValue(at);
+	try {
+		return { run, first: await pollNode(run, nodeType) };
+	} finally {
+		clock.mockRestore();
+	}
+}
+
+async function poll(run: NodeRun): Promise<INodeExecutionData[]> {
+	return (await pollNode(run, nodeType)) ?? [];
+}
+
+const ids = (items: INodeExecutionData[]) => items.map((item) => item.json.callId);
+const searches = () => simulator.requests.filter((r) => r.path === SEARCH).length;
+
+/** n8n's restart: the static data as it was saved, in a workflow built anew. */
+function restart(run: NodeRun): NodeRun {
+	return buildNode(nodeType, run.node.parameters, store, {
+		staticData: JSON.parse(JSON.stringify(run.workflow.staticData)),
+	});
+}
+
+describe('first activation', () => {
+	test('takes in nothing from before, by default; the next call is emitted', async () => {
+		const start = Date.now() - HOUR;
+		addCall(start - 5 * MINUTE);
+		addCall(start - 1000);
+		const { run, first } = await activate(start);
+		expect(first).toBeNull();
+		expect(searches()).toBe(0);
+		expect(await poll(run)).toEqual([]);
+		const id = addCall(start + MINUTE);
+		expect(ids(await poll(run))).toEqual([id]);
+	});
+
+	test('the back-fill option takes in the last N hours once', async () => {
+		const start = Date.now() - MINUTE;
+		addCall(start - 3 * HOUR);
+		const recent = [addCall(start - 90 * MINUTE), addCall(start - 10 * MINUTE)];
+		const { run, first } = await activate(start, { options: { backfillHours: 2 } });
+		expect(ids(first ?? [])).toEqual(recent);
+		expect(await poll(run)).toEqual([]);
+	});
+
+	test('the items carry the OMICall Trigger cdr fields; Raw gives the record itself', async () => {
+		const start = Date.now() - HOUR;
+		const { run } = await activate(start);
+		const id = addCall(start + MINUTE, { direction: 'inbound', answered: true });
+		const [item] = await poll(run);
+		expect(item.json).toMatchObject({
+			event: 'cdr',
+			callId: id,
+			direction: 'inbound',
+			answered: true,
+		});
+		expect(Object.keys(item.json)).toEqual(
+			expect.arrayContaining(['customerNumber', 'agentExtension', 'startedAt', 'endedAt', 'raw']),
+		);
+		const raw = await activate(start, { options: { output: 'raw' } });
+		expect((await poll(raw.run))[0].json).toEqual(simulator.findCall(id));
+	});
+});
+
+describe('what a poll costs and emits', () => {
+	test('nothing new costs exactly one request, however many calls the look-back holds', async () => {
+		const start = Date.now() - HOUR;
+		const { run } = await activate(start);
+		for (let i = 0; i < 200; i++) addCall(start + i * 10_000);
+		expect(await poll(run)).toHaveLength(200);
+		let before = searches();
+		expect(await pollNode(run, nodeType)).toBeNull();
+		expect(searches() - before).toBe(1);
+		// One new call among the 200 in the look-back: still one request.
+		const id = addCall(start + 200 * 10_000);
+		before = searches();
+		expect(ids(await poll(run))).toEqual([id]);
+		expect(searches() - before).toBe(1);
+	});
+
+	test.each([1, 50, 51, 500])('%i new records in one poll: each once, in time order', async (n) => {
+		const start = Date.now() - 2 * HOUR;
+		const { run } = await activate(start);
+		const added = Array.from({ length: n }, (_, i) => addCall(start + Math.floor((i * HOUR) / n)));
+		const before = searches();
+		const items = await poll(run);
+		expect(ids(items)).toEqual(
+			[...added].sort((a, b) => {
+				const ta = simulator.findCall(a)!.time_start_call;
+				const tb = simulator.findCall(b)!.time_start_call;
+				return ta - tb || (a < b ? -1 : 1);
+			}),
+		);
+		// One request per 50: the page meta says which page is the last.
+		expect(searches() - before).toBe(Math.ceil(n / 50));
+		expect(await poll(run)).toEqual([]);
+	});
+
+	test('identical timestamps across a page boundary: all emitted, none twice', async () => {
+		const start = Date.now() - HOUR;
+		// No look-back: only the cursor's ids at its newest second keep these from coming twice.
+		const { run } = await activate(start, { options: { overlapMinutes: 0 } });
+		const same = start + 10 * MINUTE;
+		const first = Array.from({ length: 30 }, () => addCall(start + MINUTE));
+		const tied = Array.from({ length: 45 }, () => addCall(same));
+		const items = await poll(run);
+		expect(new Set(ids(items))).toEqual(new Set([...first, ...tied]));
+		expect(items).toHaveLength(75);
+		// More calls in that same second, after the poll: only they come next.
+		const more = [addCall(same), addCall(same)];
+		expect(new Set(ids(await poll(run)))).toEqual(new Set(more));
+		expect(await poll(run)).toEqual([]);
+	});
+
+	test('a late record inside the look-back is emitted once; one before it is not', async () => {
+		const start = Date.now() - 3 * HOUR;
+		const { run } = await activate(start, { options: { overlapMinutes: 30 } });
+		addCall(start + 2 * HOUR);
+		await poll(run);
+		// Written late: it started before the newest call already emitted.
+		const late = addCall(start + 2 * HOUR - 20 * MINUTE);
+		expect(ids(await poll(run))).toEqual([late]);
+		expect(await poll(run)).toEqual([]);
+		// Later than the look-back: not taken in (the documented limit of the option).
+		addCall(start + 2 * HOUR - 40 * MINUTE);
+		expect(await poll(run)).toEqual([]);
+	});
+
+	test('a transferred call (a second leg of the same transaction) is emitted once', async () => {
+		const start = Date.now() - HOUR;
+		const { run } = await activate(start);
+		const id = addCall(start + MINUTE, { answered: true });
+		expect(ids(await poll(run))).toEqual([id]);
+		// OMICall upserts the record with the next leg (observed): same transaction id, later end.
+		addCall(start + MINUTE, { answered: true, transactionId: id, transfers: 1, talkSec: 300 });
+		expect(await poll(run)).toEqual([]);
+		// Both legs written before one poll: one item, the last leg's (it lists the transfer).
+		const other = addCall(start + 2 * MINUTE, { answered: true });
+		addCall(start + 2 * MINUTE, { answered: true, transactionId: other, transfers: 1 });
+		const items = await poll(run);
+		expect(ids(items)).toEqual([other]);
+		expect((items[0].json.raw as IDataObject).transfer_histories).toHaveLength(1);
+	});
+
+	test('filters go to OMICall; hotlines are compared in any written form', async () => {
+		const start = Date.now() - HOUR;
+		const { run } = await activate(start, {
+			filters: { directions: ['inbound'], hotlines: '+84 28 7300 5588' },
+		});
+		const wanted = addCall(start + MINUTE, { direction: 'inbound', hotline: '842873005588' });
+		addCall(start + MINUTE, { direction: 'inbound', hotline: '19006868' });
+		addCall(start + MINUTE, { direction: 'outbound', hotline: '842873005588' });
+		expect(ids(await poll(run))).toEqual([wanted]);
+	});
+});
+
+describe('failures and restarts', () => {
+	test('a failed poll (down, rate-limited, token refused) emits nothing and moves no cursor', async () => {
+		const start = Date.now() - 2 * HOUR;
+		const { run } = await activate(start);
+		const added = Array.from({ length: 120 }, (_, i) => addCall(start + i * 1000));
+		const cursor = JSON.stringify(run.workflow.staticData);
+
+		// Page 2 of 3 fails: the first page must not be emitted on its own.
+		const log = simulator.requests;
+		const push = log.push.bind(log);
+		log.push = (...entries) => {
+			const n = push(...entries);
+			if (entries[0].path === SEARCH && searches() === 2)
+				simulator.injectFault(SEARCH, {
+					status: 502,
+					body: 'Bad Gateway',
+					contentType: 'text/plain',
+				});
+			return n;
+		};
+		await expect(pollNode(run, nodeType)).rejects.toThrow();
+		log.push = push;
+		expect(JSON.stringify(run.workflow.staticData)).toBe(cursor);
+
+		simulator.goDown(60_000);
+		await expect(pollNode(run, nodeType)).rejects.toThrow();
+		simulator.goDown(0);
+		simulator.rateLimit(SEARCH, { times: 20, retryAfterSec: 0 });
+		await expect(pollNode(run, nodeType)).rejects.toThrow(/rate|limit/i);
+		simulator.rateLimits.length = 0;
+		simulator.injectFault(SEARCH, {
+			status: 200,
+			body: { status_code: -9999, message: 'api_key_invalid' },
+		});
+		await expect(pollNode(run, nodeType)).rejects.toThrow();
+		expect(JSON.stringify(run.workflow.staticData)).toBe(cursor);
+
+		// The next poll catches up with every page.
+		expect(ids(await poll(run))).toEqual(added);
+		expect(await poll(run)).toEqual([]);
+	});
+
+	test('a cursor kept across a restart: nothing repeated, nothing missed', async () => {
+		const start = Date.now() - HOUR;
+		let { run } = await activate(start);
+		const before = [addCall(start + MINUTE), addCall(start + MINUTE)];
+		expect(ids(await poll(run))).toEqual([...before].sort());
+		run = restart(run);
+		const after = addCall(start + MINUTE);
+		expect(ids(await poll(run))).toEqual([after]);
+		run = restart(run);
+		expect(await poll(run)).toEqual([]);
+	});
+
+	test('a catch-up after 40 days goes through windows OMICall accepts, in time order', async () => {
+		const start = Date.now() - 40 * DAY;
+		const { run } = await activate(start);
+		const added = Array.from({ length: 120 }, (_, i) => addCall(start + (i + 1) * 8 * HOUR));
+		const before = simulator.requests.length;
+		const items = await poll(run);
+		expect(ids(items)).toEqual(added);
+		const calls = simulator.requests.slice(before).filter((r) => r.path === SEARCH);
+		expect(calls.every((r) => r.status === 200 || r.status === 204)).toBe(true);
+		expect(await poll(run)).toEqual([]);
+	});
+});
+
+describe('the static data stays bounded', () => {
+	test('it keeps only the calls of one look-back window', async () => {
+		const start = Date.now() - 5 * HOUR;
+		const { run } = await activate(start, { options: { overlapMinutes: 10 } });
+		for (let i = 0; i < 240; i++) addCall(start + i * MINUTE); // one a minute for 4 hours
+		await poll(run);
+		const cursor = (run.workflow.staticData as IDataObject)[
+			'node:OMICall Call History Trigger'
+		] as {
+			cursor: { seen: Record<string, number> };
+		};
+		expect(Object.keys(cursor.cursor.seen).length).toBeLessThanOrEqual(11);
+	});
+});
+
+describe('Fetch Test Event', () => {
+	test('returns the latest call', async () => {
+		addCall(Date.now() - 3 * HOUR);
+		const latest = addCall(Date.now() - MINUTE);
+		const run = buildNode(nodeType, {}, store);
+		expect(ids((await pollNode(run, nodeType, 'manual')) ?? [])).toEqual([latest]);
+	});
+
+	test('says so when there were no calls in the last 24 hours', async () => {
+		addCall(Date.now() - 25 * HOUR);
+		const run = buildNode(nodeType, {}, store);
+		await expect(pollNode(run, nodeType, 'manual')).rejects.toThrow(
+			'No calls in the last 24 hours match this trigger.',
+		);
+	});
+});
+
+/**
+ * The model: 1,000 generated calls arrive during 30 polls, at edge times (several in one second,
+ * on the poll's own second, late within the look-back). Every call is emitted exactly once, and
+ * each poll's items come in time order. Replay a failure with HISTORY_TRIGGER_SEED=<seed>.
+ */
+test('model: 1,000 calls over 30 polls, each emitted exactly once, in order', async () => {
+	const seed = Number(process.env.HISTORY_TRIGGER_SEED) || Math.floor(Math.random() * 2 ** 31);
+	console.log(`call-history-trigger model seed: ${seed} (HISTORY_TRIGGER_SEED=${seed} to replay)`);
+	const random = seededRandom(seed);
+	const overlapMinutes = 15;
+	const start = Math.floor((Date.now() - 10 * HOUR) / 1000) * 1000;
+	let { run } = await activate(start, { options: { overlapMinutes } });
+	const pollEvery = 10 * MINUTE;
+	const emitted = new Map<string, number>();
+	const expected = new Set<string>();
+	let newest = start;
+	for (let p = 1; p <= 30; p++) {
+		const pollAt = start + p * pollEvery;
+		const arriving = p === 30 ? 1000 - expected.size : Math.floor(random() * 60);
+		for (let i = 0; i < arriving && expected.size < 1000; i++) {
+			const kind = random();
+			const at =
+				kind < 0.2
+					? newest // the newest second already seen: the tie the cursor's ids cover
+					: kind < 0.35
+						? Math.max(
+								start,
+								pollAt - pollEvery - Math.floor(random() * (overlapMinutes - 1) * MINUTE),
+							) // late
+						: kind < 0.45
+							? pollAt - pollEvery // the previous poll's own instant
+							: pollAt - pollEvery + Math.floor(random() * pollEvery);
+			expected.add(addCall(at, { random }));
+		}
+		const clock = jest.spyOn(Date, 'now').mockReturnValue(Math.min(pollAt, Date.now()));
+		let items: INodeExecutionData[];
+		try {
+			items = await poll(run);
+		} finally {
+			clock.mockRestore();
+		}
+		const times = items.map((item) => Date.parse(String(item.json.startedAt)));
+		expect(times).toEqual([...times].sort((a, b) => a - b));
+		for (const item of items) {
+			const id = String(item.json.callId);
+			emitted.set(id, (emitted.get(id) ?? 0) + 1);
+			newest = Math.max(newest, Date.parse(String(item.json.startedAt)));
+		}
+		// Bounded: the cursor keeps only the calls of one look-back window before its newest.
+		const cursor = (run.workflow.staticData as IDataObject)[
+			'node:OMICall Call History Trigger'
+		] as {
+			cursor: { newestMs: number; seen: Record<string, number> };
+		};
+		const { newestMs, seen } = cursor.cursor;
+		const inWindow = simulator.calls.filter(
+			(c) =>
+				c.time_start_call * 1000 >= newestMs - overlapMinutes * MINUTE &&
+				c.time_start_call * 1000 <= newestMs,
+		).length;
+		expect(Object.keys(seen).length).toBeLessThanOrEqual(inWindow);
+		if (random() < 0.2) run = restart(run);
+	}
+	expect(expected.size).toBe(1000);
+	expect([...emitted.values()].every((n) => n === 1)).toBe(true);
+	expect(new Set(emitted.keys())).toEqual(expected);
+});

@@ -1,0 +1,44 @@
+import {
+	hotlineKey,
+	readCursor,
+	recordTimeMs,
+	startCursor,
+} from '../../nodes/OmiCall/trigger/historyCursor';
+
+describe("the Call History Trigger's cursor helpers", () => {
+	test('static data that is not a cursor of this version reads as none: a first activation', () => {
+		expect(readCursor(undefined)).toBeNull();
+		expect(readCursor({ v: 2, floorMs: 1, newestMs: 1, seen: {} })).toBeNull();
+		expect(readCursor({ v: 1, floorMs: '1', newestMs: 1, seen: {} })).toBeNull();
+		expect(readCursor({ v: 1, floorMs: 1, newestMs: 1, seen: [] })).toBeNull();
+		const stored = { v: 1, floorMs: 1000, newestMs: 2000, seen: { a: 2000 } };
+		const cursor = readCursor(stored)!;
+		expect(cursor).toEqual(stored);
+		cursor.seen.b = 3000; // a poll works on a copy: a failed one leaves static data as it was
+		expect(stored.seen).toEqual({ a: 2000 });
+	});
+
+	test("the watch starts at the activation's whole second, or the back-fill before it", () => {
+		expect(startCursor(1_700_000_000_999, 0)).toEqual({
+			v: 1,
+			floorMs: 1_700_000_000_000,
+			newestMs: 1_700_000_000_000,
+			seen: {},
+		});
+		expect(startCursor(1_700_000_000_999, 2).floorMs).toBe(1_700_000_000_000 - 2 * 3_600_000);
+	});
+
+	test("a record's time: time_start_call in seconds, else created_date in ms, else none", () => {
+		expect(recordTimeMs({ time_start_call: 1697595783 })).toBe(1697595783000);
+		expect(recordTimeMs({ created_date: 1697595795704 })).toBe(1697595795704);
+		expect(recordTimeMs({})).toBeNull();
+	});
+
+	test('hotlines compare in OMICall’s form, whatever way they are written', () => {
+		expect(hotlineKey('+84 28 7300 5588')).toBe('02873005588');
+		expect(hotlineKey('842873005588')).toBe('02873005588');
+		expect(hotlineKey('1900 6868')).toBe('19006868');
+		expect(hotlineKey('  ')).toBeNull();
+		expect(hotlineKey(null)).toBeNull();
+	});
+});
