@@ -256,6 +256,35 @@ describe('Start: documented errors in plain English', () => {
 		expect(error.description).toMatch(/nobody is called twice/);
 	});
 
+	it.each([
+		['a dropped connection', { drop: true }, /closed the connection before answering/],
+		['a 504 from a proxy', { status: 504 }, /HTTP 504/],
+	])(
+		'%s after OMICall started it: the error warns the calls may be going out',
+		async (_, fault, cause) => {
+			simulator.loseAnswer(AUTO_CALL, fault);
+			const error = await runError({});
+			expect(simulator.callCenter.autoCalls).toHaveLength(1);
+			expect(error.message).toMatch(cause);
+			expect(error.message).toMatch(/OMICall may have started the auto call all the same\.$/);
+			expect(error.description).toMatch(/The calls may be going out.*nobody is called twice/);
+		},
+	);
+
+	it("a later item's failure names the auto calls earlier items started", async () => {
+		const failed = await run({ message: '={{ $json.text }}' }, [
+			{ json: { text: 'Xin chào' } },
+			{ json: { text: 'x'.repeat(301) } },
+		]).then(
+			() => undefined,
+			(e: Error) => e,
+		);
+		expect(simulator.callCenter.autoCalls).toHaveLength(1);
+		expect(failed?.message).toMatch(
+			/^The message is 301 characters long; OMICall reads at most 300 per auto call\. Earlier items of this run started 1 auto call, which stays started \(autoCallId [0-9a-f]{24}\): do not run those items again\.$/,
+		);
+	});
+
 	it('under Continue On Fail a refused item is {error} and the next item still starts', async () => {
 		const items = await run(
 			{ message: '={{ $json.text }}' },

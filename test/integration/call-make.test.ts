@@ -280,6 +280,74 @@ describe('Make: each documented error code in plain English', () => {
 	});
 });
 
+describe('Make: the answer is lost after OMICall placed the call', () => {
+	const RINGING =
+		/The call may be ringing\. Look for it in the call history \(Call → Get Many\) before trying again/;
+
+	it.each([
+		['a dropped connection', { drop: true }, /closed the connection before answering/],
+		['a 504 from a proxy', { status: 504 }, /HTTP 504/],
+		[
+			'a 502 page',
+			{ status: 502, body: '<html>Bad Gateway</html>', contentType: 'text/html' },
+			/HTTP 502/,
+		],
+	])('%s: the error warns that the call may be ringing', async (_, fault, cause) => {
+		simulator.loseAnswer(CLICK2CALL, fault);
+		const error = await runError({});
+		expect(simulator.callCenter.clickToCalls).toHaveLength(1);
+		expect(error.message).toMatch(cause);
+		expect(error.message).toMatch(/OMICall may have placed the call all the same\.$/);
+		expect(error.description).toMatch(RINGING);
+	});
+
+	it('a refused connection is a plain failure: nothing reached OMICall', async () => {
+		await simulator.stop();
+		const error = await runError({});
+		expect(error.message).toMatch(/connection was refused/);
+		expect(error.message).not.toMatch(/may have placed/);
+		simulator = await startSimulator({ apiKeys: [API_KEY] });
+	});
+
+	it('a documented refusal is a plain failure', async () => {
+		simulator.callCenter.extensions.get('100')!.state = 'busy';
+		const error = await runError({});
+		expect(error.message).not.toMatch(/may have placed/);
+		expect(error.description ?? '').not.toMatch(RINGING);
+	});
+
+	it('under Continue On Fail the item says it, so the workflow can tell', async () => {
+		simulator.loseAnswer(CLICK2CALL, { drop: true });
+		const [item] = await run({}, [{ json: {} }], true);
+		expect(item.json.error).toMatch(/OMICall may have placed the call all the same\.$/);
+	});
+
+	it("a later item's failure names the calls earlier items placed, which are not undone", async () => {
+		const failed = await run(
+			{ extension: rl('={{ $json.ext }}'), phoneNumber: '={{ $json.phone }}' },
+			[
+				{ json: { ext: '100', phone: '0912345678' } },
+				{ json: { ext: '101', phone: '0912345679' } },
+				{ json: { ext: '102', phone: 'n/a' } },
+			],
+		).then(
+			() => undefined,
+			(e: Error) => e,
+		);
+		const said =
+			/^The phone number "n\/a" is not a phone number OMICall can call\. Earlier items of this run placed 2 calls, which stay placed \(callId ([0-9a-f-]{36}), ([0-9a-f-]{36})\): do not run those items again\.$/.exec(
+				failed?.message ?? '',
+			);
+		expect(said).not.toBeNull();
+		// They are the calls OMICall placed for items 0 and 1.
+		await simulator.callCenter.idle();
+		expect([1, 2].map((k) => simulator.findCall(said![k])?.phone_number)).toEqual([
+			'0912345678',
+			'0912345679',
+		]);
+	});
+});
+
 describe('Make under Continue On Fail', () => {
 	it('a failed item becomes {error}, paired with its input, and the others are called', async () => {
 		simulator.callCenter.extensions.get('101')!.state = 'busy';

@@ -6,11 +6,11 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { isObject, text } from '../../callRecord';
+import { text } from '../../callRecord';
 import { describePhoneInput, toOmiCallPhone } from '../../phone';
-import { omiCallRequest } from '../../transport';
 import { allowAiCallsField, refuseAiAgentCallsUnlessAllowed } from '../aiTool';
 import { hotlineField, readLocator } from '../callCenter';
+import { place, placing } from '../placement';
 
 /** Documented (omicall-api.md 8): a voice message to a list of numbers. */
 const AUTO_CALL_PATH = '/api/auto_call/execute_by_phone';
@@ -235,6 +235,10 @@ function readMessage(
 }
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
+	return await placing(this, 'autoCall', async () => await startAutoCall.call(this, i));
+}
+
+async function startAutoCall(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	refuseAiAgentCallsUnlessAllowed(this, 'start auto calls', i);
 	const name = String(this.getNodeParameter('name', i, '') ?? '').trim();
 	if (!name)
@@ -266,18 +270,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	];
 	for (const [option, field] of numeric) if (option in options) body[field] = options[option];
 
-	const payload = await omiCallRequest.call(this, 'POST', AUTO_CALL_PATH, { body }, i);
-	const autoCallId = isObject(payload) ? text(payload.autocall_id) : null;
-	if (autoCallId === null)
-		throw new NodeOperationError(
-			this.getNode(),
-			'OMICall accepted the auto call but did not say its autocall_id.',
-			{
-				itemIndex: i,
-				description:
-					'The calls may be going out. Look for them in the call history (Call → Get Many) before starting again, so nobody is called twice.',
-			},
-		);
-	const shownName = (isObject(payload) ? text(payload.name) : null) ?? name;
+	const { id: autoCallId, payload } = await place(this, 'autoCall', AUTO_CALL_PATH, body, i);
+	const shownName = text(payload.name) ?? name;
 	return [{ json: { autoCallId, name: shownName, phoneNumbers, messageType: type } }];
 }

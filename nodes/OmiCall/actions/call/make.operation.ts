@@ -1,9 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { isObject, text } from '../../callRecord';
 import { describePhoneInput, toOmiCallPhone } from '../../phone';
-import { omiCallRequest } from '../../transport';
 import { allowAiCallsField, refuseAiAgentCallsUnlessAllowed } from '../aiTool';
 import {
 	extensionField,
@@ -13,6 +11,7 @@ import {
 	readLocator,
 	sameNumber,
 } from '../callCenter';
+import { place, placing } from '../placement';
 
 /** Click-to-call (omicall-api.md 5): OMICall rings the agent's extension, then dials the customer. */
 const CLICK2CALL_PATH = '/api/click2call';
@@ -59,6 +58,10 @@ export function readPhoneNumber(context: IExecuteFunctions, i: number): string {
 }
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
+	return await placing(this, 'call', async () => await makeCall.call(this, i));
+}
+
+async function makeCall(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	refuseAiAgentCallsUnlessAllowed(this, 'place calls', i);
 	const extension = readExtension(this, i);
 	const hotline = readLocator(this, 'hotline', i);
@@ -87,23 +90,12 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 		);
 	}
 
-	const payload = await omiCallRequest.call(
+	const { id: callId } = await place(
 		this,
-		'POST',
+		'call',
 		CLICK2CALL_PATH,
-		{ body: { extension, hotline: known, phone_number: phoneNumber } },
+		{ extension, hotline: known, phone_number: phoneNumber },
 		i,
 	);
-	const callId = isObject(payload) ? text(payload.call_uuid) : null;
-	if (callId === null)
-		throw new NodeOperationError(
-			this.getNode(),
-			'OMICall accepted the call but did not say its call_uuid.',
-			{
-				itemIndex: i,
-				description:
-					'The call may be ringing. Look for it in the call history (Call → Get Many) before trying again, so the customer is not called twice.',
-			},
-		);
 	return [{ json: { callId, extension, hotline: known, phoneNumber } }];
 }
