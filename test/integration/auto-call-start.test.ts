@@ -207,6 +207,18 @@ describe('Start: the limits, before anything is sent', () => {
 		expect(simulator.requests).toEqual([]);
 	});
 
+	it.each([['Chào {{ $json.name }}, đơn hàng sẽ được giao hôm nay.'], ['Xin chào }} quý khách']])(
+		'a message with {{ or }} (%j, an expression typed in fixed mode) is refused unsent',
+		async (message) => {
+			const error = await runError({ message });
+			expect(error.message).toBe(
+				'The message contains "{{" or "}}": OMICall would read it aloud as written.',
+			);
+			expect(error.description).toMatch(/^Nothing was sent to OMICall\..*Expression/);
+			expect(simulator.requests).toEqual([]);
+		},
+	);
+
 	it('the hint names both limits', () => {
 		const message = nodeType.description.properties.find(
 			(p) => p.name === 'message' && p.displayOptions?.show?.resource?.includes('autoCall'),

@@ -208,6 +208,17 @@ function readMessage(
 			throw new NodeOperationError(context.getNode(), 'Enter the message OMICall reads aloud.', {
 				itemIndex: i,
 			});
+		// n8n fills the message per item; braces left in it are an expression typed in fixed mode.
+		if (/\{\{|\}\}/.test(message))
+			throw new NodeOperationError(
+				context.getNode(),
+				'The message contains "{{" or "}}": OMICall would read it aloud as written.',
+				{
+					itemIndex: i,
+					description:
+						'Nothing was sent to OMICall. To fill the message per item, make it an expression: switch the Message field to Expression (its value then starts with "="), so n8n replaces {{ $json.name }} with the name before sending.',
+				},
+			);
 		const length = [...message].length;
 		if (length > MAX_MESSAGE_CHARACTERS)
 			throw new NodeOperationError(
