@@ -166,6 +166,35 @@ describe('Start', () => {
 		]);
 	});
 
+	it('sends a caller hotline typed another way as the account lists it, asking tenant/detail once per run', async () => {
+		const items = await run({ hotline: rl('028 9995 9300') }, [{ json: {} }, { json: {} }]);
+		expect(PUBLIC_NUMBERS[0]).toBe('842899959300');
+		expect(simulator.callCenter.autoCalls.map((c) => c.cid)).toEqual([
+			PUBLIC_NUMBERS[0],
+			PUBLIC_NUMBERS[0],
+		]);
+		expect(items).toHaveLength(2);
+		expect(simulator.count('/api/tenant/detail')).toBe(1);
+	});
+
+	it("refuses a caller hotline that is not one of the account's numbers, listing them, and starts nothing", async () => {
+		const error = await runError({ hotline: rl('0911 111 111') });
+		expect(error.message).toBe(
+			`This OMICall account may not call out on hotline 0911 111 111. It may use: ${PUBLIC_NUMBERS.join(', ')}.`,
+		);
+		expect(error.message).not.toMatch(/extension/i);
+		expect(simulator.count(AUTO_CALL)).toBe(0);
+	});
+
+	it('number_call_out_invalid from OMICall does not speak of an extension', async () => {
+		simulator.injectFault(AUTO_CALL, {
+			body: { status_code: -9999, payload: null, message: 'number_call_out_invalid' },
+		});
+		const error = await runError({});
+		expect(error.message).toBe(explained('number_call_out_invalid'));
+		expect(error.message).not.toMatch(/extension/i);
+	});
+
 	it('calls a number pasted twice once', async () => {
 		const [item] = await run({ phoneNumbers: '0912345678, +84 912 345 678, 0912 345 679' });
 		expect(item.json.phoneNumbers).toEqual(['0912345678', '0912345679']);

@@ -69,7 +69,7 @@ export const OMICALL_ERROR_CODES: Record<string, string> = {
 		"The agent's extension is not online: no softphone, IP phone or web app is signed in with it (documented). OMICall rings the agent first, so the agent must be signed in before a call can be placed.",
 	user_busy: "The agent's extension is busy on another call. Try again when that call has ended.",
 	number_call_out_invalid:
-		'OMICall does not allow calling out on this hotline. Pick one of the hotlines the extension may use from the list.',
+		'OMICall does not allow calling out on this hotline. Pick the hotline from the list: it shows the hotlines that may be used.',
 	do_not_call:
 		"The customer's number is on OMICall's do-not-call list, so OMICall did not call it.",
 	// Auto call (omicall-api.md 8): documented codes. Which of limit_word and limit_word_session is

@@ -9,7 +9,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { text } from '../../callRecord';
 import { describePhoneInput, toOmiCallPhone } from '../../phone';
 import { allowAiCallsField, refuseAiAgentCallsUnlessAllowed } from '../aiTool';
-import { hotlineField, readLocator } from '../callCenter';
+import { accountHotlines, hotlineField, listedHotline, readLocator } from '../callCenter';
 import { place, placing } from '../placement';
 
 /** Documented (omicall-api.md 8): a voice message to a list of numbers. */
@@ -259,9 +259,19 @@ async function startAutoCall(this: IExecuteFunctions, i: number): Promise<INodeE
 	const phoneNumbers = readPhoneNumbers(this, i);
 	const type = this.getNodeParameter('messageType', i, 'text') as MessageType;
 	const { step, variables } = readMessage(this, type, i);
-	const hotline = readLocator(this, 'hotline', i);
+	const typedHotline = readLocator(this, 'hotline', i);
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 
+	// Empty: OMICall's own number. Otherwise one of the account's, spelt as OMICall lists it.
+	const hotline = typedHotline
+		? listedHotline(
+				this,
+				typedHotline,
+				await accountHotlines(this, i),
+				{ name: 'This OMICall account', ask: "for the account's hotlines" },
+				i,
+			)
+		: '';
 	const body: IDataObject = {
 		name,
 		phone_number_list: phoneNumbers,

@@ -9,7 +9,7 @@ import {
 	hotlinesOf,
 	readExtension,
 	readLocator,
-	sameNumber,
+	listedHotline,
 } from '../callCenter';
 import { place, placing } from '../placement';
 
@@ -75,20 +75,13 @@ async function makeCall(this: IExecuteFunctions, i: number): Promise<INodeExecut
 
 	// Observed practice: check the hotline first, so a wrong one is explained instead of refused as number_call_out_invalid.
 	const allowed = await hotlinesOf(this, extension, i);
-	const known = allowed.find((h) => sameNumber(h, hotline));
-	if (!known) {
-		throw new NodeOperationError(
-			this.getNode(),
-			allowed.length
-				? `Extension ${extension} may not call out on hotline ${hotline}. It may use: ${allowed.join(', ')}.`
-				: `Extension ${extension} may not call out on any hotline.`,
-			{
-				itemIndex: i,
-				description:
-					'Nothing was dialled. Pick the hotline from the list, or ask the OMICall administrator which hotlines this extension may use.',
-			},
-		);
-	}
+	const known = listedHotline(
+		this,
+		hotline,
+		allowed,
+		{ name: `Extension ${extension}`, ask: 'which hotlines this extension may use' },
+		i,
+	);
 
 	const { id: callId } = await place(
 		this,
