@@ -248,6 +248,46 @@ describe('Start: the limits, before anything is sent', () => {
 		},
 	);
 
+	it.each([
+		[{ speed: 4 }, 'Speed must be a number from -3 to 3, not 4.'],
+		[{ speed: -3.5 }, 'Speed must be a number from -3 to 3, not -3.5.'],
+		[{ speed: 'fast' }, 'Speed must be a number from -3 to 3, not "fast".'],
+		[{ retries: -1 }, 'Retries must be a whole number, 0 or more, not -1.'],
+		[{ retries: 1.5 }, 'Retries must be a whole number, 0 or more, not 1.5.'],
+		[{ callsPerBatch: 0 }, 'Calls per Batch must be a whole number, 1 or more, not 0.'],
+		[{ batchSpacing: -30 }, 'Seconds Between Batches must be a whole number, 0 or more, not -30.'],
+		[
+			{ retrySpacing: null },
+			'Seconds Between Retries must be a whole number, 0 or more, not nothing.',
+		],
+	])(
+		'options %j outside their range (as expressions can give) are refused at run time, before any request',
+		async (options, message) => {
+			const error = await runError({ options, hotline: rl(PUBLIC_NUMBERS[1]) });
+			expect(error.message).toBe(message);
+			expect(error.description).toMatch(/^Nothing was sent to OMICall/);
+			expect(simulator.requests).toEqual([]);
+		},
+	);
+
+	it('the edges pass: speed -3 and 3, 0 retries, 1 call per batch, 0 seconds, numbers as text', async () => {
+		await run({
+			options: { speed: -3, retries: 0, callsPerBatch: 1, batchSpacing: 0, retrySpacing: 0 },
+		});
+		await run({ options: { speed: '3', retries: '2', callsPerBatch: '5' } });
+		expect(
+			simulator.callCenter.autoCalls.map((c) => [
+				c.speed,
+				c.num_retry,
+				c.num_per_call,
+				c.distance_per_call,
+			]),
+		).toEqual([
+			[-3, 0, 1, 0],
+			[3, 2, 5, undefined],
+		]);
+	});
+
 	it('the hint names both limits', () => {
 		const message = nodeType.description.properties.find(
 			(p) => p.name === 'message' && p.displayOptions?.show?.resource?.includes('autoCall'),

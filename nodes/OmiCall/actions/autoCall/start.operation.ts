@@ -245,6 +245,50 @@ function readMessage(
 	return { step: { target_type: TARGET_TYPES[type], target }, variables: [] };
 }
 
+/** The numeric options: their request field and the values OMICall takes (documented, 8). */
+const NUMERIC_OPTIONS: Array<{ option: string; field: string; label: string; min: number }> = [
+	{ option: 'retries', field: 'num_retry', label: 'Retries', min: 0 },
+	{ option: 'callsPerBatch', field: 'num_per_call', label: 'Calls per Batch', min: 1 },
+	{ option: 'batchSpacing', field: 'distance_per_call', label: 'Seconds Between Batches', min: 0 },
+	{ option: 'retrySpacing', field: 'distance_retry', label: 'Seconds Between Retries', min: 0 },
+];
+
+/**
+ * The options as the request fields, checked: an expression bypasses the fields' minValue and
+ * maxValue, so OMICall would otherwise get -1 retries or speed 10.
+ */
+function readOptions(context: IExecuteFunctions, type: MessageType, i: number): IDataObject {
+	const options = context.getNodeParameter('options', i, {}) as IDataObject;
+	const refuse = (message: string) =>
+		new NodeOperationError(context.getNode(), message, {
+			itemIndex: i,
+			description:
+				'Nothing was sent to OMICall. Correct the option, or the expression that gives it.',
+		});
+	const asNumber = (value: unknown) =>
+		typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	const shown = (value: unknown) =>
+		value === null || value === undefined || value === '' ? 'nothing' : JSON.stringify(value);
+	const fields: IDataObject = {};
+	if (type === 'text') {
+		fields.voice = options.voice ?? 'banmai';
+		const speed = asNumber(options.speed ?? 0);
+		if (typeof speed !== 'number' || !(speed >= -3 && speed <= 3))
+			throw refuse(`Speed must be a number from -3 to 3, not ${shown(options.speed)}.`);
+		fields.speed = speed;
+	}
+	for (const { option, field, label, min } of NUMERIC_OPTIONS) {
+		if (!(option in options)) continue;
+		const value = asNumber(options[option]);
+		if (typeof value !== 'number' || !Number.isInteger(value) || value < min)
+			throw refuse(
+				`${label} must be a whole number, ${min} or more, not ${shown(options[option])}.`,
+			);
+		fields[field] = value;
+	}
+	return fields;
+}
+
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	return await placing(this, 'autoCall', async () => await startAutoCall.call(this, i));
 }
@@ -260,7 +304,7 @@ async function startAutoCall(this: IExecuteFunctions, i: number): Promise<INodeE
 	const type = this.getNodeParameter('messageType', i, 'text') as MessageType;
 	const { step, variables } = readMessage(this, type, i);
 	const typedHotline = readLocator(this, 'hotline', i);
-	const options = this.getNodeParameter('options', i, {}) as IDataObject;
+	const optionFields = readOptions(this, type, i);
 
 	// Empty: OMICall's own number. Otherwise one of the account's, spelt as OMICall lists it.
 	const hotline = typedHotline
@@ -278,18 +322,8 @@ async function startAutoCall(this: IExecuteFunctions, i: number): Promise<INodeE
 		template_dialplans: [step],
 		variables,
 		cid: hotline,
+		...optionFields,
 	};
-	if (type === 'text') {
-		body.voice = options.voice ?? 'banmai';
-		body.speed = options.speed ?? 0;
-	}
-	const numeric: Array<[string, string]> = [
-		['retries', 'num_retry'],
-		['callsPerBatch', 'num_per_call'],
-		['batchSpacing', 'distance_per_call'],
-		['retrySpacing', 'distance_retry'],
-	];
-	for (const [option, field] of numeric) if (option in options) body[field] = options[option];
 
 	const { id: autoCallId, payload } = await place(this, 'autoCall', AUTO_CALL_PATH, body, i);
 	const shownName = text(payload.name) ?? name;
