@@ -228,6 +228,14 @@ describe('Start: the limits, before anything is sent', () => {
 			{ phoneNumbers: '={{ [ "0912345678", 12 ] }}' },
 			'"12" in Phone Numbers is not a phone number OMICall can call.',
 		],
+		[
+			{ phoneNumbers: '={{ [ "0912345678", null ] }}' },
+			'Phone Numbers has an empty entry (null) where a phone number should be.',
+		],
+		[
+			{ phoneNumbers: '={{ [ { "phone": "0912345678" } ] }}' },
+			'Phone Numbers has an object ({"phone":"0912345678"}) where a phone number should be.',
+		],
 		[{ messageType: 'recording', recordingId: '' }, 'Enter the ID of the recording to play.'],
 		[{ messageType: 'ivr', ivrMenuId: ' ' }, 'Enter the ID of the IVR menu to play.'],
 	])('%j is refused unsent', async (parameters, message) => {

@@ -178,17 +178,41 @@ describe('Make', () => {
 		expect(sent(HOTLINES).map((r) => r.query.extension)).toEqual(['100', '101']);
 	});
 
-	it.each([['abc'], [''], ['12345'], ['+84 12'], ['0912 345 678 9999']])(
+	it.each([['abc'], ['12345'], ['+84 12'], ['0912 345 678 9999']])(
 		'refuses %j before any request, naming it',
 		async (phone) => {
 			const error = await runError({ phoneNumber: phone });
 			expect(error.message).toBe(
-				`The phone number ${phone ? `"${phone}"` : 'nothing'} is not a phone number OMICall can call.`,
+				`The phone number "${phone}" is not a phone number OMICall can call.`,
 			);
 			expect(error.description).toMatch(/^Nothing was sent to OMICall/);
 			expect(simulator.requests).toEqual([]);
 		},
 	);
+
+	it.each([[''], ['={{ null }}']])(
+		'an empty phone number (%j) asks for one, unsent',
+		async (phone) => {
+			const error = await runError({ phoneNumber: phone });
+			expect(error.message).toBe("Enter the customer's phone number.");
+			expect(simulator.requests).toEqual([]);
+		},
+	);
+
+	it.each([
+		[
+			'={{ { "ext": "100" } }}',
+			'The Extension given is an object ({"ext":"100"}), not a single value.',
+		],
+		[
+			'={{ [ "100", "101" ] }}',
+			'The Extension given is a list (["100","101"]), not a single value.',
+		],
+	])('an extension expression giving %s says what it gave, unsent', async (extension, message) => {
+		const error = await runError({ extension: rl(extension) });
+		expect(error.message).toBe(message);
+		expect(simulator.requests).toEqual([]);
+	});
 
 	it('refuses a hotline the extension may not use, listing those it may, and dials nothing', async () => {
 		const error = await runError({ hotline: rl(OTHER_HOTLINE) });

@@ -9,7 +9,13 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { text } from '../../callRecord';
 import { describePhoneInput, toOmiCallPhone } from '../../phone';
 import { allowAiCallsField, refuseAiAgentCallsUnlessAllowed } from '../aiTool';
-import { accountHotlines, hotlineField, listedHotline, readLocator } from '../callCenter';
+import {
+	accountHotlines,
+	describeNonText,
+	hotlineField,
+	listedHotline,
+	readLocator,
+} from '../callCenter';
 import { place, placing } from '../placement';
 
 /** Documented (omicall-api.md 8): a voice message to a list of numbers. */
@@ -165,25 +171,31 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
+const PHONE_NUMBERS_HELP =
+	'Nothing was sent to OMICall. Separate numbers with commas, semicolons or new lines; each is a Vietnamese number (0912 345 678, +84 912 345 678, 84912345678) or another country\'s number with its "+".';
+
 /** The numbers of the Phone Numbers parameter, as OMICall expects them, each once; an error naming the first that is not one. */
 export function readPhoneNumbers(context: IExecuteFunctions, i: number): string[] {
-	const given = context.getNodeParameter('phoneNumbers', i, '') as unknown;
+	const given = (context.getNodeParameter('phoneNumbers', i, '') as unknown) ?? '';
 	const entries = (Array.isArray(given) ? given : [given]).flatMap((entry) =>
 		typeof entry === 'string' ? entry.split(/[,;\n]+/).map((part) => part.trim()) : [entry],
 	);
 	const numbers: string[] = [];
 	for (const entry of entries) {
 		if (entry === '') continue;
+		// What a list from an expression may hold besides numbers: say what it is.
+		if (entry === null || entry === undefined || typeof entry === 'object')
+			throw new NodeOperationError(
+				context.getNode(),
+				`Phone Numbers has ${describeNonText(entry)} where a phone number should be.`,
+				{ itemIndex: i, description: PHONE_NUMBERS_HELP },
+			);
 		const phone = toOmiCallPhone(entry);
 		if (phone === null)
 			throw new NodeOperationError(
 				context.getNode(),
 				`${describePhoneInput(entry)} in Phone Numbers is not a phone number OMICall can call.`,
-				{
-					itemIndex: i,
-					description:
-						'Nothing was sent to OMICall. Separate numbers with commas, semicolons or new lines; each is a Vietnamese number (0912 345 678, +84 912 345 678, 84912345678) or another country\'s number with its "+".',
-				},
+				{ itemIndex: i, description: PHONE_NUMBERS_HELP },
 			);
 		if (!numbers.includes(phone)) numbers.push(phone);
 	}
@@ -303,7 +315,7 @@ async function startAutoCall(this: IExecuteFunctions, i: number): Promise<INodeE
 	const phoneNumbers = readPhoneNumbers(this, i);
 	const type = this.getNodeParameter('messageType', i, 'text') as MessageType;
 	const { step, variables } = readMessage(this, type, i);
-	const typedHotline = readLocator(this, 'hotline', i);
+	const typedHotline = readLocator(this, 'hotline', i, 'Caller Hotline');
 	const optionFields = readOptions(this, type, i);
 
 	// Empty: OMICall's own number. Otherwise one of the account's, spelt as OMICall lists it.

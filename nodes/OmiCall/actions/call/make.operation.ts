@@ -43,6 +43,10 @@ export const description = updateDisplayOptions(
 /** The customer's number as OMICall expects it; an error naming what was given when it is not one. */
 export function readPhoneNumber(context: IExecuteFunctions, i: number): string {
 	const given = context.getNodeParameter('phoneNumber', i, '') as unknown;
+	if (given === '' || given === null || given === undefined || String(given).trim() === '')
+		throw new NodeOperationError(context.getNode(), "Enter the customer's phone number.", {
+			itemIndex: i,
+		});
 	const phone = toOmiCallPhone(given);
 	if (phone === null)
 		throw new NodeOperationError(
@@ -64,7 +68,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 async function makeCall(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	refuseAiAgentCallsUnlessAllowed(this, 'place calls', i);
 	const extension = readExtension(this, i);
-	const hotline = readLocator(this, 'hotline', i);
+	const hotline = readLocator(this, 'hotline', i, 'Hotline');
 	if (!hotline)
 		throw new NodeOperationError(
 			this.getNode(),
