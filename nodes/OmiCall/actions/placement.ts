@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { isObject, text } from '../callRecord';
-import { mayHaveReachedOmiCall, omiCallRequest } from '../transport';
+import { asNodeError, mayHaveReachedOmiCall, omiCallRequest } from '../transport';
 
 /**
  * What Call → Make and Auto Call → Start share once they ask OMICall to ring people: a request
@@ -61,7 +61,7 @@ export async function place(
 	try {
 		payload = await omiCallRequest.call(context, 'POST', path, { body }, i);
 	} catch (error) {
-		if (!mayHaveReachedOmiCall(error)) throw error;
+		if (!mayHaveReachedOmiCall(error)) throw asNodeError(context.getNode(), error, i);
 		throw unconfirmed(
 			context,
 			kind,
@@ -94,6 +94,7 @@ const LISTED_IDS = 10;
 export async function placing<T>(
 	context: IExecuteFunctions,
 	kind: Kind,
+	i: number,
 	run: () => Promise<T>,
 ): Promise<T> {
 	try {
@@ -108,6 +109,6 @@ export async function placing<T>(
 				(ids.length > LISTED_IDS ? ` and ${ids.length - LISTED_IDS} more` : '');
 			error.message += ` Earlier items of this run ${placed} ${ids.length} ${noun}${many ? 's' : ''}, which ${many ? 'stay' : 'stays'} ${placed} (${idName} ${listed}): do not run those items again.`;
 		}
-		throw error;
+		throw asNodeError(context.getNode(), error, i);
 	}
 }

@@ -302,7 +302,7 @@ function readOptions(context: IExecuteFunctions, type: MessageType, i: number): 
 }
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
-	return await placing(this, 'autoCall', async () => await startAutoCall.call(this, i));
+	return await placing(this, 'autoCall', i, async () => await startAutoCall.call(this, i));
 }
 
 async function startAutoCall(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {

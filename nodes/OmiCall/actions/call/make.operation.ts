@@ -62,7 +62,7 @@ export function readPhoneNumber(context: IExecuteFunctions, i: number): string {
 }
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
-	return await placing(this, 'call', async () => await makeCall.call(this, i));
+	return await placing(this, 'call', i, async () => await makeCall.call(this, i));
 }
 
 async function makeCall(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
