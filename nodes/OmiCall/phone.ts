@@ -10,26 +10,34 @@
 /** Separators people type inside a number: spaces (also non-breaking), dots, dashes, brackets. */
 const SEPARATORS = /[\s\u00a0.\-()/]/g;
 
-/** Vietnamese numbers: 0 + 9 digits (mobile) or 0 + 10 digits (landline, e.g. 024 3xxx xxxx). */
-const DOMESTIC = /^0\d{9,10}$/;
+/**
+ * Vietnamese numbers: mobiles are 0 + 9 digits (03, 05, 07, 08, 09), landlines 0 + 10 digits
+ * (02x, e.g. 024 3xxx xxxx). Nothing else starting with 0 is one: "00…" is Vietnam's
+ * international prefix, so a number sent so would be dialled abroad.
+ */
+const DOMESTIC = /^0(?:[35789]\d{8}|2\d{9})$/;
 /** Toll-free and premium service numbers, e.g. 1800 1234, 1900 123456. */
 const SERVICE = /^1[89]00\d{4,6}$/;
 /** Another country's number in international form. */
 const FOREIGN = /^\+(?!84)[1-9]\d{6,14}$/;
+/** Vietnam's country code as people write it: +84, 0084, or 84 before a full national number. */
+const VIETNAM_PREFIX = /^(?:\+84|0084|84(?=0?(?:[35789]\d{8}|2\d{9})$))/;
 
 /**
  * The number to send to OMICall, or null when the input is not a phone number.
- * "+84 912 345 678", "84912345678", "0084912345678" and "0912.345.678" all give "0912345678".
+ * "+84 912 345 678", "84912345678", "0084912345678", "+84 (0) 912 345 678" and "0912.345.678"
+ * all give "0912345678". Another country's number needs its "+": "0044…" is refused rather
+ * than guessed, as "00912…" (a Vietnamese number with a 0 too many) would be guessed wrong.
  */
 export function toOmiCallPhone(input: unknown): string | null {
 	if (typeof input === 'number' && Number.isSafeInteger(input) && input > 0) input = String(input);
 	if (typeof input !== 'string') return null;
 	let number = input.trim().replace(SEPARATORS, '');
-	if (number.startsWith('+84')) number = '0' + number.slice(3);
-	else if (number.startsWith('0084')) number = '0' + number.slice(4);
-	else if (/^84\d{9,10}$/.test(number)) number = '0' + number.slice(2);
+	const national = number.replace(VIETNAM_PREFIX, '');
+	// After the country code, one 0 people keep ("+84 (0) 912…", "840912…") is dropped.
+	if (national !== number) number = '0' + national.replace(/^0/, '');
 	// A number stored as a spreadsheet number loses its leading 0: 912345678 means 0912345678.
-	else if (/^[1-9]\d{8}$/.test(number) && !SERVICE.test(number)) number = '0' + number;
+	else if (/^(?:[35789]\d{8}|2\d{9})$/.test(number)) number = '0' + number;
 	if (DOMESTIC.test(number) || SERVICE.test(number) || FOREIGN.test(number)) return number;
 	return null;
 }

@@ -9,7 +9,14 @@
  * Either way the workflow node is the tool version n8n generates, whose type ends in "Tool".
  */
 import { createRunExecutionData, deepCopy, NodeConnectionTypes, Workflow } from 'n8n-workflow';
-import type { INode, INodeParameters, INodeProperties, INodeType, INodeTypes } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INode,
+	INodeParameters,
+	INodeProperties,
+	INodeType,
+	INodeTypes,
+} from 'n8n-workflow';
 import { ExecuteContext } from 'n8n-core';
 
 import { OmiCall } from '../../nodes/OmiCall/OmiCall.node';
@@ -71,16 +78,19 @@ beforeEach(async () => {
 afterEach(async () => simulator.stop());
 
 /** Agent V3's way: the tool node runs in an ExecuteContext, as the workflow's "…Tool" node. */
-async function runAsAgentV3Tool(parameters: INodeParameters) {
+async function runAsAgentV3Tool(parameters: INodeParameters, toolArguments: IDataObject = {}) {
 	const built = buildNode(toolType, { resource: 'webhook', ...parameters }, store);
-	return await executeNode(built, toolType, [{ json: { toolCallId: 'call-1' } }]);
+	return await executeNode(built, toolType, [{ json: { toolCallId: 'call-1', ...toolArguments } }]);
 }
 
 /**
  * Agents V1/V2 and the MCP Server Trigger: an agent node asks n8n-core for its tools and
  * invokes the OMICall one, which runs in a SupplyDataContext. Returns what the agent receives.
  */
-async function invokeAsLangChainTool(parameters: INodeParameters): Promise<string> {
+async function invokeAsLangChainTool(
+	parameters: INodeParameters,
+	toolArguments: IDataObject = {},
+): Promise<string> {
 	const agentType: INodeType = {
 		description: {
 			displayName: 'Agent',
@@ -141,7 +151,7 @@ async function invokeAsLangChainTool(parameters: INodeParameters): Promise<strin
 		invoke(args: object): Promise<string>;
 	}>;
 	expect(tools).toHaveLength(1);
-	return await tools[0].invoke({});
+	return await tools[0].invoke(toolArguments);
 }
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
@@ -292,5 +302,68 @@ describe('run by an AI agent: placing calls costs money and rings real people', 
 		);
 		expect(switchField.length).toBeGreaterThan(0);
 		for (const field of switchField) expect(field.displayOptions?.show?.['@tool']).toEqual([true]);
+	});
+});
+
+describe('run by an AI agent: the model cannot turn the switches on itself', () => {
+	const fromAi = (key: string) => `={{ $fromAI('${key}', 'Allow it?', 'boolean') }}`;
+	const cases: Array<[string, INodeParameters, RegExp]> = [
+		[
+			'Make, allowAiCalls from $fromAI',
+			{
+				resource: 'call',
+				operation: 'make',
+				extension: { __rl: true, mode: 'id', value: '100' },
+				hotline: { __rl: true, mode: 'id', value: '842899959300' },
+				phoneNumber: '0912345678',
+				allowAiCalls: fromAi('allow'),
+			},
+			/^An AI agent may not place calls unless this node allows it/,
+		],
+		[
+			'Auto Call → Start, allowAiCalls from an expression',
+			{
+				resource: 'autoCall',
+				operation: 'start',
+				name: 'x',
+				phoneNumbers: '0912345678',
+				messageType: 'text',
+				message: 'Xin chào',
+				allowAiCalls: '={{ $json.allow }}',
+			},
+			/^An AI agent may not start auto calls unless this node allows it/,
+		],
+		[
+			'Register, allowAiWebhookChanges from $fromAI',
+			{
+				operation: 'register',
+				webhookType: 'call',
+				url: 'https://attacker.example.net/x',
+				allowAiWebhookChanges: fromAi('allow'),
+			},
+			REFUSED,
+		],
+	];
+
+	it.each(cases)(
+		'%s: refused both ways n8n runs a tool, even when it says true',
+		async (_, parameters, refused) => {
+			const v3 = await failure(runAsAgentV3Tool(parameters, { allow: true }));
+			expect(v3.message).toMatch(refused);
+			const langChain = await failure(invokeAsLangChainTool(parameters, { allow: true }));
+			expect(langChain.message).toMatch(refused);
+			expect(simulator.requests).toEqual([]);
+			expect(simulator.callCenter.clickToCalls).toEqual([]);
+			expect(simulator.callCenter.autoCalls).toEqual([]);
+			expect(simulator.hooks.get('call')?.url).toBe(FOREIGN);
+		},
+	);
+
+	it('the switches take no expression in the editor', () => {
+		const switches = new OmiCall().description.properties.filter(
+			(p) => p.name === 'allowAiCalls' || p.name === 'allowAiWebhookChanges',
+		);
+		expect(switches.length).toBeGreaterThanOrEqual(2);
+		for (const field of switches) expect(field.noDataExpression).toBe(true);
 	});
 });

@@ -166,6 +166,35 @@ describe('Start', () => {
 		]);
 	});
 
+	it('sends a caller hotline typed another way as the account lists it, asking tenant/detail once per run', async () => {
+		const items = await run({ hotline: rl('028 9995 9300') }, [{ json: {} }, { json: {} }]);
+		expect(PUBLIC_NUMBERS[0]).toBe('842899959300');
+		expect(simulator.callCenter.autoCalls.map((c) => c.cid)).toEqual([
+			PUBLIC_NUMBERS[0],
+			PUBLIC_NUMBERS[0],
+		]);
+		expect(items).toHaveLength(2);
+		expect(simulator.count('/api/tenant/detail')).toBe(1);
+	});
+
+	it("refuses a caller hotline that is not one of the account's numbers, listing them, and starts nothing", async () => {
+		const error = await runError({ hotline: rl('0911 111 111') });
+		expect(error.message).toBe(
+			`This OMICall account may not call out on hotline 0911 111 111. It may use: ${PUBLIC_NUMBERS.join(', ')}.`,
+		);
+		expect(error.message).not.toMatch(/extension/i);
+		expect(simulator.count(AUTO_CALL)).toBe(0);
+	});
+
+	it('number_call_out_invalid from OMICall does not speak of an extension', async () => {
+		simulator.injectFault(AUTO_CALL, {
+			body: { status_code: -9999, payload: null, message: 'number_call_out_invalid' },
+		});
+		const error = await runError({});
+		expect(error.message).toBe(explained('number_call_out_invalid'));
+		expect(error.message).not.toMatch(/extension/i);
+	});
+
 	it('calls a number pasted twice once', async () => {
 		const [item] = await run({ phoneNumbers: '0912345678, +84 912 345 678, 0912 345 679' });
 		expect(item.json.phoneNumbers).toEqual(['0912345678', '0912345679']);
@@ -199,12 +228,72 @@ describe('Start: the limits, before anything is sent', () => {
 			{ phoneNumbers: '={{ [ "0912345678", 12 ] }}' },
 			'"12" in Phone Numbers is not a phone number OMICall can call.',
 		],
+		[
+			{ phoneNumbers: '={{ [ "0912345678", null ] }}' },
+			'Phone Numbers has an empty entry (null) where a phone number should be.',
+		],
+		[
+			{ phoneNumbers: '={{ [ { "phone": "0912345678" } ] }}' },
+			'Phone Numbers has an object ({"phone":"0912345678"}) where a phone number should be.',
+		],
 		[{ messageType: 'recording', recordingId: '' }, 'Enter the ID of the recording to play.'],
 		[{ messageType: 'ivr', ivrMenuId: ' ' }, 'Enter the ID of the IVR menu to play.'],
 	])('%j is refused unsent', async (parameters, message) => {
 		const error = await runError(parameters);
 		expect(error.message).toBe(message);
 		expect(simulator.requests).toEqual([]);
+	});
+
+	it.each([['Chào {{ $json.name }}, đơn hàng sẽ được giao hôm nay.'], ['Xin chào }} quý khách']])(
+		'a message with {{ or }} (%j, an expression typed in fixed mode) is refused unsent',
+		async (message) => {
+			const error = await runError({ message });
+			expect(error.message).toBe(
+				'The message contains "{{" or "}}": OMICall would read it aloud as written.',
+			);
+			expect(error.description).toMatch(/^Nothing was sent to OMICall\..*Expression/);
+			expect(simulator.requests).toEqual([]);
+		},
+	);
+
+	it.each([
+		[{ speed: 4 }, 'Speed must be a number from -3 to 3, not 4.'],
+		[{ speed: -3.5 }, 'Speed must be a number from -3 to 3, not -3.5.'],
+		[{ speed: 'fast' }, 'Speed must be a number from -3 to 3, not "fast".'],
+		[{ retries: -1 }, 'Retries must be a whole number, 0 or more, not -1.'],
+		[{ retries: 1.5 }, 'Retries must be a whole number, 0 or more, not 1.5.'],
+		[{ callsPerBatch: 0 }, 'Calls per Batch must be a whole number, 1 or more, not 0.'],
+		[{ batchSpacing: -30 }, 'Seconds Between Batches must be a whole number, 0 or more, not -30.'],
+		[
+			{ retrySpacing: null },
+			'Seconds Between Retries must be a whole number, 0 or more, not nothing.',
+		],
+	])(
+		'options %j outside their range (as expressions can give) are refused at run time, before any request',
+		async (options, message) => {
+			const error = await runError({ options, hotline: rl(PUBLIC_NUMBERS[1]) });
+			expect(error.message).toBe(message);
+			expect(error.description).toMatch(/^Nothing was sent to OMICall/);
+			expect(simulator.requests).toEqual([]);
+		},
+	);
+
+	it('the edges pass: speed -3 and 3, 0 retries, 1 call per batch, 0 seconds, numbers as text', async () => {
+		await run({
+			options: { speed: -3, retries: 0, callsPerBatch: 1, batchSpacing: 0, retrySpacing: 0 },
+		});
+		await run({ options: { speed: '3', retries: '2', callsPerBatch: '5' } });
+		expect(
+			simulator.callCenter.autoCalls.map((c) => [
+				c.speed,
+				c.num_retry,
+				c.num_per_call,
+				c.distance_per_call,
+			]),
+		).toEqual([
+			[-3, 0, 1, 0],
+			[3, 2, 5, undefined],
+		]);
 	});
 
 	it('the hint names both limits', () => {
@@ -254,6 +343,35 @@ describe('Start: documented errors in plain English', () => {
 		const error = await runError({});
 		expect(error.message).toBe('OMICall accepted the auto call but did not say its autocall_id.');
 		expect(error.description).toMatch(/nobody is called twice/);
+	});
+
+	it.each([
+		['a dropped connection', { drop: true }, /closed the connection before answering/],
+		['a 504 from a proxy', { status: 504 }, /HTTP 504/],
+	])(
+		'%s after OMICall started it: the error warns the calls may be going out',
+		async (_, fault, cause) => {
+			simulator.loseAnswer(AUTO_CALL, fault);
+			const error = await runError({});
+			expect(simulator.callCenter.autoCalls).toHaveLength(1);
+			expect(error.message).toMatch(cause);
+			expect(error.message).toMatch(/OMICall may have started the auto call all the same\.$/);
+			expect(error.description).toMatch(/The calls may be going out.*nobody is called twice/);
+		},
+	);
+
+	it("a later item's failure names the auto calls earlier items started", async () => {
+		const failed = await run({ message: '={{ $json.text }}' }, [
+			{ json: { text: 'Xin chào' } },
+			{ json: { text: 'x'.repeat(301) } },
+		]).then(
+			() => undefined,
+			(e: Error) => e,
+		);
+		expect(simulator.callCenter.autoCalls).toHaveLength(1);
+		expect(failed?.message).toMatch(
+			/^The message is 301 characters long; OMICall reads at most 300 per auto call\. Earlier items of this run started 1 auto call, which stays started \(autoCallId [0-9a-f]{24}\): do not run those items again\.$/,
+		);
 	});
 
 	it('under Continue On Fail a refused item is {error} and the next item still starts', async () => {

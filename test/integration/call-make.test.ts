@@ -178,17 +178,41 @@ describe('Make', () => {
 		expect(sent(HOTLINES).map((r) => r.query.extension)).toEqual(['100', '101']);
 	});
 
-	it.each([['abc'], [''], ['12345'], ['+84 12'], ['0912 345 678 9999']])(
+	it.each([['abc'], ['12345'], ['+84 12'], ['0912 345 678 9999']])(
 		'refuses %j before any request, naming it',
 		async (phone) => {
 			const error = await runError({ phoneNumber: phone });
 			expect(error.message).toBe(
-				`The phone number ${phone ? `"${phone}"` : 'nothing'} is not a phone number OMICall can call.`,
+				`The phone number "${phone}" is not a phone number OMICall can call.`,
 			);
 			expect(error.description).toMatch(/^Nothing was sent to OMICall/);
 			expect(simulator.requests).toEqual([]);
 		},
 	);
+
+	it.each([[''], ['={{ null }}']])(
+		'an empty phone number (%j) asks for one, unsent',
+		async (phone) => {
+			const error = await runError({ phoneNumber: phone });
+			expect(error.message).toBe("Enter the customer's phone number.");
+			expect(simulator.requests).toEqual([]);
+		},
+	);
+
+	it.each([
+		[
+			'={{ { "ext": "100" } }}',
+			'The Extension given is an object ({"ext":"100"}), not a single value.',
+		],
+		[
+			'={{ [ "100", "101" ] }}',
+			'The Extension given is a list (["100","101"]), not a single value.',
+		],
+	])('an extension expression giving %s says what it gave, unsent', async (extension, message) => {
+		const error = await runError({ extension: rl(extension) });
+		expect(error.message).toBe(message);
+		expect(simulator.requests).toEqual([]);
+	});
 
 	it('refuses a hotline the extension may not use, listing those it may, and dials nothing', async () => {
 		const error = await runError({ hotline: rl(OTHER_HOTLINE) });
@@ -277,6 +301,74 @@ describe('Make: each documented error code in plain English', () => {
 		const error = await runError({});
 		expect(error.message).toBe('OMICall accepted the call but did not say its call_uuid.');
 		expect(error.description).toMatch(/not called twice/);
+	});
+});
+
+describe('Make: the answer is lost after OMICall placed the call', () => {
+	const RINGING =
+		/The call may be ringing\. Look for it in the call history \(Call → Get Many\) before trying again/;
+
+	it.each([
+		['a dropped connection', { drop: true }, /closed the connection before answering/],
+		['a 504 from a proxy', { status: 504 }, /HTTP 504/],
+		[
+			'a 502 page',
+			{ status: 502, body: '<html>Bad Gateway</html>', contentType: 'text/html' },
+			/HTTP 502/,
+		],
+	])('%s: the error warns that the call may be ringing', async (_, fault, cause) => {
+		simulator.loseAnswer(CLICK2CALL, fault);
+		const error = await runError({});
+		expect(simulator.callCenter.clickToCalls).toHaveLength(1);
+		expect(error.message).toMatch(cause);
+		expect(error.message).toMatch(/OMICall may have placed the call all the same\.$/);
+		expect(error.description).toMatch(RINGING);
+	});
+
+	it('a refused connection is a plain failure: nothing reached OMICall', async () => {
+		await simulator.stop();
+		const error = await runError({});
+		expect(error.message).toMatch(/connection was refused/);
+		expect(error.message).not.toMatch(/may have placed/);
+		simulator = await startSimulator({ apiKeys: [API_KEY] });
+	});
+
+	it('a documented refusal is a plain failure', async () => {
+		simulator.callCenter.extensions.get('100')!.state = 'busy';
+		const error = await runError({});
+		expect(error.message).not.toMatch(/may have placed/);
+		expect(error.description ?? '').not.toMatch(RINGING);
+	});
+
+	it('under Continue On Fail the item says it, so the workflow can tell', async () => {
+		simulator.loseAnswer(CLICK2CALL, { drop: true });
+		const [item] = await run({}, [{ json: {} }], true);
+		expect(item.json.error).toMatch(/OMICall may have placed the call all the same\.$/);
+	});
+
+	it("a later item's failure names the calls earlier items placed, which are not undone", async () => {
+		const failed = await run(
+			{ extension: rl('={{ $json.ext }}'), phoneNumber: '={{ $json.phone }}' },
+			[
+				{ json: { ext: '100', phone: '0912345678' } },
+				{ json: { ext: '101', phone: '0912345679' } },
+				{ json: { ext: '102', phone: 'n/a' } },
+			],
+		).then(
+			() => undefined,
+			(e: Error) => e,
+		);
+		const said =
+			/^The phone number "n\/a" is not a phone number OMICall can call\. Earlier items of this run placed 2 calls, which stay placed \(callId ([0-9a-f-]{36}), ([0-9a-f-]{36})\): do not run those items again\.$/.exec(
+				failed?.message ?? '',
+			);
+		expect(said).not.toBeNull();
+		// They are the calls OMICall placed for items 0 and 1.
+		await simulator.callCenter.idle();
+		expect([1, 2].map((k) => simulator.findCall(said![k])?.phone_number)).toEqual([
+			'0912345678',
+			'0912345679',
+		]);
 	});
 });
 

@@ -138,7 +138,7 @@ describe('Get and Get Many', () => {
 			phones: [
 				{ number: '0367085685', kind: 'personal' },
 				{ number: '02873000111', kind: 'office' },
-				{ number: '0283800222', kind: 'home' },
+				{ number: '02838002222', kind: 'home' },
 			],
 			emails: [{ email: 'kh.pv@example.vn', kind: 'office' }],
 			birthday: '1991-03-07',
@@ -169,7 +169,7 @@ describe('Get and Get Many', () => {
 
 	it('looks a phone up with v1 get when v2 search is missing', async () => {
 		simulator.contactStore.generations = ['v1'];
-		const [item] = await run('get', { contact: byPhone('0283800222'), options: {} });
+		const [item] = await run('get', { contact: byPhone('02838002222'), options: {} });
 		expect(item.fullName).toBe('KH PV (sửa)');
 		expect(contactPaths()).toEqual(['POST /api/v2/contact/search', 'GET /api/contacts/get']);
 	});

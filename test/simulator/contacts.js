@@ -54,7 +54,7 @@ function documentedContact() {
 			entry('phone_number', 'phone', [
 				{ display_value: '0367085685', value_type: 'Cá nhân', data_type: 'personal' },
 				{ display_value: '02873000111', value_type: 'Công ty', data_type: 'office' },
-				{ display_value: '0283800222', value_type: 'Nhà riêng', data_type: 'home' },
+				{ display_value: '02838002222', value_type: 'Nhà riêng', data_type: 'home' },
 			]),
 			entry('mail', 'email', [{ display_value: 'kh.pv@example.vn', data_type: 'office' }]),
 			entry('gender', 'radio', [{ display_value: 'Nữ' }]),

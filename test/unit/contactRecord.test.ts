@@ -14,7 +14,7 @@ describe('simplifyContact', () => {
 			phones: [
 				{ number: '0367085685', kind: 'personal' },
 				{ number: '02873000111', kind: 'office' },
-				{ number: '0283800222', kind: 'home' },
+				{ number: '02838002222', kind: 'home' },
 			],
 			emails: [{ email: 'kh.pv@example.vn', kind: 'office' }],
 			gender: 'female',

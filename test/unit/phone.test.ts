@@ -25,6 +25,18 @@ describe('toOmiCallPhone: what people paste → what OMICall gets', () => {
 		['+65 6123 4567', '+6561234567'],
 		['842899959300', '02899959300'],
 		['028 9995 9300', '02899959300'],
+		// A 0 kept after the country code, "(0)" or not, is dropped once: 00 is Vietnam's international prefix.
+		['+84 (0) 912 345 678', '0912345678'],
+		['+84 0912 345 678', '0912345678'],
+		['840912345678', '0912345678'],
+		['0084 0912 345 678', '0912345678'],
+		['+84 (0)24 3999 9999', '02439999999'],
+		// Mobiles 03, 05, 07, 08, 09 + 8 digits; landlines 02 + 9 digits.
+		['0321234567', '0321234567'],
+		['0561234567', '0561234567'],
+		['0771234567', '0771234567'],
+		['0861234567', '0861234567'],
+		[2439999999, '02439999999'],
 	])('%j → %s', (input, expected) => {
 		expect(toOmiCallPhone(input)).toBe(expected);
 	});
@@ -48,8 +60,53 @@ describe('toOmiCallPhone: what people paste → what OMICall gets', () => {
 		[['0912345678']],
 		[-912345678],
 		[9.12e8 + 0.5],
+		['0000000000'],
+		['0044 20 7946 0958'],
+		['00912345678'],
+		['+84 00912 345 678'],
+		['8400912345678'],
+		['09123456789'],
+		['0212345678'],
+		['0112345678'],
+		['0412345678'],
+		['0612345678'],
+		['01234567890'],
+		['0312345678901'],
+		['00'],
+		['0084'],
 	])('%j is not a phone number', (input) => {
 		expect(toOmiCallPhone(input)).toBeNull();
+	});
+
+	test('never gives a number starting with 00, whatever is pasted (seeded random)', () => {
+		const seed = process.env.OMICALL_PHONE_SEED
+			? Number(process.env.OMICALL_PHONE_SEED) >>> 0
+			: Math.floor(Math.random() * 2 ** 32);
+		// eslint-disable-next-line no-console
+		console.log(`phone rule seed ${seed} (replay: OMICALL_PHONE_SEED=${seed})`);
+		let state = seed || 1;
+		const random = () => {
+			state ^= state << 13;
+			state ^= state >>> 17;
+			state ^= state << 5;
+			return (state >>> 0) / 2 ** 32;
+		};
+		const pieces = ['0', '0', '8', '4', '+', ' ', '(', ')', '.', '9', '2', '3', '1', '5'];
+		for (let n = 0; n < 5000; n++) {
+			const input = Array.from(
+				{ length: 1 + Math.floor(random() * 16) },
+				() => pieces[Math.floor(random() * pieces.length)],
+			).join('');
+			const phone = toOmiCallPhone(input);
+			if (phone === null) continue;
+			expect([input, phone.startsWith('00')]).toEqual([input, false]);
+			expect([
+				input,
+				/^(0(?:[35789]\d{8}|2\d{9})|1[89]00\d{4,6}|\+[1-9]\d{6,14})$/.test(phone),
+			]).toEqual([input, true]);
+			// The rule is stable: what it sends, it reads back unchanged.
+			expect(toOmiCallPhone(phone)).toBe(phone);
+		}
 	});
 
 	test('describes a rejected value briefly', () => {

@@ -21,7 +21,7 @@ export function runsAsAiTool(context: IExecuteFunctions): boolean {
 
 /**
  * Refuses an operation to an AI agent unless `parameter`, a switch shown only in the tool version
- * of the node, is on: the one rule for every operation whose effect an agent should not choose
+ * of the node, is on in the node itself (not set by an expression): the one rule for every operation whose effect an agent should not choose
  * alone (webhooks that move a whole account's events, calls that cost money and ring people).
  */
 export function refuseAiAgentUnless(
@@ -30,7 +30,9 @@ export function refuseAiAgentUnless(
 	i: number,
 	refusal: string,
 ): void {
-	if (!runsAsAiTool(context) || context.getNodeParameter(parameter, i, false) === true) return;
+	// The switch as saved, not evaluated: an expression ($fromAI, whose "=" n8n keeps even under
+	// noDataExpression: n8n-workflow node-helpers.js getNodeParameters) would let the model turn it on.
+	if (!runsAsAiTool(context) || context.getNode().parameters[parameter] === true) return;
 	throw new NodeOperationError(context.getNode(), refusal, { itemIndex: i });
 }
 
@@ -39,6 +41,7 @@ export const allowAiCallsField: INodeProperties = {
 	name: 'allowAiCalls',
 	type: 'boolean',
 	default: false,
+	noDataExpression: true,
 	description:
 		'Whether an AI agent may place calls or start auto calls with this tool. Calls cost money and ring real people.',
 	// '@tool': shown only in the tool version n8n generates (n8n-workflow/dist/cjs/node-helpers.js, getPropertyValues).

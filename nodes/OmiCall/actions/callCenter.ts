@@ -72,8 +72,25 @@ function publicNumbersOf(tenant: IDataObject): Array<{ number: string; detail: s
 	});
 }
 
-/** Per execution: the hotlines each extension may use, so many items with one agent ask once. */
+/** Per execution: the hotlines each extension may use, and the account's, so many items ask once. */
 const hotlineCache = new WeakMap<object, Map<string, Promise<string[]>>>();
+
+async function perExecution(
+	context: Context,
+	key: string,
+	load: () => Promise<string[]>,
+): Promise<string[]> {
+	let cache = hotlineCache.get(context);
+	if (!cache) hotlineCache.set(context, (cache = new Map()));
+	let hotlines = cache.get(key);
+	if (!hotlines) {
+		hotlines = load();
+		cache.set(key, hotlines);
+		// A failure is not kept: the next item asks again.
+		hotlines.catch(() => cache.delete(key));
+	}
+	return await hotlines;
+}
 
 /** The hotlines `extension` may call out on (hotline/list?extension=, documented: a string array). */
 export async function hotlinesOf(
@@ -81,20 +98,48 @@ export async function hotlinesOf(
 	extension: string,
 	i?: number,
 ): Promise<string[]> {
-	let cache = hotlineCache.get(context);
-	if (!cache) hotlineCache.set(context, (cache = new Map()));
-	let hotlines = cache.get(extension);
-	if (!hotlines) {
-		hotlines = omiCallRequest
-			.call(context, 'GET', HOTLINES_PATH, { qs: { extension } }, i)
-			.then((payload) =>
-				(Array.isArray(payload) ? payload : []).map(text).filter((h): h is string => h !== null),
-			);
-		cache.set(extension, hotlines);
-		// A failure is not kept: the next item asks again.
-		hotlines.catch(() => cache.delete(extension));
-	}
-	return await hotlines;
+	return await perExecution(context, `extension ${extension}`, async () => {
+		const payload = await omiCallRequest.call(
+			context,
+			'GET',
+			HOTLINES_PATH,
+			{ qs: { extension } },
+			i,
+		);
+		return (Array.isArray(payload) ? payload : []).map(text).filter((h): h is string => h !== null);
+	});
+}
+
+/** The account's own hotlines, its public numbers in tenant/detail. */
+export async function accountHotlines(context: Context, i?: number): Promise<string[]> {
+	return await perExecution(context, 'account', async () =>
+		publicNumbersOf(await tenantDetail(context, i)).map(({ number }) => number),
+	);
+}
+
+/**
+ * The hotline `typed` as OMICall lists it among `allowed` ("028 9995 9300" → "842899959300"),
+ * or an error listing those that may be used. `owner` names whose hotlines they are.
+ */
+export function listedHotline(
+	context: IExecuteFunctions,
+	typed: string,
+	allowed: string[],
+	owner: { name: string; ask: string },
+	i: number,
+): string {
+	const known = allowed.find((h) => sameNumber(h, typed));
+	if (known) return known;
+	throw new NodeOperationError(
+		context.getNode(),
+		allowed.length
+			? `${owner.name} may not call out on hotline ${typed}. It may use: ${allowed.join(', ')}.`
+			: `${owner.name} may not call out on any hotline.`,
+		{
+			itemIndex: i,
+			description: `Nothing was dialled. Pick the hotline from the list, or ask the OMICall administrator ${owner.ask}.`,
+		},
+	);
 }
 
 /** Two spellings of one hotline ("842899959300", "028 9995 9300") are the same number. */
@@ -161,15 +206,42 @@ export function hotlineField(
 	};
 }
 
-/** A resource locator's value, trimmed ('' when empty). */
-export function readLocator(context: IExecuteFunctions, name: string, i: number): string {
+/** What an expression gave instead of text or a number, for an error: "a list (["100","101"])". */
+export function describeNonText(value: unknown): string {
+	if (value === null || value === undefined) return `an empty entry (${String(value)})`;
+	if (typeof value !== 'object') return String(value);
+	const json = JSON.stringify(value) ?? '';
+	const shown = json.length > 40 ? `${json.slice(0, 40)}…` : json;
+	return `${Array.isArray(value) ? 'a list' : 'an object'} (${shown})`;
+}
+
+/**
+ * A resource locator's value, trimmed ('' when empty); an error naming `label` and what was given
+ * when an expression gave an object, a list or true/false.
+ */
+export function readLocator(
+	context: IExecuteFunctions,
+	name: string,
+	i: number,
+	label = name,
+): string {
 	const value = context.getNodeParameter(name, i, '', { extractValue: true }) as unknown;
-	return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
+	if (typeof value === 'string') return value.trim();
+	if (typeof value === 'number') return String(value);
+	if (value === null || value === undefined) return '';
+	throw new NodeOperationError(
+		context.getNode(),
+		`The ${label} given is ${describeNonText(value)}, not a single value.`,
+		{
+			itemIndex: i,
+			description: 'Nothing was sent to OMICall. Check the expression: it must give one value.',
+		},
+	);
 }
 
 /** The extension parameter, or an error saying it is missing. */
 export function readExtension(context: IExecuteFunctions, i: number): string {
-	const extension = readLocator(context, 'extension', i);
+	const extension = readLocator(context, 'extension', i, 'Extension');
 	if (!extension)
 		throw new NodeOperationError(
 			context.getNode(),

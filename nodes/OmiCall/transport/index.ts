@@ -70,7 +70,7 @@ export const OMICALL_ERROR_CODES: Record<string, string> = {
 		"The agent's extension is not online: no softphone, IP phone or web app is signed in with it (documented). OMICall rings the agent first, so the agent must be signed in before a call can be placed.",
 	user_busy: "The agent's extension is busy on another call. Try again when that call has ended.",
 	number_call_out_invalid:
-		'OMICall does not allow calling out on this hotline. Pick one of the hotlines the extension may use from the list.',
+		'OMICall does not allow calling out on this hotline. Pick the hotline from the list: it shows the hotlines that may be used.',
 	do_not_call:
 		"The customer's number is on OMICall's do-not-call list, so OMICall did not call it.",
 	// Auto call (omicall-api.md 8): documented codes. Which of limit_word and limit_word_session is
@@ -300,6 +300,37 @@ const TIMEOUT_CODES: ReadonlySet<string> = new Set([
 /** Node's codes for a TLS connection that was refused: a certificate that is expired, self-signed, for another host… */
 const TLS_CODE =
 	/^(?:CERT_|DEPTH_ZERO_|SELF_SIGNED_|UNABLE_TO_(?:GET|VERIFY)_|ERR_TLS_|ERR_SSL_|EPROTO$)/;
+
+/** Requests that failed after they may have reached OMICall: see mayHaveReachedOmiCall. */
+const unansweredRequests = new WeakSet<object>();
+
+/**
+ * Codes of a request whose answer was lost once it had been sent: a dropped connection, a timeout
+ * waiting for the answer. Not a refused connection, an unknown host or n8n's own refusal to send.
+ */
+const ANSWER_LOST: ReadonlySet<string> = new Set([
+	'ECONNRESET',
+	'EPIPE',
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'ESOCKETTIMEDOUT',
+	'UND_ERR_SOCKET',
+	'UND_ERR_HEADERS_TIMEOUT',
+	'UND_ERR_BODY_TIMEOUT',
+]);
+
+/**
+ * Whether a failed omiCallRequest may have been carried out by OMICall all the same: its answer
+ * was lost (a dropped connection, a timeout) or was a server error (HTTP 5xx) without one of
+ * OMICall's documented codes. Not when the request never reached OMICall (connection refused,
+ * unknown host, a TLS refusal, a failed sign-in) or OMICall refused it with a code.
+ */
+export function mayHaveReachedOmiCall(error: unknown): boolean {
+	if (typeof error === 'object' && error !== null && unansweredRequests.has(error)) return true;
+	if (!(error instanceof NodeApiError) || Number(error.httpCode) < 500) return false;
+	const code = (error.errorResponse as { omiCallCode?: unknown } | undefined)?.omiCallCode;
+	return !(typeof code === 'string' && Object.hasOwn(OMICALL_ERROR_CODES, code));
+}
 
 /** The code and the message of an error, through the causes n8n wraps it in (the innermost message). */
 function errorReason(error: unknown): { code: string; message: string } {
@@ -556,10 +587,14 @@ export async function omiCallRequest<T = unknown>(
 				signInFailures.add(signInError);
 				throw signInError;
 			}
-			throw fail(
+			const failed = fail(
 				describeNetworkError(error, baseUrl, secrets),
 				`The request was ${method} ${path}.`,
 			);
+			const { code, message } = errorReason(error);
+			if (ANSWER_LOST.has(code) || (!code && /\btime(?:d ?)?out\b/i.test(message)))
+				unansweredRequests.add(failed);
+			throw failed;
 		}
 	};
 

@@ -6,11 +6,17 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { isObject, text } from '../../callRecord';
+import { text } from '../../callRecord';
 import { describePhoneInput, toOmiCallPhone } from '../../phone';
-import { omiCallRequest } from '../../transport';
 import { allowAiCallsField, refuseAiAgentCallsUnlessAllowed } from '../aiTool';
-import { hotlineField, readLocator } from '../callCenter';
+import {
+	accountHotlines,
+	describeNonText,
+	hotlineField,
+	listedHotline,
+	readLocator,
+} from '../callCenter';
+import { place, placing } from '../placement';
 
 /** Documented (omicall-api.md 8): a voice message to a list of numbers. */
 const AUTO_CALL_PATH = '/api/auto_call/execute_by_phone';
@@ -165,25 +171,31 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
+const PHONE_NUMBERS_HELP =
+	'Nothing was sent to OMICall. Separate numbers with commas, semicolons or new lines; each is a Vietnamese number (0912 345 678, +84 912 345 678, 84912345678) or another country\'s number with its "+".';
+
 /** The numbers of the Phone Numbers parameter, as OMICall expects them, each once; an error naming the first that is not one. */
 export function readPhoneNumbers(context: IExecuteFunctions, i: number): string[] {
-	const given = context.getNodeParameter('phoneNumbers', i, '') as unknown;
+	const given = (context.getNodeParameter('phoneNumbers', i, '') as unknown) ?? '';
 	const entries = (Array.isArray(given) ? given : [given]).flatMap((entry) =>
 		typeof entry === 'string' ? entry.split(/[,;\n]+/).map((part) => part.trim()) : [entry],
 	);
 	const numbers: string[] = [];
 	for (const entry of entries) {
 		if (entry === '') continue;
+		// What a list from an expression may hold besides numbers: say what it is.
+		if (entry === null || entry === undefined || typeof entry === 'object')
+			throw new NodeOperationError(
+				context.getNode(),
+				`Phone Numbers has ${describeNonText(entry)} where a phone number should be.`,
+				{ itemIndex: i, description: PHONE_NUMBERS_HELP },
+			);
 		const phone = toOmiCallPhone(entry);
 		if (phone === null)
 			throw new NodeOperationError(
 				context.getNode(),
 				`${describePhoneInput(entry)} in Phone Numbers is not a phone number OMICall can call.`,
-				{
-					itemIndex: i,
-					description:
-						'Nothing was sent to OMICall. Separate numbers with commas, semicolons or new lines; each is a Vietnamese number (0912 345 678, +84 912 345 678, 84912345678) or another country\'s number with its "+".',
-				},
+				{ itemIndex: i, description: PHONE_NUMBERS_HELP },
 			);
 		if (!numbers.includes(phone)) numbers.push(phone);
 	}
@@ -208,6 +220,17 @@ function readMessage(
 			throw new NodeOperationError(context.getNode(), 'Enter the message OMICall reads aloud.', {
 				itemIndex: i,
 			});
+		// n8n fills the message per item; braces left in it are an expression typed in fixed mode.
+		if (/\{\{|\}\}/.test(message))
+			throw new NodeOperationError(
+				context.getNode(),
+				'The message contains "{{" or "}}": OMICall would read it aloud as written.',
+				{
+					itemIndex: i,
+					description:
+						'Nothing was sent to OMICall. To fill the message per item, make it an expression: switch the Message field to Expression (its value then starts with "="), so n8n replaces {{ $json.name }} with the name before sending.',
+				},
+			);
 		const length = [...message].length;
 		if (length > MAX_MESSAGE_CHARACTERS)
 			throw new NodeOperationError(
@@ -234,7 +257,55 @@ function readMessage(
 	return { step: { target_type: TARGET_TYPES[type], target }, variables: [] };
 }
 
+/** The numeric options: their request field and the values OMICall takes (documented, 8). */
+const NUMERIC_OPTIONS: Array<{ option: string; field: string; label: string; min: number }> = [
+	{ option: 'retries', field: 'num_retry', label: 'Retries', min: 0 },
+	{ option: 'callsPerBatch', field: 'num_per_call', label: 'Calls per Batch', min: 1 },
+	{ option: 'batchSpacing', field: 'distance_per_call', label: 'Seconds Between Batches', min: 0 },
+	{ option: 'retrySpacing', field: 'distance_retry', label: 'Seconds Between Retries', min: 0 },
+];
+
+/**
+ * The options as the request fields, checked: an expression bypasses the fields' minValue and
+ * maxValue, so OMICall would otherwise get -1 retries or speed 10.
+ */
+function readOptions(context: IExecuteFunctions, type: MessageType, i: number): IDataObject {
+	const options = context.getNodeParameter('options', i, {}) as IDataObject;
+	const refuse = (message: string) =>
+		new NodeOperationError(context.getNode(), message, {
+			itemIndex: i,
+			description:
+				'Nothing was sent to OMICall. Correct the option, or the expression that gives it.',
+		});
+	const asNumber = (value: unknown) =>
+		typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	const shown = (value: unknown) =>
+		value === null || value === undefined || value === '' ? 'nothing' : JSON.stringify(value);
+	const fields: IDataObject = {};
+	if (type === 'text') {
+		fields.voice = options.voice ?? 'banmai';
+		const speed = asNumber(options.speed ?? 0);
+		if (typeof speed !== 'number' || !(speed >= -3 && speed <= 3))
+			throw refuse(`Speed must be a number from -3 to 3, not ${shown(options.speed)}.`);
+		fields.speed = speed;
+	}
+	for (const { option, field, label, min } of NUMERIC_OPTIONS) {
+		if (!(option in options)) continue;
+		const value = asNumber(options[option]);
+		if (typeof value !== 'number' || !Number.isInteger(value) || value < min)
+			throw refuse(
+				`${label} must be a whole number, ${min} or more, not ${shown(options[option])}.`,
+			);
+		fields[field] = value;
+	}
+	return fields;
+}
+
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
+	return await placing(this, 'autoCall', i, async () => await startAutoCall.call(this, i));
+}
+
+async function startAutoCall(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	refuseAiAgentCallsUnlessAllowed(this, 'start auto calls', i);
 	const name = String(this.getNodeParameter('name', i, '') ?? '').trim();
 	if (!name)
@@ -244,40 +315,29 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	const phoneNumbers = readPhoneNumbers(this, i);
 	const type = this.getNodeParameter('messageType', i, 'text') as MessageType;
 	const { step, variables } = readMessage(this, type, i);
-	const hotline = readLocator(this, 'hotline', i);
-	const options = this.getNodeParameter('options', i, {}) as IDataObject;
+	const typedHotline = readLocator(this, 'hotline', i, 'Caller Hotline');
+	const optionFields = readOptions(this, type, i);
 
+	// Empty: OMICall's own number. Otherwise one of the account's, spelt as OMICall lists it.
+	const hotline = typedHotline
+		? listedHotline(
+				this,
+				typedHotline,
+				await accountHotlines(this, i),
+				{ name: 'This OMICall account', ask: "for the account's hotlines" },
+				i,
+			)
+		: '';
 	const body: IDataObject = {
 		name,
 		phone_number_list: phoneNumbers,
 		template_dialplans: [step],
 		variables,
 		cid: hotline,
+		...optionFields,
 	};
-	if (type === 'text') {
-		body.voice = options.voice ?? 'banmai';
-		body.speed = options.speed ?? 0;
-	}
-	const numeric: Array<[string, string]> = [
-		['retries', 'num_retry'],
-		['callsPerBatch', 'num_per_call'],
-		['batchSpacing', 'distance_per_call'],
-		['retrySpacing', 'distance_retry'],
-	];
-	for (const [option, field] of numeric) if (option in options) body[field] = options[option];
 
-	const payload = await omiCallRequest.call(this, 'POST', AUTO_CALL_PATH, { body }, i);
-	const autoCallId = isObject(payload) ? text(payload.autocall_id) : null;
-	if (autoCallId === null)
-		throw new NodeOperationError(
-			this.getNode(),
-			'OMICall accepted the auto call but did not say its autocall_id.',
-			{
-				itemIndex: i,
-				description:
-					'The calls may be going out. Look for them in the call history (Call → Get Many) before starting again, so nobody is called twice.',
-			},
-		);
-	const shownName = (isObject(payload) ? text(payload.name) : null) ?? name;
+	const { id: autoCallId, payload } = await place(this, 'autoCall', AUTO_CALL_PATH, body, i);
+	const shownName = text(payload.name) ?? name;
 	return [{ json: { autoCallId, name: shownName, phoneNumbers, messageType: type } }];
 }

@@ -1,9 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { isObject, text } from '../../callRecord';
 import { describePhoneInput, toOmiCallPhone } from '../../phone';
-import { omiCallRequest } from '../../transport';
 import { allowAiCallsField, refuseAiAgentCallsUnlessAllowed } from '../aiTool';
 import {
 	extensionField,
@@ -11,8 +9,9 @@ import {
 	hotlinesOf,
 	readExtension,
 	readLocator,
-	sameNumber,
+	listedHotline,
 } from '../callCenter';
+import { place, placing } from '../placement';
 
 /** Click-to-call (omicall-api.md 5): OMICall rings the agent's extension, then dials the customer. */
 const CLICK2CALL_PATH = '/api/click2call';
@@ -44,6 +43,10 @@ export const description = updateDisplayOptions(
 /** The customer's number as OMICall expects it; an error naming what was given when it is not one. */
 export function readPhoneNumber(context: IExecuteFunctions, i: number): string {
 	const given = context.getNodeParameter('phoneNumber', i, '') as unknown;
+	if (given === '' || given === null || given === undefined || String(given).trim() === '')
+		throw new NodeOperationError(context.getNode(), "Enter the customer's phone number.", {
+			itemIndex: i,
+		});
 	const phone = toOmiCallPhone(given);
 	if (phone === null)
 		throw new NodeOperationError(
@@ -59,9 +62,13 @@ export function readPhoneNumber(context: IExecuteFunctions, i: number): string {
 }
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
+	return await placing(this, 'call', i, async () => await makeCall.call(this, i));
+}
+
+async function makeCall(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	refuseAiAgentCallsUnlessAllowed(this, 'place calls', i);
 	const extension = readExtension(this, i);
-	const hotline = readLocator(this, 'hotline', i);
+	const hotline = readLocator(this, 'hotline', i, 'Hotline');
 	if (!hotline)
 		throw new NodeOperationError(
 			this.getNode(),
@@ -72,38 +79,20 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 
 	// Observed practice: check the hotline first, so a wrong one is explained instead of refused as number_call_out_invalid.
 	const allowed = await hotlinesOf(this, extension, i);
-	const known = allowed.find((h) => sameNumber(h, hotline));
-	if (!known) {
-		throw new NodeOperationError(
-			this.getNode(),
-			allowed.length
-				? `Extension ${extension} may not call out on hotline ${hotline}. It may use: ${allowed.join(', ')}.`
-				: `Extension ${extension} may not call out on any hotline.`,
-			{
-				itemIndex: i,
-				description:
-					'Nothing was dialled. Pick the hotline from the list, or ask the OMICall administrator which hotlines this extension may use.',
-			},
-		);
-	}
-
-	const payload = await omiCallRequest.call(
+	const known = listedHotline(
 		this,
-		'POST',
-		CLICK2CALL_PATH,
-		{ body: { extension, hotline: known, phone_number: phoneNumber } },
+		hotline,
+		allowed,
+		{ name: `Extension ${extension}`, ask: 'which hotlines this extension may use' },
 		i,
 	);
-	const callId = isObject(payload) ? text(payload.call_uuid) : null;
-	if (callId === null)
-		throw new NodeOperationError(
-			this.getNode(),
-			'OMICall accepted the call but did not say its call_uuid.',
-			{
-				itemIndex: i,
-				description:
-					'The call may be ringing. Look for it in the call history (Call → Get Many) before trying again, so the customer is not called twice.',
-			},
-		);
+
+	const { id: callId } = await place(
+		this,
+		'call',
+		CLICK2CALL_PATH,
+		{ extension, hotline: known, phone_number: phoneNumber },
+		i,
+	);
 	return [{ json: { callId, extension, hotline: known, phoneNumber } }];
 }

@@ -13,6 +13,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { callIdOf, isObject, NUMERIC, simplifyRecord, text } from '../../callRecord';
 import { asNodeError, downloadRecording, omiCallRequest } from '../../transport';
+import { readLocator } from '../callCenter';
 
 /** What the Call operations share: the call picker, the output options, the requests to the call history. */
 
@@ -183,9 +184,7 @@ export function toJson(record: IDataObject, output: Output): IDataObject {
 
 /** The transaction ID the Call parameter names, trimmed; an error when there is none. */
 export function readCallId(context: IExecuteFunctions, i: number): string {
-	const value = context.getNodeParameter('callId', i, '', { extractValue: true }) as unknown;
-	const id =
-		typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
+	const id = readLocator(context, 'callId', i, 'Call');
 	if (!id)
 		throw new NodeOperationError(
 			context.getNode(),

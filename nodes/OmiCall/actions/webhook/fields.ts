@@ -24,6 +24,7 @@ export const allowAiChangesField: INodeProperties = {
 	name: 'allowAiWebhookChanges',
 	type: 'boolean',
 	default: false,
+	noDataExpression: true,
 	description:
 		'Whether an AI agent may register or destroy webhooks with this tool. OMICall keeps one webhook per type for the whole account, so either changes where all of its call or contact events go.',
 	// '@tool': shown only in the tool version n8n generates (n8n-workflow/dist/cjs/node-helpers.js, getPropertyValues).
