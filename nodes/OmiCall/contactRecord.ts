@@ -213,3 +213,11 @@ export function hasPhone(contact: IDataObject, phone: string): boolean {
 		(p) => (toOmiCallPhone(p.number) ?? p.number) === wanted,
 	);
 }
+
+/** Whether the contact has this email, compared without case (OMICall keeps an email on one contact, any case). */
+export function hasEmail(contact: IDataObject, email: string): boolean {
+	const wanted = email.toLowerCase();
+	return (simplifyContact(contact).emails as unknown as ContactEmail[]).some(
+		(e) => e.email.toLowerCase() === wanted,
+	);
+}

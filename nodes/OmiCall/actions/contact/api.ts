@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-
 import { NodeOperationError } from 'n8n-workflow';
 
 import { isObject } from '../../callRecord';
-import { contactIdOf, hasPhone, simplifyContact } from '../../contactRecord';
+import { contactIdOf, hasEmail, hasPhone, simplifyContact } from '../../contactRecord';
 import { asNodeError, CREDENTIAL_TYPE, omiCallRequest } from '../../transport';
 import { httpCodeOf, isNotFoundCode, omiCallCodeOf } from '../call/shared';
 import type { ContactInput } from './fields';
@@ -126,7 +126,7 @@ export async function searchPage(
 }
 
 /** Contacts matching a keyword, page after page until `wanted` are found or a page is short. */
-export async function searchContacts(
+export async function findContacts(
 	context: Context,
 	keyword: string,
 	keep: (contact: IDataObject) => boolean,
@@ -180,7 +180,7 @@ export async function findByPhone(
 		context,
 		'getByPhone',
 		async () =>
-			(await searchContacts(context, phone, (c) => hasPhone(c, phone), 1, i, true))[0] ?? null,
+			(await findContacts(context, phone, (c) => hasPhone(c, phone), 1, i, true))[0] ?? null,
 		async () => {
 			try {
 				const payload = await request(context, 'GET', PATHS.v1Get, { qs: { phone } }, i);
@@ -204,7 +204,7 @@ export async function findByRefId(
 	i: number,
 ): Promise<IDataObject | null> {
 	const matches = (c: IDataObject) => simplifyContact(c).refId === refId;
-	return (await searchContacts(context, refId, matches, 1, i))[0] ?? null;
+	return (await findContacts(context, refId, matches, 1, i))[0] ?? null;
 }
 
 /** OMICall's dd/MM/yyyy (documented, Contacts v1) from an ISO date. */
@@ -313,13 +313,9 @@ async function findNewest(
 ): Promise<IDataObject | null> {
 	const email = input.emails?.[0]?.email.toLowerCase();
 	const keyword = email ?? input.fullName ?? '';
-	const matches = (c: IDataObject) => {
-		const flat = simplifyContact(c);
-		return email
-			? (flat.emails as Array<{ email: string }>).some((e) => e.email.toLowerCase() === email)
-			: flat.fullName === input.fullName;
-	};
-	const found = await searchContacts(context, keyword, matches, 1000, i);
+	const matches = (c: IDataObject) =>
+		email ? hasEmail(c, email) : simplifyContact(c).fullName === input.fullName;
+	const found = await findContacts(context, keyword, matches, 1000, i);
 	const newest = (c: IDataObject) => Date.parse(String(simplifyContact(c).createdAt ?? '')) || 0;
 	return found.sort((a, b) => newest(b) - newest(a))[0] ?? null;
 }

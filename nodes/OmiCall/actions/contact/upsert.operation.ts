@@ -6,7 +6,12 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { type ContactEmail, type ContactPhone, simplifyContact } from '../../contactRecord';
+import {
+	type ContactEmail,
+	type ContactPhone,
+	hasEmail,
+	simplifyContact,
+} from '../../contactRecord';
 import { toOmiCallPhone } from '../../phone';
 import { asNodeError } from '../../transport';
 import { omiCallCodeOf } from '../call/shared';
@@ -15,7 +20,7 @@ import {
 	DUPLICATE_CODE,
 	findByPhone,
 	findByRefId,
-	searchContacts,
+	findContacts,
 	updateContact,
 } from './api';
 import {
@@ -158,12 +163,7 @@ async function holderOf(
 		if (found) return found;
 	}
 	for (const { email } of input.emails ?? []) {
-		const lower = email.toLowerCase();
-		const matches = (c: IDataObject) =>
-			(simplifyContact(c).emails as unknown as ContactEmail[]).some(
-				(e) => e.email.toLowerCase() === lower,
-			);
-		const [found] = await searchContacts(context, email, matches, 1, i);
+		const [found] = await findContacts(context, email, (c) => hasEmail(c, email), 1, i);
 		if (found) return found;
 	}
 	return null;
