@@ -301,6 +301,8 @@ export interface ContactStore {
 	contacts: StoredContact[];
 	/** The generations that answer ('v1', 'v2'); a missing one answers HTTP 404 not_found. */
 	generations: string[];
+	/** Inferred: searches answer the first page whatever `page` asks for. */
+	ignoresPage: boolean;
 	writes: Array<{ action: 'created' | 'updated' | 'unchanged' | 'deleted'; id: string }>;
 	seed(contact: Record<string, unknown>): void;
 	find(id: string): StoredContact | undefined;

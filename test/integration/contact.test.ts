@@ -215,6 +215,35 @@ describe('Get and Get Many', () => {
 		});
 		expect(byEmail.map((c) => c.contactId)).toEqual(['63b44e47a2523f37e3709c59']);
 	});
+
+	it('Return All and Create stop reading when OMICall answers the same page for every page number', async () => {
+		for (let n = 0; n < 60; n++)
+			simulator.contactStore.seed({
+				...documentedContact(),
+				contact_id: `d${String(n).padStart(23, '0')}`,
+				ref_id: `R-${n}`,
+				attribute_structure: [
+					{
+						field_code: 'full_name',
+						field_type: 'single_text',
+						value: [{ display_value: 'Trùng Tên' }],
+					},
+				],
+			});
+		simulator.contactStore.ignoresPage = true;
+		simulator.resetLog();
+		const all = await run('getMany', { returnAll: true, filters: {}, options: {} });
+		expect(all).toHaveLength(50);
+		expect(contactPaths()).toEqual(Array(2).fill('POST /api/v2/contact/search'));
+		// Created with a name only: read back by searching that name, which all 60 others share.
+		const [created] = await run('create', {
+			fullName: 'Trùng Tên',
+			additionalFields: {},
+			options: {},
+		});
+		expect(simulator.contactStore.contacts.map((c) => c.contact_id)).toContain(created.contactId);
+		expect(created.contactId).not.toMatch(/^d0/);
+	});
 });
 
 describe('the Contact picker (list mode)', () => {

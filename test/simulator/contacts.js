@@ -217,6 +217,11 @@ class ContactStore {
 		this.contacts = [];
 		/** Which generations answer; drop 'v2' to play a tenant where v2 is missing (HTTP 404). */
 		this.generations = ['v1', 'v2'];
+		/**
+		 * Inferred, off by default: a search that ignores `page` and answers the first page for every
+		 * page number. OMICall documents no paging for contact searches, so a client must not rely on it.
+		 */
+		this.ignoresPage = false;
 		/** Every write, in order: what it did to which contact ('unchanged' when nothing differed). */
 		this.writes = [];
 	}
@@ -335,7 +340,8 @@ class ContactStore {
 			if (!Number.isInteger(page) || page < 1) return failure('page_invalid');
 			if (!Number.isInteger(size) || size < 1 || size > 50) return failure('size_invalid');
 			const found = this.search(body.keyword);
-			const items = found.slice((page - 1) * size, page * size);
+			const first = this.ignoresPage ? 0 : (page - 1) * size;
+			const items = found.slice(first, first + size);
 			// Observed (7): v2 answers {items, total_items} of {id, ref_id, user_owner_id, attribute_structure}.
 			if (path === V2.search)
 				return send(200, envelope({ items: items.map(v2Item), total_items: found.length }));

@@ -125,7 +125,18 @@ export async function searchPage(
 	return await preferV2(context, 'search', v2, v1, i);
 }
 
-/** Contacts matching a keyword, page after page until `wanted` are found or a page is short. */
+/**
+ * The most pages one search reads. Inferred: OMICall does not document paging for contact
+ * searches; a search still bringing new contacts after this many pages (100,000 contacts) is taken
+ * to be going round in circles rather than read for ever.
+ */
+export const MAX_PAGES = 2000;
+
+/**
+ * Contacts matching a keyword, page after page until `wanted` are found, a page is short, or a
+ * page brings no contact not already seen: OMICall's paging is not documented, and a search that
+ * ignores `page` answers the first page again and again.
+ */
 export async function findContacts(
 	context: Context,
 	keyword: string,
@@ -137,14 +148,26 @@ export async function findContacts(
 	const found: IDataObject[] = [];
 	const seen = new Set<string>();
 	for (let page = 1; found.length < wanted; page++) {
+		if (page > MAX_PAGES)
+			throw new NodeOperationError(
+				context.getNode(),
+				`OMICall kept answering new contacts after ${MAX_PAGES} pages (${MAX_PAGES * PAGE_SIZE} contacts); the search was stopped.`,
+				{
+					itemIndex: i ?? 0,
+					description:
+						'Narrow the search with a filter (phone number, email or keyword), or turn off Return All and set a Limit.',
+				},
+			);
 		const items = await searchPage(context, keyword, page, i, v2Only);
+		let fresh = 0;
 		for (const contact of items) {
-			const id = contactIdOf(contact);
-			if (id !== null && seen.has(id)) continue;
-			if (id !== null) seen.add(id);
+			const key = contactIdOf(contact) ?? JSON.stringify(contact);
+			if (seen.has(key)) continue;
+			seen.add(key);
+			fresh++;
 			if (keep(contact)) found.push(contact);
 		}
-		if (items.length < PAGE_SIZE) break;
+		if (items.length < PAGE_SIZE || fresh === 0) break;
 	}
 	return found.slice(0, wanted);
 }
