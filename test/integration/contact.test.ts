@@ -520,6 +520,54 @@ describe('bad input fails the item before any request, naming it', () => {
 		expect(simulator.requests).toEqual([]);
 	});
 
+	it.each([
+		['ownerEmail', 'Owner Email', ['agent@x.vn'], 'a list'],
+		['address', 'Address', { street: '12 Lê Lợi' }, 'an object'],
+		['birthday', 'Birthday', ['1991-03-07'], 'a list'],
+		['jobTitle', 'Job Title', true, 'true/false'],
+		['note', 'Note', { text: 'Gọi sau 17h' }, 'an object'],
+		['gender', 'Gender', false, 'true/false'],
+		['refId', 'Reference ID', { id: 'CRM-1' }, 'an object'],
+		['refCode', 'Reference Code', ['KH-1'], 'a list'],
+		['fullName', 'Full Name', { first: 'An' }, 'an object'],
+		['tags', 'Tags', { a: 1 }, 'an object'],
+		['tags', 'Tags', ['VIP', { a: 1 }], 'an object'],
+	])(
+		'Update: %s (%s) given by an expression as %j fails the item, naming it, and changes nothing',
+		async (field, label, value, kind) => {
+			simulator.contactStore.seed(documentedContact());
+			const before = JSON.stringify(simulator.contactStore.contacts);
+			const [item] = await run(
+				'update',
+				{
+					contact: byId('63b44e47a2523f37e3709c59'),
+					updateFields: { [field]: '={{ $json.v }}' },
+					options: {},
+				},
+				[{ json: { v: value } as IDataObject }],
+				true,
+			);
+			expect(item.error).toContain(`Item 0: the ${label} is ${kind} (`);
+			expect(JSON.stringify(simulator.contactStore.contacts)).toBe(before);
+			expect(simulator.requests).toEqual([]);
+		},
+	);
+
+	it('Update: numbers from an expression are taken as text', async () => {
+		simulator.contactStore.seed(documentedContact());
+		const [item] = await run(
+			'update',
+			{
+				contact: byId('63b44e47a2523f37e3709c59'),
+				updateFields: { refCode: '={{ $json.code }}', tags: '={{ $json.tags }}' },
+				options: { output: 'raw' },
+			},
+			[{ json: { code: 1042, tags: [7, 'VIP'] } }],
+		);
+		expect(simplifyContact(item).customFields).toMatchObject({ ref_code: '1042' });
+		expect(simplifyContact(item).tags).toEqual(['7', 'VIP']);
+	});
+
 	it('under Continue On Fail, a bad item becomes {error} and the others are created', async () => {
 		const items = await run(
 			'create',

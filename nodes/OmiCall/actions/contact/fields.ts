@@ -298,6 +298,49 @@ function textOf(value: unknown): string | undefined {
 	return undefined;
 }
 
+/** The names the fields have in the node, for errors. */
+const LABELS = {
+	fullName: 'Full Name',
+	gender: 'Gender',
+	birthday: 'Birthday',
+	ownerEmail: 'Owner Email',
+	tags: 'Tags',
+	address: 'Address',
+	jobTitle: 'Job Title',
+	note: 'Note',
+	refId: 'Reference ID',
+	refCode: 'Reference Code',
+} as const;
+
+function kindOfValue(value: unknown): string {
+	if (Array.isArray(value)) return 'a list';
+	if (typeof value === 'boolean') return 'true/false';
+	if (typeof value === 'number') return 'not a number';
+	return 'an object';
+}
+
+/**
+ * A field's text: text as given (trimmed), a number as its digits, nothing (null) as ''. Any
+ * other value (a list, an object, true/false from an expression) fails the item: read as '' it
+ * would clear the field in OMICall.
+ */
+function fieldText(
+	context: IExecuteFunctions,
+	i: number,
+	value: unknown,
+	field: keyof typeof LABELS,
+): string {
+	if (value === undefined || value === null) return '';
+	const found = textOf(value);
+	if (found === undefined)
+		throw bad(
+			context,
+			i,
+			`the ${LABELS[field]} is ${kindOfValue(value)} (${quoted(value)}), not text. Give it text, e.g. an expression that picks one value.`,
+		);
+	return found;
+}
+
 function quoted(value: unknown): string {
 	const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
 	return `"${text.length > 60 ? `${text.slice(0, 60)}…` : text}"`;
@@ -330,7 +373,7 @@ export function readContactInput(
 ): ContactInput {
 	const input: ContactInput = {};
 	if ('fullName' in values || nameRequired) {
-		const name = textOf(values.fullName);
+		const name = fieldText(context, i, values.fullName, 'fullName');
 		if (!name)
 			throw bad(
 				context,
@@ -364,13 +407,13 @@ export function readContactInput(
 		});
 	}
 	if ('gender' in values) {
-		const gender = textOf(values.gender)?.toLowerCase() ?? '';
+		const gender = fieldText(context, i, values.gender, 'gender').toLowerCase();
 		if (gender && !(GENDERS as readonly string[]).includes(gender))
 			throw bad(context, i, `${quoted(values.gender)} is not a gender: use male, female or other.`);
 		input.gender = gender as Gender | '';
 	}
 	if ('birthday' in values) {
-		const given = textOf(values.birthday) ?? '';
+		const given = fieldText(context, i, values.birthday, 'birthday');
 		const birthday = given ? toIsoDate(given) : '';
 		if (birthday === null)
 			throw bad(
@@ -381,7 +424,7 @@ export function readContactInput(
 		input.birthday = birthday;
 	}
 	if ('ownerEmail' in values) {
-		const owner = textOf(values.ownerEmail) ?? '';
+		const owner = fieldText(context, i, values.ownerEmail, 'ownerEmail');
 		if (owner && !EMAIL.test(owner))
 			throw bad(
 				context,
@@ -391,11 +434,13 @@ export function readContactInput(
 		input.ownerEmail = owner;
 	}
 	if ('tags' in values) {
-		const tags = Array.isArray(values.tags) ? values.tags : String(values.tags ?? '').split(',');
-		input.tags = [...new Set(tags.map(textOf).filter((t): t is string => !!t))];
+		const tags = Array.isArray(values.tags)
+			? values.tags.map((tag) => fieldText(context, i, tag, 'tags'))
+			: fieldText(context, i, values.tags, 'tags').split(',');
+		input.tags = [...new Set(tags.map((tag) => tag.trim()).filter(Boolean))];
 	}
 	for (const key of ['address', 'jobTitle', 'note', 'refId', 'refCode'] as const) {
-		if (key in values) input[key] = textOf(values[key]) ?? '';
+		if (key in values) input[key] = fieldText(context, i, values[key], key);
 	}
 	return input;
 }
