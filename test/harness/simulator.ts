@@ -312,6 +312,8 @@ export interface ContactStore {
 
 /** The documented contact (omicall-api.md 3.4) with an entry of every field type. */
 export const documentedContact: () => StoredContact = contactsModule.documentedContact;
+/** A contact whose phones are held as +84912345678 and 842873000999. */
+export const internationalContact: () => StoredContact = contactsModule.internationalContact;
 
 /** Starts a simulator on a free loopback port. */
 export async function startSimulator(options?: SimulatorOptions): Promise<OmiCallSimulator> {

@@ -10,7 +10,12 @@ import { OmiCall } from '../../nodes/OmiCall/OmiCall.node';
 import { OmiCallTrigger } from '../../nodes/OmiCall/OmiCallTrigger.node';
 import { simplifyContact } from '../../nodes/OmiCall/contactRecord';
 import { apiKeyStore, buildNode, CredentialStore, executeNode, hook } from '../harness/n8n-core';
-import { documentedContact, type OmiCallSimulator, startSimulator } from '../harness/simulator';
+import {
+	documentedContact,
+	internationalContact,
+	type OmiCallSimulator,
+	startSimulator,
+} from '../harness/simulator';
 import { startWebhookServer, type WebhookServer } from '../harness/webhook-server';
 
 const API_KEY = 'key-contacts-0123456789';
@@ -165,6 +170,25 @@ describe('Get and Get Many', () => {
 		expect(
 			await run('get', { contact: byPhone('0367085600'), options: { emptyIfNotFound: true } }),
 		).toEqual([{}]);
+	});
+
+	it('finds a contact whose phones OMICall holds in international form (+84…, 84…), with v2 and with v1', async () => {
+		simulator.contactStore.seed(internationalContact());
+		const id = internationalContact().contact_id;
+		const [got] = await run('get', { contact: byPhone('0912 345 678'), options: {} });
+		const many = await run('getMany', {
+			returnAll: true,
+			filters: { phone: '028 7300 0999' },
+			options: {},
+		});
+		expect([got.contactId, many.map((c) => c.contactId)]).toEqual([id, [id]]);
+		expect(got.phones).toEqual([
+			{ number: '+84912345678', kind: 'personal' },
+			{ number: '842873000999', kind: 'office' },
+		]);
+		simulator.contactStore.generations = ['v1'];
+		const [viaV1] = await run('get', { contact: byPhone('+84 912 345 678'), options: {} });
+		expect(viaV1.contactId).toBe(id);
 	});
 
 	it('looks a phone up with v1 get when v2 search is missing', async () => {
@@ -374,6 +398,20 @@ describe('Create or Update', () => {
 			additionalFields: { phones: phones(['+84944555666', 'personal']), note: 'Khách cũ' },
 		});
 		expect([updated.contactId, updated.note]).toEqual([created.contactId, 'Khách cũ']);
+		expect(simulator.contactStore.contacts).toHaveLength(1);
+	});
+
+	it('matching on phone updates a contact that holds the number in international form, not a second one', async () => {
+		simulator.contactStore.seed(internationalContact());
+		const [updated] = await upsert({
+			matchOn: 'phone',
+			fullName: 'Trần Quốc Bảo',
+			additionalFields: { phones: phones(['0912345678', 'personal']), note: 'Khách cũ' },
+		});
+		expect([updated.contactId, updated.note]).toEqual([
+			internationalContact().contact_id,
+			'Khách cũ',
+		]);
 		expect(simulator.contactStore.contacts).toHaveLength(1);
 	});
 

@@ -74,6 +74,25 @@ function documentedContact() {
 	};
 }
 
+/**
+ * A contact whose phones are held in international form, as one typed in the portal or sent by
+ * another integration may be (inferred: OMICall keeps a number as it was given).
+ */
+function internationalContact() {
+	return {
+		...documentedContact(),
+		contact_id: '63b44e47a2523f37e3709c60',
+		ref_id: 'CRM-84',
+		attribute_structure: [
+			entry('full_name', 'single_text', [{ display_value: 'Trần Quốc Bảo' }]),
+			entry('phone_number', 'phone', [
+				{ display_value: '+84912345678', value_type: 'Cá nhân', data_type: 'personal' },
+				{ display_value: '842873000999', value_type: 'Công ty', data_type: 'office' },
+			]),
+		],
+	};
+}
+
 function entry(fieldCode, fieldType, value) {
 	return {
 		field_code: fieldCode,
@@ -438,4 +457,4 @@ function v1UpdateAnswer(contact) {
 	};
 }
 
-module.exports = { ContactStore, documentedContact, V1, V2, DUPLICATE };
+module.exports = { ContactStore, documentedContact, internationalContact, V1, V2, DUPLICATE };

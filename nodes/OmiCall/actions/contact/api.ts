@@ -193,25 +193,39 @@ export async function findById(
 	}
 }
 
+/**
+ * The search keyword that finds a phone number however a contact holds it (0912345678,
+ * +84912345678, 84912345678): its significant digits, without the domestic leading 0 or the "+".
+ * Inferred: the keyword matches part of a number; only an exact number is then taken (hasPhone).
+ */
+export function phoneKeyword(phone: string): string {
+	return phone.replace(/^[+0]/, '');
+}
+
 /** The contact holding a phone number (in OMICall's form), or null. */
 export async function findByPhone(
 	context: IExecuteFunctions,
 	phone: string,
 	i: number,
 ): Promise<IDataObject | null> {
+	const bySearch = async (v2Only: boolean) =>
+		(
+			await findContacts(context, phoneKeyword(phone), (c) => hasPhone(c, phone), 1, i, v2Only)
+		)[0] ?? null;
 	return await preferV2(
 		context,
 		'getByPhone',
-		async () =>
-			(await findContacts(context, phone, (c) => hasPhone(c, phone), 1, i, true))[0] ?? null,
+		async () => await bySearch(true),
 		async () => {
 			try {
 				const payload = await request(context, 'GET', PATHS.v1Get, { qs: { phone } }, i);
-				return isObject(payload) && contactIdOf(payload) !== null ? payload : null;
+				if (isObject(payload) && contactIdOf(payload) !== null) return payload;
 			} catch (error) {
-				if (isNotFoundCode(omiCallCodeOf(error))) return null;
-				throw asNodeError(context.getNode(), error, i);
+				if (!isNotFoundCode(omiCallCodeOf(error))) throw asNodeError(context.getNode(), error, i);
 			}
+			// Observed: v1 get takes the number as the contact holds it; one held in another form
+			// (+84…) is found by the list's keyword.
+			return await bySearch(false);
 		},
 		i,
 	);

@@ -7,7 +7,7 @@ import type {
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { hasEmail, hasPhone } from '../../contactRecord';
-import { findContacts } from './api';
+import { findContacts, phoneKeyword } from './api';
 import { optionsCollection, readContactInput, readOutput, toJson } from './fields';
 
 const properties: INodeProperties[] = [
@@ -84,7 +84,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	);
 	const phone = checked.phones?.[0]?.number;
 	const email = checked.emails?.[0]?.email;
-	const keyword = phone ?? email ?? String(given.keyword ?? '').trim();
+	const keyword = phone ? phoneKeyword(phone) : (email ?? String(given.keyword ?? '').trim());
 	const keep = (contact: IDataObject) =>
 		(!phone || hasPhone(contact, phone)) && (!email || hasEmail(contact, email));
 	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
