@@ -119,6 +119,36 @@ describe('Create', () => {
 		]);
 	});
 
+	it('v2 add answering false (documented: true | false) fails the item; an older namesake is never taken for the new contact', async () => {
+		simulator.contactStore.seed(documentedContact()); // named "KH PV (sửa)"
+		const answer = (payload: boolean) =>
+			simulator.injectFault('/api/v2/contact/add', {
+				body: { status_code: 9999, instance_id: 'stg', payload, key_enabled: false },
+			});
+		answer(false);
+		const create = () =>
+			run(
+				'create',
+				{ fullName: 'KH PV (sửa)', additionalFields: {}, options: {} },
+				[{ json: {} }],
+				true,
+			);
+		const [refused] = await create();
+		expect(refused).toEqual({
+			error: 'Item 0: OMICall did not add the contact (it answered false).',
+		});
+		// true, yet the contact does not show up (yet): not found, rather than the older namesake.
+		answer(true);
+		const [unseen] = await create();
+		expect(unseen).toEqual({
+			error: 'OMICall accepted the new contact but did not find it when asked for it afterwards.',
+		});
+		// Added for real: the new one, not the older namesake.
+		const [added] = await create();
+		expect(added.contactId).not.toBe('63b44e47a2523f37e3709c59');
+		expect(simulator.contactStore.contacts.map((c) => c.contact_id)).toContain(added.contactId);
+	});
+
 	it('uses v1 in Access Token mode, since v2 wants the API key', async () => {
 		store = new CredentialStore();
 		store.set('cred-1', {

@@ -299,26 +299,61 @@ export function writeBody(input: ContactInput, generation: Generation): IDataObj
 	return body;
 }
 
+/** The contact with this email (any case), or null. */
+export async function findByEmail(
+	context: IExecuteFunctions,
+	email: string,
+	i: number,
+): Promise<IDataObject | null> {
+	return (await findContacts(context, email, (c) => hasEmail(c, email), 1, i))[0] ?? null;
+}
+
+/** The ids of the contacts with exactly this name. */
+async function idsNamed(
+	context: IExecuteFunctions,
+	fullName: string,
+	i: number,
+): Promise<Set<string>> {
+	const named = (c: IDataObject) => simplifyContact(c).fullName === fullName;
+	const found = await findContacts(context, fullName, named, Infinity, i);
+	return new Set(found.map((c) => contactIdOf(c)!).filter(Boolean));
+}
+
 /**
- * Adds a contact and returns it as OMICall holds it. v2 add answers only true (documented), so
- * the new contact is read back by its refId, first phone or first email (whichever was given).
+ * Adds a contact and returns it as OMICall holds it. v2 add answers true or false (documented),
+ * not the contact, so the new contact is read back by its refId, first phone or first email
+ * (each on one contact only). A contact with a name alone is read back as the one with that name
+ * that was not there before the add: an older namesake is never taken for it.
  */
 export async function addContact(
 	context: IExecuteFunctions,
 	input: ContactInput,
 	i: number,
 ): Promise<IDataObject> {
+	const nameOnly = !input.refId && !input.phones?.length && !input.emails?.length;
+	let namesakes: Set<string> | undefined;
 	const added = await preferV2(
 		context,
 		'add',
 		async () => {
-			await request(
+			if (nameOnly) namesakes = await idsNamed(context, input.fullName ?? '', i);
+			const answer = await request(
 				context,
 				'POST',
 				PATHS.v2Add,
 				{ body: writeBody(input, 'v2'), needsApiKey: true },
 				i,
 			);
+			if (answer === false)
+				throw new NodeOperationError(
+					context.getNode(),
+					`Item ${i}: OMICall did not add the contact (it answered false).`,
+					{
+						itemIndex: i,
+						description:
+							'OMICall gave no reason. Check the contact in the OMICall portal (a required field of your tenant, say) and run the item again.',
+					},
+				);
 			return null;
 		},
 		async () => await request(context, 'POST', PATHS.v1Add, { body: writeBody(input, 'v1') }, i),
@@ -329,7 +364,11 @@ export async function addContact(
 		? await findByRefId(context, input.refId, i)
 		: input.phones?.length
 			? await findByPhone(context, input.phones[0].number, i)
-			: await findNewest(context, input, i);
+			: input.emails?.length
+				? await findByEmail(context, input.emails[0].email, i)
+				: namesakes
+					? await findNewNamesake(context, input.fullName ?? '', namesakes, i)
+					: null;
 	if (!found)
 		throw new NodeOperationError(
 			context.getNode(),
@@ -342,19 +381,18 @@ export async function addContact(
 	return found;
 }
 
-/** A contact added without refId or phone: the newest with its email, or else its exact name. */
-async function findNewest(
+/** The newest contact with this exact name that is not one of `before`. */
+async function findNewNamesake(
 	context: IExecuteFunctions,
-	input: ContactInput,
+	fullName: string,
+	before: Set<string>,
 	i: number,
 ): Promise<IDataObject | null> {
-	const email = input.emails?.[0]?.email.toLowerCase();
-	const keyword = email ?? input.fullName ?? '';
-	const matches = (c: IDataObject) =>
-		email ? hasEmail(c, email) : simplifyContact(c).fullName === input.fullName;
-	const found = await findContacts(context, keyword, matches, 1000, i);
-	const newest = (c: IDataObject) => Date.parse(String(simplifyContact(c).createdAt ?? '')) || 0;
-	return found.sort((a, b) => newest(b) - newest(a))[0] ?? null;
+	const isNew = (c: IDataObject) =>
+		simplifyContact(c).fullName === fullName && !before.has(contactIdOf(c) ?? '');
+	const found = await findContacts(context, fullName, isNew, Infinity, i);
+	const created = (c: IDataObject) => Date.parse(String(simplifyContact(c).createdAt ?? '')) || 0;
+	return found.sort((a, b) => created(b) - created(a))[0] ?? null;
 }
 
 /** Updates the given fields of a contact (the others stay) and returns it as OMICall holds it then. */

@@ -6,12 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import {
-	type ContactEmail,
-	type ContactPhone,
-	hasEmail,
-	simplifyContact,
-} from '../../contactRecord';
+import { type ContactEmail, type ContactPhone, simplifyContact } from '../../contactRecord';
 import { toOmiCallPhone } from '../../phone';
 import { asNodeError } from '../../transport';
 import { omiCallCodeOf } from '../call/shared';
@@ -20,7 +15,7 @@ import {
 	DUPLICATE_CODE,
 	findByPhone,
 	findByRefId,
-	findContacts,
+	findByEmail,
 	updateContact,
 } from './api';
 import {
@@ -163,7 +158,7 @@ async function holderOf(
 		if (found) return found;
 	}
 	for (const { email } of input.emails ?? []) {
-		const [found] = await findContacts(context, email, (c) => hasEmail(c, email), 1, i);
+		const found = await findByEmail(context, email, i);
 		if (found) return found;
 	}
 	return null;
