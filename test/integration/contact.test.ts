@@ -221,6 +221,40 @@ describe('Get and Get Many', () => {
 		expect(viaV1.contactId).toBe(id);
 	});
 
+	it('a missing v1 details route (HTTP 404 not_found) is an error, not "no such contact": Get and Update', async () => {
+		const missingRoute = () =>
+			simulator.injectFault('/api/contacts/details/63b44e47a2523f37e3709c59', {
+				status: 404,
+				body: { status_code: -9999, message: 'not_found' },
+			});
+		missingRoute();
+		const [got] = await run(
+			'get',
+			{ contact: byId('63b44e47a2523f37e3709c59'), options: { emptyIfNotFound: true } },
+			[{ json: {} }],
+			true,
+		);
+		expect(got.error).toEqual(expect.any(String));
+		expect(got.error).not.toMatch(/has no contact/);
+		missingRoute();
+		const [updated] = await run(
+			'update',
+			{ contact: byId('63b44e47a2523f37e3709c59'), updateFields: { note: 'Mới' }, options: {} },
+			[{ json: {} }],
+			true,
+		);
+		expect(updated.error).toEqual(expect.any(String));
+		expect(updated.error).not.toMatch(/has no contact/);
+		expect(simulator.contactStore.writes).toEqual([]);
+		// A contact OMICall does not have (resource_not_found) still gives the empty item.
+		expect(
+			await run('get', {
+				contact: byId('000000000000000000000000'),
+				options: { emptyIfNotFound: true },
+			}),
+		).toEqual([{}]);
+	});
+
 	it('looks a phone up with v1 get when v2 search is missing', async () => {
 		simulator.contactStore.generations = ['v1'];
 		const [item] = await run('get', { contact: byPhone('0283800222'), options: {} });

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { isObject } from '../../callRecord';
 import { contactIdOf, hasEmail, hasPhone, simplifyContact } from '../../contactRecord';
 import { asNodeError, CREDENTIAL_TYPE, omiCallRequest } from '../../transport';
-import { httpCodeOf, isNotFoundCode, omiCallCodeOf } from '../call/shared';
+import { httpCodeOf, isAbsentError, isNotFoundCode, omiCallCodeOf } from '../call/shared';
 import type { ContactInput } from './fields';
 
 /**
@@ -188,7 +188,8 @@ export async function findById(
 		);
 		return isObject(payload) && contactIdOf(payload) !== null ? payload : null;
 	} catch (error) {
-		if (isNotFoundCode(omiCallCodeOf(error))) return null;
+		// A missing route (HTTP 404 not_found) is an error, never "no such contact".
+		if (isAbsentError(error)) return null;
 		throw asNodeError(context.getNode(), error, i);
 	}
 }
@@ -224,7 +225,7 @@ export async function findByPhone(
 				if (!isNotFoundCode(omiCallCodeOf(error))) throw asNodeError(context.getNode(), error, i);
 			}
 			// Observed: v1 get takes the number as the contact holds it; one held in another form
-			// (+84…) is found by the list's keyword.
+			// (+84…), or a tenant without this route (HTTP 404 not_found), is left to the list.
 			return await bySearch(false);
 		},
 		i,
