@@ -139,7 +139,8 @@ function tagsOf(value: unknown): string[] {
 		.filter((tag): tag is string => !!tag);
 }
 
-function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
+/** The items without repeats, the first of each key kept. */
+export function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
 	const seen = new Set<string>();
 	return items.filter((item) => {
 		const k = key(item);

@@ -465,6 +465,30 @@ describe('Create or Update', () => {
 		expect(simulator.contactStore.contacts).toHaveLength(1);
 	});
 
+	it('a phone or email given twice in one item (+84 912… and 0912…, any case) is sent once: running it again writes nothing', async () => {
+		const item = {
+			refId: 'CRM-7',
+			fullName: 'An',
+			additionalFields: {
+				phones: phones(['+84 912 345 678', 'personal'], ['0912345678', 'office']),
+				emails: {
+					email: [
+						{ email: 'an@example.vn', kind: 'personal' },
+						{ email: 'AN@Example.vn', kind: 'office' },
+					],
+				},
+			},
+		};
+		const [created] = await upsert(item);
+		await upsert(item);
+		await upsert(item);
+		expect(simulator.contactStore.writes.map((w) => w.action)).toEqual(['created']);
+		expect([created.phones, created.emails]).toEqual([
+			[{ number: '0912345678', kind: 'personal' }],
+			[{ email: 'an@example.vn', kind: 'personal' }],
+		]);
+	});
+
 	it('matching on phone updates a contact that holds the number in international form, not a second one', async () => {
 		simulator.contactStore.seed(internationalContact());
 		const [updated] = await upsert({

@@ -16,6 +16,7 @@ import {
 	GENDERS,
 	simplifyContact,
 	toIsoDate,
+	uniqueBy,
 } from '../../contactRecord';
 import { describePhoneInput, toOmiCallPhone } from '../../phone';
 import { PAGE_SIZE, searchPage } from './api';
@@ -384,8 +385,10 @@ export function readContactInput(
 			);
 		input.fullName = name;
 	}
+	// A number or email given twice (+84 912… and 0912…, any case) is sent once: else each upsert
+	// would see a difference and write.
 	if ('phones' in values) {
-		input.phones = entries(values.phones, 'phone').map((entry) => {
+		const phones = entries(values.phones, 'phone').map((entry) => {
 			const raw = isObject(entry) ? entry.number : entry;
 			const number = toOmiCallPhone(raw);
 			if (!number)
@@ -396,15 +399,17 @@ export function readContactInput(
 				);
 			return { number, kind: kindOf(isObject(entry) ? entry.kind : undefined) };
 		});
+		input.phones = uniqueBy(phones, (p) => p.number);
 	}
 	if ('emails' in values) {
-		input.emails = entries(values.emails, 'email').map((entry) => {
+		const emails = entries(values.emails, 'email').map((entry) => {
 			const raw = isObject(entry) ? entry.email : entry;
 			const email = textOf(raw);
 			if (!email || !EMAIL.test(email))
 				throw bad(context, i, `${quoted(raw ?? '')} is not a valid email address.`);
 			return { email, kind: kindOf(isObject(entry) ? entry.kind : undefined) };
 		});
+		input.emails = uniqueBy(emails, (e) => e.email.toLowerCase());
 	}
 	if ('gender' in values) {
 		const gender = fieldText(context, i, values.gender, 'gender').toLowerCase();
