@@ -408,6 +408,40 @@ describe('Update and Delete', () => {
 		]);
 	});
 
+	it("v1 update names a contact by its reference ID (documented); taking another contact's reference ID is refused, not written onto that contact", async () => {
+		simulator.contactStore.seed(documentedContact()); // CRM-42
+		simulator.contactStore.seed(internationalContact()); // CRM-84
+		simulator.contactStore.generations = ['v1'];
+		const [kept] = await run('update', {
+			contact: byId('63b44e47a2523f37e3709c59'),
+			updateFields: { note: 'Đã gọi' },
+			options: {},
+		});
+		expect([kept.refId, kept.note]).toEqual(['CRM-42', 'Đã gọi']);
+		const before = JSON.stringify(simulator.contactStore.contacts);
+		const [taken] = await run(
+			'update',
+			{
+				contact: byId('63b44e47a2523f37e3709c59'),
+				updateFields: { refId: 'CRM-84', note: 'Khách mới' },
+				options: {},
+			},
+			[{ json: {} }],
+			true,
+		);
+		expect(taken.error).toBe(
+			`Item 0: the reference ID "CRM-84" is already on another OMICall contact (ID ${internationalContact().contact_id}).`,
+		);
+		expect(JSON.stringify(simulator.contactStore.contacts)).toBe(before);
+		// A new reference ID of its own: named by publicId (inferred), and it takes it.
+		const [renamed] = await run('update', {
+			contact: byId('63b44e47a2523f37e3709c59'),
+			updateFields: { refId: 'CRM-43' },
+			options: {},
+		});
+		expect(renamed.refId).toBe('CRM-43');
+	});
+
 	it('deletes by ID; deleting it again is a clear error', async () => {
 		simulator.contactStore.seed(documentedContact());
 		expect(await run('delete', { contact: byId('63b44e47a2523f37e3709c59') })).toEqual([

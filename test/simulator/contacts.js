@@ -405,15 +405,20 @@ class ContactStore {
 			return send(200, envelope(generation === 'v2' ? true : v1Item(contact)));
 		}
 
-		// Update. Documented (v1): refId identifies the contact; observed (v2): refId or _id.
-		// Inferred: v1 takes publicId too; with an id, a refId in the body is the new refId.
+		// Update. Observed (v2): _id identifies the contact, else refId. Documented (v1): refId
+		// identifies the contact, so a refId some contact has picks that contact, whatever else the
+		// body says; inferred: otherwise v1 takes publicId, and the body's refId becomes its new one.
 		const id = generation === 'v2' ? text(body._id) : text(body.publicId);
-		const contact = id
-			? this.find(id)
-			: text(body.refId)
-				? this.findByRefId(text(body.refId))
-				: undefined;
-		if (!id && !text(body.refId)) return failure('ref_id_is_required'); // inferred
+		const refId = text(body.refId);
+		const contact =
+			generation === 'v2'
+				? id
+					? this.find(id)
+					: refId
+						? this.findByRefId(refId)
+						: undefined
+				: ((refId && this.findByRefId(refId)) ?? (id ? this.find(id) : undefined));
+		if (!id && !refId) return failure('ref_id_is_required'); // inferred
 		if (!contact) return failure(NOT_FOUND);
 		const problem = invalid(fields, false);
 		if (problem) return failure(problem);

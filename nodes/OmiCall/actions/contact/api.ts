@@ -415,20 +415,49 @@ export async function updateContact(
 				{ body: { _id: id, ...writeBody(input, 'v2') }, needsApiKey: true },
 				i,
 			),
-		async () => {
-			// Documented: v1 identifies the contact by refId; inferred: publicId too, for one without.
-			const refId = input.refId ?? simplifyContact(contact).refId ?? undefined;
-			return await request(
+		async () =>
+			await request(
 				context,
 				'POST',
 				PATHS.v1Update,
-				{ body: { publicId: id, ...(refId ? { refId } : {}), ...writeBody(input, 'v1') } },
+				{ body: await v1UpdateBody(context, contact, input, i) },
 				i,
-			);
-		},
+			),
 		i,
 	);
 	return (await findById(context, id, i)) ?? contact;
+}
+
+/**
+ * v1 update's body. Documented: v1 finds the contact by refId, so a contact that has one and
+ * keeps it is named by it alone. Inferred (README, Contact): a contact without a refId, or one
+ * whose refId changes, is named by publicId. As v1 would take a refId another contact has for
+ * that contact, such a change is refused before anything is sent.
+ */
+async function v1UpdateBody(
+	context: IExecuteFunctions,
+	contact: IDataObject,
+	input: ContactInput,
+	i: number,
+): Promise<IDataObject> {
+	const id = contactIdOf(contact)!;
+	const current = simplifyContact(contact).refId as string | null;
+	if (current && (input.refId === undefined || input.refId === current))
+		return { refId: current, ...writeBody(input, 'v1') };
+	if (input.refId) {
+		const holder = await findByRefId(context, input.refId, i);
+		if (holder && contactIdOf(holder) !== id)
+			throw new NodeOperationError(
+				context.getNode(),
+				`Item ${i}: the reference ID "${input.refId}" is already on another OMICall contact (ID ${contactIdOf(holder)}).`,
+				{
+					itemIndex: i,
+					description:
+						'Nothing was changed. A reference ID names one contact; give this contact another one, or change that contact first.',
+				},
+			);
+	}
+	return { publicId: id, ...writeBody(input, 'v1') };
 }
 
 /** Deletes a contact by its OMICall id (v1, documented). */
