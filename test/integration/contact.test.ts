@@ -247,6 +247,20 @@ describe('Get and Get Many', () => {
 		expect(updated.error).toEqual(expect.any(String));
 		expect(updated.error).not.toMatch(/has no contact/);
 		expect(simulator.contactStore.writes).toEqual([]);
+		// Found by reference ID, updated, then not read back: the error says the change is made.
+		missingRoute();
+		const [byRef] = await run(
+			'update',
+			{ contact: byRefId('CRM-42'), updateFields: { note: 'Mới' }, options: {} },
+			[{ json: {} }],
+			true,
+		);
+		expect(byRef.error).toMatch(
+			/^Item 0: OMICall updated the contact, but reading it back failed: /,
+		);
+		expect(simplifyContact(simulator.contactStore.contacts[0] as unknown as IDataObject).note).toBe(
+			'Mới',
+		);
 		// A contact OMICall does not have (resource_not_found) still gives the empty item.
 		expect(
 			await run('get', {

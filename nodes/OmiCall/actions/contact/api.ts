@@ -425,7 +425,17 @@ export async function updateContact(
 			),
 		i,
 	);
-	return (await findById(context, id, i)) ?? contact;
+	try {
+		return (await findById(context, id, i)) ?? contact;
+	} catch (error) {
+		// The change is made: say so, or a rerun is taken for the first attempt.
+		const { message, description } = asNodeError(context.getNode(), error, i);
+		throw new NodeOperationError(
+			context.getNode(),
+			`Item ${i}: OMICall updated the contact, but reading it back failed: ${message}`,
+			{ itemIndex: i, description: description ?? undefined },
+		);
+	}
 }
 
 /**
