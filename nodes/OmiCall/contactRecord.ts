@@ -139,7 +139,8 @@ function tagsOf(value: unknown): string[] {
 		.filter((tag): tag is string => !!tag);
 }
 
-function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
+/** The items without repeats, the first of each key kept. */
+export function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
 	const seen = new Set<string>();
 	return items.filter((item) => {
 		const k = key(item);
@@ -211,5 +212,13 @@ export function hasPhone(contact: IDataObject, phone: string): boolean {
 	const wanted = toOmiCallPhone(phone) ?? phone;
 	return (simplifyContact(contact).phones as unknown as ContactPhone[]).some(
 		(p) => (toOmiCallPhone(p.number) ?? p.number) === wanted,
+	);
+}
+
+/** Whether the contact has this email, compared without case (OMICall keeps an email on one contact, any case). */
+export function hasEmail(contact: IDataObject, email: string): boolean {
+	const wanted = email.toLowerCase();
+	return (simplifyContact(contact).emails as unknown as ContactEmail[]).some(
+		(e) => e.email.toLowerCase() === wanted,
 	);
 }

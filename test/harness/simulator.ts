@@ -301,6 +301,8 @@ export interface ContactStore {
 	contacts: StoredContact[];
 	/** The generations that answer ('v1', 'v2'); a missing one answers HTTP 404 not_found. */
 	generations: string[];
+	/** Inferred: searches answer the first page whatever `page` asks for. */
+	ignoresPage: boolean;
 	writes: Array<{ action: 'created' | 'updated' | 'unchanged' | 'deleted'; id: string }>;
 	seed(contact: Record<string, unknown>): void;
 	find(id: string): StoredContact | undefined;
@@ -310,6 +312,8 @@ export interface ContactStore {
 
 /** The documented contact (omicall-api.md 3.4) with an entry of every field type. */
 export const documentedContact: () => StoredContact = contactsModule.documentedContact;
+/** A contact whose phones are held as +84912345678 and 842873000999. */
+export const internationalContact: () => StoredContact = contactsModule.internationalContact;
 
 /** Starts a simulator on a free loopback port. */
 export async function startSimulator(options?: SimulatorOptions): Promise<OmiCallSimulator> {

@@ -9,8 +9,14 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 import { OmiCall } from '../../nodes/OmiCall/OmiCall.node';
 import { OmiCallTrigger } from '../../nodes/OmiCall/OmiCallTrigger.node';
 import { simplifyContact } from '../../nodes/OmiCall/contactRecord';
+import { toOmiCallPhone } from '../../nodes/OmiCall/phone';
 import { apiKeyStore, buildNode, CredentialStore, executeNode, hook } from '../harness/n8n-core';
-import { documentedContact, type OmiCallSimulator, startSimulator } from '../harness/simulator';
+import {
+	documentedContact,
+	internationalContact,
+	type OmiCallSimulator,
+	startSimulator,
+} from '../harness/simulator';
 import { startWebhookServer, type WebhookServer } from '../harness/webhook-server';
 
 const API_KEY = 'key-contacts-0123456789';
@@ -114,6 +120,36 @@ describe('Create', () => {
 		]);
 	});
 
+	it('v2 add answering false (documented: true | false) fails the item; an older namesake is never taken for the new contact', async () => {
+		simulator.contactStore.seed(documentedContact()); // named "KH PV (sửa)"
+		const answer = (payload: boolean) =>
+			simulator.injectFault('/api/v2/contact/add', {
+				body: { status_code: 9999, instance_id: 'stg', payload, key_enabled: false },
+			});
+		answer(false);
+		const create = () =>
+			run(
+				'create',
+				{ fullName: 'KH PV (sửa)', additionalFields: {}, options: {} },
+				[{ json: {} }],
+				true,
+			);
+		const [refused] = await create();
+		expect(refused).toEqual({
+			error: 'Item 0: OMICall did not add the contact (it answered false).',
+		});
+		// true, yet the contact does not show up (yet): not found, rather than the older namesake.
+		answer(true);
+		const [unseen] = await create();
+		expect(unseen).toEqual({
+			error: 'OMICall accepted the new contact but did not find it when asked for it afterwards.',
+		});
+		// Added for real: the new one, not the older namesake.
+		const [added] = await create();
+		expect(added.contactId).not.toBe('63b44e47a2523f37e3709c59');
+		expect(simulator.contactStore.contacts.map((c) => c.contact_id)).toContain(added.contactId);
+	});
+
 	it('uses v1 in Access Token mode, since v2 wants the API key', async () => {
 		store = new CredentialStore();
 		store.set('cred-1', {
@@ -167,6 +203,73 @@ describe('Get and Get Many', () => {
 		).toEqual([{}]);
 	});
 
+	it('finds a contact whose phones OMICall holds in international form (+84…, 84…), with v2 and with v1', async () => {
+		simulator.contactStore.seed(internationalContact());
+		const id = internationalContact().contact_id;
+		const [got] = await run('get', { contact: byPhone('0912 345 678'), options: {} });
+		const many = await run('getMany', {
+			returnAll: true,
+			filters: { phone: '028 7300 0999' },
+			options: {},
+		});
+		expect([got.contactId, many.map((c) => c.contactId)]).toEqual([id, [id]]);
+		expect(got.phones).toEqual([
+			{ number: '+84912345678', kind: 'personal' },
+			{ number: '842873000999', kind: 'office' },
+		]);
+		simulator.contactStore.generations = ['v1'];
+		const [viaV1] = await run('get', { contact: byPhone('+84 912 345 678'), options: {} });
+		expect(viaV1.contactId).toBe(id);
+	});
+
+	it('a missing v1 details route (HTTP 404 not_found) is an error, not "no such contact": Get and Update', async () => {
+		const missingRoute = () =>
+			simulator.injectFault('/api/contacts/details/63b44e47a2523f37e3709c59', {
+				status: 404,
+				body: { status_code: -9999, message: 'not_found' },
+			});
+		missingRoute();
+		const [got] = await run(
+			'get',
+			{ contact: byId('63b44e47a2523f37e3709c59'), options: { emptyIfNotFound: true } },
+			[{ json: {} }],
+			true,
+		);
+		expect(got.error).toEqual(expect.any(String));
+		expect(got.error).not.toMatch(/has no contact/);
+		missingRoute();
+		const [updated] = await run(
+			'update',
+			{ contact: byId('63b44e47a2523f37e3709c59'), updateFields: { note: 'Mới' }, options: {} },
+			[{ json: {} }],
+			true,
+		);
+		expect(updated.error).toEqual(expect.any(String));
+		expect(updated.error).not.toMatch(/has no contact/);
+		expect(simulator.contactStore.writes).toEqual([]);
+		// Found by reference ID, updated, then not read back: the error says the change is made.
+		missingRoute();
+		const [byRef] = await run(
+			'update',
+			{ contact: byRefId('CRM-42'), updateFields: { note: 'Mới' }, options: {} },
+			[{ json: {} }],
+			true,
+		);
+		expect(byRef.error).toMatch(
+			/^Item 0: OMICall updated the contact, but reading it back failed: /,
+		);
+		expect(simplifyContact(simulator.contactStore.contacts[0] as unknown as IDataObject).note).toBe(
+			'Mới',
+		);
+		// A contact OMICall does not have (resource_not_found) still gives the empty item.
+		expect(
+			await run('get', {
+				contact: byId('000000000000000000000000'),
+				options: { emptyIfNotFound: true },
+			}),
+		).toEqual([{}]);
+	});
+
 	it('looks a phone up with v1 get when v2 search is missing', async () => {
 		simulator.contactStore.generations = ['v1'];
 		const [item] = await run('get', { contact: byPhone('02838002222'), options: {} });
@@ -214,6 +317,35 @@ describe('Get and Get Many', () => {
 			options: {},
 		});
 		expect(byEmail.map((c) => c.contactId)).toEqual(['63b44e47a2523f37e3709c59']);
+	});
+
+	it('Return All and Create stop reading when OMICall answers the same page for every page number', async () => {
+		for (let n = 0; n < 60; n++)
+			simulator.contactStore.seed({
+				...documentedContact(),
+				contact_id: `d${String(n).padStart(23, '0')}`,
+				ref_id: `R-${n}`,
+				attribute_structure: [
+					{
+						field_code: 'full_name',
+						field_type: 'single_text',
+						value: [{ display_value: 'Trùng Tên' }],
+					},
+				],
+			});
+		simulator.contactStore.ignoresPage = true;
+		simulator.resetLog();
+		const all = await run('getMany', { returnAll: true, filters: {}, options: {} });
+		expect(all).toHaveLength(50);
+		expect(contactPaths()).toEqual(Array(2).fill('POST /api/v2/contact/search'));
+		// Created with a name only: read back by searching that name, which all 60 others share.
+		const [created] = await run('create', {
+			fullName: 'Trùng Tên',
+			additionalFields: {},
+			options: {},
+		});
+		expect(simulator.contactStore.contacts.map((c) => c.contact_id)).toContain(created.contactId);
+		expect(created.contactId).not.toMatch(/^d0/);
 	});
 });
 
@@ -291,6 +423,40 @@ describe('Update and Delete', () => {
 		]);
 	});
 
+	it("v1 update names a contact by its reference ID (documented); taking another contact's reference ID is refused, not written onto that contact", async () => {
+		simulator.contactStore.seed(documentedContact()); // CRM-42
+		simulator.contactStore.seed(internationalContact()); // CRM-84
+		simulator.contactStore.generations = ['v1'];
+		const [kept] = await run('update', {
+			contact: byId('63b44e47a2523f37e3709c59'),
+			updateFields: { note: 'Đã gọi' },
+			options: {},
+		});
+		expect([kept.refId, kept.note]).toEqual(['CRM-42', 'Đã gọi']);
+		const before = JSON.stringify(simulator.contactStore.contacts);
+		const [taken] = await run(
+			'update',
+			{
+				contact: byId('63b44e47a2523f37e3709c59'),
+				updateFields: { refId: 'CRM-84', note: 'Khách mới' },
+				options: {},
+			},
+			[{ json: {} }],
+			true,
+		);
+		expect(taken.error).toBe(
+			`Item 0: the reference ID "CRM-84" is already on another OMICall contact (ID ${internationalContact().contact_id}).`,
+		);
+		expect(JSON.stringify(simulator.contactStore.contacts)).toBe(before);
+		// A new reference ID of its own: named by publicId (inferred), and it takes it.
+		const [renamed] = await run('update', {
+			contact: byId('63b44e47a2523f37e3709c59'),
+			updateFields: { refId: 'CRM-43' },
+			options: {},
+		});
+		expect(renamed.refId).toBe('CRM-43');
+	});
+
 	it('deletes by ID; deleting it again is a clear error', async () => {
 		simulator.contactStore.seed(documentedContact());
 		expect(await run('delete', { contact: byId('63b44e47a2523f37e3709c59') })).toEqual([
@@ -348,6 +514,44 @@ describe('Create or Update', () => {
 		expect(simulator.contactStore.contacts).toHaveLength(1);
 	});
 
+	it('a phone or email given twice in one item (+84 912… and 0912…, any case) is sent once: running it again writes nothing', async () => {
+		const item = {
+			refId: 'CRM-7',
+			fullName: 'An',
+			additionalFields: {
+				phones: phones(['+84 912 345 678', 'personal'], ['0912345678', 'office']),
+				emails: {
+					email: [
+						{ email: 'an@example.vn', kind: 'personal' },
+						{ email: 'AN@Example.vn', kind: 'office' },
+					],
+				},
+			},
+		};
+		const [created] = await upsert(item);
+		await upsert(item);
+		await upsert(item);
+		expect(simulator.contactStore.writes.map((w) => w.action)).toEqual(['created']);
+		expect([created.phones, created.emails]).toEqual([
+			[{ number: '0912345678', kind: 'personal' }],
+			[{ email: 'an@example.vn', kind: 'personal' }],
+		]);
+	});
+
+	it('matching on phone updates a contact that holds the number in international form, not a second one', async () => {
+		simulator.contactStore.seed(internationalContact());
+		const [updated] = await upsert({
+			matchOn: 'phone',
+			fullName: 'Trần Quốc Bảo',
+			additionalFields: { phones: phones(['0912345678', 'personal']), note: 'Khách cũ' },
+		});
+		expect([updated.contactId, updated.note]).toEqual([
+			internationalContact().contact_id,
+			'Khách cũ',
+		]);
+		expect(simulator.contactStore.contacts).toHaveLength(1);
+	});
+
 	describe('a phone that is on another contact (phone_or_email_assigned_on_other_contact)', () => {
 		const taken = {
 			refId: 'CRM-new',
@@ -382,8 +586,10 @@ describe('Create or Update', () => {
 
 	/**
 	 * Model-based: a seeded random sequence of upserts and updates over a few refIds and phones,
-	 * with inputs repeated. Invariants after every step: one contact per refId and per phone,
-	 * and a repeated input makes no write request and no write. Replay with CONTACT_SEED=<seed>.
+	 * with inputs repeated, numbers written in any form (also twice in one item), and one contact
+	 * OMICall already holds with its number in international form. Invariants after every step:
+	 * one contact per refId and per phone (compared in OMICall's form), and a repeated input makes
+	 * no write request and no write. Replay with CONTACT_SEED=<seed>.
 	 */
 	it('a seeded random sequence of upserts and updates keeps one contact per refId and phone', async () => {
 		const seed = Number(process.env.CONTACT_SEED ?? Date.now() % 100000);
@@ -394,6 +600,19 @@ describe('Create or Update', () => {
 			return state % n;
 		};
 		const names = ['Nguyễn An', 'Trần Bình', 'Lê Cường', 'Phạm Dung'];
+		const written = (k: number) =>
+			[`09${k}${k} 000 00${k}`, `+84 9${k}${k} 000 00${k}`, `849${k}${k}00000${k}`][random(3)];
+		simulator.contactStore.seed({
+			...internationalContact(),
+			ref_id: 'CRM-3',
+			attribute_structure: [
+				{
+					field_code: 'phone_number',
+					field_type: 'phone',
+					value: [{ display_value: '+84933000003', data_type: 'personal' }],
+				},
+			],
+		});
 		const inputs: INodeParameters[] = [];
 		for (let step = 0; step < 40; step++) {
 			const k = random(4);
@@ -406,7 +625,10 @@ describe('Create or Update', () => {
 						fullName: names[random(4)],
 						// Each refId has its own phone: a phone match and a refId match meet on one contact.
 						additionalFields: {
-							phones: phones([`09${k}${k} 000 00${k}`, ['personal', 'office'][random(2)]]),
+							phones: phones(
+								[written(k), ['personal', 'office'][random(2)]],
+								...(random(4) ? [] : [[written(k), 'home'] as [string, string]]),
+							),
 							...(random(2) ? { note: `ghi chú ${random(3)}` } : {}),
 							...(random(2) ? { tags: ['VIP', 'Mới', ''][random(3)] } : {}),
 						},
@@ -429,8 +651,8 @@ describe('Create or Update', () => {
 			const contacts = simulator.contactStore.contacts;
 			const refIds = contacts.map((c) => c.ref_id).filter(Boolean);
 			const numbers = contacts.flatMap((c) =>
-				(c.attribute_structure.find((e) => e.field_code === 'phone_number')?.value ?? []).map(
-					(v) => v.display_value,
+				(c.attribute_structure.find((e) => e.field_code === 'phone_number')?.value ?? []).map((v) =>
+					toOmiCallPhone(v.display_value),
 				),
 			);
 			expect([context, refIds.length]).toEqual([context, new Set(refIds).size]);
@@ -489,6 +711,54 @@ describe('bad input fails the item before any request, naming it', () => {
 	])('%s: %j', async (operation, parameters, message) => {
 		await expect(run(operation, parameters as INodeParameters)).rejects.toThrow(message);
 		expect(simulator.requests).toEqual([]);
+	});
+
+	it.each([
+		['ownerEmail', 'Owner Email', ['agent@x.vn'], 'a list'],
+		['address', 'Address', { street: '12 Lê Lợi' }, 'an object'],
+		['birthday', 'Birthday', ['1991-03-07'], 'a list'],
+		['jobTitle', 'Job Title', true, 'true/false'],
+		['note', 'Note', { text: 'Gọi sau 17h' }, 'an object'],
+		['gender', 'Gender', false, 'true/false'],
+		['refId', 'Reference ID', { id: 'CRM-1' }, 'an object'],
+		['refCode', 'Reference Code', ['KH-1'], 'a list'],
+		['fullName', 'Full Name', { first: 'An' }, 'an object'],
+		['tags', 'Tags', { a: 1 }, 'an object'],
+		['tags', 'Tags', ['VIP', { a: 1 }], 'an object'],
+	])(
+		'Update: %s (%s) given by an expression as %j fails the item, naming it, and changes nothing',
+		async (field, label, value, kind) => {
+			simulator.contactStore.seed(documentedContact());
+			const before = JSON.stringify(simulator.contactStore.contacts);
+			const [item] = await run(
+				'update',
+				{
+					contact: byId('63b44e47a2523f37e3709c59'),
+					updateFields: { [field]: '={{ $json.v }}' },
+					options: {},
+				},
+				[{ json: { v: value } as IDataObject }],
+				true,
+			);
+			expect(item.error).toContain(`Item 0: the ${label} is ${kind} (`);
+			expect(JSON.stringify(simulator.contactStore.contacts)).toBe(before);
+			expect(simulator.requests).toEqual([]);
+		},
+	);
+
+	it('Update: numbers from an expression are taken as text', async () => {
+		simulator.contactStore.seed(documentedContact());
+		const [item] = await run(
+			'update',
+			{
+				contact: byId('63b44e47a2523f37e3709c59'),
+				updateFields: { refCode: '={{ $json.code }}', tags: '={{ $json.tags }}' },
+				options: { output: 'raw' },
+			},
+			[{ json: { code: 1042, tags: [7, 'VIP'] } }],
+		);
+		expect(simplifyContact(item).customFields).toMatchObject({ ref_code: '1042' });
+		expect(simplifyContact(item).tags).toEqual(['7', 'VIP']);
 	});
 
 	it('under Continue On Fail, a bad item becomes {error} and the others are created', async () => {

@@ -74,6 +74,25 @@ function documentedContact() {
 	};
 }
 
+/**
+ * A contact whose phones are held in international form, as one typed in the portal or sent by
+ * another integration may be (inferred: OMICall keeps a number as it was given).
+ */
+function internationalContact() {
+	return {
+		...documentedContact(),
+		contact_id: '63b44e47a2523f37e3709c60',
+		ref_id: 'CRM-84',
+		attribute_structure: [
+			entry('full_name', 'single_text', [{ display_value: 'Trần Quốc Bảo' }]),
+			entry('phone_number', 'phone', [
+				{ display_value: '+84912345678', value_type: 'Cá nhân', data_type: 'personal' },
+				{ display_value: '842873000999', value_type: 'Công ty', data_type: 'office' },
+			]),
+		],
+	};
+}
+
 function entry(fieldCode, fieldType, value) {
 	return {
 		field_code: fieldCode,
@@ -217,6 +236,11 @@ class ContactStore {
 		this.contacts = [];
 		/** Which generations answer; drop 'v2' to play a tenant where v2 is missing (HTTP 404). */
 		this.generations = ['v1', 'v2'];
+		/**
+		 * Inferred, off by default: a search that ignores `page` and answers the first page for every
+		 * page number. OMICall documents no paging for contact searches, so a client must not rely on it.
+		 */
+		this.ignoresPage = false;
 		/** Every write, in order: what it did to which contact ('unchanged' when nothing differed). */
 		this.writes = [];
 	}
@@ -335,7 +359,8 @@ class ContactStore {
 			if (!Number.isInteger(page) || page < 1) return failure('page_invalid');
 			if (!Number.isInteger(size) || size < 1 || size > 50) return failure('size_invalid');
 			const found = this.search(body.keyword);
-			const items = found.slice((page - 1) * size, page * size);
+			const first = this.ignoresPage ? 0 : (page - 1) * size;
+			const items = found.slice(first, first + size);
 			// Observed (7): v2 answers {items, total_items} of {id, ref_id, user_owner_id, attribute_structure}.
 			if (path === V2.search)
 				return send(200, envelope({ items: items.map(v2Item), total_items: found.length }));
@@ -380,15 +405,20 @@ class ContactStore {
 			return send(200, envelope(generation === 'v2' ? true : v1Item(contact)));
 		}
 
-		// Update. Documented (v1): refId identifies the contact; observed (v2): refId or _id.
-		// Inferred: v1 takes publicId too; with an id, a refId in the body is the new refId.
+		// Update. Observed (v2): _id identifies the contact, else refId. Documented (v1): refId
+		// identifies the contact, so a refId some contact has picks that contact, whatever else the
+		// body says; inferred: otherwise v1 takes publicId, and the body's refId becomes its new one.
 		const id = generation === 'v2' ? text(body._id) : text(body.publicId);
-		const contact = id
-			? this.find(id)
-			: text(body.refId)
-				? this.findByRefId(text(body.refId))
-				: undefined;
-		if (!id && !text(body.refId)) return failure('ref_id_is_required'); // inferred
+		const refId = text(body.refId);
+		const contact =
+			generation === 'v2'
+				? id
+					? this.find(id)
+					: refId
+						? this.findByRefId(refId)
+						: undefined
+				: ((refId && this.findByRefId(refId)) ?? (id ? this.find(id) : undefined));
+		if (!id && !refId) return failure('ref_id_is_required'); // inferred
 		if (!contact) return failure(NOT_FOUND);
 		const problem = invalid(fields, false);
 		if (problem) return failure(problem);
@@ -432,4 +462,4 @@ function v1UpdateAnswer(contact) {
 	};
 }
 
-module.exports = { ContactStore, documentedContact, V1, V2, DUPLICATE };
+module.exports = { ContactStore, documentedContact, internationalContact, V1, V2, DUPLICATE };

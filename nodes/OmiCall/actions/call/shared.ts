@@ -218,6 +218,14 @@ export function isNotFoundCode(code: string | undefined): boolean {
 	);
 }
 
+/**
+ * Whether an error says OMICall has no such record, as opposed to no such route: a not-found code
+ * not carried by HTTP 404, which is how a missing route or method answers (`not_found`).
+ */
+export function isAbsentError(error: unknown): boolean {
+	return isNotFoundCode(omiCallCodeOf(error)) && httpCodeOf(error) !== 404;
+}
+
 export class CallNotFoundError extends NodeOperationError {}
 
 export function callNotFound(context: IExecuteFunctions, id: string, i: number): CallNotFoundError {
@@ -324,7 +332,7 @@ export async function getCall(
 			if (isNotFoundCode(omiCallCodeOf(error))) {
 				absent = true;
 				// HTTP 404 may mean the route or the method is missing, not the call: try the next way.
-				if (httpCodeOf(error) === 404) lastError = error;
+				if (!isAbsentError(error)) lastError = error;
 				else {
 					remember(route);
 					v2Answered ||= route !== 'v1';

@@ -2,9 +2,9 @@ import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-
 import { NodeOperationError } from 'n8n-workflow';
 
 import { isObject } from '../../callRecord';
-import { contactIdOf, hasPhone, simplifyContact } from '../../contactRecord';
+import { contactIdOf, hasEmail, hasPhone, simplifyContact } from '../../contactRecord';
 import { asNodeError, CREDENTIAL_TYPE, omiCallRequest } from '../../transport';
-import { httpCodeOf, isNotFoundCode, omiCallCodeOf } from '../call/shared';
+import { httpCodeOf, isAbsentError, isNotFoundCode, omiCallCodeOf } from '../call/shared';
 import type { ContactInput } from './fields';
 
 /**
@@ -125,8 +125,19 @@ export async function searchPage(
 	return await preferV2(context, 'search', v2, v1, i);
 }
 
-/** Contacts matching a keyword, page after page until `wanted` are found or a page is short. */
-export async function searchContacts(
+/**
+ * The most pages one search reads. Inferred: OMICall does not document paging for contact
+ * searches; a search still bringing new contacts after this many pages (100,000 contacts) is taken
+ * to be going round in circles rather than read for ever.
+ */
+export const MAX_PAGES = 2000;
+
+/**
+ * Contacts matching a keyword, page after page until `wanted` are found, a page is short, or a
+ * page brings no contact not already seen: OMICall's paging is not documented, and a search that
+ * ignores `page` answers the first page again and again.
+ */
+export async function findContacts(
 	context: Context,
 	keyword: string,
 	keep: (contact: IDataObject) => boolean,
@@ -137,14 +148,26 @@ export async function searchContacts(
 	const found: IDataObject[] = [];
 	const seen = new Set<string>();
 	for (let page = 1; found.length < wanted; page++) {
+		if (page > MAX_PAGES)
+			throw new NodeOperationError(
+				context.getNode(),
+				`OMICall kept answering new contacts after ${MAX_PAGES} pages (${MAX_PAGES * PAGE_SIZE} contacts); the search was stopped.`,
+				{
+					itemIndex: i ?? 0,
+					description:
+						'Narrow the search with a filter (phone number, email or keyword), or turn off Return All and set a Limit.',
+				},
+			);
 		const items = await searchPage(context, keyword, page, i, v2Only);
+		let fresh = 0;
 		for (const contact of items) {
-			const id = contactIdOf(contact);
-			if (id !== null && seen.has(id)) continue;
-			if (id !== null) seen.add(id);
+			const key = contactIdOf(contact) ?? JSON.stringify(contact);
+			if (seen.has(key)) continue;
+			seen.add(key);
+			fresh++;
 			if (keep(contact)) found.push(contact);
 		}
-		if (items.length < PAGE_SIZE) break;
+		if (items.length < PAGE_SIZE || fresh === 0) break;
 	}
 	return found.slice(0, wanted);
 }
@@ -165,9 +188,19 @@ export async function findById(
 		);
 		return isObject(payload) && contactIdOf(payload) !== null ? payload : null;
 	} catch (error) {
-		if (isNotFoundCode(omiCallCodeOf(error))) return null;
+		// A missing route (HTTP 404 not_found) is an error, never "no such contact".
+		if (isAbsentError(error)) return null;
 		throw asNodeError(context.getNode(), error, i);
 	}
+}
+
+/**
+ * The search keyword that finds a phone number however a contact holds it (0912345678,
+ * +84912345678, 84912345678): its significant digits, without the domestic leading 0 or the "+".
+ * Inferred: the keyword matches part of a number; only an exact number is then taken (hasPhone).
+ */
+export function phoneKeyword(phone: string): string {
+	return phone.replace(/^[+0]/, '');
 }
 
 /** The contact holding a phone number (in OMICall's form), or null. */
@@ -176,19 +209,24 @@ export async function findByPhone(
 	phone: string,
 	i: number,
 ): Promise<IDataObject | null> {
+	const bySearch = async (v2Only: boolean) =>
+		(
+			await findContacts(context, phoneKeyword(phone), (c) => hasPhone(c, phone), 1, i, v2Only)
+		)[0] ?? null;
 	return await preferV2(
 		context,
 		'getByPhone',
-		async () =>
-			(await searchContacts(context, phone, (c) => hasPhone(c, phone), 1, i, true))[0] ?? null,
+		async () => await bySearch(true),
 		async () => {
 			try {
 				const payload = await request(context, 'GET', PATHS.v1Get, { qs: { phone } }, i);
-				return isObject(payload) && contactIdOf(payload) !== null ? payload : null;
+				if (isObject(payload) && contactIdOf(payload) !== null) return payload;
 			} catch (error) {
-				if (isNotFoundCode(omiCallCodeOf(error))) return null;
-				throw asNodeError(context.getNode(), error, i);
+				if (!isNotFoundCode(omiCallCodeOf(error))) throw asNodeError(context.getNode(), error, i);
 			}
+			// Observed: v1 get takes the number as the contact holds it; one held in another form
+			// (+84…), or a tenant without this route (HTTP 404 not_found), is left to the list.
+			return await bySearch(false);
 		},
 		i,
 	);
@@ -204,7 +242,7 @@ export async function findByRefId(
 	i: number,
 ): Promise<IDataObject | null> {
 	const matches = (c: IDataObject) => simplifyContact(c).refId === refId;
-	return (await searchContacts(context, refId, matches, 1, i))[0] ?? null;
+	return (await findContacts(context, refId, matches, 1, i))[0] ?? null;
 }
 
 /** OMICall's dd/MM/yyyy (documented, Contacts v1) from an ISO date. */
@@ -262,26 +300,61 @@ export function writeBody(input: ContactInput, generation: Generation): IDataObj
 	return body;
 }
 
+/** The contact with this email (any case), or null. */
+export async function findByEmail(
+	context: IExecuteFunctions,
+	email: string,
+	i: number,
+): Promise<IDataObject | null> {
+	return (await findContacts(context, email, (c) => hasEmail(c, email), 1, i))[0] ?? null;
+}
+
+/** The ids of the contacts with exactly this name. */
+async function idsNamed(
+	context: IExecuteFunctions,
+	fullName: string,
+	i: number,
+): Promise<Set<string>> {
+	const named = (c: IDataObject) => simplifyContact(c).fullName === fullName;
+	const found = await findContacts(context, fullName, named, Infinity, i);
+	return new Set(found.map((c) => contactIdOf(c)!).filter(Boolean));
+}
+
 /**
- * Adds a contact and returns it as OMICall holds it. v2 add answers only true (documented), so
- * the new contact is read back by its refId, first phone or first email (whichever was given).
+ * Adds a contact and returns it as OMICall holds it. v2 add answers true or false (documented),
+ * not the contact, so the new contact is read back by its refId, first phone or first email
+ * (each on one contact only). A contact with a name alone is read back as the one with that name
+ * that was not there before the add: an older namesake is never taken for it.
  */
 export async function addContact(
 	context: IExecuteFunctions,
 	input: ContactInput,
 	i: number,
 ): Promise<IDataObject> {
+	const nameOnly = !input.refId && !input.phones?.length && !input.emails?.length;
+	let namesakes: Set<string> | undefined;
 	const added = await preferV2(
 		context,
 		'add',
 		async () => {
-			await request(
+			if (nameOnly) namesakes = await idsNamed(context, input.fullName ?? '', i);
+			const answer = await request(
 				context,
 				'POST',
 				PATHS.v2Add,
 				{ body: writeBody(input, 'v2'), needsApiKey: true },
 				i,
 			);
+			if (answer === false)
+				throw new NodeOperationError(
+					context.getNode(),
+					`Item ${i}: OMICall did not add the contact (it answered false).`,
+					{
+						itemIndex: i,
+						description:
+							'OMICall gave no reason. Check the contact in the OMICall portal (a required field of your tenant, say) and run the item again.',
+					},
+				);
 			return null;
 		},
 		async () => await request(context, 'POST', PATHS.v1Add, { body: writeBody(input, 'v1') }, i),
@@ -292,7 +365,11 @@ export async function addContact(
 		? await findByRefId(context, input.refId, i)
 		: input.phones?.length
 			? await findByPhone(context, input.phones[0].number, i)
-			: await findNewest(context, input, i);
+			: input.emails?.length
+				? await findByEmail(context, input.emails[0].email, i)
+				: namesakes
+					? await findNewNamesake(context, input.fullName ?? '', namesakes, i)
+					: null;
 	if (!found)
 		throw new NodeOperationError(
 			context.getNode(),
@@ -305,23 +382,18 @@ export async function addContact(
 	return found;
 }
 
-/** A contact added without refId or phone: the newest with its email, or else its exact name. */
-async function findNewest(
+/** The newest contact with this exact name that is not one of `before`. */
+async function findNewNamesake(
 	context: IExecuteFunctions,
-	input: ContactInput,
+	fullName: string,
+	before: Set<string>,
 	i: number,
 ): Promise<IDataObject | null> {
-	const email = input.emails?.[0]?.email.toLowerCase();
-	const keyword = email ?? input.fullName ?? '';
-	const matches = (c: IDataObject) => {
-		const flat = simplifyContact(c);
-		return email
-			? (flat.emails as Array<{ email: string }>).some((e) => e.email.toLowerCase() === email)
-			: flat.fullName === input.fullName;
-	};
-	const found = await searchContacts(context, keyword, matches, 1000, i);
-	const newest = (c: IDataObject) => Date.parse(String(simplifyContact(c).createdAt ?? '')) || 0;
-	return found.sort((a, b) => newest(b) - newest(a))[0] ?? null;
+	const isNew = (c: IDataObject) =>
+		simplifyContact(c).fullName === fullName && !before.has(contactIdOf(c) ?? '');
+	const found = await findContacts(context, fullName, isNew, Infinity, i);
+	const created = (c: IDataObject) => Date.parse(String(simplifyContact(c).createdAt ?? '')) || 0;
+	return found.sort((a, b) => created(b) - created(a))[0] ?? null;
 }
 
 /** Updates the given fields of a contact (the others stay) and returns it as OMICall holds it then. */
@@ -343,20 +415,59 @@ export async function updateContact(
 				{ body: { _id: id, ...writeBody(input, 'v2') }, needsApiKey: true },
 				i,
 			),
-		async () => {
-			// Documented: v1 identifies the contact by refId; inferred: publicId too, for one without.
-			const refId = input.refId ?? simplifyContact(contact).refId ?? undefined;
-			return await request(
+		async () =>
+			await request(
 				context,
 				'POST',
 				PATHS.v1Update,
-				{ body: { publicId: id, ...(refId ? { refId } : {}), ...writeBody(input, 'v1') } },
+				{ body: await v1UpdateBody(context, contact, input, i) },
 				i,
-			);
-		},
+			),
 		i,
 	);
-	return (await findById(context, id, i)) ?? contact;
+	try {
+		return (await findById(context, id, i)) ?? contact;
+	} catch (error) {
+		// The change is made: say so, or a rerun is taken for the first attempt.
+		const { message, description } = asNodeError(context.getNode(), error, i);
+		throw new NodeOperationError(
+			context.getNode(),
+			`Item ${i}: OMICall updated the contact, but reading it back failed: ${message}`,
+			{ itemIndex: i, description: description ?? undefined },
+		);
+	}
+}
+
+/**
+ * v1 update's body. Documented: v1 finds the contact by refId, so a contact that has one and
+ * keeps it is named by it alone. Inferred (README, Contact): a contact without a refId, or one
+ * whose refId changes, is named by publicId. As v1 would take a refId another contact has for
+ * that contact, such a change is refused before anything is sent.
+ */
+async function v1UpdateBody(
+	context: IExecuteFunctions,
+	contact: IDataObject,
+	input: ContactInput,
+	i: number,
+): Promise<IDataObject> {
+	const id = contactIdOf(contact)!;
+	const current = simplifyContact(contact).refId as string | null;
+	if (current && (input.refId === undefined || input.refId === current))
+		return { refId: current, ...writeBody(input, 'v1') };
+	if (input.refId) {
+		const holder = await findByRefId(context, input.refId, i);
+		if (holder && contactIdOf(holder) !== id)
+			throw new NodeOperationError(
+				context.getNode(),
+				`Item ${i}: the reference ID "${input.refId}" is already on another OMICall contact (ID ${contactIdOf(holder)}).`,
+				{
+					itemIndex: i,
+					description:
+						'Nothing was changed. A reference ID names one contact; give this contact another one, or change that contact first.',
+				},
+			);
+	}
+	return { publicId: id, ...writeBody(input, 'v1') };
 }
 
 /** Deletes a contact by its OMICall id (v1, documented). */

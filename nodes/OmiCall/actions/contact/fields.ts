@@ -16,6 +16,7 @@ import {
 	GENDERS,
 	simplifyContact,
 	toIsoDate,
+	uniqueBy,
 } from '../../contactRecord';
 import { describePhoneInput, toOmiCallPhone } from '../../phone';
 import { PAGE_SIZE, searchPage } from './api';
@@ -298,6 +299,49 @@ function textOf(value: unknown): string | undefined {
 	return undefined;
 }
 
+/** The names the fields have in the node, for errors. */
+const LABELS = {
+	fullName: 'Full Name',
+	gender: 'Gender',
+	birthday: 'Birthday',
+	ownerEmail: 'Owner Email',
+	tags: 'Tags',
+	address: 'Address',
+	jobTitle: 'Job Title',
+	note: 'Note',
+	refId: 'Reference ID',
+	refCode: 'Reference Code',
+} as const;
+
+function kindOfValue(value: unknown): string {
+	if (Array.isArray(value)) return 'a list';
+	if (typeof value === 'boolean') return 'true/false';
+	if (typeof value === 'number') return 'not a number';
+	return 'an object';
+}
+
+/**
+ * A field's text: text as given (trimmed), a number as its digits, nothing (null) as ''. Any
+ * other value (a list, an object, true/false from an expression) fails the item: read as '' it
+ * would clear the field in OMICall.
+ */
+function fieldText(
+	context: IExecuteFunctions,
+	i: number,
+	value: unknown,
+	field: keyof typeof LABELS,
+): string {
+	if (value === undefined || value === null) return '';
+	const found = textOf(value);
+	if (found === undefined)
+		throw bad(
+			context,
+			i,
+			`the ${LABELS[field]} is ${kindOfValue(value)} (${quoted(value)}), not text. Give it text, e.g. an expression that picks one value.`,
+		);
+	return found;
+}
+
 function quoted(value: unknown): string {
 	const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
 	return `"${text.length > 60 ? `${text.slice(0, 60)}…` : text}"`;
@@ -330,7 +374,7 @@ export function readContactInput(
 ): ContactInput {
 	const input: ContactInput = {};
 	if ('fullName' in values || nameRequired) {
-		const name = textOf(values.fullName);
+		const name = fieldText(context, i, values.fullName, 'fullName');
 		if (!name)
 			throw bad(
 				context,
@@ -341,8 +385,10 @@ export function readContactInput(
 			);
 		input.fullName = name;
 	}
+	// A number or email given twice (+84 912… and 0912…, any case) is sent once: else each upsert
+	// would see a difference and write.
 	if ('phones' in values) {
-		input.phones = entries(values.phones, 'phone').map((entry) => {
+		const phones = entries(values.phones, 'phone').map((entry) => {
 			const raw = isObject(entry) ? entry.number : entry;
 			const number = toOmiCallPhone(raw);
 			if (!number)
@@ -353,24 +399,26 @@ export function readContactInput(
 				);
 			return { number, kind: kindOf(isObject(entry) ? entry.kind : undefined) };
 		});
+		input.phones = uniqueBy(phones, (p) => p.number);
 	}
 	if ('emails' in values) {
-		input.emails = entries(values.emails, 'email').map((entry) => {
+		const emails = entries(values.emails, 'email').map((entry) => {
 			const raw = isObject(entry) ? entry.email : entry;
 			const email = textOf(raw);
 			if (!email || !EMAIL.test(email))
 				throw bad(context, i, `${quoted(raw ?? '')} is not a valid email address.`);
 			return { email, kind: kindOf(isObject(entry) ? entry.kind : undefined) };
 		});
+		input.emails = uniqueBy(emails, (e) => e.email.toLowerCase());
 	}
 	if ('gender' in values) {
-		const gender = textOf(values.gender)?.toLowerCase() ?? '';
+		const gender = fieldText(context, i, values.gender, 'gender').toLowerCase();
 		if (gender && !(GENDERS as readonly string[]).includes(gender))
 			throw bad(context, i, `${quoted(values.gender)} is not a gender: use male, female or other.`);
 		input.gender = gender as Gender | '';
 	}
 	if ('birthday' in values) {
-		const given = textOf(values.birthday) ?? '';
+		const given = fieldText(context, i, values.birthday, 'birthday');
 		const birthday = given ? toIsoDate(given) : '';
 		if (birthday === null)
 			throw bad(
@@ -381,7 +429,7 @@ export function readContactInput(
 		input.birthday = birthday;
 	}
 	if ('ownerEmail' in values) {
-		const owner = textOf(values.ownerEmail) ?? '';
+		const owner = fieldText(context, i, values.ownerEmail, 'ownerEmail');
 		if (owner && !EMAIL.test(owner))
 			throw bad(
 				context,
@@ -391,11 +439,13 @@ export function readContactInput(
 		input.ownerEmail = owner;
 	}
 	if ('tags' in values) {
-		const tags = Array.isArray(values.tags) ? values.tags : String(values.tags ?? '').split(',');
-		input.tags = [...new Set(tags.map(textOf).filter((t): t is string => !!t))];
+		const tags = Array.isArray(values.tags)
+			? values.tags.map((tag) => fieldText(context, i, tag, 'tags'))
+			: fieldText(context, i, values.tags, 'tags').split(',');
+		input.tags = [...new Set(tags.map((tag) => tag.trim()).filter(Boolean))];
 	}
 	for (const key of ['address', 'jobTitle', 'note', 'refId', 'refCode'] as const) {
-		if (key in values) input[key] = textOf(values[key]) ?? '';
+		if (key in values) input[key] = fieldText(context, i, values[key], key);
 	}
 	return input;
 }

@@ -6,8 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { hasPhone, simplifyContact } from '../../contactRecord';
-import { searchContacts } from './api';
+import { hasEmail, hasPhone } from '../../contactRecord';
+import { findContacts, phoneKeyword } from './api';
 import { optionsCollection, readContactInput, readOutput, toJson } from './fields';
 
 const properties: INodeProperties[] = [
@@ -83,17 +83,13 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 		false,
 	);
 	const phone = checked.phones?.[0]?.number;
-	const email = checked.emails?.[0]?.email.toLowerCase();
-	const keyword = phone ?? email ?? String(given.keyword ?? '').trim();
+	const email = checked.emails?.[0]?.email;
+	const keyword = phone ? phoneKeyword(phone) : (email ?? String(given.keyword ?? '').trim());
 	const keep = (contact: IDataObject) =>
-		(!phone || hasPhone(contact, phone)) &&
-		(!email ||
-			(simplifyContact(contact).emails as Array<{ email: string }>).some(
-				(e) => e.email.toLowerCase() === email,
-			));
+		(!phone || hasPhone(contact, phone)) && (!email || hasEmail(contact, email));
 	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
 	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', i, 50) as number);
 	const output = readOutput(this, i);
-	const found = await searchContacts(this, keyword, keep, limit, i);
+	const found = await findContacts(this, keyword, keep, limit, i);
 	return found.map((contact) => ({ json: toJson(contact, output) }));
 }

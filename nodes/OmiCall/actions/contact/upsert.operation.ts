@@ -15,7 +15,7 @@ import {
 	DUPLICATE_CODE,
 	findByPhone,
 	findByRefId,
-	searchContacts,
+	findByEmail,
 	updateContact,
 } from './api';
 import {
@@ -158,12 +158,7 @@ async function holderOf(
 		if (found) return found;
 	}
 	for (const { email } of input.emails ?? []) {
-		const lower = email.toLowerCase();
-		const matches = (c: IDataObject) =>
-			(simplifyContact(c).emails as unknown as ContactEmail[]).some(
-				(e) => e.email.toLowerCase() === lower,
-			);
-		const [found] = await searchContacts(context, email, matches, 1, i);
+		const found = await findByEmail(context, email, i);
 		if (found) return found;
 	}
 	return null;
