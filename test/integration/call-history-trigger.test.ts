@@ -12,6 +12,7 @@ import {
 	CredentialStore,
 	type NodeRun,
 	pollNode,
+	saveStaticData,
 } from '../harness/n8n-core';
 import {
 	buildCallEvents,
@@ -53,12 +54,17 @@ function addCall(startedAt: number, options: CallOptions = {}): string {
 	return simulator.recordCall(toHistoryItem(record)).transaction_id;
 }
 
-/** Activates the trigger as if at `at` (its first poll, which takes nothing in without back-fill). */
+/**
+ * Activates the trigger as if at `at` (its first poll, which takes nothing in without back-fill).
+ * n8n saves the static data after an activation.
+ */
 async function activate(at: number, parameters: INodeParameters = {}, staticData?: IDataObject) {
 	const run = buildNode(nodeType, parameters, store, { staticData });
 	const clock = jest.spyOn(Date, 'now').mockReturnValue(at);
 	try {
-		return { run, first: await pollNode(run, nodeType) };
+		const first = await pollNode(run, nodeType);
+		saveStaticData(run);
+		return { run, first };
 	} finally {
 		clock.mockRestore();
 	}
@@ -71,11 +77,17 @@ async function poll(run: NodeRun): Promise<INodeExecutionData[]> {
 const ids = (items: INodeExecutionData[]) => items.map((item) => item.json.callId);
 const searches = () => simulator.requests.filter((r) => r.path === SEARCH).length;
 
-/** n8n's restart: the static data as it was saved, in a workflow built anew. */
-function restart(run: NodeRun): NodeRun {
-	return buildNode(nodeType, run.node.parameters, store, {
-		staticData: JSON.parse(JSON.stringify(run.workflow.staticData)),
+/**
+ * n8n's restart: the static data as n8n last saved it (after activation and after each poll that
+ * emitted; not after an empty poll), in a workflow built anew. Publishing an edited workflow
+ * does the same, with the new parameters.
+ */
+function restart(run: NodeRun, parameters: INodeParameters = run.node.parameters): NodeRun {
+	const next = buildNode(nodeType, parameters, store, {
+		staticData: JSON.parse(JSON.stringify(run.saved ?? {})),
 	});
+	saveStaticData(next);
+	return next;
 }
 
 describe('first activation', () => {
@@ -376,4 +388,28 @@ test('model: 1,000 calls over 30 polls, each emitted exactly once, in order', as
 	expect(expected.size).toBe(1000);
 	expect([...emitted.values()].every((n) => n === 1)).toBe(true);
 	expect(new Set(emitted.keys())).toEqual(expected);
+});
+
+describe('what n8n saves, edits, overlapping polls', () => {
+	test('a poll that emits nothing changes no cursor, except for calls the Hotlines filter drops', async () => {
+		const start = Date.now() - HOUR;
+		let { run } = await activate(start, { filters: { hotlines: '02873005588' } });
+		const wanted = addCall(start + MINUTE, { hotline: '02873005588' });
+		expect(ids(await poll(run))).toEqual([wanted]);
+		const saved = JSON.stringify(run.workflow.staticData);
+		expect(await poll(run)).toEqual([]);
+		expect(JSON.stringify(run.workflow.staticData)).toBe(saved);
+		// A call through another hotline: taken in (in memory), not emitted, so n8n does not save it.
+		addCall(start + 2 * MINUTE, { hotline: '19006868' });
+		expect(await poll(run)).toEqual([]);
+		expect(JSON.stringify(run.workflow.staticData)).not.toBe(saved);
+		expect(JSON.stringify(run.saved)).toBe(saved);
+		// After a restart it is read again, and dropped again; the next wanted call comes once.
+		run = restart(run);
+		expect(await poll(run)).toEqual([]);
+		const next = addCall(start + 3 * MINUTE, { hotline: '02873005588' });
+		expect(ids(await poll(run))).toEqual([next]);
+		run = restart(run);
+		expect(await poll(run)).toEqual([]);
+	});
 });
