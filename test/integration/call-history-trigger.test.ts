@@ -412,4 +412,19 @@ describe('what n8n saves, edits, overlapping polls', () => {
 		run = restart(run);
 		expect(await poll(run)).toEqual([]);
 	});
+
+	test('two polls at once (n8n starts one on each tick without waiting): each call once', async () => {
+		const start = Date.now() - HOUR;
+		const { run } = await activate(start);
+		const id = addCall(start + MINUTE);
+		simulator.slowDown(SEARCH, 300, 1);
+		const [p1, p2] = await Promise.all([pollNode(run, nodeType), pollNode(run, nodeType)]);
+		// The second one saw the first still running: it returned null without a request.
+		expect([p1, p2].filter((p) => p === null)).toHaveLength(1);
+		expect([...ids(p1 ?? []), ...ids(p2 ?? [])]).toEqual([id]);
+		expect(searches()).toBe(1);
+		// The guard is released: the next poll runs.
+		const next = addCall(start + 2 * MINUTE);
+		expect(ids(await poll(run))).toEqual([next]);
+	});
 });
