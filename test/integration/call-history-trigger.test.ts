@@ -427,4 +427,44 @@ describe('what n8n saves, edits, overlapping polls', () => {
 		const next = addCall(start + 2 * MINUTE);
 		expect(ids(await poll(run))).toEqual([next]);
 	});
+
+	test('Answered Only switched on after unanswered calls were seen: no new call lost', async () => {
+		const start = Date.now() - 2 * HOUR;
+		let { run } = await activate(start);
+		for (let i = 0; i < 10; i++) addCall(start + MINUTE + i * 1000, { answered: false });
+		expect(await poll(run)).toHaveLength(10);
+		run = restart(run, { filters: { answeredOnly: true } });
+		const answered = Array.from({ length: 60 }, (_, i) =>
+			addCall(start + 10 * MINUTE + i * 10_000, { answered: true }),
+		);
+		expect(ids(await poll(run))).toEqual(answered);
+		// Once read through, the early stop counts again: nothing new costs one request.
+		const before = searches();
+		expect(await poll(run)).toEqual([]);
+		expect(searches() - before).toBe(1);
+	});
+
+	test('with Agent Extensions, a call that left the filter (transferred) costs no new call', async () => {
+		const start = Date.now() - 2 * HOUR;
+		const a100 = { extension: '100', name: 'A' };
+		const a101 = { extension: '101', name: 'B' };
+		const { run } = await activate(start, { filters: { agentExtensions: '100' } });
+		const first = Array.from({ length: 10 }, (_, i) =>
+			addCall(start + MINUTE + i * 1000, { agent: a100, answered: true }),
+		);
+		expect(await poll(run)).toHaveLength(10);
+		// Each was transferred to 101: OMICall upserts the record with the last leg (observed).
+		for (const [i, id] of first.entries())
+			addCall(start + MINUTE + i * 1000, {
+				agent: a101,
+				answered: true,
+				transactionId: id,
+				transfers: 1,
+			});
+		const fresh = Array.from({ length: 60 }, (_, i) =>
+			addCall(start + 10 * MINUTE + i * 10_000, { agent: a100, answered: true }),
+		);
+		expect(ids(await poll(run))).toEqual(fresh);
+		expect(await poll(run)).toEqual([]);
+	});
 });

@@ -40,6 +40,10 @@ export interface HistoryCursor {
 	newestMs: number;
 	/** Transaction id → start time (ms) of each call taken in within the overlap. */
 	seen: Record<string, number>;
+	/** The search filter of the last poll that read its whole range (filterKey); absent: unknown. */
+	filterKey?: string;
+	/** Ids in `seen` that search (with filterKey) no longer lists: kept against repeats, not counted. */
+	unlisted?: string[];
 }
 
 /**
@@ -85,9 +89,40 @@ export function historyItem(record: IDataObject, output: Output): INodeExecution
 
 export function readCursor(value: unknown): HistoryCursor | null {
 	if (!isObject(value) || value.v !== 1) return null;
-	const { floorMs, newestMs, seen } = value;
+	const { floorMs, newestMs, seen, filterKey } = value;
 	if (typeof floorMs !== 'number' || typeof newestMs !== 'number' || !isObject(seen)) return null;
-	return { v: 1, floorMs, newestMs, seen: { ...(seen as Record<string, number>) } };
+	const cursor: HistoryCursor = {
+		v: 1,
+		floorMs,
+		newestMs,
+		seen: { ...(seen as Record<string, number>) },
+	};
+	if (typeof filterKey === 'string') cursor.filterKey = filterKey;
+	if (Array.isArray(value.unlisted))
+		cursor.unlisted = value.unlisted.filter((id): id is string => typeof id === 'string');
+	return cursor;
+}
+
+/** The search filter as one string: its keys sorted, so the same filter always gives the same. */
+export function filterKey(filter: IDataObject): string {
+	return JSON.stringify(
+		Object.keys(filter)
+			.sort()
+			.map((key) => [key, filter[key]]),
+	);
+}
+
+/**
+ * Whether the calls of `seen` (less `unlisted`) count toward the early stop: only when each of
+ * them is still in the search. Not after the search filter changed (Answered Only switched on
+ * drops calls seen unanswered): then the poll reads its whole range once, and notes the seen
+ * calls the search no longer lists. And never with Agent Extensions: OMICall rewrites a
+ * transferred call's record with its last leg, whose sip_user may be another extension
+ * (inferred from the upsert of the cdr hook, omicall-api.md 3.2), so a call seen under the filter
+ * can leave it at any time; each poll then reads its whole look-back (a request per 50 calls).
+ */
+function countsSeen(cursor: HistoryCursor, filter: IDataObject): boolean {
+	return cursor.filterKey === filterKey(filter) && filter.sipUsers === undefined;
 }
 
 /** The cursor of a first activation: from now, or from `backfillHours` ago. */
@@ -118,9 +153,14 @@ export async function pollHistory(
 	const overlapMs = Math.max(0, overlapMinutes) * MINUTE_MS;
 	const fromMs = Math.max(cursor.floorMs, cursor.newestMs - overlapMs);
 	const fresh = new Map<string, { record: IDataObject; ms: number; endMs: number }>();
-	const seenTimes = Object.values(cursor.seen);
+	const unlisted = new Set(cursor.unlisted);
+	const counted = Object.entries(cursor.seen)
+		.filter(([id]) => !unlisted.has(id))
+		.map(([, ms]) => ms);
+	const earlyStop = countsSeen(cursor, filters.filter);
+	const listed = new Set<string>();
 	for (const window of searchWindows(fromMs, Math.max(fromMs, nowMs))) {
-		const known = seenTimes.filter((ms) => ms >= window.fromDate && ms <= window.toDate).length;
+		const known = counted.filter((ms) => ms >= window.fromDate && ms <= window.toDate).length;
 		const found = new Set<string>();
 		for await (const page of searchHistory.call(context, { ...window, filter: filters.filter })) {
 			for (const record of page.records) {
@@ -129,6 +169,7 @@ export async function pollHistory(
 				// Without an id (never seen in OMICall's data): the start time and the numbers stand in.
 				const id =
 					callIdOf(record) ?? `${ms}|${text(record.phone_number)}|${text(record.sip_user)}`;
+				listed.add(id);
 				if (id in cursor.seen) continue;
 				found.add(id);
 				const endMs = Date.parse(toIsoTime(record.time_end_call) ?? '') || ms;
@@ -138,20 +179,34 @@ export async function pollHistory(
 					fresh.set(id, { record, ms: Math.max(ms, earlier.ms), endMs });
 				else earlier.ms = Math.max(ms, earlier.ms);
 			}
-			if (page.total !== null && page.total - known === found.size) break;
+			if (earlyStop && page.total !== null && page.total - known === found.size) break;
 		}
 	}
 
 	const taken = [...fresh.entries()].sort(
 		([idA, a], [idB, b]) => a.ms - b.ms || (idA < idB ? -1 : idA > idB ? 1 : 0),
 	);
-	const next: HistoryCursor = { ...cursor, seen: { ...cursor.seen } };
+	const next: HistoryCursor = {
+		...cursor,
+		seen: { ...cursor.seen },
+		filterKey: filterKey(filters.filter),
+	};
+	// Without the early stop the whole range was read: the seen calls in it that were not listed
+	// are the ones the search has dropped. With it, the ones noted before still hold.
+	if (!earlyStop)
+		for (const [id, ms] of Object.entries(cursor.seen))
+			if (ms >= fromMs) {
+				if (listed.has(id)) unlisted.delete(id);
+				else unlisted.add(id);
+			}
 	for (const [id, { ms }] of taken) {
 		next.seen[id] = ms;
 		if (ms > next.newestMs) next.newestMs = ms;
 	}
 	const keepFrom = next.newestMs - overlapMs;
 	for (const [id, ms] of Object.entries(next.seen)) if (ms < keepFrom) delete next.seen[id];
+	next.unlisted = [...unlisted].filter((id) => id in next.seen);
+	if (!next.unlisted.length) delete next.unlisted;
 	return {
 		records: taken
 			.map(([, { record }]) => record)
