@@ -467,4 +467,16 @@ describe('what n8n saves, edits, overlapping polls', () => {
 		expect(ids(await poll(run))).toEqual(fresh);
 		expect(await poll(run)).toEqual([]);
 	});
+
+	test('raising Look Back repeats no call already emitted', async () => {
+		const start = Date.now() - 5 * HOUR;
+		let { run } = await activate(start, { options: { overlapMinutes: 60 } });
+		const a = addCall(start + HOUR);
+		const b = addCall(start + 3 * HOUR);
+		expect(ids(await poll(run))).toEqual([a, b]);
+		run = restart(run, { options: { overlapMinutes: 180 } });
+		expect(await poll(run)).toEqual([]);
+		const c = addCall(start + 3 * HOUR + MINUTE);
+		expect(ids(await poll(run))).toEqual([c]);
+	});
 });

@@ -203,8 +203,10 @@ export async function pollHistory(
 		next.seen[id] = ms;
 		if (ms > next.newestMs) next.newestMs = ms;
 	}
-	const keepFrom = next.newestMs - overlapMs;
-	for (const [id, ms] of Object.entries(next.seen)) if (ms < keepFrom) delete next.seen[id];
+	// Forgetting the calls before the look-back moves the floor with them: a look-back raised
+	// later would otherwise search again calls whose ids are gone, and emit them again.
+	next.floorMs = Math.max(cursor.floorMs, next.newestMs - overlapMs);
+	for (const [id, ms] of Object.entries(next.seen)) if (ms < next.floorMs) delete next.seen[id];
 	next.unlisted = [...unlisted].filter((id) => id in next.seen);
 	if (!next.unlisted.length) delete next.unlisted;
 	return {
