@@ -91,13 +91,16 @@ function restart(run: NodeRun, parameters: INodeParameters = run.node.parameters
 }
 
 describe('first activation', () => {
-	test('takes in nothing from before, by default; the next call is emitted', async () => {
+	test('takes in nothing from before, by default, beyond a 2-minute margin; the next call is emitted', async () => {
 		const start = Date.now() - HOUR;
 		addCall(start - 5 * MINUTE);
-		addCall(start - 1000);
+		addCall(start - 2 * MINUTE - 1000);
+		// Within the margin for a clock difference between OMICall and n8n: emitted.
+		const margin = addCall(start - 2 * MINUTE);
 		const { run, first } = await activate(start);
 		expect(first).toBeNull();
 		expect(searches()).toBe(0);
+		expect(ids(await poll(run))).toEqual([margin]);
 		expect(await poll(run)).toEqual([]);
 		const id = addCall(start + MINUTE);
 		expect(ids(await poll(run))).toEqual([id]);
@@ -478,5 +481,14 @@ describe('what n8n saves, edits, overlapping polls', () => {
 		expect(await poll(run)).toEqual([]);
 		const c = addCall(start + 3 * HOUR + MINUTE);
 		expect(ids(await poll(run))).toEqual([c]);
+	});
+
+	test("OMICall's clock a little behind n8n's: a call placed after activation is emitted", async () => {
+		const start = Math.floor((Date.now() - HOUR) / 1000) * 1000;
+		const { run } = await activate(start);
+		// Placed 10 s after activation by n8n's clock; OMICall stamps it by its own, 30 s behind.
+		const id = addCall(start + 10_000 - 30_000);
+		const later = addCall(start + 5 * MINUTE);
+		expect(ids(await poll(run))).toEqual([id, later]);
 	});
 });

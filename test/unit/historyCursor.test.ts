@@ -1,4 +1,5 @@
 import {
+	CLOCK_MARGIN_MS,
 	hotlineKey,
 	readCursor,
 	recordTimeMs,
@@ -18,13 +19,14 @@ describe("the Call History Trigger's cursor helpers", () => {
 		expect(stored.seen).toEqual({ a: 2000 });
 	});
 
-	test("the watch starts at the activation's whole second, or the back-fill before it", () => {
+	test("the watch starts 2 minutes before the activation's whole second, or the back-fill before it", () => {
 		expect(startCursor(1_700_000_000_999, 0)).toEqual({
 			v: 1,
-			floorMs: 1_700_000_000_000,
-			newestMs: 1_700_000_000_000,
+			floorMs: 1_700_000_000_000 - CLOCK_MARGIN_MS,
+			newestMs: 1_700_000_000_000 - CLOCK_MARGIN_MS,
 			seen: {},
 		});
+		expect(CLOCK_MARGIN_MS).toBe(120_000);
 		expect(startCursor(1_700_000_000_999, 2).floorMs).toBe(1_700_000_000_000 - 2 * 3_600_000);
 	});
 

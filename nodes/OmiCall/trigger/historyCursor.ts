@@ -125,10 +125,19 @@ function countsSeen(cursor: HistoryCursor, filter: IDataObject): boolean {
 	return cursor.filterKey === filterKey(filter) && filter.sipUsers === undefined;
 }
 
-/** The cursor of a first activation: from now, or from `backfillHours` ago. */
+/**
+ * How far before the activation the watch starts without back-fill: OMICall stamps a call by its
+ * own clock, which may be behind n8n's, so a call placed just after activation could otherwise
+ * carry a start time before it and never be emitted. Calls of these last 2 minutes before the
+ * activation are emitted too.
+ */
+export const CLOCK_MARGIN_MS = 2 * MINUTE_MS;
+
+/** The cursor of a first activation: from a little before now, or from `backfillHours` ago. */
 export function startCursor(nowMs: number, backfillHours: number): HistoryCursor {
-	// To the whole second: OMICall's start times are seconds, so a call of the activation's own second counts.
-	const floorMs = Math.floor(nowMs / 1000) * 1000 - Math.max(0, backfillHours) * 60 * MINUTE_MS;
+	// To the whole second: OMICall's start times are seconds.
+	const back = Math.max(CLOCK_MARGIN_MS, Math.max(0, backfillHours) * 60 * MINUTE_MS);
+	const floorMs = Math.floor(nowMs / 1000) * 1000 - back;
 	return { v: 1, floorMs, newestMs: floorMs, seen: {} };
 }
 
