@@ -327,14 +327,16 @@ describe('Fetch Test Event', () => {
 
 /**
  * The model: 1,000 generated calls arrive during 30 polls, at edge times (several in one second,
- * on the poll's own second, late within the look-back). Every call is emitted exactly once, and
- * each poll's items come in time order. Replay a failure with HISTORY_TRIGGER_SEED=<seed>.
+ * on the poll's own second, late within the look-back). Between polls n8n may restart (from the
+ * static data it saved) with the look-back raised or lowered; a poll may run with n8n's budget
+ * spent at once (one page), or two may run at once. Every call is emitted exactly once, and each
+ * poll's items come in time order. Replay a failure with HISTORY_TRIGGER_SEED=<seed>.
  */
 test('model: 1,000 calls over 30 polls, each emitted exactly once, in order', async () => {
 	const seed = Number(process.env.HISTORY_TRIGGER_SEED) || Math.floor(Math.random() * 2 ** 31);
 	console.log(`call-history-trigger model seed: ${seed} (HISTORY_TRIGGER_SEED=${seed} to replay)`);
 	const random = seededRandom(seed);
-	const overlapMinutes = 15;
+	let overlapMinutes = 15;
 	const start = Math.floor((Date.now() - 10 * HOUR) / 1000) * 1000;
 	let { run } = await activate(start, { options: { overlapMinutes } });
 	const pollEvery = 10 * MINUTE;
@@ -350,10 +352,7 @@ test('model: 1,000 calls over 30 polls, each emitted exactly once, in order', as
 				kind < 0.2
 					? newest // the newest second already seen: the tie the cursor's ids cover
 					: kind < 0.35
-						? Math.max(
-								start,
-								pollAt - pollEvery - Math.floor(random() * (overlapMinutes - 1) * MINUTE),
-							) // late
+						? Math.max(start, pollAt - pollEvery - Math.floor(random() * 14 * MINUTE)) // late, within the smallest look-back below
 						: kind < 0.45
 							? pollAt - pollEvery // the previous poll's own instant
 							: pollAt - pollEvery + Math.floor(random() * pollEvery);
@@ -361,8 +360,14 @@ test('model: 1,000 calls over 30 polls, each emitted exactly once, in order', as
 		}
 		const clock = jest.spyOn(Date, 'now').mockReturnValue(Math.min(pollAt, Date.now()));
 		let items: INodeExecutionData[];
+		const how = random();
 		try {
-			items = await poll(run);
+			if (how < 0.1) {
+				const both = await Promise.all([pollNode(run, nodeType), pollNode(run, nodeType)]);
+				items = [...(both[0] ?? []), ...(both[1] ?? [])];
+			} else if (how < 0.25)
+				items = (await pollNode(run, nodeType, 'trigger', 'activate', 0)) ?? [];
+			else items = await poll(run);
 		} finally {
 			clock.mockRestore();
 		}
@@ -386,7 +391,24 @@ test('model: 1,000 calls over 30 polls, each emitted exactly once, in order', as
 				c.time_start_call * 1000 <= newestMs,
 		).length;
 		expect(Object.keys(seen).length).toBeLessThanOrEqual(inWindow);
-		if (random() < 0.2) run = restart(run);
+		if (random() < 0.2) {
+			// 15 minutes at least: the late calls above come within 14 minutes.
+			overlapMinutes = random() < 0.5 ? 15 : 30;
+			run = restart(run, { options: { overlapMinutes } });
+		}
+	}
+	// The polls that ran out of budget may have left the last calls to the next poll.
+	const clock = jest
+		.spyOn(Date, 'now')
+		.mockReturnValue(Math.min(start + 31 * pollEvery, Date.now()));
+	try {
+		for (const item of await poll(run)) {
+			const id = String(item.json.callId);
+			emitted.set(id, (emitted.get(id) ?? 0) + 1);
+		}
+		expect(await poll(run)).toEqual([]);
+	} finally {
+		clock.mockRestore();
 	}
 	expect(expected.size).toBe(1000);
 	expect([...emitted.values()].every((n) => n === 1)).toBe(true);
@@ -490,5 +512,40 @@ describe('what n8n saves, edits, overlapping polls', () => {
 		const id = addCall(start + 10_000 - 30_000);
 		const later = addCall(start + 5 * MINUTE);
 		expect(ids(await poll(run))).toEqual([id, later]);
+	});
+});
+
+describe('a long catch-up goes over several polls', () => {
+	test('2,500 new calls: at most 2,000 read in one poll, the rest in the next, each once in order', async () => {
+		const start = Date.now() - 3 * DAY;
+		let { run } = await activate(start);
+		const added = Array.from({ length: 2500 }, (_, i) => addCall(start + (i + 1) * 60_000));
+		const before = searches();
+		const first = await poll(run);
+		expect(first.length).toBeGreaterThan(1900);
+		expect(first.length).toBeLessThanOrEqual(2000);
+		run = restart(run); // what the first poll emitted was saved with the cursor
+		const second = await poll(run);
+		expect([...ids(first), ...ids(second)]).toEqual(added);
+		expect(await poll(run)).toEqual([]);
+		// ceil(2,500/50) pages of calls, plus: the page read newest first that showed the backlog,
+		// the second poll's look-back read again (60 calls), a page split at the poll boundary,
+		// and the empty poll.
+		expect(searches() - before).toBeLessThanOrEqual(Math.ceil(2500 / 50) + 4);
+	});
+
+	test("n8n's poll budget spent: each poll emits what it read completely, the next continues", async () => {
+		const start = Date.now() - 40 * DAY;
+		const { run } = await activate(start);
+		const added = Array.from({ length: 120 }, (_, i) => addCall(start + (i + 1) * 8 * HOUR));
+		const emitted: string[] = [];
+		let polls = 0;
+		for (; polls < 10; polls++) {
+			const items = (await pollNode(run, nodeType, 'trigger', 'activate', 0)) ?? [];
+			if (!items.length && emitted.length === added.length) break;
+			emitted.push(...(ids(items) as string[]));
+		}
+		expect(emitted).toEqual(added);
+		expect(polls).toBeGreaterThan(2); // one page a poll: the budget was heeded
 	});
 });

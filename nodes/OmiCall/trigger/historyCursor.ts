@@ -44,6 +44,8 @@ export interface HistoryCursor {
 	filterKey?: string;
 	/** Ids in `seen` that search (with filterKey) no longer lists: kept against repeats, not counted. */
 	unlisted?: string[];
+	/** Catching up: the calls that started from here on are still to be read (see pollHistory). */
+	aheadMs?: number;
 }
 
 /**
@@ -98,6 +100,7 @@ export function readCursor(value: unknown): HistoryCursor | null {
 		seen: { ...(seen as Record<string, number>) },
 	};
 	if (typeof filterKey === 'string') cursor.filterKey = filterKey;
+	if (typeof value.aheadMs === 'number') cursor.aheadMs = value.aheadMs;
 	if (Array.isArray(value.unlisted))
 		cursor.unlisted = value.unlisted.filter((id): id is string => typeof id === 'string');
 	return cursor;
@@ -142,15 +145,32 @@ export function startCursor(nowMs: number, backfillHours: number): HistoryCursor
 }
 
 /**
- * One poll: each window from the cursor's look-back to now, newest calls first, page by page.
- * Returns the new records in time order and the cursor to keep; throws (and so changes nothing)
- * when any request fails.
+ * The most calls one poll reads beyond where the last one stopped: 40 pages. A longer catch-up
+ * (a back-fill, a long pause) goes on in the next polls, so each poll ends in bounded time and
+ * a failed request costs one poll's share, not the whole catch-up.
+ */
+export const MAX_RECORDS_PER_POLL = 2000;
+
+/** How long n8n lets this poll run (n8n 2.x: getPollBudgetMs); n8n 1.x has no such method. */
+function pollBudgetMs(context: IPollFunctions): number | undefined {
+	const budget = (context as Partial<IPollFunctions>).getPollBudgetMs?.();
+	return typeof budget === 'number' && Number.isFinite(budget) && budget >= 0 ? budget : undefined;
+}
+
+/**
+ * One poll from the cursor's look-back to now. Returns the new records in time order and the
+ * cursor to keep; throws (and so changes nothing) when any request fails.
  *
- * Within a window it reads only as many pages as it needs: OMICall's page meta says how many calls
- * the window holds (totalItems), the cursor knows how many of them it has seen, so once the new
- * ones found make up the difference, the rest are calls already taken in. With nothing new that is
- * one request, however many calls the look-back holds. This assumes OMICall never drops a record
+ * When caught up (one search window, at most MAX_RECORDS_PER_POLL new calls) it reads newest
+ * first, and only as many pages as it needs: OMICall's page meta says how many calls the window
+ * holds (totalItems), the cursor knows how many of them it has seen, so once the new ones found
+ * make up the difference, the rest are calls already taken in. With nothing new that is one
+ * request, however many calls the look-back holds. This assumes OMICall never drops a record
  * from its history (inferred: no delete is documented); without a total it reads every page.
+ *
+ * Otherwise it catches up: windows oldest first, each oldest first, until it has read
+ * MAX_RECORDS_PER_POLL calls past the point the last poll reached or n8n's poll budget is spent.
+ * It then keeps the calls of the seconds it read completely, and leaves the rest to the next poll.
  */
 export async function pollHistory(
 	context: IPollFunctions,
@@ -159,55 +179,103 @@ export async function pollHistory(
 	overlapMinutes: number,
 	nowMs: number,
 ): Promise<{ records: IDataObject[]; cursor: HistoryCursor }> {
+	const startedAt = Date.now();
+	const budgetMs = pollBudgetMs(context);
 	const overlapMs = Math.max(0, overlapMinutes) * MINUTE_MS;
 	const fromMs = Math.max(cursor.floorMs, cursor.newestMs - overlapMs);
-	const fresh = new Map<string, { record: IDataObject; ms: number; endMs: number }>();
+	const windows = searchWindows(fromMs, Math.max(fromMs, nowMs));
 	const unlisted = new Set(cursor.unlisted);
 	const counted = Object.entries(cursor.seen)
 		.filter(([id]) => !unlisted.has(id))
 		.map(([, ms]) => ms);
+	const knownIn = (window: { fromDate: number; toDate: number }) =>
+		counted.filter((ms) => ms >= window.fromDate && ms <= window.toDate).length;
 	const earlyStop = countsSeen(cursor, filters.filter);
+
+	const fresh = new Map<string, { record: IDataObject; ms: number }>();
 	const listed = new Set<string>();
-	for (const window of searchWindows(fromMs, Math.max(fromMs, nowMs))) {
-		const known = counted.filter((ms) => ms >= window.fromDate && ms <= window.toDate).length;
+	/** Takes a record in; returns its start time, or null for a record the trigger skips. */
+	const take = (record: IDataObject, found: Set<string>): number | null => {
+		const ms = recordTimeMs(record);
+		// OMICall's records always carry a transaction id (documented); one without could not be
+		// told apart from a repeat, so it is not emitted.
+		const id = callIdOf(record);
+		if (ms === null || ms < cursor.floorMs || id === null) return null;
+		listed.add(id);
+		if (!(id in cursor.seen)) {
+			found.add(id);
+			// Read twice in one poll (pages shifted by a new record): the later read is the newer.
+			fresh.set(id, { record, ms });
+		}
+		return ms;
+	};
+
+	let catchingUp = cursor.aheadMs !== undefined || windows.length > 1;
+	if (!catchingUp) {
+		const [window] = windows;
+		const known = knownIn(window);
 		const found = new Set<string>();
 		for await (const page of searchHistory.call(context, { ...window, filter: filters.filter })) {
-			for (const record of page.records) {
-				const ms = recordTimeMs(record);
-				if (ms === null || ms < cursor.floorMs) continue;
-				// Without an id (never seen in OMICall's data): the start time and the numbers stand in.
-				const id =
-					callIdOf(record) ?? `${ms}|${text(record.phone_number)}|${text(record.sip_user)}`;
-				listed.add(id);
-				if (id in cursor.seen) continue;
-				found.add(id);
-				const endMs = Date.parse(toIsoTime(record.time_end_call) ?? '') || ms;
-				const earlier = fresh.get(id);
-				if (!earlier) fresh.set(id, { record, ms, endMs });
-				else if (endMs >= earlier.endMs)
-					fresh.set(id, { record, ms: Math.max(ms, earlier.ms), endMs });
-				else earlier.ms = Math.max(ms, earlier.ms);
+			for (const record of page.records) take(record, found);
+			if (page.total === null) continue;
+			if (earlyStop && page.total - known === found.size) break;
+			if (page.total - known > MAX_RECORDS_PER_POLL) {
+				catchingUp = true; // too many for one poll: read them oldest first instead
+				break;
 			}
-			if (earlyStop && page.total !== null && page.total - known === found.size) break;
 		}
 	}
 
-	const taken = [...fresh.entries()].sort(
-		([idA, a], [idB, b]) => a.ms - b.ms || (idA < idB ? -1 : idA > idB ? 1 : 0),
-	);
-	const next: HistoryCursor = {
-		...cursor,
-		seen: { ...cursor.seen },
-		filterKey: filterKey(filters.filter),
-	};
-	// Without the early stop the whole range was read: the seen calls in it that were not listed
-	// are the ones the search has dropped. With it, the ones noted before still hold.
-	if (!earlyStop)
-		for (const [id, ms] of Object.entries(cursor.seen))
-			if (ms >= fromMs) {
-				if (listed.has(id)) unlisted.delete(id);
-				else unlisted.add(id);
+	let cutMs: number | null = null;
+	if (catchingUp) {
+		fresh.clear();
+		listed.clear();
+		const aheadMs = cursor.aheadMs ?? fromMs;
+		let read = 0;
+		search: for (const window of [...windows].reverse()) {
+			const known = knownIn(window);
+			const found = new Set<string>();
+			const pages = searchHistory.call(context, {
+				...window,
+				filter: filters.filter,
+				ascending: true,
+			});
+			for await (const page of pages) {
+				let lastMs: number | null = null;
+				for (const record of page.records) {
+					const ms = take(record, found);
+					if (ms === null) continue;
+					lastMs = ms;
+					if (ms >= aheadMs) read++;
+				}
+				if (earlyStop && page.total !== null && page.total - known === found.size) break;
+				const spent = budgetMs !== undefined && Date.now() - startedAt >= budgetMs;
+				// Stop at the last record's second, when the seconds before it are new ground: calls
+				// sharing that second may go on in the next page.
+				if ((read >= MAX_RECORDS_PER_POLL || spent) && lastMs !== null && lastMs > aheadMs) {
+					cutMs = Math.floor(lastMs / 1000) * 1000;
+					break search;
+				}
 			}
+		}
+	}
+
+	const taken = [...fresh.entries()]
+		.filter(([, { ms }]) => cutMs === null || ms < cutMs)
+		.sort(([idA, a], [idB, b]) => a.ms - b.ms || (idA < idB ? -1 : idA > idB ? 1 : 0));
+	const next: HistoryCursor = { ...cursor, seen: { ...cursor.seen } };
+	if (cutMs === null) {
+		delete next.aheadMs;
+		// The whole range was read. Without the early stop, the seen calls in it that were not
+		// listed are the ones the search has dropped; with it, the ones noted before still hold.
+		next.filterKey = filterKey(filters.filter);
+		if (!earlyStop)
+			for (const [id, ms] of Object.entries(cursor.seen))
+				if (ms >= fromMs) {
+					if (listed.has(id)) unlisted.delete(id);
+					else unlisted.add(id);
+				}
+	} else next.aheadMs = cutMs;
 	for (const [id, { ms }] of taken) {
 		next.seen[id] = ms;
 		if (ms > next.newestMs) next.newestMs = ms;
