@@ -16,23 +16,38 @@ import { toOmiCallPhone } from '../phone';
  * Invariants (after every successful poll; a failed poll changes nothing):
  * 1. `newestMs` is the newest start time of any record the trigger has taken in (or, before the
  *    first one, the start of the watch); it never goes back.
- * 2. `seen` holds every call (by transaction id) taken in whose start time lies in
- *    [newestMs - overlap, newestMs], and nothing older: so the ids seen at exactly `newestMs` are
- *    in it, and its size is bounded by the calls of one overlap window.
- * 3. `floorMs` is where the watch began (activation, or activation minus the back-fill): calls
- *    that started before it are never emitted.
+ * 2. `floorMs` never goes back: it starts where the watch began (activation minus CLOCK_MARGIN_MS,
+ *    or minus the back-fill) and follows `newestMs - overlap` up. Calls that started before it are
+ *    never emitted, and no poll searches before it; so a look-back raised later reaches back only
+ *    as the newest call moves on, and never to calls whose ids were forgotten.
+ * 3. `seen` holds every call (by transaction id) taken in whose start time is at or after
+ *    `floorMs`, and nothing older: the ids of the newest second are in it, and its size is bounded
+ *    by the calls of one overlap window. `unlisted` names those of them the filtered search no
+ *    longer lists (noted by a poll that read its whole range); they guard against repeats but do
+ *    not count toward the early stop. `filterKey` is the search filter of the last poll that read
+ *    its whole range: when the filter changes, the next poll reads its whole range without the
+ *    early stop; with Agent Extensions every poll does (see countsSeen).
  * 4. A poll searches [max(floorMs, newestMs - overlap), now] (in windows OMICall accepts) and
  *    emits, oldest first, each record whose id is not in `seen`; so a call is emitted once,
  *    whether its record shares a second with others, falls on a page boundary or comes late, as
  *    long as it comes within the overlap. It stops reading pages early only when the page meta's
- *    total says the new records found are all there are (see pollHistory).
- * 5. The cursor changes only in a poll that emits items, or at the first activation (n8n saves
- *    a poll trigger's static data when it emits and after activation, not after an empty poll).
- *    The one exception, records dropped by the Hotlines filter, only re-reads them after a restart.
+ *    total says the new records found are all there are (see pollHistory). When a catch-up is too
+ *    big for one poll, `aheadMs` is set: every call that started before it has been read (and
+ *    emitted); the next poll goes on from there.
+ * 5. The cursor changes only in a poll that emits items, or at the first activation: n8n (2.40,
+ *    its default engine) saves a poll trigger's static data when it emits and after activation,
+ *    not after a poll that returned null, so a change made by such a poll lasts until the next
+ *    restart only. The changes an empty poll can make are safe to lose: calls dropped by the
+ *    Hotlines filter (read and dropped again), a catch-up of such calls only, `filterKey` and
+ *    `unlisted` (the next poll reads through once more), the floor raised by a lowered look-back.
+ * 6. One poll at a time per trigger in an n8n process (see the node's poll): n8n's default
+ *    scheduler starts a poll on each tick without waiting for the last one. n8n runs pollers on
+ *    its leader main process only (multi-main), so a second process polling the same workflow
+ *    (two n8n instances on one database without multi-main, or a leader change during a poll)
+ *    is not covered.
  *
- * Multi-leg calls (several records for one transaction id, one per transferred leg, observed for
- * the cdr hook): one item per transaction id. If a poll sees several legs, it emits the one that
- * ended last (it lists the transfers); a leg that appears after its call was emitted is not emitted.
+ * In time order holds within one poll. Across polls, a late record (a long call) comes after the
+ * calls that started after it and were emitted by an earlier poll.
  */
 export interface HistoryCursor {
 	v: 1;
