@@ -1,5 +1,6 @@
 import {
 	CLOCK_MARGIN_MS,
+	filterKey,
 	hotlineKey,
 	readCursor,
 	recordTimeMs,
@@ -17,6 +18,32 @@ describe("the Call History Trigger's cursor helpers", () => {
 		expect(cursor).toEqual(stored);
 		cursor.seen.b = 3000; // a poll works on a copy: a failed one leaves static data as it was
 		expect(stored.seen).toEqual({ a: 2000 });
+	});
+
+	test('the catch-up point, the filter key and the unlisted ids come back; wrong types are dropped', () => {
+		const stored = {
+			v: 1,
+			floorMs: 1000,
+			newestMs: 2000,
+			seen: { a: 2000, b: 1500 },
+			filterKey: '[]',
+			unlisted: ['b', 7],
+			aheadMs: 3000,
+		};
+		expect(readCursor(stored)).toEqual({ ...stored, unlisted: ['b'] });
+		expect(readCursor({ ...stored, filterKey: 1, aheadMs: '3000', unlisted: 'b' })).toEqual({
+			v: 1,
+			floorMs: 1000,
+			newestMs: 2000,
+			seen: { a: 2000, b: 1500 },
+		});
+	});
+
+	test('the same search filter gives the same key, whatever the order of its fields', () => {
+		expect(filterKey({ isAnswer: true, directions: ['inbound'] })).toBe(
+			filterKey({ directions: ['inbound'], isAnswer: true }),
+		);
+		expect(filterKey({ isAnswer: true })).not.toBe(filterKey({}));
 	});
 
 	test("the watch starts 2 minutes before the activation's whole second, or the back-fill before it", () => {
