@@ -34,12 +34,12 @@ import { toOmiCallPhone } from '../phone';
  *    total says the new records found are all there are (see pollHistory). When a catch-up is too
  *    big for one poll, `aheadMs` is set: every call that started before it has been read (and
  *    emitted); the next poll goes on from there.
- * 5. The cursor changes only in a poll that emits items, or at the first activation: n8n (2.40,
- *    its default engine) saves a poll trigger's static data when it emits and after activation,
- *    not after a poll that returned null, so a change made by such a poll lasts until the next
- *    restart only. The changes an empty poll can make are safe to lose: calls dropped by the
- *    Hotlines filter (read and dropped again), a catch-up of such calls only, `filterKey` and
- *    `unlisted` (the next poll reads through once more), the floor raised by a lowered look-back.
+ * 5. n8n (2.40, its default engine) saves a poll trigger's static data after activation and
+ *    when a poll emits, not after a poll that returned null: what such a poll changes lasts until
+ *    the next restart or re-publishing only. So a poll that emits nothing changes the cursor only
+ *    in ways that are safe to lose: calls dropped by the Hotlines filter (read and dropped
+ *    again), a catch-up through such calls only, `filterKey` and `unlisted` (the next poll reads
+ *    its range through once more), the floor raised by a lowered look-back (seen keeps its ids).
  * 6. One poll at a time per trigger in an n8n process (see the node's poll): n8n's default
  *    scheduler starts a poll on each tick without waiting for the last one. n8n runs pollers on
  *    its leader main process only (multi-main), so a second process polling the same workflow
@@ -279,6 +279,7 @@ export async function pollHistory(
 		.filter(([, { ms }]) => cutMs === null || ms < cutMs)
 		.sort(([idA, a], [idB, b]) => a.ms - b.ms || (idA < idB ? -1 : idA > idB ? 1 : 0));
 	const next: HistoryCursor = { ...cursor, seen: { ...cursor.seen } };
+	for (const id of listed) unlisted.delete(id); // listed again: it counts again
 	if (cutMs === null) {
 		delete next.aheadMs;
 		// The whole range was read. Without the early stop, the seen calls in it that were not
@@ -286,10 +287,7 @@ export async function pollHistory(
 		next.filterKey = filterKey(filters.filter);
 		if (!earlyStop)
 			for (const [id, ms] of Object.entries(cursor.seen))
-				if (ms >= fromMs) {
-					if (listed.has(id)) unlisted.delete(id);
-					else unlisted.add(id);
-				}
+				if (ms >= fromMs && !listed.has(id)) unlisted.add(id);
 	} else next.aheadMs = cutMs;
 	for (const [id, { ms }] of taken) {
 		next.seen[id] = ms;
