@@ -562,3 +562,48 @@ describe('a long catch-up goes over several polls', () => {
 		expect(polls).toBeGreaterThan(2); // one page a poll: the budget was heeded
 	});
 });
+
+/**
+ * The catch-up model: 300 generated calls over 70 days (three search windows; some share a
+ * second) taken in by polls that mostly run out of n8n's budget at once (one page each), with
+ * restarts from the static data n8n saved, and late calls written between polls within the
+ * look-back of the newest call emitted. Every call is emitted exactly once, each poll's items in
+ * time order. Replay a failure with HISTORY_TRIGGER_SEED=<seed>.
+ */
+test('model: a 70-day catch-up in polls out of budget, with restarts and late calls', async () => {
+	const seed = Number(process.env.HISTORY_TRIGGER_SEED) || Math.floor(Math.random() * 2 ** 31);
+	console.log(
+		`call-history-trigger catch-up seed: ${seed} (HISTORY_TRIGGER_SEED=${seed} to replay)`,
+	);
+	const random = seededRandom(seed);
+	const start = Math.floor((Date.now() - 70 * DAY) / 1000) * 1000;
+	let { run } = await activate(start, { options: { overlapMinutes: 60 } });
+	const expected = new Set<string>();
+	let at = start;
+	for (let i = 0; i < 300; i++) {
+		if (random() >= 0.3) at = start + Math.floor(random() * (70 * DAY - HOUR));
+		expected.add(addCall(at, { random }));
+	}
+	const emitted = new Map<string, number>();
+	let newest = 0;
+	const take = (items: INodeExecutionData[]) => {
+		const times = items.map((item) => Date.parse(String(item.json.startedAt)));
+		expect(times).toEqual([...times].sort((a, b) => a - b));
+		for (const [i, item] of items.entries()) {
+			const id = String(item.json.callId);
+			emitted.set(id, (emitted.get(id) ?? 0) + 1);
+			newest = Math.max(newest, times[i]);
+		}
+	};
+	for (let p = 0; p < 40; p++) {
+		if (newest && random() < 0.3)
+			expected.add(addCall(newest - Math.floor(random() * 50 * MINUTE), { random }));
+		if (random() < 0.7) take((await pollNode(run, nodeType, 'trigger', 'activate', 0)) ?? []);
+		else take(await poll(run));
+		if (random() < 0.2) run = restart(run);
+	}
+	for (let p = 0; p < 20 && emitted.size < expected.size; p++) take(await poll(run));
+	expect(await poll(run)).toEqual([]);
+	expect([...emitted.values()].every((n) => n === 1)).toBe(true);
+	expect(new Set(emitted.keys())).toEqual(expected);
+});
