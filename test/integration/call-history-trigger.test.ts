@@ -607,3 +607,47 @@ test('model: a 70-day catch-up in polls out of budget, with restarts and late ca
 	expect([...emitted.values()].every((n) => n === 1)).toBe(true);
 	expect(new Set(emitted.keys())).toEqual(expected);
 });
+
+describe('pages that shift or fail in the middle of a poll', () => {
+	test('a late record and a newer one written between page 1 and page 2: each call once', async () => {
+		const start = Date.now() - 2 * HOUR;
+		const { run } = await activate(start);
+		const added = Array.from({ length: 120 }, (_, i) => addCall(start + MINUTE + i * 10_000));
+		const log = simulator.requests;
+		const push = log.push.bind(log);
+		let late = '';
+		let newer = '';
+		log.push = (...entries) => {
+			const n = push(...entries);
+			if (entries[0].path === SEARCH && !late) {
+				late = addCall(start + MINUTE + 55 * 10_000 + 1000); // lands in page 2's part
+				newer = addCall(start + 30 * MINUTE); // on top: shifts every page by one
+			}
+			return n;
+		};
+		const first = ids(await poll(run));
+		log.push = push;
+		const all = [...first, ...ids(await poll(run))];
+		expect(new Set(all).size).toBe(all.length);
+		expect(new Set(all)).toEqual(new Set([...added, late, newer]));
+	});
+
+	test('a failed page in a later window of a catch-up: nothing emitted, the retry takes all', async () => {
+		const start = Date.now() - 65 * DAY;
+		const { run } = await activate(start);
+		const added = Array.from({ length: 130 }, (_, i) => addCall(start + (i + 1) * 11 * HOUR));
+		let n = 0;
+		const log = simulator.requests;
+		const push = log.push.bind(log);
+		log.push = (...entries) => {
+			const r = push(...entries);
+			if (entries[0].path === SEARCH && ++n === 3)
+				simulator.injectFault(SEARCH, { status: 502, body: 'x', contentType: 'text/plain' });
+			return r;
+		};
+		await expect(pollNode(run, nodeType)).rejects.toThrow();
+		log.push = push;
+		expect(ids(await poll(run))).toEqual(added);
+		expect(await poll(run)).toEqual([]);
+	});
+});
