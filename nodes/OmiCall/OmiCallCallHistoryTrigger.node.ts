@@ -124,19 +124,42 @@ export class OmiCallCallHistoryTrigger implements INodeType {
 			return [[historyItem(record, output)]];
 		}
 
-		const staticData = this.getWorkflowStaticData('node');
-		const cursor = readCursor(staticData.cursor);
-		if (!cursor) {
-			const start = startCursor(now, numberOr(options.backfillHours, 0));
-			if (numberOr(options.backfillHours, 0) === 0) {
-				// No back-fill: the watch starts now, and this poll has nothing to take in.
-				staticData.cursor = start as unknown as IDataObject;
-				return null;
-			}
-			return emitFrom(this, staticData, start, filters, options, output, now);
+		// n8n's default scheduler starts a poll on each tick without waiting for the last one: a
+		// poll still running (a long catch-up, a rate-limit wait) would read the same cursor and
+		// emit the same calls again. So one poll at a time per trigger, within this n8n process.
+		const key = `${this.getWorkflow().id ?? ''}\u0000${this.getNode().id}`;
+		if (running.has(key)) return null;
+		running.add(key);
+		try {
+			return await watch(this, filters, options, output, now);
+		} finally {
+			running.delete(key);
 		}
-		return emitFrom(this, staticData, cursor, filters, options, output, now);
 	}
+}
+
+/** The triggers (workflow id and node id) with a poll running in this process. */
+const running = new Set<string>();
+
+async function watch(
+	context: IPollFunctions,
+	filters: HistoryFilters,
+	options: IDataObject,
+	output: ReturnType<typeof readOutput>,
+	now: number,
+): Promise<INodeExecutionData[][] | null> {
+	const staticData = context.getWorkflowStaticData('node');
+	const cursor = readCursor(staticData.cursor);
+	if (!cursor) {
+		const start = startCursor(now, numberOr(options.backfillHours, 0));
+		if (numberOr(options.backfillHours, 0) === 0) {
+			// No back-fill: the watch starts now, and this poll has nothing to take in.
+			staticData.cursor = start as unknown as IDataObject;
+			return null;
+		}
+		return emitFrom(context, staticData, start, filters, options, output, now);
+	}
+	return emitFrom(context, staticData, cursor, filters, options, output, now);
 }
 
 async function emitFrom(

@@ -895,11 +895,22 @@ async function pollingTrigger(n8n, credential, simulator) {
 		return { startedAt, requests: () => searches() - before };
 	};
 
-	// Catch-up: the first activation takes in the 41 days before it, 10,000 calls.
-	const catchUp = await poll(true);
-	const [caughtUp] = await executions(1);
-	const full = await n8n.api('GET', `/executions/${caughtUp.id}?includeData=true`);
-	const items = full.data.resultData.runData['Show call'][0].data.main[0].map((i) => i.json);
+	// Catch-up: the first activation takes in the 41 days before it, 10,000 calls. A poll reads at
+	// most 2,000 of them, so it takes several polls; each one that emits starts one execution.
+	const items = [];
+	let requests = 0;
+	let polls = 0;
+	let lastExecution;
+	const catchUpStart = Date.now();
+	while (items.length < calls && polls < 20) {
+		const p = await poll(polls === 0);
+		polls++;
+		const list = await executions(polls);
+		lastExecution = list[list.length - 1];
+		requests += p.requests();
+		const full = await n8n.api('GET', `/executions/${lastExecution.id}?includeData=true`);
+		items.push(...full.data.resultData.runData['Show call'][0].data.main[0].map((i) => i.json));
+	}
 	const times = items.map((i) => Date.parse(i.startedAt));
 	const windows = Math.ceil((days + 1) / 30); // the trigger's windows are at most 30 days
 	const catchUpFigures = {
@@ -908,10 +919,11 @@ async function pollingTrigger(n8n, credential, simulator) {
 		items: items.length,
 		distinct: new Set(items.map((i) => i.callId)).size,
 		inOrder: times.every((t, i) => i === 0 || times[i - 1] <= t),
-		requests: catchUp.requests(),
+		requests,
+		polls,
 		windows,
 		bound: Math.ceil(calls / 50) + windows,
-		ms: Date.parse(caughtUp.stoppedAt) - catchUp.startedAt,
+		ms: Date.parse(lastExecution.stoppedAt) - catchUpStart,
 	};
 
 	// Nothing new, with a look-back full of calls: 300 new ones in the last 50 minutes first.
@@ -925,7 +937,7 @@ async function pollingTrigger(n8n, credential, simulator) {
 			talkSec: 5,
 		});
 	const withNew = await poll();
-	await executions(2);
+	await executions(polls + 1);
 	const newRequests = withNew.requests();
 	// The look-back of that poll: an hour before the newest call seen until then, to now.
 	const lookBack = simulator.calls.filter(
@@ -937,7 +949,7 @@ async function pollingTrigger(n8n, credential, simulator) {
 		await sleep(1500);
 		idle.push(quiet.requests());
 	}
-	const afterIdle = (await n8n.executions(workflow.id, { includeData: false })).length;
+	const afterIdle = (await n8n.executions(workflow.id, { includeData: false })).length - polls;
 
 	// Delay: a call that has just ended, then a poll; from the poll's start to the execution.
 	const delays = [];
@@ -950,7 +962,7 @@ async function pollingTrigger(n8n, credential, simulator) {
 			talkSec,
 		});
 		const p = await poll();
-		const list = await executions(3 + round);
+		const list = await executions(polls + 2 + round);
 		const execution = list[list.length - 1];
 		delays.push(Date.parse(execution.startedAt) - p.startedAt);
 	}
@@ -984,9 +996,9 @@ function pollingSection(p, alone) {
 	lines.push(
 		"A workflow OMICall Call History Trigger → No Op in n8n. n8n polls a poll trigger whenever it activates the workflow and then on its poll times (at least a minute apart), so each poll here is a deactivation and an activation through n8n's public API; the requests are counted in the simulator's log.",
 		'',
-		`**Catch-up on ${n(c.calls)} calls:** the simulator holds ${n(c.calls)} calls over ${c.days} days (\`generateHistory({count: ${c.calls}, days: ${c.days}, seed: ${POLLING_SEED}})\`); the first activation takes in the ${c.days + 1} days before it (option "On First Activation, Take In the Last (Hours)"), which is ${c.windows} search windows of at most 30 days. It sent **${c.requests}** search requests (bound: ceil(${n(c.calls)}/50) + ${c.windows} windows = ${c.bound}: ${mark(c.requests <= c.bound)}) and started one execution with ${n(c.items)} items, ${c.distinct === c.calls && c.items === c.calls ? 'each call once' : '**not each call once**'}, ${c.inOrder ? 'oldest first' : '**not in time order**'}; ${Math.round(c.ms / 100) / 10} s from the activation request to the end of that execution. Each window costs at most one request more than its calls fill: its last page is partly filled, or its meta says it was the last.`,
+		`**Catch-up on ${n(c.calls)} calls:** the simulator holds ${n(c.calls)} calls over ${c.days} days (\`generateHistory({count: ${c.calls}, days: ${c.days}, seed: ${POLLING_SEED}})\`); the first activation takes in the ${c.days + 1} days before it (option "On First Activation, Take In the Last (Hours)"), which is ${c.windows} search windows of at most 30 days. A poll reads at most 2,000 calls, oldest first, so the catch-up took **${c.polls} polls** (one execution each). Together they sent **${c.requests}** search requests (goal: ceil(${n(c.calls)}/50) + ${c.windows} windows = ${c.bound}: ${mark(c.requests <= c.bound)}; a later poll may cost a page more, since it reads again the look-back before where the last one stopped, here a few calls that share a page with new ones) and emitted ${n(c.items)} items, ${c.distinct === c.calls && c.items === c.calls ? 'each call once' : '**not each call once**'}, ${c.inOrder ? 'oldest first across all of them' : '**not in time order**'}; ${Math.round(c.ms / 100) / 10} s from the first activation request to the end of the last execution (polls here are back to back; n8n would space them by its poll interval).`,
 		'',
-		`**Nothing new:** first ${p.newCalls} new calls over the last 50 minutes, which one poll took in with ${p.newRequests} requests (newest first, it reads until the new calls it found make up the difference between the page meta's total and the calls it had seen; its look-back then held ${p.lookBack} calls, ceil(${p.lookBack}/50) = ${Math.ceil(p.lookBack / 50)}). Then three polls with nothing new sent ${p.idle.join(', ')} search request(s) each (goal: exactly 1 each, with ${p.lookBack} calls in the 60-minute look-back: ${mark(p.idle.every((r) => r === 1))}) and started no execution (${p.executionsAfterIdle} executions in all: ${mark(p.executionsAfterIdle === 2)}): the total on the first page equals the calls the cursor has seen there.`,
+		`**Nothing new:** first ${p.newCalls} new calls over the last 50 minutes, which one poll took in with ${p.newRequests} requests (newest first, it reads until the new calls it found make up the difference between the page meta's total and the calls it had seen; its look-back then held ${p.lookBack} calls, ceil(${p.lookBack}/50) = ${Math.ceil(p.lookBack / 50)}). Then three polls with nothing new sent ${p.idle.join(', ')} search request(s) each (goal: exactly 1 each, with ${p.lookBack} calls in the 60-minute look-back: ${mark(p.idle.every((r) => r === 1))}) and started no execution (${p.executionsAfterIdle} execution(s) after the catch-up's: ${mark(p.executionsAfterIdle === 1)}): the total on the first page equals the calls the cursor has seen there.`,
 		'',
 		`**Delay from a call's end to its execution:** the next poll, then that poll's own time. From the poll's start (the activation request, activation included) to the execution's start in n8n: ${p.delays.map((d) => `${d} ms`).join(', ')} (median **${p.delayMs} ms**, ${p.delays.length} rounds). So with a poll every minute, a call starts its execution on average 30 s + ${p.delayMs} ms after it ends, at worst 60 s + ${p.delayMs} ms; every 5 minutes: 2.5 min and 5 min, plus the same. The OMICall Trigger starts it about when OMICall posts the record.`,
 		'',

@@ -165,6 +165,21 @@ export interface NodeRun {
 	workflow: Workflow;
 	node: INode;
 	additionalData: IWorkflowExecuteAdditionalData;
+	/**
+	 * The workflow's static data as n8n last saved it to its database: what a restart (or a
+	 * re-published workflow) starts from. See saveStaticData.
+	 */
+	saved?: IDataObject;
+}
+
+/**
+ * n8n saves a workflow's static data to its database after activating it and whenever a poll
+ * emits items (n8n 2.40.7: WorkflowStaticDataService.saveStaticData in the poll's __emit and
+ * after activation), not after a poll that returned null: a change such a poll made lives in
+ * memory only, until the next save, and is gone after a restart.
+ */
+export function saveStaticData(run: NodeRun): void {
+	run.saved = JSON.parse(JSON.stringify(run.workflow.staticData)) as IDataObject;
 }
 
 /** A one-node workflow around `nodeType`, wired to `credentials`. */
@@ -409,13 +424,16 @@ export function apiKeyStore(baseUrl: string, apiKey: string): CredentialStore {
 /**
  * One poll of a polling trigger, as n8n's PollTriggerExecutor runs it: in n8n-core's PollContext,
  * inside its staging scope. Returns what poll() returned (null: nothing new); a failing poll
- * throws. Static data is the workflow's own (run.workflow.staticData), as n8n keeps it in memory.
+ * throws. Static data is the workflow's own (run.workflow.staticData), as n8n keeps it in memory;
+ * a poll that emits saves it (saveStaticData). `budgetMs` is what getPollBudgetMs() answers
+ * (n8n-core's default when not given).
  */
 export async function pollNode(
 	run: NodeRun,
 	nodeType: INodeType,
 	mode: WorkflowExecuteMode = 'trigger',
 	activation: WorkflowActivateMode = 'activate',
+	budgetMs?: number,
 ): Promise<INodeExecutionData[] | null> {
 	// poll()'s result is what n8n would emit; an error is what n8n would record as a failed run.
 	const context = new PollContext(
@@ -428,7 +446,13 @@ export async function pollNode(
 		(error) => {
 			throw error;
 		},
+		undefined,
+		undefined,
+		undefined,
+		budgetMs === undefined ? undefined : () => budgetMs,
 	);
 	const result = await context.__runPoll(async () => await nodeType.poll!.call(context));
-	return result === null ? null : result[0];
+	if (result === null) return null;
+	if (mode !== 'manual') saveStaticData(run);
+	return result[0];
 }

@@ -12,6 +12,7 @@ import {
 	CredentialStore,
 	type NodeRun,
 	pollNode,
+	saveStaticData,
 } from '../harness/n8n-core';
 import {
 	buildCallEvents,
@@ -53,12 +54,17 @@ function addCall(startedAt: number, options: CallOptions = {}): string {
 	return simulator.recordCall(toHistoryItem(record)).transaction_id;
 }
 
-/** Activates the trigger as if at `at` (its first poll, which takes nothing in without back-fill). */
+/**
+ * Activates the trigger as if at `at` (its first poll, which takes nothing in without back-fill).
+ * n8n saves the static data after an activation.
+ */
 async function activate(at: number, parameters: INodeParameters = {}, staticData?: IDataObject) {
 	const run = buildNode(nodeType, parameters, store, { staticData });
 	const clock = jest.spyOn(Date, 'now').mockReturnValue(at);
 	try {
-		return { run, first: await pollNode(run, nodeType) };
+		const first = await pollNode(run, nodeType);
+		saveStaticData(run);
+		return { run, first };
 	} finally {
 		clock.mockRestore();
 	}
@@ -71,21 +77,30 @@ async function poll(run: NodeRun): Promise<INodeExecutionData[]> {
 const ids = (items: INodeExecutionData[]) => items.map((item) => item.json.callId);
 const searches = () => simulator.requests.filter((r) => r.path === SEARCH).length;
 
-/** n8n's restart: the static data as it was saved, in a workflow built anew. */
-function restart(run: NodeRun): NodeRun {
-	return buildNode(nodeType, run.node.parameters, store, {
-		staticData: JSON.parse(JSON.stringify(run.workflow.staticData)),
+/**
+ * n8n's restart: the static data as n8n last saved it (after activation and after each poll that
+ * emitted; not after an empty poll), in a workflow built anew. Publishing an edited workflow
+ * does the same, with the new parameters.
+ */
+function restart(run: NodeRun, parameters: INodeParameters = run.node.parameters): NodeRun {
+	const next = buildNode(nodeType, parameters, store, {
+		staticData: JSON.parse(JSON.stringify(run.saved ?? {})),
 	});
+	saveStaticData(next);
+	return next;
 }
 
 describe('first activation', () => {
-	test('takes in nothing from before, by default; the next call is emitted', async () => {
+	test('takes in nothing from before, by default, beyond a 2-minute margin; the next call is emitted', async () => {
 		const start = Date.now() - HOUR;
 		addCall(start - 5 * MINUTE);
-		addCall(start - 1000);
+		addCall(start - 2 * MINUTE - 1000);
+		// Within the margin for a clock difference between OMICall and n8n: emitted.
+		const margin = addCall(start - 2 * MINUTE);
 		const { run, first } = await activate(start);
 		expect(first).toBeNull();
 		expect(searches()).toBe(0);
+		expect(ids(await poll(run))).toEqual([margin]);
 		expect(await poll(run)).toEqual([]);
 		const id = addCall(start + MINUTE);
 		expect(ids(await poll(run))).toEqual([id]);
@@ -312,14 +327,16 @@ describe('Fetch Test Event', () => {
 
 /**
  * The model: 1,000 generated calls arrive during 30 polls, at edge times (several in one second,
- * on the poll's own second, late within the look-back). Every call is emitted exactly once, and
- * each poll's items come in time order. Replay a failure with HISTORY_TRIGGER_SEED=<seed>.
+ * on the poll's own second, late within the look-back). Between polls n8n may restart (from the
+ * static data it saved) with the look-back raised or lowered; a poll may run with n8n's budget
+ * spent at once (one page), or two may run at once. Every call is emitted exactly once, and each
+ * poll's items come in time order. Replay a failure with HISTORY_TRIGGER_SEED=<seed>.
  */
 test('model: 1,000 calls over 30 polls, each emitted exactly once, in order', async () => {
 	const seed = Number(process.env.HISTORY_TRIGGER_SEED) || Math.floor(Math.random() * 2 ** 31);
 	console.log(`call-history-trigger model seed: ${seed} (HISTORY_TRIGGER_SEED=${seed} to replay)`);
 	const random = seededRandom(seed);
-	const overlapMinutes = 15;
+	let overlapMinutes = 15;
 	const start = Math.floor((Date.now() - 10 * HOUR) / 1000) * 1000;
 	let { run } = await activate(start, { options: { overlapMinutes } });
 	const pollEvery = 10 * MINUTE;
@@ -335,10 +352,7 @@ test('model: 1,000 calls over 30 polls, each emitted exactly once, in order', as
 				kind < 0.2
 					? newest // the newest second already seen: the tie the cursor's ids cover
 					: kind < 0.35
-						? Math.max(
-								start,
-								pollAt - pollEvery - Math.floor(random() * (overlapMinutes - 1) * MINUTE),
-							) // late
+						? Math.max(start, pollAt - pollEvery - Math.floor(random() * 14 * MINUTE)) // late, within the smallest look-back below
 						: kind < 0.45
 							? pollAt - pollEvery // the previous poll's own instant
 							: pollAt - pollEvery + Math.floor(random() * pollEvery);
@@ -346,8 +360,14 @@ test('model: 1,000 calls over 30 polls, each emitted exactly once, in order', as
 		}
 		const clock = jest.spyOn(Date, 'now').mockReturnValue(Math.min(pollAt, Date.now()));
 		let items: INodeExecutionData[];
+		const how = random();
 		try {
-			items = await poll(run);
+			if (how < 0.1) {
+				const both = await Promise.all([pollNode(run, nodeType), pollNode(run, nodeType)]);
+				items = [...(both[0] ?? []), ...(both[1] ?? [])];
+			} else if (how < 0.25)
+				items = (await pollNode(run, nodeType, 'trigger', 'activate', 0)) ?? [];
+			else items = await poll(run);
 		} finally {
 			clock.mockRestore();
 		}
@@ -371,9 +391,263 @@ test('model: 1,000 calls over 30 polls, each emitted exactly once, in order', as
 				c.time_start_call * 1000 <= newestMs,
 		).length;
 		expect(Object.keys(seen).length).toBeLessThanOrEqual(inWindow);
-		if (random() < 0.2) run = restart(run);
+		if (random() < 0.2) {
+			// 15 minutes at least: the late calls above come within 14 minutes.
+			overlapMinutes = random() < 0.5 ? 15 : 30;
+			run = restart(run, { options: { overlapMinutes } });
+		}
+	}
+	// The polls that ran out of budget may have left the last calls to the next poll.
+	const clock = jest
+		.spyOn(Date, 'now')
+		.mockReturnValue(Math.min(start + 31 * pollEvery, Date.now()));
+	try {
+		for (const item of await poll(run)) {
+			const id = String(item.json.callId);
+			emitted.set(id, (emitted.get(id) ?? 0) + 1);
+		}
+		expect(await poll(run)).toEqual([]);
+	} finally {
+		clock.mockRestore();
 	}
 	expect(expected.size).toBe(1000);
 	expect([...emitted.values()].every((n) => n === 1)).toBe(true);
 	expect(new Set(emitted.keys())).toEqual(expected);
+});
+
+describe('what n8n saves, edits, overlapping polls', () => {
+	test('a poll that emits nothing changes no cursor, except for calls the Hotlines filter drops', async () => {
+		const start = Date.now() - HOUR;
+		let { run } = await activate(start, { filters: { hotlines: '02873005588' } });
+		const wanted = addCall(start + MINUTE, { hotline: '02873005588' });
+		expect(ids(await poll(run))).toEqual([wanted]);
+		const saved = JSON.stringify(run.workflow.staticData);
+		expect(await poll(run)).toEqual([]);
+		expect(JSON.stringify(run.workflow.staticData)).toBe(saved);
+		// A call through another hotline: taken in (in memory), not emitted, so n8n does not save it.
+		addCall(start + 2 * MINUTE, { hotline: '19006868' });
+		expect(await poll(run)).toEqual([]);
+		expect(JSON.stringify(run.workflow.staticData)).not.toBe(saved);
+		expect(JSON.stringify(run.saved)).toBe(saved);
+		// After a restart it is read again, and dropped again; the next wanted call comes once.
+		run = restart(run);
+		expect(await poll(run)).toEqual([]);
+		const next = addCall(start + 3 * MINUTE, { hotline: '02873005588' });
+		expect(ids(await poll(run))).toEqual([next]);
+		run = restart(run);
+		expect(await poll(run)).toEqual([]);
+	});
+
+	test('two polls at once (n8n starts one on each tick without waiting): each call once', async () => {
+		const start = Date.now() - HOUR;
+		const { run } = await activate(start);
+		const id = addCall(start + MINUTE);
+		simulator.slowDown(SEARCH, 300, 1);
+		const [p1, p2] = await Promise.all([pollNode(run, nodeType), pollNode(run, nodeType)]);
+		// The second one saw the first still running: it returned null without a request.
+		expect([p1, p2].filter((p) => p === null)).toHaveLength(1);
+		expect([...ids(p1 ?? []), ...ids(p2 ?? [])]).toEqual([id]);
+		expect(searches()).toBe(1);
+		// The guard is released: the next poll runs.
+		const next = addCall(start + 2 * MINUTE);
+		expect(ids(await poll(run))).toEqual([next]);
+	});
+
+	test('Answered Only switched on after unanswered calls were seen: no new call lost', async () => {
+		const start = Date.now() - 2 * HOUR;
+		let { run } = await activate(start);
+		const unanswered = Array.from({ length: 10 }, (_, i) =>
+			addCall(start + MINUTE + i * 1000, { answered: false }),
+		);
+		expect(await poll(run)).toHaveLength(10);
+		run = restart(run, { filters: { answeredOnly: true } });
+		const answered = Array.from({ length: 60 }, (_, i) =>
+			addCall(start + 10 * MINUTE + i * 10_000, { answered: true }),
+		);
+		expect(ids(await poll(run))).toEqual(answered);
+		// Once read through, the early stop counts again: nothing new costs one request.
+		let before = searches();
+		expect(await poll(run)).toEqual([]);
+		expect(searches() - before).toBe(1);
+		// One of the unanswered calls comes back answered (a transferred leg, upserted): it was
+		// emitted already, so it is not emitted again, and it counts again toward the early stop.
+		addCall(start + MINUTE, {
+			answered: true,
+			transactionId: unanswered[0],
+			transfers: 1,
+		});
+		expect(await poll(run)).toEqual([]);
+		before = searches();
+		expect(await poll(run)).toEqual([]);
+		expect(searches() - before).toBe(1);
+	});
+
+	test('with Agent Extensions, a call that left the filter (transferred) costs no new call', async () => {
+		const start = Date.now() - 2 * HOUR;
+		const a100 = { extension: '100', name: 'A' };
+		const a101 = { extension: '101', name: 'B' };
+		const { run } = await activate(start, { filters: { agentExtensions: '100' } });
+		const first = Array.from({ length: 10 }, (_, i) =>
+			addCall(start + MINUTE + i * 1000, { agent: a100, answered: true }),
+		);
+		expect(await poll(run)).toHaveLength(10);
+		// Each was transferred to 101: OMICall upserts the record with the last leg (observed).
+		for (const [i, id] of first.entries())
+			addCall(start + MINUTE + i * 1000, {
+				agent: a101,
+				answered: true,
+				transactionId: id,
+				transfers: 1,
+			});
+		const fresh = Array.from({ length: 60 }, (_, i) =>
+			addCall(start + 10 * MINUTE + i * 10_000, { agent: a100, answered: true }),
+		);
+		expect(ids(await poll(run))).toEqual(fresh);
+		expect(await poll(run)).toEqual([]);
+	});
+
+	test('raising Look Back repeats no call already emitted', async () => {
+		const start = Date.now() - 5 * HOUR;
+		let { run } = await activate(start, { options: { overlapMinutes: 60 } });
+		const a = addCall(start + HOUR);
+		const b = addCall(start + 3 * HOUR);
+		expect(ids(await poll(run))).toEqual([a, b]);
+		run = restart(run, { options: { overlapMinutes: 180 } });
+		expect(await poll(run)).toEqual([]);
+		const c = addCall(start + 3 * HOUR + MINUTE);
+		expect(ids(await poll(run))).toEqual([c]);
+	});
+
+	test("OMICall's clock a little behind n8n's: a call placed after activation is emitted", async () => {
+		const start = Math.floor((Date.now() - HOUR) / 1000) * 1000;
+		const { run } = await activate(start);
+		// Placed 10 s after activation by n8n's clock; OMICall stamps it by its own, 30 s behind.
+		const id = addCall(start + 10_000 - 30_000);
+		const later = addCall(start + 5 * MINUTE);
+		expect(ids(await poll(run))).toEqual([id, later]);
+	});
+});
+
+describe('a long catch-up goes over several polls', () => {
+	test('2,500 new calls: at most 2,000 read in one poll, the rest in the next, each once in order', async () => {
+		const start = Date.now() - 3 * DAY;
+		let { run } = await activate(start);
+		const added = Array.from({ length: 2500 }, (_, i) => addCall(start + (i + 1) * 60_000));
+		const before = searches();
+		const first = await poll(run);
+		expect(first.length).toBeGreaterThan(1900);
+		expect(first.length).toBeLessThanOrEqual(2000);
+		run = restart(run); // what the first poll emitted was saved with the cursor
+		const second = await poll(run);
+		expect([...ids(first), ...ids(second)]).toEqual(added);
+		expect(await poll(run)).toEqual([]);
+		// ceil(2,500/50) pages of calls, plus: the page read newest first that showed the backlog,
+		// the second poll's look-back read again (60 calls), a page split at the poll boundary,
+		// and the empty poll.
+		expect(searches() - before).toBeLessThanOrEqual(Math.ceil(2500 / 50) + 4);
+	});
+
+	test("n8n's poll budget spent: each poll emits what it read completely, the next continues", async () => {
+		const start = Date.now() - 40 * DAY;
+		const { run } = await activate(start);
+		const added = Array.from({ length: 120 }, (_, i) => addCall(start + (i + 1) * 8 * HOUR));
+		const emitted: string[] = [];
+		let polls = 0;
+		for (; polls < 10; polls++) {
+			const items = (await pollNode(run, nodeType, 'trigger', 'activate', 0)) ?? [];
+			if (!items.length && emitted.length === added.length) break;
+			emitted.push(...(ids(items) as string[]));
+		}
+		expect(emitted).toEqual(added);
+		expect(polls).toBeGreaterThan(2); // one page a poll: the budget was heeded
+	});
+});
+
+/**
+ * The catch-up model: 300 generated calls over 70 days (three search windows; some share a
+ * second) taken in by polls that mostly run out of n8n's budget at once (one page each), with
+ * restarts from the static data n8n saved, and late calls written between polls within the
+ * look-back of the newest call emitted. Every call is emitted exactly once, each poll's items in
+ * time order. Replay a failure with HISTORY_TRIGGER_SEED=<seed>.
+ */
+test('model: a 70-day catch-up in polls out of budget, with restarts and late calls', async () => {
+	const seed = Number(process.env.HISTORY_TRIGGER_SEED) || Math.floor(Math.random() * 2 ** 31);
+	console.log(
+		`call-history-trigger catch-up seed: ${seed} (HISTORY_TRIGGER_SEED=${seed} to replay)`,
+	);
+	const random = seededRandom(seed);
+	const start = Math.floor((Date.now() - 70 * DAY) / 1000) * 1000;
+	let { run } = await activate(start, { options: { overlapMinutes: 60 } });
+	const expected = new Set<string>();
+	let at = start;
+	for (let i = 0; i < 300; i++) {
+		if (random() >= 0.3) at = start + Math.floor(random() * (70 * DAY - HOUR));
+		expected.add(addCall(at, { random }));
+	}
+	const emitted = new Map<string, number>();
+	let newest = 0;
+	const take = (items: INodeExecutionData[]) => {
+		const times = items.map((item) => Date.parse(String(item.json.startedAt)));
+		expect(times).toEqual([...times].sort((a, b) => a - b));
+		for (const [i, item] of items.entries()) {
+			const id = String(item.json.callId);
+			emitted.set(id, (emitted.get(id) ?? 0) + 1);
+			newest = Math.max(newest, times[i]);
+		}
+	};
+	for (let p = 0; p < 40; p++) {
+		if (newest && random() < 0.3)
+			expected.add(addCall(newest - Math.floor(random() * 50 * MINUTE), { random }));
+		if (random() < 0.7) take((await pollNode(run, nodeType, 'trigger', 'activate', 0)) ?? []);
+		else take(await poll(run));
+		if (random() < 0.2) run = restart(run);
+	}
+	for (let p = 0; p < 20 && emitted.size < expected.size; p++) take(await poll(run));
+	expect(await poll(run)).toEqual([]);
+	expect([...emitted.values()].every((n) => n === 1)).toBe(true);
+	expect(new Set(emitted.keys())).toEqual(expected);
+});
+
+describe('pages that shift or fail in the middle of a poll', () => {
+	test('a late record and a newer one written between page 1 and page 2: each call once', async () => {
+		const start = Date.now() - 2 * HOUR;
+		const { run } = await activate(start);
+		const added = Array.from({ length: 120 }, (_, i) => addCall(start + MINUTE + i * 10_000));
+		const log = simulator.requests;
+		const push = log.push.bind(log);
+		let late = '';
+		let newer = '';
+		log.push = (...entries) => {
+			const n = push(...entries);
+			if (entries[0].path === SEARCH && !late) {
+				late = addCall(start + MINUTE + 55 * 10_000 + 1000); // lands in page 2's part
+				newer = addCall(start + 30 * MINUTE); // on top: shifts every page by one
+			}
+			return n;
+		};
+		const first = ids(await poll(run));
+		log.push = push;
+		const all = [...first, ...ids(await poll(run))];
+		expect(new Set(all).size).toBe(all.length);
+		expect(new Set(all)).toEqual(new Set([...added, late, newer]));
+	});
+
+	test('a failed page in a later window of a catch-up: nothing emitted, the retry takes all', async () => {
+		const start = Date.now() - 65 * DAY;
+		const { run } = await activate(start);
+		const added = Array.from({ length: 130 }, (_, i) => addCall(start + (i + 1) * 11 * HOUR));
+		let n = 0;
+		const log = simulator.requests;
+		const push = log.push.bind(log);
+		log.push = (...entries) => {
+			const r = push(...entries);
+			if (entries[0].path === SEARCH && ++n === 3)
+				simulator.injectFault(SEARCH, { status: 502, body: 'x', contentType: 'text/plain' });
+			return r;
+		};
+		await expect(pollNode(run, nodeType)).rejects.toThrow();
+		log.push = push;
+		expect(ids(await poll(run))).toEqual(added);
+		expect(await poll(run)).toEqual([]);
+	});
 });

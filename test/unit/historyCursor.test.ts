@@ -1,4 +1,6 @@
 import {
+	CLOCK_MARGIN_MS,
+	filterKey,
 	hotlineKey,
 	readCursor,
 	recordTimeMs,
@@ -18,13 +20,40 @@ describe("the Call History Trigger's cursor helpers", () => {
 		expect(stored.seen).toEqual({ a: 2000 });
 	});
 
-	test("the watch starts at the activation's whole second, or the back-fill before it", () => {
+	test('the catch-up point, the filter key and the unlisted ids come back; wrong types are dropped', () => {
+		const stored = {
+			v: 1,
+			floorMs: 1000,
+			newestMs: 2000,
+			seen: { a: 2000, b: 1500 },
+			filterKey: '[]',
+			unlisted: ['b', 7],
+			aheadMs: 3000,
+		};
+		expect(readCursor(stored)).toEqual({ ...stored, unlisted: ['b'] });
+		expect(readCursor({ ...stored, filterKey: 1, aheadMs: '3000', unlisted: 'b' })).toEqual({
+			v: 1,
+			floorMs: 1000,
+			newestMs: 2000,
+			seen: { a: 2000, b: 1500 },
+		});
+	});
+
+	test('the same search filter gives the same key, whatever the order of its fields', () => {
+		expect(filterKey({ isAnswer: true, directions: ['inbound'] })).toBe(
+			filterKey({ directions: ['inbound'], isAnswer: true }),
+		);
+		expect(filterKey({ isAnswer: true })).not.toBe(filterKey({}));
+	});
+
+	test("the watch starts 2 minutes before the activation's whole second, or the back-fill before it", () => {
 		expect(startCursor(1_700_000_000_999, 0)).toEqual({
 			v: 1,
-			floorMs: 1_700_000_000_000,
-			newestMs: 1_700_000_000_000,
+			floorMs: 1_700_000_000_000 - CLOCK_MARGIN_MS,
+			newestMs: 1_700_000_000_000 - CLOCK_MARGIN_MS,
 			seen: {},
 		});
+		expect(CLOCK_MARGIN_MS).toBe(120_000);
 		expect(startCursor(1_700_000_000_999, 2).floorMs).toBe(1_700_000_000_000 - 2 * 3_600_000);
 	});
 
