@@ -243,6 +243,31 @@ export async function executeNode(
 	return (result as INodeExecutionData[][])[0];
 }
 
+/** Runs `nodeType` once with `parameters` over `items`, with Continue On Fail as given. */
+export function runAction(
+	nodeType: INodeType,
+	parameters: INodeParameters,
+	credentials: CredentialStore,
+	items: INodeExecutionData[] = [{ json: {} }],
+	continueOnFail = false,
+): Promise<INodeExecutionData[]> {
+	const built = buildNode(nodeType, parameters, credentials);
+	built.node.continueOnFail = continueOnFail;
+	return executeNode(built, nodeType, items);
+}
+
+/** The error a run fails with; a run that succeeds fails the test. */
+export async function failureOf(
+	running: Promise<unknown>,
+): Promise<Error & { description?: string }> {
+	const error = await running.then(
+		() => undefined,
+		(e: Error) => e,
+	);
+	if (!error) throw new Error('expected the node to fail');
+	return error as Error & { description?: string };
+}
+
 /** The webhook data n8n builds for a trigger's single webhook. */
 export function webhookData(run: NodeRun, nodeType: INodeType, isTest = false): IWebhookData {
 	const description = nodeType.description.webhooks![0];

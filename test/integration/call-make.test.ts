@@ -12,7 +12,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 import { OmiCall } from '../../nodes/OmiCall/OmiCall.node';
 import { OMICALL_ERROR_CODES } from '../../nodes/OmiCall/transport';
 import { PUBLIC_NUMBERS } from '../harness/call-center';
-import { buildNode, CredentialStore, executeNode, apiKeyStore } from '../harness/n8n-core';
+import { apiKeyStore, CredentialStore, failureOf, runAction } from '../harness/n8n-core';
 import { type OmiCallSimulator, startSimulator } from '../harness/simulator';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -65,7 +65,7 @@ function run(
 	items: INodeExecutionData[] = [{ json: {} }],
 	continueOnFail = false,
 ) {
-	const built = buildNode(
+	return runAction(
 		nodeType,
 		{
 			resource: 'call',
@@ -76,19 +76,12 @@ function run(
 			...parameters,
 		},
 		store,
+		items,
+		continueOnFail,
 	);
-	built.node.continueOnFail = continueOnFail;
-	return executeNode(built, nodeType, items);
 }
 
-async function runError(parameters: INodeParameters): Promise<Error & { description?: string }> {
-	const error = await run(parameters).then(
-		() => undefined,
-		(e: Error) => e,
-	);
-	if (!error) throw new Error('expected the node to fail');
-	return error as Error & { description?: string };
-}
+const runError = (parameters: INodeParameters) => failureOf(run(parameters));
 
 const sent = (path: string) => simulator.requests.filter((r) => r.path === path);
 
@@ -126,12 +119,11 @@ describe('Make', () => {
 		expect(received[3]).toMatchObject({ transaction_id: callId, phone_number: '0912345678' });
 
 		// And Call → Get finds it in the history by the same id.
-		const built = buildNode(
+		const [found] = await runAction(
 			nodeType,
 			{ resource: 'call', operation: 'get', callId: rl(callId as string) },
 			store,
 		);
-		const [found] = await executeNode(built, nodeType);
 		expect(found.json).toMatchObject({
 			callId,
 			direction: 'outbound',

@@ -10,7 +10,7 @@ import { OmiCall } from '../../nodes/OmiCall/OmiCall.node';
 import { OmiCallTrigger } from '../../nodes/OmiCall/OmiCallTrigger.node';
 import { simplifyContact } from '../../nodes/OmiCall/contactRecord';
 import { toOmiCallPhone } from '../../nodes/OmiCall/phone';
-import { apiKeyStore, buildNode, CredentialStore, executeNode, hook } from '../harness/n8n-core';
+import { apiKeyStore, buildNode, CredentialStore, hook, runAction } from '../harness/n8n-core';
 import {
 	documentedContact,
 	internationalContact,
@@ -37,9 +37,14 @@ async function run(
 	items: INodeExecutionData[] = [{ json: {} }],
 	continueOnFail = false,
 ): Promise<IDataObject[]> {
-	const built = buildNode(nodeType, { resource: 'contact', operation, ...parameters }, store);
-	built.node.continueOnFail = continueOnFail;
-	return (await executeNode(built, nodeType, items)).map((item) => item.json);
+	const output = await runAction(
+		nodeType,
+		{ resource: 'contact', operation, ...parameters },
+		store,
+		items,
+		continueOnFail,
+	);
+	return output.map((item) => item.json);
 }
 
 const byId = (value: string) => ({ __rl: true, mode: 'id', value });
