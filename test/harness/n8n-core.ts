@@ -256,6 +256,19 @@ export function runAction(
 	return executeNode(built, nodeType, items);
 }
 
+/**
+ * run(parameters, items?, continueOnFail?): runAction with `defaults` under `parameters`, and the
+ * credential store `store()` gives at the time of the run (a test file makes a new one per test).
+ */
+export function actionRunner(
+	nodeType: INodeType,
+	defaults: INodeParameters,
+	store: () => CredentialStore,
+) {
+	return (parameters: INodeParameters, items?: INodeExecutionData[], continueOnFail?: boolean) =>
+		runAction(nodeType, { ...defaults, ...parameters }, store(), items, continueOnFail);
+}
+
 /** The error a run fails with; a run that succeeds fails the test. */
 export async function failureOf(
 	running: Promise<unknown>,

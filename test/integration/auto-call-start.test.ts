@@ -4,12 +4,18 @@
  * per item, the 300-character limit enforced before sending, the documented errors in plain
  * English, phone numbers as people paste them, one call record per number, Continue On Fail.
  */
-import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { INodeParameters } from 'n8n-workflow';
 
 import { OmiCall } from '../../nodes/OmiCall/OmiCall.node';
 import { OMICALL_ERROR_CODES } from '../../nodes/OmiCall/transport';
 import { PUBLIC_NUMBERS } from '../harness/call-center';
-import { apiKeyStore, CredentialStore, failureOf, runAction } from '../harness/n8n-core';
+import {
+	actionRunner,
+	apiKeyStore,
+	CredentialStore,
+	failureOf,
+	runAction,
+} from '../harness/n8n-core';
 import { type OmiCallSimulator, startSimulator } from '../harness/simulator';
 
 const API_KEY = 'key-0123456789abcdef';
@@ -31,28 +37,19 @@ afterEach(async () => {
 
 const rl = (value: string) => ({ __rl: true, mode: 'id', value });
 
-function run(
-	parameters: INodeParameters,
-	items: INodeExecutionData[] = [{ json: {} }],
-	continueOnFail = false,
-) {
-	return runAction(
-		nodeType,
-		{
-			resource: 'autoCall',
-			operation: 'start',
-			name: 'Nhắc giao hàng',
-			phoneNumbers: '0912345678',
-			messageType: 'text',
-			message: MESSAGE,
-			hotline: rl(''),
-			...parameters,
-		},
-		store,
-		items,
-		continueOnFail,
-	);
-}
+const run = actionRunner(
+	nodeType,
+	{
+		resource: 'autoCall',
+		operation: 'start',
+		name: 'Nhắc giao hàng',
+		phoneNumbers: '0912345678',
+		messageType: 'text',
+		message: MESSAGE,
+		hotline: rl(''),
+	},
+	() => store,
+);
 
 const runError = (parameters: INodeParameters) => failureOf(run(parameters));
 

@@ -7,12 +7,18 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { OmiCall } from '../../nodes/OmiCall/OmiCall.node';
 import { OMICALL_ERROR_CODES } from '../../nodes/OmiCall/transport';
 import { PUBLIC_NUMBERS } from '../harness/call-center';
-import { apiKeyStore, CredentialStore, failureOf, runAction } from '../harness/n8n-core';
+import {
+	actionRunner,
+	apiKeyStore,
+	CredentialStore,
+	failureOf,
+	runAction,
+} from '../harness/n8n-core';
 import { type OmiCallSimulator, startSimulator } from '../harness/simulator';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -60,26 +66,17 @@ afterEach(async () => {
 
 const rl = (value: string) => ({ __rl: true, mode: 'id', value });
 
-function run(
-	parameters: INodeParameters,
-	items: INodeExecutionData[] = [{ json: {} }],
-	continueOnFail = false,
-) {
-	return runAction(
-		nodeType,
-		{
-			resource: 'call',
-			operation: 'make',
-			extension: rl('100'),
-			hotline: rl(HOTLINE),
-			phoneNumber: '0912345678',
-			...parameters,
-		},
-		store,
-		items,
-		continueOnFail,
-	);
-}
+const run = actionRunner(
+	nodeType,
+	{
+		resource: 'call',
+		operation: 'make',
+		extension: rl('100'),
+		hotline: rl(HOTLINE),
+		phoneNumber: '0912345678',
+	},
+	() => store,
+);
 
 const runError = (parameters: INodeParameters) => failureOf(run(parameters));
 
