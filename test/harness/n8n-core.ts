@@ -6,7 +6,13 @@
  * data, run preAuthentication when the expirable token is empty or expired and save its result,
  * and apply `authenticate`. The end-to-end suite checks the same behaviour inside a real n8n.
  */
-import { ExecuteContext, HookContext, PollContext, RoutingNode } from 'n8n-core';
+import {
+	ExecuteContext,
+	HookContext,
+	LoadOptionsContext,
+	PollContext,
+	RoutingNode,
+} from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentials,
@@ -241,6 +247,18 @@ export async function executeNode(
 	);
 	const result = await nodeType.execute!.call(context);
 	return (result as INodeExecutionData[][])[0];
+}
+
+/** The context n8n gives a node's list search (a picker's list), for `parameters` at `path`. */
+export function loadOptionsContext(
+	nodeType: INodeType,
+	parameters: INodeParameters,
+	credentials: CredentialStore,
+	path = 'parameters.x',
+): LoadOptionsContext {
+	const built = buildNode(nodeType, parameters, credentials);
+	built.additionalData.currentNodeParameters = parameters;
+	return new LoadOptionsContext(built.workflow, built.node, built.additionalData, path);
 }
 
 /** Runs `nodeType` once with `parameters` over `items`, with Continue On Fail as given. */
