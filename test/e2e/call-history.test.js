@@ -10,9 +10,9 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { N8nInstance, installN8n, installPackage, nodeOutput, waitFor } = require('./n8n');
+const { nodeOutput, waitFor } = require('./n8n');
+const { post, startStack } = require('./stack');
 const { callHistoryWorkflow, callLookupWorkflow, triggerWorkflow } = require('./workflows');
-const { OmiCallSimulator } = require('../simulator/omicall-simulator');
 
 jest.setTimeout(180_000);
 
@@ -24,21 +24,8 @@ const SEARCH = '/api/v3/call-transaction/search';
 let simulator;
 let n8n;
 let credential;
+let stack;
 const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'omicall-e2e-history-'));
-
-async function post(url, body) {
-	const response = await fetch(url, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(body),
-	});
-	const text = await response.text();
-	let parsed = text;
-	try {
-		parsed = JSON.parse(text);
-	} catch {}
-	return { status: response.status, body: parsed };
-}
 
 /** Creates and activates a workflow started by n8n's Webhook node at /webhook/<route>. */
 async function activeWebhookWorkflow(workflow, route) {
@@ -58,24 +45,12 @@ function nodeBinaries(execution, nodeName) {
 }
 
 beforeAll(async () => {
-	simulator = new OmiCallSimulator({ apiKeys: [API_KEY], retryDelayMs: 20 });
-	await simulator.start();
-	installPackage(userFolder, process.env.OMICALL_E2E_TARBALL);
-	n8n = new N8nInstance({ install: await installN8n(), userFolder });
-	await n8n.start();
-	await n8n.setupOwner();
-	credential = await n8n.createCredential('OMICall (simulator)', {
-		baseUrl: `${simulator.url}/`,
-		authentication: 'apiKey',
-		apiKey: API_KEY,
-	});
+	stack = await startStack({ apiKey: API_KEY, userFolder });
+	({ simulator, n8n, credential } = stack);
 });
 
 afterAll(async () => {
-	await n8n?.stop();
-	await simulator?.stop();
-	if (process.env.CI || !process.env.OMICALL_KEEP_E2E)
-		fs.rmSync(userFolder, { recursive: true, force: true });
+	await stack?.stop();
 });
 
 describe('call history: Get Many → Update → Download Recording, then Get', () => {

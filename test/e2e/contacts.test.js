@@ -13,9 +13,9 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { N8nInstance, installN8n, installPackage, nodeOutput, waitFor } = require('./n8n');
+const { nodeOutput, waitFor } = require('./n8n');
+const { startStack } = require('./stack');
 const { chain, credentialsOf, node, webhookNode } = require('./workflows');
-const { OmiCallSimulator } = require('../simulator/omicall-simulator');
 
 jest.setTimeout(240_000);
 
@@ -25,6 +25,7 @@ const CALLER = { name: 'Nguyễn Thị Hồng Nhung', phone: '0912345678' };
 let simulator;
 let n8n;
 let credential;
+let stack;
 const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'omicall-e2e-contacts-'));
 
 const contactNode = (name, parameters) =>
@@ -118,24 +119,12 @@ async function post(url, body) {
 }
 
 beforeAll(async () => {
-	simulator = new OmiCallSimulator({ apiKeys: [API_KEY], retryDelayMs: 20 });
-	await simulator.start();
-	installPackage(userFolder, process.env.OMICALL_E2E_TARBALL);
-	n8n = new N8nInstance({ install: await installN8n(), userFolder });
-	await n8n.start();
-	await n8n.setupOwner();
-	credential = await n8n.createCredential('OMICall (simulator)', {
-		baseUrl: `${simulator.url}/`,
-		authentication: 'apiKey',
-		apiKey: API_KEY,
-	});
+	stack = await startStack({ apiKey: API_KEY, userFolder });
+	({ simulator, n8n, credential } = stack);
 });
 
 afterAll(async () => {
-	await n8n?.stop();
-	await simulator?.stop();
-	if (process.env.CI || !process.env.OMICALL_KEEP_E2E)
-		fs.rmSync(userFolder, { recursive: true, force: true });
+	await stack?.stop();
 });
 
 test("caller lookup: the trigger's customerNumber finds the contact, and the Set node shows the caller's name", async () => {

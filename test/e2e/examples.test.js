@@ -17,8 +17,8 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
-const { N8nInstance, ROOT, installN8n, installPackage, nodeOutput, waitFor } = require('./n8n');
-const { OmiCallSimulator } = require('../simulator/omicall-simulator');
+const { ROOT, nodeOutput, waitFor } = require('./n8n');
+const { startStack } = require('./stack');
 
 jest.setTimeout(180_000);
 
@@ -30,6 +30,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 let simulator;
 let n8n;
 let credential;
+let stack;
 const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'omicall-e2e-examples-'));
 /** n8n runs here, so a workflow's relative path ".n8n-files/…" lands in this test's folder. */
 const workFolder = path.join(userFolder, 'work');
@@ -220,30 +221,21 @@ const fullNameOf = (contact) =>
 
 beforeAll(async () => {
 	fs.mkdirSync(filesFolder, { recursive: true });
-	simulator = new OmiCallSimulator({ apiKeys: [API_KEY], retryDelayMs: 20 });
-	await simulator.start();
-	installPackage(userFolder, process.env.OMICALL_E2E_TARBALL);
-	n8n = new N8nInstance({
-		install: await installN8n(),
-		userFolder,
-		cwd: workFolder,
-		// n8n 2.x's default lets workflows touch only ~/.n8n-files; here, the test's own folder.
-		env: { N8N_RESTRICT_FILE_ACCESS_TO: filesFolder },
-	});
-	await n8n.start();
-	await n8n.setupOwner();
-	credential = await n8n.createCredential(CREDENTIAL_NAME, {
-		baseUrl: `${simulator.url}/`,
-		authentication: 'apiKey',
+	stack = await startStack({
 		apiKey: API_KEY,
+		userFolder,
+		credentialName: CREDENTIAL_NAME,
+		n8nOptions: {
+			cwd: workFolder,
+			// n8n 2.x's default lets workflows touch only ~/.n8n-files; here, the test's own folder.
+			env: { N8N_RESTRICT_FILE_ACCESS_TO: filesFolder },
+		},
 	});
+	({ simulator, n8n, credential } = stack);
 });
 
 afterAll(async () => {
-	await n8n?.stop();
-	await simulator?.stop();
-	if (process.env.CI || !process.env.OMICALL_KEEP_E2E)
-		fs.rmSync(userFolder, { recursive: true, force: true });
+	await stack?.stop();
 });
 
 test("every example's OMICall nodes get the user's credential by its name when imported", async () => {

@@ -8,17 +8,9 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const {
-	CACHE,
-	N8nInstance,
-	installN8n,
-	installPackage,
-	nodeOutput,
-	sleep,
-	waitFor,
-} = require('./n8n');
+const { CACHE, nodeOutput, sleep, waitFor } = require('./n8n');
+const { post, startStack } = require('./stack');
 const { actionWorkflow, triggerWorkflow } = require('./workflows');
-const { OmiCallSimulator } = require('../simulator/omicall-simulator');
 
 jest.setTimeout(180_000);
 
@@ -29,49 +21,26 @@ const ROUNDS = ['first', 'second', 'third'];
 let simulator;
 let n8n;
 let credential;
+let stack;
 const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'omicall-e2e-'));
 
 const omiCalls = (paths) =>
 	simulator.requests.filter((r) => !paths || paths.includes(r.path)).map((r) => r.path);
 const callHook = () => simulator.hooks.get('call');
 
-async function post(url, body, headers = { 'content-type': 'application/json' }) {
-	const response = await fetch(url, {
-		method: 'POST',
-		headers,
-		body: typeof body === 'string' ? body : JSON.stringify(body),
-	});
-	const text = await response.text();
-	let parsed = text;
-	try {
-		parsed = JSON.parse(text);
-	} catch {}
-	return { status: response.status, body: parsed };
-}
-
 beforeAll(async () => {
-	simulator = new OmiCallSimulator({ apiKeys: [API_KEY], retryDelayMs: 20 });
-	await simulator.start();
-	installPackage(userFolder, process.env.OMICALL_E2E_TARBALL);
-	n8n = new N8nInstance({
-		install: await installN8n(),
-		userFolder,
-		env: { N8N_LOG_LEVEL: 'debug' },
-	});
-	await n8n.start();
-	await n8n.setupOwner();
-	credential = await n8n.createCredential('OMICall (simulator)', {
-		baseUrl: `${simulator.url}/`,
-		authentication: 'apiKey',
+	stack = await startStack({
 		apiKey: API_KEY,
+		userFolder,
+		n8nOptions: {
+			env: { N8N_LOG_LEVEL: 'debug' },
+		},
 	});
+	({ simulator, n8n, credential } = stack);
 });
 
 afterAll(async () => {
-	await n8n?.stop();
-	await simulator?.stop();
-	if (process.env.CI || !process.env.OMICALL_KEEP_E2E)
-		fs.rmSync(userFolder, { recursive: true, force: true });
+	await stack?.stop();
 });
 
 test('n8n loads both nodes and the credential from the installed package, without errors', async () => {

@@ -13,9 +13,9 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { N8nInstance, installN8n, installPackage, nodeOutput, waitFor } = require('./n8n');
+const { nodeOutput, waitFor } = require('./n8n');
+const { post, startStack } = require('./stack');
 const { chain, credentialsOf, node, triggerWorkflow, webhookNode } = require('./workflows');
-const { OmiCallSimulator } = require('../simulator/omicall-simulator');
 const { PUBLIC_NUMBERS } = require('../simulator/call-center');
 
 jest.setTimeout(240_000);
@@ -26,22 +26,9 @@ const HOTLINE = PUBLIC_NUMBERS[0];
 let simulator;
 let n8n;
 let credential;
+let stack;
 let trigger;
 const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'omicall-e2e-calls-'));
-
-async function post(url, body) {
-	const response = await fetch(url, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(body),
-	});
-	const text = await response.text();
-	let parsed = text;
-	try {
-		parsed = JSON.parse(text);
-	} catch {}
-	return { status: response.status, body: parsed };
-}
 
 /** n8n's Webhook node at /webhook/<path> → the OMICall node with `parameters`; answers with its first item. */
 function webhookThenOmiCall(name, path, parameters) {
@@ -70,17 +57,8 @@ async function triggered(count) {
 }
 
 beforeAll(async () => {
-	simulator = new OmiCallSimulator({ apiKeys: [API_KEY], retryDelayMs: 20 });
-	await simulator.start();
-	installPackage(userFolder, process.env.OMICALL_E2E_TARBALL);
-	n8n = new N8nInstance({ install: await installN8n(), userFolder });
-	await n8n.start();
-	await n8n.setupOwner();
-	credential = await n8n.createCredential('OMICall (simulator)', {
-		baseUrl: simulator.url,
-		authentication: 'apiKey',
-		apiKey: API_KEY,
-	});
+	stack = await startStack({ apiKey: API_KEY, userFolder, baseUrl: (url) => url });
+	({ simulator, n8n, credential } = stack);
 	trigger = await n8n.createWorkflow(
 		triggerWorkflow(
 			credential,
@@ -94,10 +72,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await simulator?.callCenter.idle();
-	await n8n?.stop();
-	await simulator?.stop();
-	if (process.env.CI || !process.env.OMICALL_KEEP_E2E)
-		fs.rmSync(userFolder, { recursive: true, force: true });
+	await stack?.stop();
 });
 
 describe('speed to lead: a lead arrives, OMICall Make Call rings the agent and dials the customer', () => {

@@ -6,7 +6,13 @@
  * data, run preAuthentication when the expirable token is empty or expired and save its result,
  * and apply `authenticate`. The end-to-end suite checks the same behaviour inside a real n8n.
  */
-import { ExecuteContext, HookContext, PollContext, RoutingNode } from 'n8n-core';
+import {
+	ExecuteContext,
+	HookContext,
+	LoadOptionsContext,
+	PollContext,
+	RoutingNode,
+} from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentials,
@@ -256,6 +262,56 @@ export async function executeNode(
 	);
 	const result = await nodeType.execute!.call(context);
 	return (result as INodeExecutionData[][])[0];
+}
+
+/** The context n8n gives a node's list search (a picker's list), for `parameters` at `path`. */
+export function loadOptionsContext(
+	nodeType: INodeType,
+	parameters: INodeParameters,
+	credentials: CredentialStore,
+	path = 'parameters.x',
+): LoadOptionsContext {
+	const built = buildNode(nodeType, parameters, credentials);
+	built.additionalData.currentNodeParameters = parameters;
+	return new LoadOptionsContext(built.workflow, built.node, built.additionalData, path);
+}
+
+/** Runs `nodeType` once with `parameters` over `items`, with Continue On Fail as given. */
+export function runAction(
+	nodeType: INodeType,
+	parameters: INodeParameters,
+	credentials: CredentialStore,
+	items: INodeExecutionData[] = [{ json: {} }],
+	continueOnFail = false,
+): Promise<INodeExecutionData[]> {
+	const built = buildNode(nodeType, parameters, credentials);
+	built.node.continueOnFail = continueOnFail;
+	return executeNode(built, nodeType, items);
+}
+
+/**
+ * run(parameters, items?, continueOnFail?): runAction with `defaults` under `parameters`, and the
+ * credential store `store()` gives at the time of the run (a test file makes a new one per test).
+ */
+export function actionRunner(
+	nodeType: INodeType,
+	defaults: INodeParameters,
+	store: () => CredentialStore,
+) {
+	return (parameters: INodeParameters, items?: INodeExecutionData[], continueOnFail?: boolean) =>
+		runAction(nodeType, { ...defaults, ...parameters }, store(), items, continueOnFail);
+}
+
+/** The error a run fails with; a run that succeeds fails the test. */
+export async function failureOf(
+	running: Promise<unknown>,
+): Promise<Error & { description?: string }> {
+	const error = await running.then(
+		() => undefined,
+		(e: Error) => e,
+	);
+	if (!error) throw new Error('expected the node to fail');
+	return error as Error & { description?: string };
 }
 
 /** The webhook data n8n builds for a trigger's single webhook. */

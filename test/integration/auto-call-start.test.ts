@@ -4,12 +4,18 @@
  * per item, the 300-character limit enforced before sending, the documented errors in plain
  * English, phone numbers as people paste them, one call record per number, Continue On Fail.
  */
-import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { INodeParameters } from 'n8n-workflow';
 
 import { OmiCall } from '../../nodes/OmiCall/OmiCall.node';
 import { OMICALL_ERROR_CODES } from '../../nodes/OmiCall/transport';
 import { PUBLIC_NUMBERS } from '../harness/call-center';
-import { buildNode, CredentialStore, executeNode, apiKeyStore } from '../harness/n8n-core';
+import {
+	actionRunner,
+	apiKeyStore,
+	CredentialStore,
+	failureOf,
+	runAction,
+} from '../harness/n8n-core';
 import { type OmiCallSimulator, startSimulator } from '../harness/simulator';
 
 const API_KEY = 'key-0123456789abcdef';
@@ -31,37 +37,21 @@ afterEach(async () => {
 
 const rl = (value: string) => ({ __rl: true, mode: 'id', value });
 
-function run(
-	parameters: INodeParameters,
-	items: INodeExecutionData[] = [{ json: {} }],
-	continueOnFail = false,
-) {
-	const built = buildNode(
-		nodeType,
-		{
-			resource: 'autoCall',
-			operation: 'start',
-			name: 'Nhắc giao hàng',
-			phoneNumbers: '0912345678',
-			messageType: 'text',
-			message: MESSAGE,
-			hotline: rl(''),
-			...parameters,
-		},
-		store,
-	);
-	built.node.continueOnFail = continueOnFail;
-	return executeNode(built, nodeType, items);
-}
+const run = actionRunner(
+	nodeType,
+	{
+		resource: 'autoCall',
+		operation: 'start',
+		name: 'Nhắc giao hàng',
+		phoneNumbers: '0912345678',
+		messageType: 'text',
+		message: MESSAGE,
+		hotline: rl(''),
+	},
+	() => store,
+);
 
-async function runError(parameters: INodeParameters): Promise<Error & { description?: string }> {
-	const error = await run(parameters).then(
-		() => undefined,
-		(e: Error) => e,
-	);
-	if (!error) throw new Error('expected the node to fail');
-	return error as Error & { description?: string };
-}
+const runError = (parameters: INodeParameters) => failureOf(run(parameters));
 
 const explained = (code: string) => `${OMICALL_ERROR_CODES[code]} (OMICall code: ${code})`;
 
@@ -110,12 +100,13 @@ describe('Start', () => {
 		expect(records.every((c) => c.is_auto_call && c.sip_number === PUBLIC_NUMBERS[1])).toBe(true);
 
 		// Call → Get Many shows them with autoCallId in the simplified record.
-		const built = buildNode(
-			nodeType,
-			{ resource: 'call', operation: 'getMany', returnAll: true, filters: {} },
-			store,
-		);
-		const found = (await executeNode(built, nodeType)).map((i) => i.json);
+		const found = (
+			await runAction(
+				nodeType,
+				{ resource: 'call', operation: 'getMany', returnAll: true, filters: {} },
+				store,
+			)
+		).map((i) => i.json);
 		expect(found.filter((c) => c.autoCallId === item.json.autoCallId)).toHaveLength(3);
 	});
 

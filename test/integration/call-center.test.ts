@@ -3,13 +3,18 @@
  * Hotline pickers (n8n-core's LoadOptionsContext), and the SIP passwords internal_phone/list
  * returns, which must reach no output, list or error.
  */
-import { LoadOptionsContext } from 'n8n-core';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { OmiCall } from '../../nodes/OmiCall/OmiCall.node';
 import { extensionsIn } from '../../nodes/OmiCall/actions/callCenter';
 import { PUBLIC_NUMBERS } from '../harness/call-center';
-import { buildNode, CredentialStore, executeNode, apiKeyStore } from '../harness/n8n-core';
+import {
+	apiKeyStore,
+	buildNode,
+	CredentialStore,
+	executeNode,
+	loadOptionsContext,
+} from '../harness/n8n-core';
 import { AGENTS, type OmiCallSimulator, startSimulator } from '../harness/simulator';
 
 const API_KEY = 'key-0123456789abcdef';
@@ -34,11 +39,8 @@ function expectNoSipPassword(value: unknown) {
 	for (const password of passwords()) expect(seen).not.toContain(password);
 }
 
-function loadOptions(parameters: INodeParameters) {
-	const built = buildNode(nodeType, parameters, store);
-	built.additionalData.currentNodeParameters = parameters;
-	return new LoadOptionsContext(built.workflow, built.node, built.additionalData, 'parameters.x');
-}
+const loadOptions = (parameters: INodeParameters) =>
+	loadOptionsContext(nodeType, parameters, store);
 
 const searchExtensions = (filter?: string, token?: string) =>
 	nodeType.methods.listSearch.searchExtensions.call(

@@ -2,16 +2,16 @@
  * Call → Get and Call → Download Recording: one call by transaction ID, over real HTTP to the
  * simulator, through n8n-core's ExecuteContext.
  */
-import { LoadOptionsContext } from 'n8n-core';
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { OmiCall } from '../../nodes/OmiCall/OmiCall.node';
 import {
+	apiKeyStore,
 	buildNode,
 	CREDENTIAL_ID,
 	CredentialStore,
 	executeNode,
-	apiKeyStore,
+	loadOptionsContext,
 } from '../harness/n8n-core';
 import { type HistoryCall, type OmiCallSimulator, startSimulator } from '../harness/simulator';
 
@@ -308,11 +308,10 @@ describe('Download Recording', () => {
 
 describe('the Call picker (list mode)', () => {
 	async function search(filter?: string, paginationToken?: string) {
-		const built = buildNode(nodeType, { resource: 'call', operation: 'get' }, store);
-		const context = new LoadOptionsContext(
-			built.workflow,
-			built.node,
-			built.additionalData,
+		const context = loadOptionsContext(
+			nodeType,
+			{ resource: 'call', operation: 'get' },
+			store,
 			'parameters.callId',
 		);
 		return await nodeType.methods.listSearch.searchCalls.call(context, filter, paginationToken);

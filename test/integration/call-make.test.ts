@@ -7,12 +7,18 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { OmiCall } from '../../nodes/OmiCall/OmiCall.node';
 import { OMICALL_ERROR_CODES } from '../../nodes/OmiCall/transport';
 import { PUBLIC_NUMBERS } from '../harness/call-center';
-import { buildNode, CredentialStore, executeNode, apiKeyStore } from '../harness/n8n-core';
+import {
+	actionRunner,
+	apiKeyStore,
+	CredentialStore,
+	failureOf,
+	runAction,
+} from '../harness/n8n-core';
 import { type OmiCallSimulator, startSimulator } from '../harness/simulator';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -60,35 +66,19 @@ afterEach(async () => {
 
 const rl = (value: string) => ({ __rl: true, mode: 'id', value });
 
-function run(
-	parameters: INodeParameters,
-	items: INodeExecutionData[] = [{ json: {} }],
-	continueOnFail = false,
-) {
-	const built = buildNode(
-		nodeType,
-		{
-			resource: 'call',
-			operation: 'make',
-			extension: rl('100'),
-			hotline: rl(HOTLINE),
-			phoneNumber: '0912345678',
-			...parameters,
-		},
-		store,
-	);
-	built.node.continueOnFail = continueOnFail;
-	return executeNode(built, nodeType, items);
-}
+const run = actionRunner(
+	nodeType,
+	{
+		resource: 'call',
+		operation: 'make',
+		extension: rl('100'),
+		hotline: rl(HOTLINE),
+		phoneNumber: '0912345678',
+	},
+	() => store,
+);
 
-async function runError(parameters: INodeParameters): Promise<Error & { description?: string }> {
-	const error = await run(parameters).then(
-		() => undefined,
-		(e: Error) => e,
-	);
-	if (!error) throw new Error('expected the node to fail');
-	return error as Error & { description?: string };
-}
+const runError = (parameters: INodeParameters) => failureOf(run(parameters));
 
 const sent = (path: string) => simulator.requests.filter((r) => r.path === path);
 
@@ -126,12 +116,11 @@ describe('Make', () => {
 		expect(received[3]).toMatchObject({ transaction_id: callId, phone_number: '0912345678' });
 
 		// And Call → Get finds it in the history by the same id.
-		const built = buildNode(
+		const [found] = await runAction(
 			nodeType,
 			{ resource: 'call', operation: 'get', callId: rl(callId as string) },
 			store,
 		);
-		const [found] = await executeNode(built, nodeType);
 		expect(found.json).toMatchObject({
 			callId,
 			direction: 'outbound',

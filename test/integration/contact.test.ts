@@ -3,14 +3,20 @@
  * ExecuteContext: each operation, the flattening, v2 → v1 fallback, the duplicate-phone path,
  * Continue On Fail and bad input; and the contact trigger seeing a change made by the node.
  */
-import { LoadOptionsContext } from 'n8n-core';
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { OmiCall } from '../../nodes/OmiCall/OmiCall.node';
 import { OmiCallTrigger } from '../../nodes/OmiCall/OmiCallTrigger.node';
 import { simplifyContact } from '../../nodes/OmiCall/contactRecord';
 import { toOmiCallPhone } from '../../nodes/OmiCall/phone';
-import { apiKeyStore, buildNode, CredentialStore, executeNode, hook } from '../harness/n8n-core';
+import {
+	apiKeyStore,
+	buildNode,
+	CredentialStore,
+	hook,
+	loadOptionsContext,
+	runAction,
+} from '../harness/n8n-core';
 import {
 	documentedContact,
 	internationalContact,
@@ -37,9 +43,14 @@ async function run(
 	items: INodeExecutionData[] = [{ json: {} }],
 	continueOnFail = false,
 ): Promise<IDataObject[]> {
-	const built = buildNode(nodeType, { resource: 'contact', operation, ...parameters }, store);
-	built.node.continueOnFail = continueOnFail;
-	return (await executeNode(built, nodeType, items)).map((item) => item.json);
+	const output = await runAction(
+		nodeType,
+		{ resource: 'contact', operation, ...parameters },
+		store,
+		items,
+		continueOnFail,
+	);
+	return output.map((item) => item.json);
 }
 
 const byId = (value: string) => ({ __rl: true, mode: 'id', value });
@@ -351,11 +362,10 @@ describe('Get and Get Many', () => {
 
 describe('the Contact picker (list mode)', () => {
 	async function search(filter?: string, paginationToken?: string) {
-		const built = buildNode(nodeType, { resource: 'contact', operation: 'get' }, store);
-		const context = new LoadOptionsContext(
-			built.workflow,
-			built.node,
-			built.additionalData,
+		const context = loadOptionsContext(
+			nodeType,
+			{ resource: 'contact', operation: 'get' },
+			store,
 			'parameters.contact',
 		);
 		return await nodeType.methods.listSearch.searchContacts.call(context, filter, paginationToken);

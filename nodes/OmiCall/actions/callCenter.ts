@@ -10,6 +10,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { isObject, text } from '../callRecord';
 import { toOmiCallPhone } from '../phone';
+import { listLocator } from './common';
 import { omiCallRequest } from '../transport';
 
 /**
@@ -152,58 +153,42 @@ export function sameNumber(a: string, b: string): boolean {
 // ── Parameters ──────────────────────────────────────────────────────────────
 
 /** The agent's extension: picked from the call center's extensions, or typed. */
-export const extensionField: INodeProperties = {
-	displayName: 'Extension',
-	name: 'extension',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
-	required: true,
-	description:
-		"The agent's extension: OMICall rings it first, and dials the customer once the agent answers",
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			placeholder: 'Select an extension…',
-			typeOptions: { searchListMethod: 'searchExtensions', searchable: true },
-		},
-		{
-			displayName: 'By Extension',
-			name: 'id',
-			type: 'string',
-			placeholder: 'e.g. 100',
-		},
-	],
-};
+export const extensionField: INodeProperties = listLocator(
+	{
+		displayName: 'Extension',
+		name: 'extension',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		description:
+			"The agent's extension: OMICall rings it first, and dials the customer once the agent answers",
+		modes: [{ displayName: 'By Extension', name: 'id', type: 'string', placeholder: 'e.g. 100' }],
+	},
+	{
+		placeholder: 'Select an extension…',
+		typeOptions: { searchListMethod: 'searchExtensions', searchable: true },
+	},
+);
 
 /** A hotline: picked from those the chosen extension may use (or the account's), or typed. */
 export function hotlineField(
 	overrides: Partial<INodeProperties> & Pick<INodeProperties, 'description'>,
 ): INodeProperties {
-	return {
-		displayName: 'Hotline',
-		name: 'hotline',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a hotline…',
-				typeOptions: { searchListMethod: 'searchHotlines', searchable: true },
-			},
-			{
-				displayName: 'By Number',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. 842899959300',
-			},
-		],
-		...overrides,
-	};
+	return listLocator(
+		{
+			displayName: 'Hotline',
+			name: 'hotline',
+			type: 'resourceLocator',
+			default: { mode: 'list', value: '' },
+			...overrides,
+			modes: [
+				{ displayName: 'By Number', name: 'id', type: 'string', placeholder: 'e.g. 842899959300' },
+			],
+		},
+		{
+			placeholder: 'Select a hotline…',
+			typeOptions: { searchListMethod: 'searchHotlines', searchable: true },
+		},
+	);
 }
 
 /** What an expression gave instead of text or a number, for an error: "a list (["100","101"])". */

@@ -14,6 +14,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { callIdOf, isObject, NUMERIC, simplifyRecord, text } from '../../callRecord';
 import { asNodeError, downloadRecording, omiCallRequest } from '../../transport';
 import { readLocator } from '../callCenter';
+import { listLocator } from '../common';
 
 /** What the Call operations share: the call picker, the output options, the requests to the call history. */
 
@@ -119,35 +120,33 @@ export async function* searchHistory(
 
 /** The call an operation works on: picked from recent calls, or given by transaction ID. */
 export function callIdField(operation: string, description: string): INodeProperties {
-	return {
-		displayName: 'Call',
-		name: 'callId',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
-		description,
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a call…',
-				typeOptions: {
-					searchListMethod: 'searchCalls',
-					searchable: true,
-					searchFilterRequired: false,
+	return listLocator(
+		{
+			displayName: 'Call',
+			name: 'callId',
+			type: 'resourceLocator',
+			default: { mode: 'list', value: '' },
+			description,
+			displayOptions: { show: { resource: ['call'], operation: [operation] } },
+			modes: [
+				{
+					displayName: 'By Transaction ID',
+					name: 'id',
+					type: 'string',
+					placeholder: 'e.g. ae5f56fc-7baa-4537-b312-1105023bbb49',
+					hint: "The call's transaction_id (the callId of the trigger's and Get Many's items)",
 				},
+			],
+		},
+		{
+			placeholder: 'Select a call…',
+			typeOptions: {
+				searchListMethod: 'searchCalls',
+				searchable: true,
+				searchFilterRequired: false,
 			},
-			{
-				displayName: 'By Transaction ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. ae5f56fc-7baa-4537-b312-1105023bbb49',
-				hint: "The call's transaction_id (the callId of the trigger's and Get Many's items)",
-			},
-		],
-		displayOptions: { show: { resource: ['call'], operation: [operation] } },
-	};
+		},
+	);
 }
 
 export const outputOption: INodeProperties = {

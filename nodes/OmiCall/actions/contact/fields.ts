@@ -20,6 +20,7 @@ import {
 } from '../../contactRecord';
 import { describePhoneInput, toOmiCallPhone } from '../../phone';
 import { PAGE_SIZE, searchPage } from './api';
+import { listLocator } from '../common';
 
 /** The Contact resource's parameters, and the one place where a contact given as input is checked. */
 
@@ -57,53 +58,51 @@ export function contactLocator(
 	description: string,
 	also: 'phone' | 'refId' | null,
 ): INodeProperties {
-	return {
-		displayName: 'Contact',
-		name: 'contact',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
-		description,
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a contact…',
-				typeOptions: { searchListMethod: 'searchContacts', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. 63b44e47a2523f37e3709c59',
-				hint: "The contact's OMICall ID (contactId in the trigger's and this node's items)",
-			},
-			...(also === 'phone'
-				? [
-						{
-							displayName: 'By Phone Number',
-							name: 'phone',
-							type: 'string' as const,
-							placeholder: 'e.g. 0912 345 678',
-							hint: "A phone number of the contact; the trigger's customerNumber finds the caller",
-						},
-					]
-				: []),
-			...(also === 'refId'
-				? [
-						{
-							displayName: 'By Reference ID',
-							name: 'refId',
-							type: 'string' as const,
-							placeholder: 'e.g. CRM-1042',
-							hint: 'Your own ID of the contact (the reference ID it was created with)',
-						},
-					]
-				: []),
-		],
-		displayOptions: show([operation]),
-	};
+	return listLocator(
+		{
+			displayName: 'Contact',
+			name: 'contact',
+			type: 'resourceLocator',
+			default: { mode: 'list', value: '' },
+			description,
+			displayOptions: show([operation]),
+			modes: [
+				{
+					displayName: 'By ID',
+					name: 'id',
+					type: 'string',
+					placeholder: 'e.g. 63b44e47a2523f37e3709c59',
+					hint: "The contact's OMICall ID (contactId in the trigger's and this node's items)",
+				},
+				...(also === 'phone'
+					? [
+							{
+								displayName: 'By Phone Number',
+								name: 'phone',
+								type: 'string' as const,
+								placeholder: 'e.g. 0912 345 678',
+								hint: "A phone number of the contact; the trigger's customerNumber finds the caller",
+							},
+						]
+					: []),
+				...(also === 'refId'
+					? [
+							{
+								displayName: 'By Reference ID',
+								name: 'refId',
+								type: 'string' as const,
+								placeholder: 'e.g. CRM-1042',
+								hint: 'Your own ID of the contact (the reference ID it was created with)',
+							},
+						]
+					: []),
+			],
+		},
+		{
+			placeholder: 'Select a contact…',
+			typeOptions: { searchListMethod: 'searchContacts', searchable: true },
+		},
+	);
 }
 
 /** The contact's fields, for Create's and Upsert's Additional Fields and Update's Update Fields. */
