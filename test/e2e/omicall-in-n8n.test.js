@@ -43,9 +43,9 @@ afterAll(async () => {
 	await stack?.stop();
 });
 
-test('n8n loads both nodes and the credential from the installed package, without errors', async () => {
+test('n8n loads the three nodes and the credential from the installed package, without errors', async () => {
 	expect(n8n.logText).toMatch(
-		/Loaded all credentials and nodes from n8n-nodes-omicall \{ ?"credentials": ?1, ?"nodes": ?2/,
+		/Loaded all credentials and nodes from n8n-nodes-omicall \{ ?"credentials": ?1, ?"nodes": ?3/,
 	);
 	// The cache folder's path has the package's name in it; only lines about the package count.
 	const omicallLines = n8n.logText
