@@ -12,10 +12,10 @@ import {
 	answeredOnlyFilter,
 	directionsFilter,
 	listHint,
-	listOf,
 	searchFilter,
 } from './actions/call/getMany.operation';
 import { outputOption, readOutput } from './actions/call/shared';
+import { readTextList } from './actions/input';
 import {
 	DEFAULT_OVERLAP_MINUTES,
 	historyItem,
@@ -105,7 +105,7 @@ export class OmiCallCallHistoryTrigger implements INodeType {
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const filters = readFilters(this.getNodeParameter('filters', {}) as IDataObject);
+		const filters = readFilters(this, this.getNodeParameter('filters', {}) as IDataObject);
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const output = readOutput(options.output);
 		const now = Date.now();
@@ -185,9 +185,9 @@ function numberOr(value: unknown, fallback: number): number {
 }
 
 /** The v3 filter for the trigger's filters (Get Many's own), and the hotlines it compares itself. */
-function readFilters(given: IDataObject): HistoryFilters {
-	const hotlines = listOf(given.hotlines)
+function readFilters(context: IPollFunctions, given: IDataObject): HistoryFilters {
+	const hotlines = readTextList(context, undefined, given.hotlines, 'Hotlines filter')
 		.map(hotlineKey)
 		.filter((h): h is string => h !== null);
-	return { filter: searchFilter(given), hotlines };
+	return { filter: searchFilter(context, given, undefined), hotlines };
 }

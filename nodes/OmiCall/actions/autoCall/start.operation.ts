@@ -9,13 +9,8 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { text } from '../../callRecord';
 import { describePhoneInput, toOmiCallPhone } from '../../phone';
 import { allowAiCallsField, refuseAiAgentCallsUnlessAllowed } from '../aiTool';
-import {
-	accountHotlines,
-	describeNonText,
-	hotlineField,
-	listedHotline,
-	readLocator,
-} from '../callCenter';
+import { accountHotlines, hotlineField, listedHotline, readLocator } from '../callCenter';
+import { describeNonText } from '../input';
 import { place, placing } from '../placement';
 
 /** Documented (omicall-api.md 8): a voice message to a list of numbers. */

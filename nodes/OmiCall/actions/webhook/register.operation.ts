@@ -9,6 +9,7 @@ import {
 	type WebhookType,
 } from '../../transport/webhooks';
 import { urlOriginOnly } from '../../urlDisplay';
+import { readTextParameter } from '../input';
 import { allowAiChangesField, refuseAiAgentUnlessAllowed, webhookTypeField } from './fields';
 
 const properties: INodeProperties[] = [
@@ -46,7 +47,7 @@ export const description = updateDisplayOptions(
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	refuseAiAgentUnlessAllowed(this, 'register', i);
 	const type = this.getNodeParameter('webhookType', i) as WebhookType;
-	const url = String(this.getNodeParameter('url', i)).trim();
+	const url = readTextParameter(this, 'url', i, 'URL');
 	const reason = invalidWebhookUrlReason(url);
 	if (reason) throw new NodeOperationError(this.getNode(), reason, { itemIndex: i });
 	const events =

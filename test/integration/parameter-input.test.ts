@@ -1,0 +1,200 @@
+/**
+ * What an expression may give a parameter, through n8n-core's ExecuteContext and PollContext over
+ * real HTTP to the simulator: a number is text; an object, a list, true/false or NaN fails the
+ * item naming the field, before any request (never a filter silently dropped, never
+ * "[object Object]" sent); an unknown option value or a Limit below 1 fails the item clearly, and
+ * with Continue On Fail every input item still has its output item.
+ */
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import { OmiCall } from '../../nodes/OmiCall/OmiCall.node';
+import { OmiCallCallHistoryTrigger } from '../../nodes/OmiCall/OmiCallCallHistoryTrigger.node';
+import { MAX_TEXT_LENGTH } from '../../nodes/OmiCall/actions/input';
+import {
+	apiKeyStore,
+	buildNode,
+	CredentialStore,
+	executeNode,
+	pollNode,
+} from '../harness/n8n-core';
+import { documentedContact, type OmiCallSimulator, startSimulator } from '../harness/simulator';
+
+const API_KEY = 'key-input-0123456789';
+const nodeType = new OmiCall();
+
+let simulator: OmiCallSimulator;
+let store: CredentialStore;
+
+beforeEach(async () => {
+	simulator = await startSimulator({ apiKeys: [API_KEY], retryDelayMs: 5 });
+	store = apiKeyStore(simulator.url, API_KEY);
+});
+afterEach(async () => {
+	await simulator.callCenter.idle();
+	await simulator.stop();
+});
+
+async function run(
+	resource: string,
+	operation: string,
+	parameters: INodeParameters,
+	items: INodeExecutionData[] = [{ json: {} }],
+	continueOnFail = true,
+): Promise<IDataObject[]> {
+	const built = buildNode(nodeType, { resource, operation, ...parameters }, store);
+	built.node.continueOnFail = continueOnFail;
+	return (await executeNode(built, nodeType, items)).map((item) => item.json);
+}
+
+/** The error of the one input item, with Continue On Fail; nothing may have reached OMICall. */
+async function itemError(
+	resource: string,
+	operation: string,
+	parameters: INodeParameters,
+): Promise<string> {
+	simulator.resetLog();
+	const out = await run(resource, operation, parameters);
+	expect(out).toHaveLength(1);
+	expect(out[0].error).toEqual(expect.any(String));
+	expect(simulator.requests).toEqual([]);
+	return out[0].error as string;
+}
+
+const rl = (value: unknown, mode = 'id') => ({ __rl: true as const, mode, value: value as string });
+
+function seedContacts(count: number) {
+	for (let n = 0; n < count; n++)
+		simulator.contactStore.seed({
+			...documentedContact(),
+			contact_id: `c${String(n).padStart(23, '0')}`,
+			ref_id: `R-${n}`,
+			attribute_structure: [
+				{
+					field_code: 'full_name',
+					field_type: 'single_text',
+					value: [{ display_value: `Khách ${n}` }],
+				},
+				{
+					field_code: 'phone_number',
+					field_type: 'phone',
+					value: [
+						{ display_value: `09123456${String(n).padStart(2, '0')}`, data_type: 'personal' },
+					],
+				},
+			],
+		});
+}
+
+describe('Contact Get Many filters given by an expression', () => {
+	it('a phone number given as a number (from a spreadsheet) filters: only that contact', async () => {
+		seedContacts(5);
+		const found = await run('contact', 'getMany', {
+			returnAll: true,
+			filters: { phone: '={{ 912345603 }}' },
+			options: {},
+		});
+		expect(found.map((c) => c.fullName)).toEqual(['Khách 3']);
+	});
+
+	it.each([
+		['phone', '={{ { "a": 1 } }}', 'Phone Number filter is an object'],
+		['phone', '={{ ["0912345601", "0912345602"] }}', 'Phone Number filter is a list'],
+		['email', '={{ true }}', 'Email filter is true/false'],
+		['keyword', '={{ { "name": "An" } }}', 'Keyword filter is an object'],
+	])(
+		'%s = %s fails the item naming the filter, instead of returning every contact',
+		async (name, value, said) => {
+			seedContacts(3);
+			const error = await itemError('contact', 'getMany', {
+				returnAll: true,
+				filters: { [name]: value },
+				options: {},
+			});
+			expect(error).toContain(`Item 0: the ${said}`);
+		},
+	);
+});
+
+describe('Call Get Many filters given by an expression', () => {
+	it.each([
+		['phoneNumbers', '={{ { "a": 1 } }}', 'Customer Phone Numbers filter is an object'],
+		['agentEmails', '={{ true }}', 'Agent Emails filter is true/false'],
+		['agentExtensions', '={{ { "ext": 100 } }}', 'Agent Extensions filter is an object'],
+		['transactionIds', '={{ true }}', 'Transaction IDs filter is true/false'],
+		['keyword', '={{ ["An", "Bình"] }}', 'Keyword filter is a list'],
+	])('%s = %s fails the item naming the filter, unsent', async (name, value, said) => {
+		const error = await itemError('call', 'getMany', {
+			returnAll: false,
+			limit: 5,
+			filters: { [name]: value },
+			options: {},
+		});
+		expect(error).toContain(`Item 0: the ${said}`);
+	});
+
+	it("extensions given as numbers are text: the filter keeps only those agents' calls", async () => {
+		simulator.generateHistory({ count: 60, days: 0.9, seed: 3, endAt: Date.now() });
+		const extensions = [...new Set(simulator.calls.map((c) => String(c.sip_user)))].sort();
+		expect(extensions.length).toBeGreaterThan(1);
+		const wanted = extensions[0];
+		const out = await run(
+			'call',
+			'getMany',
+			{ returnAll: true, filters: { agentExtensions: `={{ [${Number(wanted)}] }}` }, options: {} },
+			[{ json: {} }],
+			false,
+		);
+		expect(out.length).toBe(simulator.calls.filter((c) => String(c.sip_user) === wanted).length);
+		expect(new Set(out.map((c) => c.agentExtension))).toEqual(new Set([wanted]));
+	});
+
+	it('From given an object says what it got, not "[object Object]"', async () => {
+		const error = await itemError('call', 'getMany', {
+			limit: 5,
+			filters: { from: '={{ { "a": 1 } }}' },
+			options: {},
+		});
+		expect(error).toBe('From is not a date and time: "{"a":1}".');
+	});
+});
+
+describe('Call History Trigger: the Hotlines filter given by an expression', () => {
+	it('an object fails the poll naming the filter, before any request', async () => {
+		const trigger = new OmiCallCallHistoryTrigger();
+		const built = buildNode(
+			trigger,
+			{ filters: { hotlines: '={{ { "a": 1 } }}' }, options: { backfillHours: 1 } },
+			store,
+		);
+		simulator.resetLog();
+		await expect(pollNode(built, trigger)).rejects.toThrow('The Hotlines filter is an object');
+		expect(simulator.requests).toEqual([]);
+	});
+});
+
+describe('single values that are not text', () => {
+	it.each([
+		['call', 'get', { callId: rl('={{ NaN }}'), options: {} }, 'the Call is not a number (NaN)'],
+		[
+			'autoCall',
+			'start',
+			{
+				name: 'x',
+				phoneNumbers: '0912345678',
+				messageType: 'text',
+				message: 'Xin chào',
+				hotline: rl('={{ NaN }}'),
+			},
+			'the Caller Hotline is not a number (NaN)',
+		],
+		[
+			'contact',
+			'create',
+			{ fullName: 'Lan', additionalFields: { refId: `={{ "R".repeat(${MAX_TEXT_LENGTH + 1}) }}` } },
+			`the Reference ID is ${MAX_TEXT_LENGTH + 1} characters long`,
+		],
+	])('%s %s: %j fails the item, unsent', async (resource, operation, parameters, said) => {
+		const error = await itemError(resource, operation, parameters as INodeParameters);
+		expect(error).toContain(`Item 0: ${said}`);
+	});
+});
