@@ -172,6 +172,38 @@ describe('Call History Trigger: the Hotlines filter given by an expression', () 
 	});
 });
 
+describe('Auto Call Start: the text OMICall reads or plays', () => {
+	const base = {
+		name: 'Nhắc giao hàng',
+		phoneNumbers: '0912345678',
+		messageType: 'text',
+		message: 'Xin chào',
+		hotline: rl(''),
+		options: {},
+	};
+
+	it.each([
+		[{ message: '={{ { "a": 1 } }}' }, 'the Message is an object ({"a":1}), not text'],
+		[{ message: '={{ ["Xin", "chào"] }}' }, 'the Message is a list (["Xin","chào"]), not text'],
+		[{ name: '={{ { "a": 1 } }}' }, 'the Name is an object'],
+		[
+			{ messageType: 'recording', recordingId: '={{ { "id": 7 } }}' },
+			'the Recording ID is an object',
+		],
+		[{ messageType: 'ivr', ivrMenuId: '={{ [1, 2] }}' }, 'the IVR Menu ID is a list'],
+		[{ name: `={{ "a".repeat(200000) }}` }, 'the Name is 200000 characters long'],
+	])('%j fails the item naming the field; nothing is sent', async (parameters, said) => {
+		const error = await itemError('autoCall', 'start', { ...base, ...parameters });
+		expect(error).toContain(`Item 0: ${said}`);
+		expect(error).not.toContain('[object Object]');
+	});
+
+	it('a number as the message is read as its digits', async () => {
+		await run('autoCall', 'start', { ...base, message: '={{ 1042 }}' }, [{ json: {} }], false);
+		expect(simulator.callCenter.autoCalls.map((c) => c.variables)).toEqual([['1042']]);
+	});
+});
+
 describe('single values that are not text', () => {
 	it.each([
 		['call', 'get', { callId: rl('={{ NaN }}'), options: {} }, 'the Call is not a number (NaN)'],

@@ -10,7 +10,7 @@ import { text } from '../../callRecord';
 import { describePhoneInput, toOmiCallPhone } from '../../phone';
 import { allowAiCallsField, refuseAiAgentCallsUnlessAllowed } from '../aiTool';
 import { accountHotlines, hotlineField, listedHotline, readLocator } from '../callCenter';
-import { describeNonText } from '../input';
+import { describeNonText, readTextParameter } from '../input';
 import { place, placing } from '../placement';
 
 /** Documented (omicall-api.md 8): a voice message to a list of numbers. */
@@ -208,9 +208,7 @@ function readMessage(
 	i: number,
 ): { step: IDataObject; variables: string[] } {
 	if (type === 'text') {
-		const message = String(context.getNodeParameter('message', i, '') ?? '')
-			.normalize('NFC')
-			.trim();
+		const message = readTextParameter(context, 'message', i, 'Message').normalize('NFC').trim();
 		if (!message)
 			throw new NodeOperationError(context.getNode(), 'Enter the message OMICall reads aloud.', {
 				itemIndex: i,
@@ -240,7 +238,12 @@ function readMessage(
 		return { step: { target_type: TARGET_TYPES.text }, variables: [message] };
 	}
 	const parameter = type === 'recording' ? 'recordingId' : 'ivrMenuId';
-	const target = String(context.getNodeParameter(parameter, i, '') ?? '').trim();
+	const target = readTextParameter(
+		context,
+		parameter,
+		i,
+		type === 'recording' ? 'Recording ID' : 'IVR Menu ID',
+	);
 	if (!target)
 		throw new NodeOperationError(
 			context.getNode(),
@@ -302,7 +305,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 
 async function startAutoCall(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	refuseAiAgentCallsUnlessAllowed(this, 'start auto calls', i);
-	const name = String(this.getNodeParameter('name', i, '') ?? '').trim();
+	const name = readTextParameter(this, 'name', i, 'Name');
 	if (!name)
 		throw new NodeOperationError(this.getNode(), 'Enter a name for the auto call campaign.', {
 			itemIndex: i,
