@@ -122,6 +122,7 @@ describe('Call Get Many filters given by an expression', () => {
 		['agentExtensions', '={{ { "ext": 100 } }}', 'Agent Extensions filter is an object'],
 		['transactionIds', '={{ true }}', 'Transaction IDs filter is true/false'],
 		['keyword', '={{ ["An", "Bình"] }}', 'Keyword filter is a list'],
+		['directions', '={{ ["sideways"] }}', 'Direction "sideways" is not known'],
 	])('%s = %s fails the item naming the filter, unsent', async (name, value, said) => {
 		const error = await itemError('call', 'getMany', {
 			returnAll: false,
@@ -191,6 +192,8 @@ describe('Auto Call Start: the text OMICall reads or plays', () => {
 			'the Recording ID is an object',
 		],
 		[{ messageType: 'ivr', ivrMenuId: '={{ [1, 2] }}' }, 'the IVR Menu ID is a list'],
+		[{ messageType: 'video' }, 'the Message Type "video" is not known'],
+		[{ options: { voice: 'robot' } }, 'the Voice "robot" is not known'],
 		[{ name: `={{ "a".repeat(200000) }}` }, 'the Name is 200000 characters long'],
 	])('%j fails the item naming the field; nothing is sent', async (parameters, said) => {
 		const error = await itemError('autoCall', 'start', { ...base, ...parameters });
@@ -202,6 +205,39 @@ describe('Auto Call Start: the text OMICall reads or plays', () => {
 		await run('autoCall', 'start', { ...base, message: '={{ 1042 }}' }, [{ json: {} }], false);
 		expect(simulator.callCenter.autoCalls.map((c) => c.variables)).toEqual([['1042']]);
 	});
+});
+
+describe('options read at run time', () => {
+	it('Contact Upsert with an unknown Match On names it and the item, instead of a TypeError', async () => {
+		const error = await itemError('contact', 'upsert', {
+			matchOn: 'email',
+			fullName: 'Lan',
+			additionalFields: {},
+			options: {},
+		});
+		expect(error).toBe('Item 0: the Match On "email" is not known. Use one of: refId, phone.');
+	});
+
+	it('Webhook Register with an unknown event, and List filtered by an unknown Type, fail the item', async () => {
+		const register = await itemError('webhook', 'register', {
+			webhookType: 'call',
+			url: 'https://crm.example.com/h',
+			events: ['ringing', 'voicemail'],
+		});
+		expect(register).toBe(
+			'Item 0: the Event "voicemail" is not known. Use one of: ringing, answered, hangup.',
+		);
+		const list = await itemError('webhook', 'list', { options: { type: 'sms' } });
+		expect(list).toBe('Item 0: the Type "sms" is not known. Use one of: call, contact.');
+	});
+
+	it.each([['={{ { "a": 1 } }}'], ['={{ [1, 2] }}'], ['']])(
+		'Webhook Destroy with Type %j fails the item instead of outputting destroyed: false',
+		async (type) => {
+			const error = await itemError('webhook', 'destroy', { webhookType: type, options: {} });
+			expect(error).toMatch(/^Item 0: the Type ".*" is not known\. Use one of: call, contact\.$/);
+		},
+	);
 });
 
 describe('single values that are not text', () => {

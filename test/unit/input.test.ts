@@ -1,6 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { MAX_TEXT_LENGTH, readText, readTextList } from '../../nodes/OmiCall/actions/input';
+import {
+	MAX_TEXT_LENGTH,
+	readChoice,
+	readText,
+	readTextList,
+} from '../../nodes/OmiCall/actions/input';
 
 /** Just what the readers use of an execution context: the node, and parameters for the Limit. */
 function context(parameters: Record<string, unknown> = {}): IExecuteFunctions {
@@ -84,5 +89,17 @@ describe('readTextList: filters typed with commas or given as a list', () => {
 			`Item 1: the Agent Extensions filter `,
 		);
 		expect(() => readTextList(context(), 1, value, 'Agent Extensions filter')).toThrow(kind);
+	});
+});
+
+describe('readChoice: an options parameter read at run time', () => {
+	it('takes a known value and refuses any other, listing the known ones', () => {
+		expect(readChoice(context(), 0, 'phone', ['refId', 'phone'], 'Match On')).toBe('phone');
+		expect(() => readChoice(context(), 3, 'email', ['refId', 'phone'], 'Match On')).toThrow(
+			'Item 3: the Match On "email" is not known. Use one of: refId, phone.',
+		);
+		expect(() => readChoice(context(), 0, { a: 1 }, ['call', 'contact'], 'Type')).toThrow(
+			'the Type "{"a":1}" is not known',
+		);
 	});
 });

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 /**
- * The ONE reader of parameters given as text, lists of text, a choice, from any expression. An expression
+ * The ONE reader of parameters given as text, lists of text, a choice or a limit. An expression
  * can give any value, and n8n's minValue/maxValue/options do not check it: a number is taken as
  * its digits; a list, an object, true/false or NaN fails the item naming the field, before
  * anything is sent (read as '' it would drop a filter or clear a field; through String() OMICall
@@ -118,4 +118,20 @@ export function readTextParameter(
 	label: string,
 ): string {
 	return readText(context, i, context.getNodeParameter(name, i, ''), label);
+}
+
+/** One of `choices` (an options parameter's values); any other value, from an expression or an old workflow, fails the item. */
+export function readChoice<T extends string>(
+	context: Context,
+	i: number | undefined,
+	value: unknown,
+	choices: readonly T[],
+	label: string,
+): T {
+	if ((choices as readonly unknown[]).includes(value)) return value as T;
+	throw inputError(
+		context,
+		i,
+		`the ${label} ${quoted(value ?? '')} is not known. Use one of: ${choices.join(', ')}.`,
+	);
 }

@@ -8,7 +8,7 @@ import type {
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { callIdOf } from '../../callRecord';
-import { quoted, readText, readTextList } from '../input';
+import { quoted, readChoice, readText, readTextList } from '../input';
 import {
 	callItem,
 	DAY_MS,
@@ -50,6 +50,8 @@ export const answeredOnlyFilter: INodeProperties = {
 	default: false,
 	description: 'Whether to return only the calls that somebody answered',
 };
+
+const DIRECTIONS = ['inbound', 'local', 'outbound'] as const;
 
 export const directionsFilter: INodeProperties = {
 	displayName: 'Directions',
@@ -240,7 +242,9 @@ export function searchFilter(
 		const values = readTextList(context, i, filters[parameter], label);
 		if (values.length) filter[key] = values;
 	}
-	const directions = readTextList(context, i, filters.directions, 'Directions filter');
+	const directions = readTextList(context, i, filters.directions, 'Directions filter').map(
+		(direction) => readChoice(context, i, direction, DIRECTIONS, 'Direction'),
+	);
 	if (directions.length) filter.directions = directions;
 	if (filters.answeredOnly === true) filter.isAnswer = true;
 	const keyword = readText(context, i, filters.keyword, 'Keyword filter');
