@@ -266,3 +266,27 @@ describe('single values that are not text', () => {
 		expect(error).toContain(`Item 0: ${said}`);
 	});
 });
+
+describe('Limit', () => {
+	it.each([[0], [-1], [''], ['={{ NaN }}'], ['={{ null }}']])(
+		'Contact Get Many and Call Get Many refuse Limit %j, and each input item keeps its output item',
+		async (limit) => {
+			seedContacts(2);
+			for (const resource of ['contact', 'call']) {
+				simulator.resetLog();
+				const out = await run(
+					resource,
+					'getMany',
+					{ returnAll: false, limit, filters: {}, options: {} },
+					[{ json: { n: 1 } }, { json: { n: 2 } }],
+				);
+				expect(out).toHaveLength(2);
+				for (const [k, item] of out.entries())
+					expect(item.error).toMatch(
+						new RegExp(`^Item ${k}: the Limit is .*; it must be a whole number, 1 or more\\.$`),
+					);
+				expect(simulator.requests).toEqual([]);
+			}
+		},
+	);
+});

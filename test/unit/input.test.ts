@@ -3,6 +3,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import {
 	MAX_TEXT_LENGTH,
 	readChoice,
+	readLimit,
 	readText,
 	readTextList,
 } from '../../nodes/OmiCall/actions/input';
@@ -102,4 +103,24 @@ describe('readChoice: an options parameter read at run time', () => {
 			'the Type "{"a":1}" is not known',
 		);
 	});
+});
+
+describe('readLimit: Return All / Limit', () => {
+	it.each([
+		[{ returnAll: true, limit: 0 }, Infinity],
+		[{ limit: 7 }, 7],
+		[{ limit: '12' }, 12],
+		[{}, 50],
+	])('%j → %d', (parameters, expected) => {
+		expect(readLimit(context(parameters), 0)).toBe(expected);
+	});
+
+	it.each([[0], [-1], [''], [NaN], [null], [2.5], ['ten'], [{ a: 1 }]])(
+		'Limit %j fails the item',
+		(limit) => {
+			expect(() => readLimit(context({ limit }), 4)).toThrow(
+				/^Item 4: the Limit is .*; it must be a whole number, 1 or more\.$/,
+			);
+		},
+	);
 });

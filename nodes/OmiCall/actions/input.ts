@@ -135,3 +135,21 @@ export function readChoice<T extends string>(
 		`the ${label} ${quoted(value ?? '')} is not known. Use one of: ${choices.join(', ')}.`,
 	);
 }
+
+/** Return All / Limit: Infinity, or a whole number of 1 or more (an expression may give 0, -1, NaN or nothing). */
+export function readLimit(context: IExecuteFunctions, i: number): number {
+	if (context.getNodeParameter('returnAll', i, false) === true) return Infinity;
+	const given = context.getNodeParameter('limit', i, 50) as unknown;
+	const limit =
+		typeof given === 'number' || (typeof given === 'string' && given.trim() !== '')
+			? Number(given)
+			: NaN;
+	if (!(Number.isInteger(limit) && limit >= 1))
+		throw inputError(
+			context,
+			i,
+			`the Limit is ${quoted(given ?? '')}; it must be a whole number, 1 or more.`,
+			`${NOTHING_SENT} Set the Limit to 1 or more, or turn on Return All.`,
+		);
+	return limit;
+}

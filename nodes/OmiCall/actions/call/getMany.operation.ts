@@ -8,7 +8,7 @@ import type {
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { callIdOf } from '../../callRecord';
-import { quoted, readChoice, readText, readTextList } from '../input';
+import { quoted, readChoice, readLimit, readText, readTextList } from '../input';
 import {
 	callItem,
 	DAY_MS,
@@ -253,10 +253,7 @@ export function searchFilter(
 }
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
-	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
-	const limit = returnAll ? Infinity : Math.floor(this.getNodeParameter('limit', i, 50) as number);
-	if (!(limit >= 1))
-		throw new NodeOperationError(this.getNode(), 'Limit must be 1 or more.', { itemIndex: i });
+	const limit = readLimit(this, i);
 	const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const output = readOutput(options.output);

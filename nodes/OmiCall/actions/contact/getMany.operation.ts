@@ -7,7 +7,7 @@ import type {
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { hasEmail, hasPhone } from '../../contactRecord';
-import { readText } from '../input';
+import { readLimit, readText } from '../input';
 import { findContacts, phoneKeyword } from './api';
 import { optionsCollection, readContactInput, readOutput, toJson } from './fields';
 
@@ -90,8 +90,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	const keyword = phone ? phoneKeyword(phone) : (email ?? given.keyword);
 	const keep = (contact: IDataObject) =>
 		(!phone || hasPhone(contact, phone)) && (!email || hasEmail(contact, email));
-	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
-	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', i, 50) as number);
+	const limit = readLimit(this, i);
 	const output = readOutput(this, i);
 	const found = await findContacts(this, keyword, keep, limit, i);
 	return found.map((contact) => ({ json: toJson(contact, output) }));
