@@ -15,13 +15,14 @@ import {
 	searchFilter,
 } from './actions/call/getMany.operation';
 import { outputOption, readOutput } from './actions/call/shared';
-import { readTextList } from './actions/input';
+import { quoted, readTextList } from './actions/input';
 import {
 	DEFAULT_OVERLAP_MINUTES,
 	historyItem,
 	type HistoryFilters,
 	hotlineKey,
 	latestRecord,
+	MAX_BACKFILL_HOURS,
 	pollHistory,
 	readCursor,
 	startCursor,
@@ -93,10 +94,9 @@ export class OmiCallCallHistoryTrigger implements INodeType {
 						displayName: 'On First Activation, Take In the Last (Hours)',
 						name: 'backfillHours',
 						type: 'number',
-						typeOptions: { minValue: 0 },
+						typeOptions: { minValue: 0, maxValue: MAX_BACKFILL_HOURS },
 						default: 0,
-						description:
-							'0: start with the calls that begin after activation. More: the first poll also takes in the calls of this many hours before it, once.',
+						description: `0: start with the calls that begin after activation. More: the first poll also takes in the calls of this many hours before it, once (at most ${MAX_BACKFILL_HOURS}, 90 days).`,
 					},
 					outputOption,
 				],
@@ -151,8 +151,9 @@ async function watch(
 	const staticData = context.getWorkflowStaticData('node');
 	const cursor = readCursor(staticData.cursor);
 	if (!cursor) {
-		const start = startCursor(now, numberOr(options.backfillHours, 0));
-		if (numberOr(options.backfillHours, 0) === 0) {
+		const backfillHours = readBackfillHours(context, options.backfillHours);
+		const start = startCursor(now, backfillHours);
+		if (backfillHours === 0) {
 			// No back-fill: the watch starts now, and this poll has nothing to take in.
 			staticData.cursor = start as unknown as IDataObject;
 			return null;
@@ -177,6 +178,21 @@ async function emitFrom(
 	staticData.cursor = polled.cursor as unknown as IDataObject;
 	if (!polled.records.length) return null;
 	return [polled.records.map((record) => historyItem(record, output))];
+}
+
+/** The back-fill, checked: an expression bypasses the field's maxValue. */
+function readBackfillHours(context: IPollFunctions, value: unknown): number {
+	if (value === undefined || value === null || value === '') return 0;
+	const hours = typeof value === 'string' ? Number(value) : value;
+	if (typeof hours === 'number' && hours >= 0 && hours <= MAX_BACKFILL_HOURS) return hours;
+	throw new NodeOperationError(
+		context.getNode(),
+		`On First Activation, Take In the Last (Hours) is ${quoted(value)}; it must be a number from 0 to ${MAX_BACKFILL_HOURS} (90 days).`,
+		{
+			description:
+				'Nothing was read from OMICall. Lower the number, or the expression that gives it.',
+		},
+	);
 }
 
 function numberOr(value: unknown, fallback: number): number {
