@@ -12,16 +12,17 @@ import {
 	answeredOnlyFilter,
 	directionsFilter,
 	listHint,
-	listOf,
 	searchFilter,
 } from './actions/call/getMany.operation';
 import { outputOption, readOutput } from './actions/call/shared';
+import { quoted, readTextList } from './actions/input';
 import {
 	DEFAULT_OVERLAP_MINUTES,
 	historyItem,
 	type HistoryFilters,
 	hotlineKey,
 	latestRecord,
+	MAX_BACKFILL_HOURS,
 	pollHistory,
 	readCursor,
 	startCursor,
@@ -93,10 +94,9 @@ export class OmiCallCallHistoryTrigger implements INodeType {
 						displayName: 'On First Activation, Take In the Last (Hours)',
 						name: 'backfillHours',
 						type: 'number',
-						typeOptions: { minValue: 0 },
+						typeOptions: { minValue: 0, maxValue: MAX_BACKFILL_HOURS },
 						default: 0,
-						description:
-							'0: start with the calls that begin after activation. More: the first poll also takes in the calls of this many hours before it, once.',
+						description: `0: start with the calls that begin after activation. More: the first poll also takes in the calls of this many hours before it, once (at most ${MAX_BACKFILL_HOURS}, 90 days).`,
 					},
 					outputOption,
 				],
@@ -105,7 +105,7 @@ export class OmiCallCallHistoryTrigger implements INodeType {
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const filters = readFilters(this.getNodeParameter('filters', {}) as IDataObject);
+		const filters = readFilters(this, this.getNodeParameter('filters', {}) as IDataObject);
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const output = readOutput(options.output);
 		const now = Date.now();
@@ -151,8 +151,9 @@ async function watch(
 	const staticData = context.getWorkflowStaticData('node');
 	const cursor = readCursor(staticData.cursor);
 	if (!cursor) {
-		const start = startCursor(now, numberOr(options.backfillHours, 0));
-		if (numberOr(options.backfillHours, 0) === 0) {
+		const backfillHours = readBackfillHours(context, options.backfillHours);
+		const start = startCursor(now, backfillHours);
+		if (backfillHours === 0) {
 			// No back-fill: the watch starts now, and this poll has nothing to take in.
 			staticData.cursor = start as unknown as IDataObject;
 			return null;
@@ -179,15 +180,30 @@ async function emitFrom(
 	return [polled.records.map((record) => historyItem(record, output))];
 }
 
+/** The back-fill, checked: an expression bypasses the field's maxValue. */
+function readBackfillHours(context: IPollFunctions, value: unknown): number {
+	if (value === undefined || value === null || value === '') return 0;
+	const hours = typeof value === 'string' ? Number(value) : value;
+	if (typeof hours === 'number' && hours >= 0 && hours <= MAX_BACKFILL_HOURS) return hours;
+	throw new NodeOperationError(
+		context.getNode(),
+		`On First Activation, Take In the Last (Hours) is ${quoted(value)}; it must be a number from 0 to ${MAX_BACKFILL_HOURS} (90 days).`,
+		{
+			description:
+				'Nothing was read from OMICall. Lower the number, or the expression that gives it.',
+		},
+	);
+}
+
 function numberOr(value: unknown, fallback: number): number {
 	const n = typeof value === 'number' ? value : Number(value);
 	return Number.isFinite(n) && n >= 0 ? n : fallback;
 }
 
 /** The v3 filter for the trigger's filters (Get Many's own), and the hotlines it compares itself. */
-function readFilters(given: IDataObject): HistoryFilters {
-	const hotlines = listOf(given.hotlines)
+function readFilters(context: IPollFunctions, given: IDataObject): HistoryFilters {
+	const hotlines = readTextList(context, undefined, given.hotlines, 'Hotlines filter')
 		.map(hotlineKey)
 		.filter((h): h is string => h !== null);
-	return { filter: searchFilter(given), hotlines };
+	return { filter: searchFilter(context, given, undefined), hotlines };
 }

@@ -273,10 +273,25 @@ describe('errors a user can read', () => {
 		expect(error.message).toContain('does not recognise the account (tenant)');
 	});
 
-	it('explains an unknown webhook type answered by OMICall', async () => {
+	it('refuses an unknown webhook type before asking OMICall', async () => {
 		const error = await runError({
 			operation: 'register',
 			webhookType: 'voicemail',
+			url: 'https://crm.example.com/x',
+		});
+		expect(error.message).toBe(
+			'Item 0: the Type "voicemail" is not known. Use one of: call, contact.',
+		);
+		expect(simulator.requests).toEqual([]);
+	});
+
+	it('explains an unknown webhook type answered by OMICall', async () => {
+		simulator.injectFault('/api/webhooks/register', {
+			body: { status_code: -9999, message: 'webhook_type_invalid' },
+		});
+		const error = await runError({
+			operation: 'register',
+			webhookType: 'call',
 			url: 'https://crm.example.com/x',
 		});
 		expect(error.message).toContain('webhook_type_invalid');

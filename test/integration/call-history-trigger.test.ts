@@ -115,6 +115,26 @@ describe('first activation', () => {
 		expect(await poll(run)).toEqual([]);
 	});
 
+	test.each([[200_000], ['={{ 1e9 }}'], [-5], ['={{ "all" }}']])(
+		'a back-fill of %j hours fails the first poll clearly, before any request; 2160 (90 days) is taken',
+		async (backfillHours) => {
+			const start = Date.now() - MINUTE;
+			const run = buildNode(nodeType, { options: { backfillHours } }, store);
+			const clock = jest.spyOn(Date, 'now').mockReturnValue(start);
+			try {
+				await expect(pollNode(run, nodeType)).rejects.toThrow(
+					/^On First Activation, Take In the Last \(Hours\) is .*; it must be a number from 0 to 2160 \(90 days\)\.$/,
+				);
+			} finally {
+				clock.mockRestore();
+			}
+			expect(searches()).toBe(0);
+			const id = addCall(start - 89 * DAY);
+			const { first } = await activate(start, { options: { backfillHours: 2160 } });
+			expect(ids(first ?? [])).toEqual([id]);
+		},
+	);
+
 	test('the items carry the OMICall Trigger cdr fields; Raw gives the record itself', async () => {
 		const start = Date.now() - HOUR;
 		const { run } = await activate(start);
@@ -560,6 +580,24 @@ describe('a long catch-up goes over several polls', () => {
 		}
 		expect(emitted).toEqual(added);
 		expect(polls).toBeGreaterThan(2); // one page a poll: the budget was heeded
+	});
+
+	test("n8n's poll budget spent while the windows searched are empty: the poll stops after one window", async () => {
+		const start = Date.now() - 80 * DAY;
+		const { run } = await activate(start);
+		// Nothing in the first 70 days: two empty 30-day windows before the calls.
+		const added = [1, 2, 3].map((n) => addCall(start + 70 * DAY + n * HOUR));
+		const emitted: string[] = [];
+		const perPoll: number[] = [];
+		for (let polls = 0; polls < 6 && emitted.length < added.length; polls++) {
+			const before = searches();
+			const items = (await pollNode(run, nodeType, 'trigger', 'activate', 0)) ?? [];
+			perPoll.push(searches() - before);
+			emitted.push(...(ids(items) as string[]));
+		}
+		expect(emitted).toEqual(added);
+		// Out of budget from the start: the first poll searched one window, not all three.
+		expect(perPoll[0]).toBe(1);
 	});
 });
 

@@ -191,11 +191,11 @@ describe('Make', () => {
 	it.each([
 		[
 			'={{ { "ext": "100" } }}',
-			'The Extension given is an object ({"ext":"100"}), not a single value.',
+			'Item 0: the Extension is an object ({"ext":"100"}), not text. Give it text or a number, e.g. an expression that picks one value.',
 		],
 		[
 			'={{ [ "100", "101" ] }}',
-			'The Extension given is a list (["100","101"]), not a single value.',
+			'Item 0: the Extension is a list (["100","101"]), not text. Give it text or a number, e.g. an expression that picks one value.',
 		],
 	])('an extension expression giving %s says what it gave, unsent', async (extension, message) => {
 		const error = await runError({ extension: rl(extension) });

@@ -380,6 +380,33 @@ describe("OMICall's text is quoted without secrets, URLs or its full length", ()
 		for (const secret of [API_KEY, token, QUERY_TOKEN]) expect(error.all).not.toContain(secret);
 	});
 
+	it.each([
+		['crm.example.com/h?token=CRMTOKEN5555'],
+		['//crm.example.com/h?key=CRMTOKEN5555'],
+		['https:/crm.example.com/h?key=CRMTOKEN5555'],
+		['https%3A%2F%2Fcrm.example.com%2Fh%3Fkey%3DCRMTOKEN5555'],
+		['https://user:pa ss@crm.example.com/h?key=CRMTOKEN5555'],
+		['https://crm.example.com/h\n?key=CRMTOKEN5555'],
+		['https://crm.example.com/h\u00a0?key=CRMTOKEN5555'],
+	])(
+		'a URL echoed as %j leaves no token in the item of Webhook List with Continue On Fail',
+		async (url) => {
+			simulator.injectFault('/api/webhooks/list', {
+				body: { status_code: -9999, message: `webhook_url_invalid ${url}` },
+			});
+			const built = buildNode(
+				new OmiCall(),
+				{ resource: 'webhook', operation: 'list', options: {} },
+				store,
+			);
+			built.node.continueOnFail = true;
+			const [item] = await executeNode(built, new OmiCall(), [{ json: {} }]);
+			expect(item.json.error).toContain('webhook_url_invalid');
+			expect(JSON.stringify(item)).not.toContain('CRMTOKEN5555');
+			expect(JSON.stringify(item)).not.toContain('pa ss');
+		},
+	);
+
 	it('a token of another session is masked by its shape', async () => {
 		await signedIn();
 		const other = simulator.issueToken();

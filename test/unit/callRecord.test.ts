@@ -1,5 +1,4 @@
 import {
-	listOf,
 	SEARCH_WINDOW_MS,
 	searchWindows,
 } from '../../nodes/OmiCall/actions/call/getMany.operation';
@@ -205,27 +204,6 @@ describe('searchWindows: a long range in windows OMICall accepts', () => {
 			if (k > 0) expect(w.toDate).toBe(windows[k - 1].fromDate);
 		}
 		expect(windows.at(-1)!.fromDate).toBe(0);
-	});
-});
-
-describe('listOf: filters typed with commas or given as a list', () => {
-	it.each([
-		['0395187319, 0912345678', ['0395187319', '0912345678']],
-		[' 100 ;101\n102 ,, ', ['100', '101', '102']],
-		[
-			['a', ' b ', 'a'],
-			['a', 'b'],
-		],
-		[
-			['a, b', 'c'],
-			['a', 'b', 'c'],
-		],
-		[395187319, ['395187319']],
-		['', []],
-		[undefined, []],
-		[{}, []],
-	])('%j → %j', (value, expected) => {
-		expect(listOf(value)).toEqual(expected);
 	});
 });
 

@@ -185,6 +185,68 @@ describe('quoteSafely: OMICall text fit for an error', () => {
 		).toBe('see https://crm.example.com/….');
 	});
 
+	it.each([
+		['url_invalid crm.example.com/h?token=CRMTOKEN5555', 'url_invalid crm.example.com/…'],
+		['url_invalid //crm.example.com/h?key=CRMTOKEN5555', 'url_invalid //crm.example.com/…'],
+		[
+			'url_invalid HTTPS://crm.example.com/h?key=CRMTOKEN5555',
+			'url_invalid https://crm.example.com/…',
+		],
+		[
+			'url_invalid https:/crm.example.com/h?key=CRMTOKEN5555',
+			'url_invalid https://crm.example.com/…',
+		],
+		[
+			'url_invalid https:\\\\crm.example.com\\h?key=CRMTOKEN5555',
+			'url_invalid https://crm.example.com/…',
+		],
+		[
+			'url_invalid https%3A%2F%2Fcrm.example.com%2Fh%3Fkey%3DCRMTOKEN5555',
+			'url_invalid https://crm.example.com/…',
+		],
+		[
+			'url_invalid "https://user:pa ss@crm.example.com/h?key=CRMTOKEN5555"',
+			'url_invalid "https://crm.example.com/…"',
+		],
+		['url_invalid wss://crm.example.com/h?key=CRMTOKEN5555', 'url_invalid wss://crm.example.com/…'],
+		[
+			'url_invalid https://crm.example.com/h\n?key=CRMTOKEN5555',
+			'url_invalid https://crm.example.com/… ?…',
+		],
+		[
+			'url_invalid https://crm.example.com/h?key=CRMTOKEN5555 ok',
+			'url_invalid https://crm.example.com/… ok',
+		],
+		[
+			'url_invalid https://crm.example.com/h\u00a0?key=CRMTOKEN5555',
+			'url_invalid https://crm.example.com/…\u00a0?…',
+		],
+		[
+			'url_invalid h\u200bttps://crm.example.com/h?key=CRMTOKEN5555',
+			'url_invalid https://crm.example.com/…',
+		],
+		['refused user:CRMTOKEN5555@crm.example.com', 'refused crm.example.com'],
+		['bad ?key=CRMTOKEN5555&x=1', 'bad ?…'],
+		['http://10.0.0.5:8080/h?key=CRMTOKEN5555', 'http://10.0.0.5:8080/…'],
+		// What stays readable: emails, bare hosts, API paths, version numbers.
+		[
+			'agent lan@example.vn not found on crm.example.com.',
+			'agent lan@example.vn not found on crm.example.com.',
+		],
+		['GET /api/webhooks/list failed (v1.2.3)', 'GET /api/webhooks/list failed (v1.2.3)'],
+	])('drops a URL however it is written: %j → %j', (text, shown) => {
+		const safe = quoteSafely(text);
+		expect(safe).toBe(shown);
+		expect(safe).not.toContain('CRMTOKEN5555');
+	});
+
+	it('masks a secret in any case and base64-encoded', () => {
+		const secret = 'key-SECRETAPIKEY';
+		expect(
+			quoteSafely(`a KEY-SECRETAPIKEY b ${Buffer.from(secret).toString('base64')} c`, [secret]),
+		).toBe('a *** b *** c');
+	});
+
 	it('flattens control characters and caps the length at 200 characters', () => {
 		expect(quoteSafely('a\r\n\tb\u0000c')).toBe('a b c');
 		const long = quoteSafely('x'.repeat(500));

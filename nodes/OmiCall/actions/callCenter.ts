@@ -12,6 +12,7 @@ import { isObject, text } from '../callRecord';
 import { toOmiCallPhone } from '../phone';
 import { listLocator } from './common';
 import { omiCallRequest } from '../transport';
+import { readText } from './input';
 
 /**
  * The call center's directory (omicall-api.md 5, 6): the account's detail, its extensions and
@@ -191,37 +192,14 @@ export function hotlineField(
 	);
 }
 
-/** What an expression gave instead of text or a number, for an error: "a list (["100","101"])". */
-export function describeNonText(value: unknown): string {
-	if (value === null || value === undefined) return `an empty entry (${String(value)})`;
-	if (typeof value !== 'object') return String(value);
-	const json = JSON.stringify(value) ?? '';
-	const shown = json.length > 40 ? `${json.slice(0, 40)}…` : json;
-	return `${Array.isArray(value) ? 'a list' : 'an object'} (${shown})`;
-}
-
-/**
- * A resource locator's value, trimmed ('' when empty); an error naming `label` and what was given
- * when an expression gave an object, a list or true/false.
- */
+/** A resource locator's value, trimmed ('' when empty); see readText for what else fails the item. */
 export function readLocator(
 	context: IExecuteFunctions,
 	name: string,
 	i: number,
 	label = name,
 ): string {
-	const value = context.getNodeParameter(name, i, '', { extractValue: true }) as unknown;
-	if (typeof value === 'string') return value.trim();
-	if (typeof value === 'number') return String(value);
-	if (value === null || value === undefined) return '';
-	throw new NodeOperationError(
-		context.getNode(),
-		`The ${label} given is ${describeNonText(value)}, not a single value.`,
-		{
-			itemIndex: i,
-			description: 'Nothing was sent to OMICall. Check the expression: it must give one value.',
-		},
-	);
+	return readText(context, i, context.getNodeParameter(name, i, '', { extractValue: true }), label);
 }
 
 /** The extension parameter, or an error saying it is missing. */

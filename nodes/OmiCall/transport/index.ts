@@ -201,15 +201,18 @@ const JWT = /\beyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g;
 /**
  * Text from OMICall (a message, a code, a status_code) or from another library, made fit for an
  * error or a log line: the credential's secrets it echoes masked, every URL cut to its scheme and
- * host (a webhook URL is a secret of its own), control characters flattened and the length capped.
+ * host however it is written, and any query string dropped (a webhook URL is a secret of its own,
+ * see withoutUrls), control characters flattened and the length capped.
  */
 export function quoteSafely(text: string, secrets: readonly unknown[] = []): string {
 	let safe = text;
 	for (const secret of secrets) {
 		const value = typeof secret === 'string' ? secret.trim() : '';
 		if (value.length < 4) continue;
-		for (const spelling of new Set([value, encodeURIComponent(value)]))
-			safe = safe.split(spelling).join('***');
+		// As given, URL-encoded and base64-encoded, in any case.
+		const spellings = [value, encodeURIComponent(value), Buffer.from(value).toString('base64')];
+		for (const spelling of new Set(spellings))
+			safe = safe.replace(new RegExp(spelling.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), '***');
 	}
 	safe = withoutUrls(safe.replace(JWT, '***'))
 		.replace(/[\x00-\x1f\x7f]+/g, ' ')

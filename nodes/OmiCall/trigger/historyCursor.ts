@@ -151,6 +151,13 @@ function countsSeen(cursor: HistoryCursor, filter: IDataObject): boolean {
  */
 export const CLOCK_MARGIN_MS = 2 * MINUTE_MS;
 
+/**
+ * The most a first activation takes in: 90 days. Inferred: omicall-api.md says nothing of how long
+ * OMICall keeps its call history; 90 days is three search windows, a catch-up of a few polls,
+ * while a year or more would be hundreds of requests in one poll for history OMICall may not have.
+ */
+export const MAX_BACKFILL_HOURS = 90 * 24;
+
 /** The cursor of a first activation: from a little before now, or from `backfillHours` ago. */
 export function startCursor(nowMs: number, backfillHours: number): HistoryCursor {
 	// To the whole second: OMICall's start times are seconds.
@@ -184,7 +191,8 @@ function pollBudgetMs(context: IPollFunctions): number | undefined {
  * from its history (inferred: no delete is documented); without a total it reads every page.
  *
  * Otherwise it catches up: windows oldest first, each oldest first, until it has read
- * MAX_RECORDS_PER_POLL calls past the point the last poll reached or n8n's poll budget is spent.
+ * MAX_RECORDS_PER_POLL calls past the point the last poll reached or n8n's poll budget is spent
+ * (checked after each page and after each window, so empty windows count too).
  * It then keeps the calls of the seconds it read completely, and leaves the rest to the next poll.
  */
 export async function pollHistory(
@@ -196,6 +204,7 @@ export async function pollHistory(
 ): Promise<{ records: IDataObject[]; cursor: HistoryCursor }> {
 	const startedAt = Date.now();
 	const budgetMs = pollBudgetMs(context);
+	const budgetSpent = () => budgetMs !== undefined && Date.now() - startedAt >= budgetMs;
 	const overlapMs = Math.max(0, overlapMinutes) * MINUTE_MS;
 	const fromMs = Math.max(cursor.floorMs, cursor.newestMs - overlapMs);
 	const windows = searchWindows(fromMs, Math.max(fromMs, nowMs));
@@ -264,13 +273,19 @@ export async function pollHistory(
 					if (ms >= aheadMs) read++;
 				}
 				if (earlyStop && page.total !== null && page.total - known === found.size) break;
-				const spent = budgetMs !== undefined && Date.now() - startedAt >= budgetMs;
+				const spent = budgetSpent();
 				// Stop at the last record's second, when the seconds before it are new ground: calls
 				// sharing that second may go on in the next page.
 				if ((read >= MAX_RECORDS_PER_POLL || spent) && lastMs !== null && lastMs > aheadMs) {
 					cutMs = Math.floor(lastMs / 1000) * 1000;
 					break search;
 				}
+			}
+			// A window read through (empty ones too): out of budget, the next poll goes on after it.
+			const windowEnd = Math.floor(window.toDate / 1000) * 1000;
+			if (budgetSpent() && window.toDate < nowMs && windowEnd > aheadMs) {
+				cutMs = windowEnd;
+				break;
 			}
 		}
 	}

@@ -9,13 +9,8 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { text } from '../../callRecord';
 import { describePhoneInput, toOmiCallPhone } from '../../phone';
 import { allowAiCallsField, refuseAiAgentCallsUnlessAllowed } from '../aiTool';
-import {
-	accountHotlines,
-	describeNonText,
-	hotlineField,
-	listedHotline,
-	readLocator,
-} from '../callCenter';
+import { accountHotlines, hotlineField, listedHotline, readLocator } from '../callCenter';
+import { describeNonText, readChoice, readTextParameter } from '../input';
 import { place, placing } from '../placement';
 
 /** Documented (omicall-api.md 8): a voice message to a list of numbers. */
@@ -23,7 +18,10 @@ const AUTO_CALL_PATH = '/api/auto_call/execute_by_phone';
 /** Documented (8): text-to-speech reads at most 300 characters per session (3,000 per day). */
 export const MAX_MESSAGE_CHARACTERS = 300;
 
-type MessageType = 'text' | 'recording' | 'ivr';
+const MESSAGE_TYPES = ['text', 'recording', 'ivr'] as const;
+type MessageType = (typeof MESSAGE_TYPES)[number];
+/** The voices of the Voice option (documented, 8). */
+const VOICES = ['banmai', 'lannhi', 'leminh'] as const;
 /** Documented target_type of each kind of message. */
 const TARGET_TYPES: Record<MessageType, string> = {
 	text: 'Text_variable',
@@ -213,9 +211,7 @@ function readMessage(
 	i: number,
 ): { step: IDataObject; variables: string[] } {
 	if (type === 'text') {
-		const message = String(context.getNodeParameter('message', i, '') ?? '')
-			.normalize('NFC')
-			.trim();
+		const message = readTextParameter(context, 'message', i, 'Message').normalize('NFC').trim();
 		if (!message)
 			throw new NodeOperationError(context.getNode(), 'Enter the message OMICall reads aloud.', {
 				itemIndex: i,
@@ -245,7 +241,12 @@ function readMessage(
 		return { step: { target_type: TARGET_TYPES.text }, variables: [message] };
 	}
 	const parameter = type === 'recording' ? 'recordingId' : 'ivrMenuId';
-	const target = String(context.getNodeParameter(parameter, i, '') ?? '').trim();
+	const target = readTextParameter(
+		context,
+		parameter,
+		i,
+		type === 'recording' ? 'Recording ID' : 'IVR Menu ID',
+	);
 	if (!target)
 		throw new NodeOperationError(
 			context.getNode(),
@@ -283,7 +284,7 @@ function readOptions(context: IExecuteFunctions, type: MessageType, i: number): 
 		value === null || value === undefined || value === '' ? 'nothing' : JSON.stringify(value);
 	const fields: IDataObject = {};
 	if (type === 'text') {
-		fields.voice = options.voice ?? 'banmai';
+		fields.voice = readChoice(context, i, options.voice ?? 'banmai', VOICES, 'Voice');
 		const speed = asNumber(options.speed ?? 0);
 		if (typeof speed !== 'number' || !(speed >= -3 && speed <= 3))
 			throw refuse(`Speed must be a number from -3 to 3, not ${shown(options.speed)}.`);
@@ -307,13 +308,19 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 
 async function startAutoCall(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	refuseAiAgentCallsUnlessAllowed(this, 'start auto calls', i);
-	const name = String(this.getNodeParameter('name', i, '') ?? '').trim();
+	const name = readTextParameter(this, 'name', i, 'Name');
 	if (!name)
 		throw new NodeOperationError(this.getNode(), 'Enter a name for the auto call campaign.', {
 			itemIndex: i,
 		});
 	const phoneNumbers = readPhoneNumbers(this, i);
-	const type = this.getNodeParameter('messageType', i, 'text') as MessageType;
+	const type = readChoice(
+		this,
+		i,
+		this.getNodeParameter('messageType', i, 'text'),
+		MESSAGE_TYPES,
+		'Message Type',
+	);
 	const { step, variables } = readMessage(this, type, i);
 	const typedHotline = readLocator(this, 'hotline', i, 'Caller Hotline');
 	const optionFields = readOptions(this, type, i);

@@ -3,11 +3,13 @@ import type {
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeProperties,
+	IPollFunctions,
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { callIdOf } from '../../callRecord';
 import { returnAllAndLimit } from '../common';
+import { quoted, readChoice, readLimit, readText, readTextList } from '../input';
 import {
 	callItem,
 	DAY_MS,
@@ -49,6 +51,8 @@ export const answeredOnlyFilter: INodeProperties = {
 	default: false,
 	description: 'Whether to return only the calls that somebody answered',
 };
+
+const DIRECTIONS = ['inbound', 'local', 'outbound'] as const;
 
 export const directionsFilter: INodeProperties = {
 	displayName: 'Directions',
@@ -149,16 +153,6 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-/** A filter given as text with commas (or as a list, from an expression): its non-empty values. */
-export function listOf(value: unknown): string[] {
-	const parts = Array.isArray(value)
-		? value.flatMap((v) => listOf(v))
-		: typeof value === 'string' || typeof value === 'number'
-			? String(value).split(/[,;\n]/)
-			: [];
-	return [...new Set(parts.map((v) => v.trim()).filter(Boolean))];
-}
-
 /**
  * [from, to] cut into windows of at most `windowMs`, newest first. Neighbouring windows share
  * their edge (OMICall's bounds are taken to be inclusive; if one end is not, no call is lost):
@@ -192,7 +186,7 @@ function readRange(
 		if (!Number.isFinite(ms)) {
 			throw new NodeOperationError(
 				context.getNode(),
-				`${label} is not a date and time: ${JSON.stringify(String(value)).slice(0, 80)}.`,
+				`${label} is not a date and time: ${quoted(value)}.`,
 				{
 					itemIndex: i,
 					description:
@@ -218,31 +212,34 @@ function readRange(
 }
 
 /** The v3 filter for the user's filters, without the dates; only the filters that are set. */
-export function searchFilter(filters: IDataObject): IDataObject {
+export function searchFilter(
+	context: IExecuteFunctions | IPollFunctions,
+	filters: IDataObject,
+	i: number | undefined,
+): IDataObject {
 	const filter: IDataObject = {};
-	const lists: Array<[string, string]> = [
-		['phoneNumbers', 'phoneNumbers'],
-		['agentExtensions', 'sipUsers'],
-		['agentEmails', 'agentEmails'],
-		['transactionIds', 'transactionIds'],
+	const lists: Array<[string, string, string]> = [
+		['phoneNumbers', 'phoneNumbers', 'Customer Phone Numbers filter'],
+		['agentExtensions', 'sipUsers', 'Agent Extensions filter'],
+		['agentEmails', 'agentEmails', 'Agent Emails filter'],
+		['transactionIds', 'transactionIds', 'Transaction IDs filter'],
 	];
-	for (const [parameter, key] of lists) {
-		const values = listOf(filters[parameter]);
+	for (const [parameter, key, label] of lists) {
+		const values = readTextList(context, i, filters[parameter], label);
 		if (values.length) filter[key] = values;
 	}
-	const directions = listOf(filters.directions);
+	const directions = readTextList(context, i, filters.directions, 'Directions filter').map(
+		(direction) => readChoice(context, i, direction, DIRECTIONS, 'Direction'),
+	);
 	if (directions.length) filter.directions = directions;
 	if (filters.answeredOnly === true) filter.isAnswer = true;
-	const keyword = typeof filters.keyword === 'string' ? filters.keyword.trim() : '';
+	const keyword = readText(context, i, filters.keyword, 'Keyword filter');
 	if (keyword) filter.keyword = keyword;
 	return filter;
 }
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
-	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
-	const limit = returnAll ? Infinity : Math.floor(this.getNodeParameter('limit', i, 50) as number);
-	if (!(limit >= 1))
-		throw new NodeOperationError(this.getNode(), 'Limit must be 1 or more.', { itemIndex: i });
+	const limit = readLimit(this, i);
 	const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const output = readOutput(options.output);
@@ -252,7 +249,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 			: undefined;
 
 	const { from, to } = readRange(this, filters, i);
-	const filter = searchFilter(filters);
+	const filter = searchFilter(this, filters, i);
 	const size = Math.min(MAX_PAGE_SIZE, limit);
 	const seen = new Set<string>();
 	const records: IDataObject[] = [];

@@ -8,7 +8,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { callIdOf, isObject } from '../../callRecord';
 import { asNodeError } from '../../transport';
-import { listOf } from './getMany.operation';
+import { readText, readTextList } from '../input';
 import {
 	callIdField,
 	callNotFound,
@@ -80,9 +80,8 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	const fields = this.getNodeParameter('updateFields', i, {}) as IDataObject;
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const body: IDataObject = {};
-	if ('note' in fields)
-		body.note = typeof fields.note === 'string' ? fields.note : String(fields.note ?? '');
-	if ('tags' in fields) body.tag = listOf(fields.tags);
+	if ('note' in fields) body.note = readText(this, i, fields.note, 'Note');
+	if ('tags' in fields) body.tag = readTextList(this, i, fields.tags, 'Tags');
 	if (!Object.keys(body).length) {
 		throw new NodeOperationError(
 			this.getNode(),

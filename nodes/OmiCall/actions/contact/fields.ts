@@ -5,7 +5,6 @@ import type {
 	INodeListSearchResult,
 	INodeProperties,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { isObject } from '../../callRecord';
 import {
@@ -19,6 +18,7 @@ import {
 	uniqueBy,
 } from '../../contactRecord';
 import { describePhoneInput, toOmiCallPhone } from '../../phone';
+import { inputError, quoted, readText, textOf } from '../input';
 import { PAGE_SIZE, searchPage } from './api';
 import { listLocator } from '../common';
 
@@ -285,18 +285,7 @@ export function toJson(contact: IDataObject, output: Output): IDataObject {
 /** Plain enough to catch typos and pasted junk; OMICall decides the rest. */
 const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:".]{2,}$/;
 
-function bad(context: IExecuteFunctions, i: number, message: string): NodeOperationError {
-	return new NodeOperationError(context.getNode(), `Item ${i}: ${message}`, {
-		itemIndex: i,
-		description: 'Nothing was sent to OMICall for this item.',
-	});
-}
-
-function textOf(value: unknown): string | undefined {
-	if (typeof value === 'string') return value.trim();
-	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-	return undefined;
-}
+const bad = inputError;
 
 /** The names the fields have in the node, for errors. */
 const LABELS = {
@@ -312,38 +301,14 @@ const LABELS = {
 	refCode: 'Reference Code',
 } as const;
 
-function kindOfValue(value: unknown): string {
-	if (Array.isArray(value)) return 'a list';
-	if (typeof value === 'boolean') return 'true/false';
-	if (typeof value === 'number') return 'not a number';
-	return 'an object';
-}
-
-/**
- * A field's text: text as given (trimmed), a number as its digits, nothing (null) as ''. Any
- * other value (a list, an object, true/false from an expression) fails the item: read as '' it
- * would clear the field in OMICall.
- */
+/** A field's text (see readText): nothing (null) is '', which clears the field in OMICall. */
 function fieldText(
 	context: IExecuteFunctions,
 	i: number,
 	value: unknown,
 	field: keyof typeof LABELS,
 ): string {
-	if (value === undefined || value === null) return '';
-	const found = textOf(value);
-	if (found === undefined)
-		throw bad(
-			context,
-			i,
-			`the ${LABELS[field]} is ${kindOfValue(value)} (${quoted(value)}), not text. Give it text, e.g. an expression that picks one value.`,
-		);
-	return found;
-}
-
-function quoted(value: unknown): string {
-	const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
-	return `"${text.length > 60 ? `${text.slice(0, 60)}…` : text}"`;
+	return readText(context, i, value, LABELS[field]);
 }
 
 function kindOf(value: unknown): ContactKind {
@@ -456,7 +421,7 @@ export function readContact(
 ): { mode: string; value: string } {
 	const locator = context.getNodeParameter('contact', i) as IDataObject;
 	const mode = typeof locator?.mode === 'string' ? locator.mode : 'id';
-	const value = textOf(locator?.value) ?? '';
+	const value = readText(context, i, locator?.value, 'Contact');
 	if (!value)
 		throw bad(context, i, 'no contact is given. Pick one from the list, or enter its ID.');
 	return { mode, value };

@@ -8,6 +8,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { hasEmail, hasPhone } from '../../contactRecord';
 import { returnAllAndLimit } from '../common';
+import { readLimit, readText } from '../input';
 import { findContacts, phoneKeyword } from './api';
 import { optionsCollection, readContactInput, readOutput, toJson } from './fields';
 
@@ -56,25 +57,26 @@ export const description = updateDisplayOptions(
 /** Searches by phone, else email, else keyword; phone and email are then matched exactly. */
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
-	const given = Object.fromEntries(
-		Object.entries(filters).filter(([, v]) => typeof v === 'string' && v.trim() !== ''),
-	);
+	const given = {
+		phone: readText(this, i, filters.phone, 'Phone Number filter'),
+		email: readText(this, i, filters.email, 'Email filter'),
+		keyword: readText(this, i, filters.keyword, 'Keyword filter'),
+	};
 	const checked = readContactInput(
 		this,
 		i,
 		{
-			...('phone' in given ? { phones: [given.phone] } : {}),
-			...('email' in given ? { emails: [given.email] } : {}),
+			...(given.phone ? { phones: [given.phone] } : {}),
+			...(given.email ? { emails: [given.email] } : {}),
 		},
 		false,
 	);
 	const phone = checked.phones?.[0]?.number;
 	const email = checked.emails?.[0]?.email;
-	const keyword = phone ? phoneKeyword(phone) : (email ?? String(given.keyword ?? '').trim());
+	const keyword = phone ? phoneKeyword(phone) : (email ?? given.keyword);
 	const keep = (contact: IDataObject) =>
 		(!phone || hasPhone(contact, phone)) && (!email || hasEmail(contact, email));
-	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
-	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', i, 50) as number);
+	const limit = readLimit(this, i);
 	const output = readOutput(this, i);
 	const found = await findContacts(this, keyword, keep, limit, i);
 	return found.map((contact) => ({ json: toJson(contact, output) }));

@@ -27,6 +27,7 @@ import {
 	readOutput,
 	toJson,
 } from './fields';
+import { readChoice } from '../input';
 
 const properties: INodeProperties[] = [
 	{
@@ -174,7 +175,13 @@ async function updateIfChanged(
 }
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
-	const matchOn = this.getNodeParameter('matchOn', i, 'refId') as string;
+	const matchOn = readChoice(
+		this,
+		i,
+		this.getNodeParameter('matchOn', i, 'refId'),
+		['refId', 'phone'] as const,
+		'Match On',
+	);
 	const additional = this.getNodeParameter('additionalFields', i, {}) as IDataObject;
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const values: IDataObject = {

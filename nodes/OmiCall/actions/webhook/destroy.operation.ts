@@ -1,13 +1,14 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { destroyWebhook, findWebhook, type WebhookType } from '../../transport/webhooks';
+import { destroyWebhook, findWebhook } from '../../transport/webhooks';
 import {
 	allowAiChangesField,
 	refuseAiAgentUnlessAllowed,
 	showFullUrlsOption,
 	shownUrl,
 	webhookTypeField,
+	readWebhookType,
 } from './fields';
 
 const properties: INodeProperties[] = [
@@ -30,7 +31,7 @@ export const description = updateDisplayOptions(
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	refuseAiAgentUnlessAllowed(this, 'destroy', i);
-	const type = this.getNodeParameter('webhookType', i) as WebhookType;
+	const type = readWebhookType(this, i);
 	const { showFullUrls } = this.getNodeParameter('options', i, {}) as { showFullUrls?: boolean };
 	const current = await findWebhook.call(this, type, i);
 	if (!current) return [{ json: { type, destroyed: false, url: null } }];

@@ -1,7 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { WEBHOOK_TYPES, type WebhookType } from '../../transport/webhooks';
 import { redactUrl } from '../../urlDisplay';
 import { refuseAiAgentUnless } from '../aiTool';
+import { readChoice } from '../input';
 
 /** Parameters and rules that more than one webhook operation shares. */
 
@@ -18,6 +20,11 @@ export const webhookTypeField: INodeProperties = {
 	default: 'call',
 	description: 'OMICall keeps one webhook per type',
 };
+
+/** The Type parameter: call or contact; anything else (an expression, an old workflow) fails the item. */
+export function readWebhookType(context: IExecuteFunctions, i: number): WebhookType {
+	return readChoice(context, i, context.getNodeParameter('webhookType', i), WEBHOOK_TYPES, 'Type');
+}
 
 export const allowAiChangesField: INodeProperties = {
 	displayName: 'Allow AI Agents to Change Webhooks',

@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { listWebhooks } from '../../transport/webhooks';
+import { listWebhooks, WEBHOOK_TYPES } from '../../transport/webhooks';
+import { readChoice } from '../input';
 import { showFullUrlsOption, shownUrl, webhookTypeOptions } from './fields';
 
 const properties: INodeProperties[] = [
@@ -35,6 +36,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 		type?: string;
 		showFullUrls?: boolean;
 	};
+	if (type !== undefined) readChoice(this, i, type, WEBHOOK_TYPES, 'Type');
 	const hooks = await listWebhooks.call(this, i);
 	return hooks
 		.filter((h) => type === undefined || h.type === type)

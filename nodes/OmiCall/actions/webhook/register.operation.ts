@@ -1,15 +1,15 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import {
-	CALL_EVENTS,
-	type CallEvent,
-	invalidWebhookUrlReason,
-	registerWebhook,
-	type WebhookType,
-} from '../../transport/webhooks';
+import { CALL_EVENTS, invalidWebhookUrlReason, registerWebhook } from '../../transport/webhooks';
 import { urlOriginOnly } from '../../urlDisplay';
-import { allowAiChangesField, refuseAiAgentUnlessAllowed, webhookTypeField } from './fields';
+import { readChoice, readTextList, readTextParameter } from '../input';
+import {
+	allowAiChangesField,
+	readWebhookType,
+	refuseAiAgentUnlessAllowed,
+	webhookTypeField,
+} from './fields';
 
 const properties: INodeProperties[] = [
 	webhookTypeField,
@@ -45,12 +45,16 @@ export const description = updateDisplayOptions(
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	refuseAiAgentUnlessAllowed(this, 'register', i);
-	const type = this.getNodeParameter('webhookType', i) as WebhookType;
-	const url = String(this.getNodeParameter('url', i)).trim();
+	const type = readWebhookType(this, i);
+	const url = readTextParameter(this, 'url', i, 'URL');
 	const reason = invalidWebhookUrlReason(url);
 	if (reason) throw new NodeOperationError(this.getNode(), reason, { itemIndex: i });
 	const events =
-		type === 'call' ? (this.getNodeParameter('events', i, CALL_EVENTS) as CallEvent[]) : undefined;
+		type === 'call'
+			? readTextList(this, i, this.getNodeParameter('events', i, CALL_EVENTS), 'Events').map(
+					(event) => readChoice(this, i, event, CALL_EVENTS, 'Event'),
+				)
+			: undefined;
 	if (type === 'call' && !events?.length) {
 		throw new NodeOperationError(this.getNode(), 'Choose at least one event to register.', {
 			itemIndex: i,
