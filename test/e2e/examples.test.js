@@ -59,8 +59,12 @@ function nodeItems(execution, nodeName) {
 	return execution.data?.resultData?.runData?.[nodeName]?.[0]?.data?.main?.[0] ?? [];
 }
 
-/** The bytes of a binary n8n 2.x keeps in its binary data store. */
+/**
+ * The bytes of a binary of an execution: n8n 2.x keeps them in its binary data store (the item
+ * holds an id), n8n 1.x by default in the execution itself (base64 in `data`).
+ */
 async function binaryBytes(binary) {
+	if (!binary.id) return Buffer.from(binary.data, 'base64');
 	const query = new URLSearchParams({ id: binary.id, action: 'download' });
 	const response = await fetch(`${n8n.url}/rest/binary-data?${query}`, {
 		headers: { cookie: n8n.cookie },
@@ -238,7 +242,21 @@ afterAll(async () => {
 	await stack?.stop();
 });
 
-test("every example's OMICall nodes get the user's credential by its name when imported", async () => {
+/**
+ * The node types n8n serves a webhook for. n8n 2.x's public API gives an imported node without a
+ * webhookId one of its own; n8n 1.x's (and `n8n import:workflow`) does not, and then puts the
+ * workflow's ID and the node's name in front of the path: /webhook/crm-contacts is not served,
+ * and 1.x answers 404 to the OMICall Trigger's URL (the name's space is encoded in it). So each
+ * such node carries a webhookId in the file.
+ */
+const WEBHOOK_NODE_TYPES = [
+	'n8n-nodes-base.webhook',
+	'n8n-nodes-base.formTrigger',
+	'n8n-nodes-omicall.omiCallTrigger',
+];
+
+test("every example's OMICall nodes get the user's credential by its name when imported, and its webhook nodes keep the file's webhookId", async () => {
+	const webhookIds = [];
 	for (const file of fs
 		.readdirSync(path.join(ROOT, 'examples'))
 		.filter((f) => f.endsWith('.json'))) {
@@ -249,8 +267,15 @@ test("every example's OMICall nodes get the user's credential by its name when i
 			expect(node.credentials).toEqual({
 				omiCallApi: { id: credential.id, name: CREDENTIAL_NAME },
 			});
+		for (const node of workflow.nodes.filter((n) => WEBHOOK_NODE_TYPES.includes(n.type)))
+			webhookIds.push(node.webhookId);
 		await n8n.api('DELETE', `/workflows/${workflow.id}`);
 	}
+	// Each webhook node keeps the file's own webhookId, none shared between examples.
+	expect(webhookIds.length).toBe(6);
+	for (const id of webhookIds)
+		expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+	expect(new Set(webhookIds).size).toBe(webhookIds.length);
 });
 
 describe('examples/recording-for-transcription.json', () => {
@@ -314,9 +339,7 @@ describe('examples/nightly-call-report.json', () => {
 		const today = Math.floor((Date.now() + VIETNAM_MS) / DAY_MS) * DAY_MS - VIETNAM_MS;
 		yesterday = { from: today - DAY_MS, to: today - 1 };
 		// The editor's "Execute workflow": a run from the Schedule Trigger, now.
-		await n8n.rest('POST', `/workflows/${workflow.id}/run`, {
-			triggerToStartFrom: { name: SCHEDULE },
-		});
+		await n8n.runFromTrigger(workflow.id, SCHEDULE);
 		[execution] = await n8n.waitForExecutions(workflow.id, 1);
 		const date = new Date(yesterday.from + VIETNAM_MS).toISOString().slice(0, 10);
 		csv = path.join(filesFolder, `call-report-${date}.csv`);
@@ -469,9 +492,7 @@ describe('examples/reminder-robocall.json', () => {
 		await n8n.waitForExecutions(workflow.id, 2);
 
 		// The next morning's run, started by hand as from the editor: the calls above are in the last 24 hours.
-		await n8n.rest('POST', `/workflows/${workflow.id}/run`, {
-			triggerToStartFrom: { name: SCHEDULE },
-		});
+		await n8n.runFromTrigger(workflow.id, SCHEDULE);
 		readBack = (await n8n.waitForExecutions(workflow.id, 3))[2];
 	});
 

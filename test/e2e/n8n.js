@@ -478,6 +478,15 @@ class N8nInstance {
 
 	/** "Listen for test event" on a trigger, as the editor asks for it. */
 	async listenForTestEvent(workflowId, triggerName) {
+		return await this.runFromTrigger(workflowId, triggerName);
+	}
+
+	/**
+	 * The editor's "Execute workflow" from one trigger: a Schedule Trigger runs the workflow now,
+	 * a webhook trigger listens for a test event. n8n 2.x reads the saved workflow; n8n 1.x
+	 * answers HTTP 500 unless the request carries the workflow (`workflowData`), as its editor sends it.
+	 */
+	async runFromTrigger(workflowId, triggerName) {
 		const triggerToStartFrom = { name: triggerName };
 		try {
 			return await this.rest('POST', `/workflows/${workflowId}/run`, { triggerToStartFrom });
