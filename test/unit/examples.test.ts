@@ -400,6 +400,24 @@ test('there are examples to check', () => {
 		);
 });
 
+/** Node types served at a webhook path, which need a webhookId of their own. */
+const WEBHOOK_NODE_TYPES = [
+	'n8n-nodes-base.webhook',
+	'n8n-nodes-base.formTrigger',
+	'n8n-nodes-omicall.omiCallTrigger',
+];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+test('no two examples share a webhook id (two imported examples would answer at one path)', () => {
+	const ids = files.flatMap((file) =>
+		readExample(file)
+			.nodes.filter((node) => node.webhookId)
+			.map((node) => node.webhookId),
+	);
+	expect(ids.length).toBeGreaterThan(0);
+	expect(new Set(ids).size).toBe(ids.length);
+});
+
 describe.each(files)('examples/%s', (file) => {
 	const workflow = readExample(file);
 
@@ -410,13 +428,18 @@ describe.each(files)('examples/%s', (file) => {
 		},
 	);
 
-	it('imports anywhere: credentials by name only, no webhook ids, no pinned data, execution order v1', () => {
+	it('imports anywhere: credentials by name only, a webhook id on each webhook node, no pinned data, execution order v1', () => {
 		for (const node of workflow.nodes) {
 			// n8n looks a credential up by name when its id is null (replaceInvalidCredentials).
 			for (const credential of Object.values(node.credentials ?? {}))
 				expect(credential).toEqual({ id: null, name: expect.any(String) });
-			// n8n gives each imported trigger a fresh webhook id; a baked one would be shared by every import.
-			expect(node.webhookId).toBeUndefined();
+			// n8n 1.x's public API and `n8n import:workflow` assign no webhook id: without one a node's
+			// path becomes <workflow id>/<node name>/<path>, so the documented URL would not answer.
+			if (WEBHOOK_NODE_TYPES.includes(node.type))
+				expect({ [node.name]: node.webhookId }).toEqual({
+					[node.name]: expect.stringMatching(UUID),
+				});
+			else expect({ [node.name]: node.webhookId }).toEqual({ [node.name]: undefined });
 		}
 		expect(workflow.pinData).toBeUndefined();
 		expect(workflow.settings?.executionOrder).toBe('v1');
