@@ -16,11 +16,11 @@ import {
 } from './actions/call/getMany.operation';
 import { outputOption, readOutput } from './actions/call/shared';
 import { quoted, readTextList } from './actions/input';
+import { phoneKey } from './phone';
 import {
 	DEFAULT_OVERLAP_MINUTES,
 	historyItem,
 	type HistoryFilters,
-	hotlineKey,
 	latestRecord,
 	MAX_BACKFILL_HOURS,
 	pollHistory,
@@ -203,7 +203,7 @@ function numberOr(value: unknown, fallback: number): number {
 /** The v3 filter for the trigger's filters (Get Many's own), and the hotlines it compares itself. */
 function readFilters(context: IPollFunctions, given: IDataObject): HistoryFilters {
 	const hotlines = readTextList(context, undefined, given.hotlines, 'Hotlines filter')
-		.map(hotlineKey)
+		.map(phoneKey)
 		.filter((h): h is string => h !== null);
 	return { filter: searchFilter(context, given, undefined), hotlines };
 }

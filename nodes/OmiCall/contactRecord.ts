@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { firstText, isObject, text, toIsoTime } from './callRecord';
-import { toOmiCallPhone } from './phone';
+import { phoneKey } from './phone';
 
 /**
  * The one contact model: the flat item a workflow gets for an OMICall contact, whether the
@@ -207,11 +207,11 @@ export function simplifyContact(contact: IDataObject): IDataObject {
 	};
 }
 
-/** Whether the contact has this phone number, both sides in OMICall's form (phone.ts). */
+/** Whether the contact has this phone number, both sides compared as phone.ts compares numbers. */
 export function hasPhone(contact: IDataObject, phone: string): boolean {
-	const wanted = toOmiCallPhone(phone) ?? phone;
+	const wanted = phoneKey(phone);
 	return (simplifyContact(contact).phones as unknown as ContactPhone[]).some(
-		(p) => (toOmiCallPhone(p.number) ?? p.number) === wanted,
+		(p) => wanted !== null && phoneKey(p.number) === wanted,
 	);
 }
 

@@ -244,6 +244,15 @@ describe('what a poll costs and emits', () => {
 		addCall(start + MINUTE, { direction: 'outbound', hotline: '842873005588' });
 		expect(ids(await poll(run))).toEqual([wanted]);
 	});
+
+	// Make Call's hotline check compares such a number without its separators; so does this filter.
+	test('a hotline that is no phone number matches however it is spaced', async () => {
+		const start = Date.now() - HOUR;
+		const { run } = await activate(start, { filters: { hotlines: '1234 5' } });
+		const wanted = addCall(start + MINUTE, { hotline: '12345' });
+		addCall(start + MINUTE, { hotline: '19006868' });
+		expect(ids(await poll(run))).toEqual([wanted]);
+	});
 });
 
 describe('failures and restarts', () => {

@@ -9,7 +9,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { isObject, text } from '../callRecord';
-import { toOmiCallPhone } from '../phone';
+import { phoneKey } from '../phone';
 import { listLocator } from './common';
 import { omiCallRequest } from '../transport';
 import { readText } from './input';
@@ -145,10 +145,9 @@ export function listedHotline(
 }
 
 /** Two spellings of one hotline ("842899959300", "028 9995 9300") are the same number. */
-export function sameNumber(a: string, b: string): boolean {
-	const left = toOmiCallPhone(a) ?? a.replace(/\D/g, '');
-	const right = toOmiCallPhone(b) ?? b.replace(/\D/g, '');
-	return left !== '' && left === right;
+function sameNumber(a: string, b: string): boolean {
+	const left = phoneKey(a);
+	return left !== null && left === phoneKey(b);
 }
 
 // ── Parameters ──────────────────────────────────────────────────────────────

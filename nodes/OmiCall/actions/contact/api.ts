@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { isObject } from '../../callRecord';
 import { contactIdOf, hasEmail, hasPhone, simplifyContact } from '../../contactRecord';
+import { phoneSearchKeyword } from '../../phone';
 import { asNodeError, CREDENTIAL_TYPE, omiCallRequest } from '../../transport';
 import { httpCodeOf, isAbsentError, isNotFoundCode, omiCallCodeOf } from '../call/shared';
 import type { ContactInput } from './fields';
@@ -194,15 +195,6 @@ export async function findById(
 	}
 }
 
-/**
- * The search keyword that finds a phone number however a contact holds it (0912345678,
- * +84912345678, 84912345678): its significant digits, without the domestic leading 0 or the "+".
- * Inferred: the keyword matches part of a number; only an exact number is then taken (hasPhone).
- */
-export function phoneKeyword(phone: string): string {
-	return phone.replace(/^[+0]/, '');
-}
-
 /** The contact holding a phone number (in OMICall's form), or null. */
 export async function findByPhone(
 	context: IExecuteFunctions,
@@ -211,7 +203,14 @@ export async function findByPhone(
 ): Promise<IDataObject | null> {
 	const bySearch = async (v2Only: boolean) =>
 		(
-			await findContacts(context, phoneKeyword(phone), (c) => hasPhone(c, phone), 1, i, v2Only)
+			await findContacts(
+				context,
+				phoneSearchKeyword(phone),
+				(c) => hasPhone(c, phone),
+				1,
+				i,
+				v2Only,
+			)
 		)[0] ?? null;
 	return await preferV2(
 		context,

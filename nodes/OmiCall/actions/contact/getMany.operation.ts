@@ -9,7 +9,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { hasEmail, hasPhone } from '../../contactRecord';
 import { returnAllAndLimit } from '../common';
 import { readLimit, readText } from '../input';
-import { findContacts, phoneKeyword } from './api';
+import { phoneSearchKeyword } from '../../phone';
+import { findContacts } from './api';
 import { optionsCollection, readContactInput, readOutput, toJson } from './fields';
 
 const properties: INodeProperties[] = [
@@ -73,7 +74,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	);
 	const phone = checked.phones?.[0]?.number;
 	const email = checked.emails?.[0]?.email;
-	const keyword = phone ? phoneKeyword(phone) : (email ?? given.keyword);
+	const keyword = phone ? phoneSearchKeyword(phone) : (email ?? given.keyword);
 	const keep = (contact: IDataObject) =>
 		(!phone || hasPhone(contact, phone)) && (!email || hasEmail(contact, email));
 	const limit = readLimit(this, i);

@@ -7,7 +7,7 @@ import type {
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { type ContactEmail, type ContactPhone, simplifyContact } from '../../contactRecord';
-import { toOmiCallPhone } from '../../phone';
+import { phoneKey } from '../../phone';
 import { asNodeError } from '../../transport';
 import { omiCallCodeOf } from '../call/shared';
 import {
@@ -110,7 +110,7 @@ export function alreadyHas(contact: IDataObject, input: ContactInput): boolean {
 	const flat = simplifyContact(contact);
 	const same = (a: unknown, b: unknown) => (a ?? '') === (b ?? '');
 	const phones = (flat.phones as unknown as ContactPhone[]).map(
-		(p) => `${toOmiCallPhone(p.number) ?? p.number} ${p.kind ?? 'personal'}`,
+		(p) => `${phoneKey(p.number) ?? p.number} ${p.kind ?? 'personal'}`,
 	);
 	const emails = (flat.emails as unknown as ContactEmail[]).map(
 		(e) => `${e.email.toLowerCase()} ${e.kind ?? 'personal'}`,
