@@ -248,16 +248,25 @@ describe('Start: the limits, before anything is sent', () => {
 	);
 
 	it.each([
-		[{ speed: 4 }, 'Speed must be a number from -3 to 3, not 4.'],
-		[{ speed: -3.5 }, 'Speed must be a number from -3 to 3, not -3.5.'],
-		[{ speed: 'fast' }, 'Speed must be a number from -3 to 3, not "fast".'],
-		[{ retries: -1 }, 'Retries must be a whole number, 0 or more, not -1.'],
-		[{ retries: 1.5 }, 'Retries must be a whole number, 0 or more, not 1.5.'],
-		[{ callsPerBatch: 0 }, 'Calls per Batch must be a whole number, 1 or more, not 0.'],
-		[{ batchSpacing: -30 }, 'Seconds Between Batches must be a whole number, 0 or more, not -30.'],
+		[{ speed: 4 }, 'Item 0: the Speed option is "4"; it must be a number from -3 to 3.'],
+		[{ speed: -3.5 }, 'Item 0: the Speed option is "-3.5"; it must be a number from -3 to 3.'],
+		[{ speed: 'fast' }, 'Item 0: the Speed option is "fast"; it must be a number from -3 to 3.'],
+		[{ retries: -1 }, 'Item 0: the Retries option is "-1"; it must be a whole number, 0 or more.'],
+		[
+			{ retries: 1.5 },
+			'Item 0: the Retries option is "1.5"; it must be a whole number, 0 or more.',
+		],
+		[
+			{ callsPerBatch: 0 },
+			'Item 0: the Calls per Batch option is "0"; it must be a whole number, 1 or more.',
+		],
+		[
+			{ batchSpacing: -30 },
+			'Item 0: the Seconds Between Batches option is "-30"; it must be a whole number, 0 or more.',
+		],
 		[
 			{ retrySpacing: null },
-			'Seconds Between Retries must be a whole number, 0 or more, not nothing.',
+			'Item 0: the Seconds Between Retries option is empty; it must be a whole number, 0 or more.',
 		],
 	])(
 		'options %j outside their range (as expressions can give) are refused at run time, before any request',

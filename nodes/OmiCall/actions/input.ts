@@ -136,20 +136,57 @@ export function readChoice<T extends string>(
 	);
 }
 
+/** The range readNumber checks: at least `min`, at most `max`, a whole number if `integer`. */
+export interface NumberRange {
+	min: number;
+	max?: number;
+	integer?: boolean;
+	/** What nothing (no value, null, '') stands for; without it, nothing fails the item. */
+	empty?: number;
+	/** The error's description: what to do instead. */
+	help?: string;
+}
+
+/**
+ * A number parameter: a number, or text holding one ("3"). An expression bypasses the field's
+ * minValue/maxValue, so the range is checked here; outside it, or anything else, fails the item.
+ */
+export function readNumber(
+	context: Context,
+	i: number | undefined,
+	value: unknown,
+	label: string,
+	range: NumberRange,
+): number {
+	const nothing = value === undefined || value === null || value === '';
+	if (nothing && range.empty !== undefined) return range.empty;
+	const n =
+		typeof value === 'number' || (typeof value === 'string' && value.trim() !== '')
+			? Number(value)
+			: NaN;
+	const inRange =
+		Number.isFinite(n) &&
+		n >= range.min &&
+		(range.max === undefined || n <= range.max) &&
+		(!range.integer || Number.isInteger(n));
+	if (inRange) return n;
+	const kind = range.integer ? 'a whole number' : 'a number';
+	const bounds =
+		range.max === undefined ? `, ${range.min} or more` : ` from ${range.min} to ${range.max}`;
+	throw inputError(
+		context,
+		i,
+		`the ${label} is ${nothing ? 'empty' : quoted(value)}; it must be ${kind}${bounds}.`,
+		range.help,
+	);
+}
+
 /** Return All / Limit: Infinity, or a whole number of 1 or more (an expression may give 0, -1, NaN or nothing). */
 export function readLimit(context: IExecuteFunctions, i: number): number {
 	if (context.getNodeParameter('returnAll', i, false) === true) return Infinity;
-	const given = context.getNodeParameter('limit', i, 50) as unknown;
-	const limit =
-		typeof given === 'number' || (typeof given === 'string' && given.trim() !== '')
-			? Number(given)
-			: NaN;
-	if (!(Number.isInteger(limit) && limit >= 1))
-		throw inputError(
-			context,
-			i,
-			`the Limit is ${quoted(given ?? '')}; it must be a whole number, 1 or more.`,
-			`${NOTHING_SENT} Set the Limit to 1 or more, or turn on Return All.`,
-		);
-	return limit;
+	return readNumber(context, i, context.getNodeParameter('limit', i, 50), 'Limit', {
+		min: 1,
+		integer: true,
+		help: `${NOTHING_SENT} Set the Limit to 1 or more, or turn on Return All.`,
+	});
 }

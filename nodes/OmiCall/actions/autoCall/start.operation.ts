@@ -10,7 +10,7 @@ import { text } from '../../callRecord';
 import { describePhoneInput, toOmiCallPhone } from '../../phone';
 import { allowAiCallsField, refuseAiAgentCallsUnlessAllowed } from '../aiTool';
 import { accountHotlines, hotlineField, listedHotline, readLocator } from '../callCenter';
-import { describeNonText, readChoice, readTextParameter } from '../input';
+import { describeNonText, readChoice, readNumber, readTextParameter } from '../input';
 import { place, placing } from '../placement';
 
 /** Documented (omicall-api.md 8): a voice message to a list of numbers. */
@@ -272,32 +272,24 @@ const NUMERIC_OPTIONS: Array<{ option: string; field: string; label: string; min
  */
 function readOptions(context: IExecuteFunctions, type: MessageType, i: number): IDataObject {
 	const options = context.getNodeParameter('options', i, {}) as IDataObject;
-	const refuse = (message: string) =>
-		new NodeOperationError(context.getNode(), message, {
-			itemIndex: i,
-			description:
-				'Nothing was sent to OMICall. Correct the option, or the expression that gives it.',
-		});
-	const asNumber = (value: unknown) =>
-		typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-	const shown = (value: unknown) =>
-		value === null || value === undefined || value === '' ? 'nothing' : JSON.stringify(value);
+	const help = 'Nothing was sent to OMICall. Correct the option, or the expression that gives it.';
 	const fields: IDataObject = {};
 	if (type === 'text') {
 		fields.voice = readChoice(context, i, options.voice ?? 'banmai', VOICES, 'Voice');
-		const speed = asNumber(options.speed ?? 0);
-		if (typeof speed !== 'number' || !(speed >= -3 && speed <= 3))
-			throw refuse(`Speed must be a number from -3 to 3, not ${shown(options.speed)}.`);
-		fields.speed = speed;
+		fields.speed = readNumber(context, i, options.speed, 'Speed option', {
+			min: -3,
+			max: 3,
+			empty: 0,
+			help,
+		});
 	}
 	for (const { option, field, label, min } of NUMERIC_OPTIONS) {
 		if (!(option in options)) continue;
-		const value = asNumber(options[option]);
-		if (typeof value !== 'number' || !Number.isInteger(value) || value < min)
-			throw refuse(
-				`${label} must be a whole number, ${min} or more, not ${shown(options[option])}.`,
-			);
-		fields[field] = value;
+		fields[field] = readNumber(context, i, options[option], `${label} option`, {
+			min,
+			integer: true,
+			help,
+		});
 	}
 	return fields;
 }
