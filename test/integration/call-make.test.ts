@@ -217,10 +217,10 @@ describe('Make', () => {
 
 	it('an empty extension or hotline is refused unsent', async () => {
 		expect((await runError({ extension: rl(' ') })).message).toBe(
-			"Enter the agent's extension, or pick one from the list.",
+			"Item 0: enter the agent's extension, or pick one from the list.",
 		);
 		expect((await runError({ hotline: rl('') })).message).toBe(
-			'Enter the hotline to call out on, or pick one from the list.',
+			'Item 0: enter the hotline to call out on, or pick one from the list.',
 		);
 		expect(simulator.requests).toEqual([]);
 	});

@@ -756,6 +756,17 @@ describe('bad input fails the item before any request, naming it', () => {
 		},
 	);
 
+	// Call Update's Tags always split so; Contact's split on commas only, sending "VIP; Mới" as one tag.
+	it("Update: Tags split on commas, semicolons and new lines, as Call Update's do", async () => {
+		simulator.contactStore.seed(documentedContact());
+		const [item] = await run('update', {
+			contact: byId('63b44e47a2523f37e3709c59'),
+			updateFields: { tags: 'VIP; Đại lý\nMới, VIP' },
+			options: {},
+		});
+		expect(item.tags).toEqual(['VIP', 'Đại lý', 'Mới']);
+	});
+
 	it('Update: numbers from an expression are taken as text', async () => {
 		simulator.contactStore.seed(documentedContact());
 		const [item] = await run(

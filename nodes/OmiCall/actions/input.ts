@@ -120,6 +120,29 @@ export function readTextParameter(
 	return readText(context, i, context.getNodeParameter(name, i, ''), label);
 }
 
+/** A resource locator's value, trimmed ('' when empty); see readText for what else fails the item. */
+export function readLocator(
+	context: IExecuteFunctions,
+	name: string,
+	i: number,
+	label = name,
+): string {
+	return readText(context, i, context.getNodeParameter(name, i, '', { extractValue: true }), label);
+}
+
+/** A resource locator's value, trimmed; `missing` (what to do) fails the item when it is empty. */
+export function readRequiredLocator(
+	context: IExecuteFunctions,
+	name: string,
+	i: number,
+	label: string,
+	missing: string,
+): string {
+	const value = readLocator(context, name, i, label);
+	if (!value) throw inputError(context, i, missing);
+	return value;
+}
+
 /** One of `choices` (an options parameter's values); any other value, from an expression or an old workflow, fails the item. */
 export function readChoice<T extends string>(
 	context: Context,

@@ -9,8 +9,8 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { text } from '../../callRecord';
 import { describePhoneInput, toOmiCallPhone } from '../../phone';
 import { allowAiCallsField, refuseAiAgentCallsUnlessAllowed } from '../aiTool';
-import { accountHotlines, hotlineField, listedHotline, readLocator } from '../callCenter';
-import { describeNonText, readChoice, readNumber, readTextParameter } from '../input';
+import { accountHotlines, hotlineField, listedHotline } from '../callCenter';
+import { describeNonText, readChoice, readLocator, readNumber, readTextParameter } from '../input';
 import { place, placing } from '../placement';
 
 /** Documented (omicall-api.md 8): a voice message to a list of numbers. */

@@ -8,9 +8,9 @@ import {
 	hotlineField,
 	hotlinesOf,
 	readExtension,
-	readLocator,
 	listedHotline,
 } from '../callCenter';
+import { readRequiredLocator } from '../input';
 import { place, placing } from '../placement';
 
 /** Click-to-call (omicall-api.md 5): OMICall rings the agent's extension, then dials the customer. */
@@ -68,13 +68,13 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 async function makeCall(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	refuseAiAgentCallsUnlessAllowed(this, 'place calls', i);
 	const extension = readExtension(this, i);
-	const hotline = readLocator(this, 'hotline', i, 'Hotline');
-	if (!hotline)
-		throw new NodeOperationError(
-			this.getNode(),
-			'Enter the hotline to call out on, or pick one from the list.',
-			{ itemIndex: i },
-		);
+	const hotline = readRequiredLocator(
+		this,
+		'hotline',
+		i,
+		'Hotline',
+		'enter the hotline to call out on, or pick one from the list.',
+	);
 	const phoneNumber = readPhoneNumber(this, i);
 
 	// Observed practice: check the hotline first, so a wrong one is explained instead of refused as number_call_out_invalid.

@@ -13,7 +13,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { callIdOf, isObject, NUMERIC, simplifyRecord, text } from '../../callRecord';
 import { asNodeError, downloadRecording, omiCallRequest } from '../../transport';
-import { readLocator } from '../callCenter';
+import { readRequiredLocator } from '../input';
 import { listLocator } from '../common';
 
 /** What the Call operations share: the call picker, the output options, the requests to the call history. */
@@ -183,14 +183,13 @@ export function toJson(record: IDataObject, output: Output): IDataObject {
 
 /** The transaction ID the Call parameter names, trimmed; an error when there is none. */
 export function readCallId(context: IExecuteFunctions, i: number): string {
-	const id = readLocator(context, 'callId', i, 'Call');
-	if (!id)
-		throw new NodeOperationError(
-			context.getNode(),
-			"Enter the call's transaction ID, or pick a call from the list.",
-			{ itemIndex: i },
-		);
-	return id;
+	return readRequiredLocator(
+		context,
+		'callId',
+		i,
+		'Call',
+		"enter the call's transaction ID, or pick a call from the list.",
+	);
 }
 
 // ── Errors ──────────────────────────────────────────────────────────────────

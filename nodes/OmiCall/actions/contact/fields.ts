@@ -18,7 +18,7 @@ import {
 	uniqueBy,
 } from '../../contactRecord';
 import { describePhoneInput, toOmiCallPhone } from '../../phone';
-import { inputError, quoted, readText, textOf } from '../input';
+import { inputError, quoted, readRequiredLocator, readText, readTextList, textOf } from '../input';
 import { PAGE_SIZE, searchPage } from './api';
 import { listLocator } from '../common';
 
@@ -403,10 +403,7 @@ export function readContactInput(
 		input.ownerEmail = owner;
 	}
 	if ('tags' in values) {
-		const tags = Array.isArray(values.tags)
-			? values.tags.map((tag) => fieldText(context, i, tag, 'tags'))
-			: fieldText(context, i, values.tags, 'tags').split(',');
-		input.tags = [...new Set(tags.map((tag) => tag.trim()).filter(Boolean))];
+		input.tags = readTextList(context, i, values.tags, LABELS.tags);
 	}
 	for (const key of ['address', 'jobTitle', 'note', 'refId', 'refCode'] as const) {
 		if (key in values) input[key] = fieldText(context, i, values[key], key);
@@ -421,9 +418,13 @@ export function readContact(
 ): { mode: string; value: string } {
 	const locator = context.getNodeParameter('contact', i) as IDataObject;
 	const mode = typeof locator?.mode === 'string' ? locator.mode : 'id';
-	const value = readText(context, i, locator?.value, 'Contact');
-	if (!value)
-		throw bad(context, i, 'no contact is given. Pick one from the list, or enter its ID.');
+	const value = readRequiredLocator(
+		context,
+		'contact',
+		i,
+		'Contact',
+		'no contact is given. Pick one from the list, or enter its ID.',
+	);
 	return { mode, value };
 }
 
