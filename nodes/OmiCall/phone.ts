@@ -63,10 +63,3 @@ export function phoneKey(value: unknown): string | null {
 export function phoneSearchKeyword(phone: string): string {
 	return phone.replace(/^[+0]/, '');
 }
-
-/** A short, safe description of a rejected value for an error message. */
-export function describePhoneInput(input: unknown): string {
-	if (input === undefined || input === null || input === '') return 'nothing';
-	const text = typeof input === 'string' ? input : (JSON.stringify(input) ?? String(input));
-	return `"${text.length > 40 ? text.slice(0, 40) + '…' : text}"`;
-}

@@ -210,22 +210,22 @@ describe('Start: the limits, before anything is sent', () => {
 	it.each([
 		[{ message: '  ' }, 'Enter the message OMICall reads aloud.'],
 		[{ name: ' ' }, 'Enter a name for the auto call campaign.'],
-		[{ phoneNumbers: ' , ;' }, 'Enter at least one phone number to call.'],
+		[{ phoneNumbers: ' , ;' }, 'Item 0: enter at least one phone number to call.'],
 		[
 			{ phoneNumbers: '0912345678, call me' },
-			'"call me" in Phone Numbers is not a phone number OMICall can call.',
+			'Item 0: "call me" in the Phone Numbers is not a phone number.',
 		],
 		[
 			{ phoneNumbers: '={{ [ "0912345678", 12 ] }}' },
-			'"12" in Phone Numbers is not a phone number OMICall can call.',
+			'Item 0: "12" in the Phone Numbers is not a phone number.',
 		],
 		[
 			{ phoneNumbers: '={{ [ "0912345678", null ] }}' },
-			'Phone Numbers has an empty entry (null) where a phone number should be.',
+			'Item 0: the Phone Numbers has an empty entry (null) where text should be. Give text separated by commas, or a list of texts.',
 		],
 		[
 			{ phoneNumbers: '={{ [ { "phone": "0912345678" } ] }}' },
-			'Phone Numbers has an object ({"phone":"0912345678"}) where a phone number should be.',
+			'Item 0: the Phone Numbers is an object ({"phone":"0912345678"}), not text. Give it text or a number, e.g. an expression that picks one value.',
 		],
 		[{ messageType: 'recording', recordingId: '' }, 'Enter the ID of the recording to play.'],
 		[{ messageType: 'ivr', ivrMenuId: ' ' }, 'Enter the ID of the IVR menu to play.'],

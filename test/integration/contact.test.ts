@@ -701,7 +701,7 @@ describe('bad input fails the item before any request, naming it', () => {
 				additionalFields: { phones: phones(['12ab', 'home']) },
 				options: {},
 			},
-			'Item 0: "12ab" is not a phone number. Enter it as people write it, e.g. 0912 345 678 or +84 912 345 678.',
+			'Item 0: "12ab" in the Phones is not a phone number.',
 		],
 		[
 			'upsert',
@@ -716,7 +716,7 @@ describe('bad input fails the item before any request, naming it', () => {
 		[
 			'get',
 			{ contact: byPhone('hotline'), options: {} },
-			'Item 0: "hotline" is not a phone number.',
+			'Item 0: "hotline" in the Contact is not a phone number.',
 		],
 	])('%s: %j', async (operation, parameters, message) => {
 		await expect(run(operation, parameters as INodeParameters)).rejects.toThrow(message);

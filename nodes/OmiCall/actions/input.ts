@@ -1,6 +1,8 @@
 import type { IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { toOmiCallPhone } from '../phone';
+
 /**
  * The ONE reader of parameters given as text, lists of text, a choice or a limit. An expression
  * can give any value, and n8n's minValue/maxValue/options do not check it: a number is taken as
@@ -108,6 +110,45 @@ export function readTextList(
 		return readText(context, i, entry, label).split(/[,;\n]/);
 	});
 	return [...new Set(parts.map((part) => part.trim()).filter(Boolean))];
+}
+
+/** What a number that is not one gets told: the forms phone.ts takes. */
+export const PHONE_HELP = `${NOTHING_SENT} Enter numbers as people write them: a Vietnamese number (0912 345 678, +84 912 345 678, 84912345678, 024 3xxx xxxx, 1900 xxxx) or another country's number with its "+".`;
+
+function phoneOf(context: Context, i: number | undefined, text: string, label: string): string {
+	const phone = toOmiCallPhone(text);
+	if (phone === null)
+		throw inputError(
+			context,
+			i,
+			`${quoted(text)} in the ${label} is not a phone number.`,
+			PHONE_HELP,
+		);
+	return phone;
+}
+
+/** A phone number parameter in OMICall's form (phone.ts); '' when nothing is given. */
+export function readPhone(
+	context: Context,
+	i: number | undefined,
+	value: unknown,
+	label: string,
+): string {
+	const text = readText(context, i, value, label);
+	return text ? phoneOf(context, i, text, label) : '';
+}
+
+/** A list of phone numbers (see readTextList), each in OMICall's form and once. */
+export function readPhoneList(
+	context: Context,
+	i: number | undefined,
+	value: unknown,
+	label: string,
+): string[] {
+	const phones = readTextList(context, i, value, label).map((text) =>
+		phoneOf(context, i, text, label),
+	);
+	return [...new Set(phones)];
 }
 
 /** A text parameter by name. */

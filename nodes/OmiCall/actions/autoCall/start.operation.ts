@@ -7,10 +7,16 @@ import type {
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { text } from '../../callRecord';
-import { describePhoneInput, toOmiCallPhone } from '../../phone';
 import { allowAiCallsField, refuseAiAgentCallsUnlessAllowed } from '../aiTool';
 import { accountHotlines, hotlineField, listedHotline } from '../callCenter';
-import { describeNonText, readChoice, readLocator, readNumber, readTextParameter } from '../input';
+import {
+	inputError,
+	readChoice,
+	readLocator,
+	readNumber,
+	readPhoneList,
+	readTextParameter,
+} from '../input';
 import { place, placing } from '../placement';
 
 /** Documented (omicall-api.md 8): a voice message to a list of numbers. */
@@ -169,41 +175,6 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-const PHONE_NUMBERS_HELP =
-	'Nothing was sent to OMICall. Separate numbers with commas, semicolons or new lines; each is a Vietnamese number (0912 345 678, +84 912 345 678, 84912345678) or another country\'s number with its "+".';
-
-/** The numbers of the Phone Numbers parameter, as OMICall expects them, each once; an error naming the first that is not one. */
-export function readPhoneNumbers(context: IExecuteFunctions, i: number): string[] {
-	const given = (context.getNodeParameter('phoneNumbers', i, '') as unknown) ?? '';
-	const entries = (Array.isArray(given) ? given : [given]).flatMap((entry) =>
-		typeof entry === 'string' ? entry.split(/[,;\n]+/).map((part) => part.trim()) : [entry],
-	);
-	const numbers: string[] = [];
-	for (const entry of entries) {
-		if (entry === '') continue;
-		// What a list from an expression may hold besides numbers: say what it is.
-		if (entry === null || entry === undefined || typeof entry === 'object')
-			throw new NodeOperationError(
-				context.getNode(),
-				`Phone Numbers has ${describeNonText(entry)} where a phone number should be.`,
-				{ itemIndex: i, description: PHONE_NUMBERS_HELP },
-			);
-		const phone = toOmiCallPhone(entry);
-		if (phone === null)
-			throw new NodeOperationError(
-				context.getNode(),
-				`${describePhoneInput(entry)} in Phone Numbers is not a phone number OMICall can call.`,
-				{ itemIndex: i, description: PHONE_NUMBERS_HELP },
-			);
-		if (!numbers.includes(phone)) numbers.push(phone);
-	}
-	if (!numbers.length)
-		throw new NodeOperationError(context.getNode(), 'Enter at least one phone number to call.', {
-			itemIndex: i,
-		});
-	return numbers;
-}
-
 /** The message step and its text: checked against OMICall's limit before anything is sent. */
 function readMessage(
 	context: IExecuteFunctions,
@@ -305,7 +276,13 @@ async function startAutoCall(this: IExecuteFunctions, i: number): Promise<INodeE
 		throw new NodeOperationError(this.getNode(), 'Enter a name for the auto call campaign.', {
 			itemIndex: i,
 		});
-	const phoneNumbers = readPhoneNumbers(this, i);
+	const phoneNumbers = readPhoneList(
+		this,
+		i,
+		this.getNodeParameter('phoneNumbers', i, ''),
+		'Phone Numbers',
+	);
+	if (!phoneNumbers.length) throw inputError(this, i, 'enter at least one phone number to call.');
 	const type = readChoice(
 		this,
 		i,

@@ -17,8 +17,16 @@ import {
 	toIsoDate,
 	uniqueBy,
 } from '../../contactRecord';
-import { describePhoneInput, toOmiCallPhone } from '../../phone';
-import { inputError, quoted, readRequiredLocator, readText, readTextList, textOf } from '../input';
+import {
+	inputError,
+	PHONE_HELP,
+	quoted,
+	readPhone,
+	readRequiredLocator,
+	readText,
+	readTextList,
+	textOf,
+} from '../input';
 import { PAGE_SIZE, searchPage } from './api';
 import { listLocator } from '../common';
 
@@ -353,14 +361,8 @@ export function readContactInput(
 	// would see a difference and write.
 	if ('phones' in values) {
 		const phones = entries(values.phones, 'phone').map((entry) => {
-			const raw = isObject(entry) ? entry.number : entry;
-			const number = toOmiCallPhone(raw);
-			if (!number)
-				throw bad(
-					context,
-					i,
-					`${describePhoneInput(raw)} is not a phone number. Enter it as people write it, e.g. 0912 345 678 or +84 912 345 678.`,
-				);
+			const number = readPhone(context, i, isObject(entry) ? entry.number : entry, 'Phones');
+			if (!number) throw bad(context, i, 'a phone number in the Phones is empty.', PHONE_HELP);
 			return { number, kind: kindOf(isObject(entry) ? entry.kind : undefined) };
 		});
 		input.phones = uniqueBy(phones, (p) => p.number);
