@@ -201,15 +201,15 @@ describe('Start: the limits, before anything is sent', () => {
 		expect(simulator.callCenter.autoCalls).toHaveLength(1);
 		const error = await runError({ message: 'a'.repeat(150) + decomposed.repeat(151) });
 		expect(error.message).toBe(
-			'The message is 301 characters long; OMICall reads at most 300 per auto call.',
+			'Item 0: the message is 301 characters long; OMICall reads at most 300 per auto call.',
 		);
 		expect(error.description).toMatch(/^Nothing was sent to OMICall.*3,000/);
 		expect(simulator.callCenter.autoCalls).toHaveLength(1);
 	});
 
 	it.each([
-		[{ message: '  ' }, 'Enter the message OMICall reads aloud.'],
-		[{ name: ' ' }, 'Enter a name for the auto call campaign.'],
+		[{ message: '  ' }, 'Item 0: enter the message OMICall reads aloud.'],
+		[{ name: ' ' }, 'Item 0: enter a name for the auto call campaign.'],
 		[{ phoneNumbers: ' , ;' }, 'Item 0: enter at least one phone number to call.'],
 		[
 			{ phoneNumbers: '0912345678, call me' },
@@ -227,8 +227,11 @@ describe('Start: the limits, before anything is sent', () => {
 			{ phoneNumbers: '={{ [ { "phone": "0912345678" } ] }}' },
 			'Item 0: the Phone Numbers is an object ({"phone":"0912345678"}), not text. Give it text or a number, e.g. an expression that picks one value.',
 		],
-		[{ messageType: 'recording', recordingId: '' }, 'Enter the ID of the recording to play.'],
-		[{ messageType: 'ivr', ivrMenuId: ' ' }, 'Enter the ID of the IVR menu to play.'],
+		[
+			{ messageType: 'recording', recordingId: '' },
+			'Item 0: enter the ID of the recording to play.',
+		],
+		[{ messageType: 'ivr', ivrMenuId: ' ' }, 'Item 0: enter the ID of the IVR menu to play.'],
 	])('%j is refused unsent', async (parameters, message) => {
 		const error = await runError(parameters);
 		expect(error.message).toBe(message);
@@ -240,7 +243,7 @@ describe('Start: the limits, before anything is sent', () => {
 		async (message) => {
 			const error = await runError({ message });
 			expect(error.message).toBe(
-				'The message contains "{{" or "}}": OMICall would read it aloud as written.',
+				'Item 0: the message contains "{{" or "}}": OMICall would read it aloud as written.',
 			);
 			expect(error.description).toMatch(/^Nothing was sent to OMICall\..*Expression/);
 			expect(simulator.requests).toEqual([]);
@@ -370,7 +373,7 @@ describe('Start: documented errors in plain English', () => {
 		);
 		expect(simulator.callCenter.autoCalls).toHaveLength(1);
 		expect(failed?.message).toMatch(
-			/^The message is 301 characters long; OMICall reads at most 300 per auto call\. Earlier items of this run started 1 auto call, which stays started \(autoCallId [0-9a-f]{24}\): do not run those items again\.$/,
+			/^Item 1: the message is 301 characters long; OMICall reads at most 300 per auto call\. Earlier items of this run started 1 auto call, which stays started \(autoCallId [0-9a-f]{24}\): do not run those items again\.$/,
 		);
 	});
 
@@ -382,7 +385,8 @@ describe('Start: documented errors in plain English', () => {
 		);
 		expect(items[0]).toEqual({
 			json: {
-				error: 'The message is 301 characters long; OMICall reads at most 300 per auto call.',
+				error:
+					'Item 0: the message is 301 characters long; OMICall reads at most 300 per auto call.',
 			},
 			pairedItem: { item: 0 },
 		});

@@ -147,7 +147,7 @@ describe('Create', () => {
 			);
 		const [refused] = await create();
 		expect(refused).toEqual({
-			error: 'Item 0: OMICall did not add the contact (it answered false).',
+			error: 'OMICall did not add the contact (it answered false).',
 		});
 		// true, yet the contact does not show up (yet): not found, rather than the older namesake.
 		answer(true);
@@ -266,9 +266,7 @@ describe('Get and Get Many', () => {
 			[{ json: {} }],
 			true,
 		);
-		expect(byRef.error).toMatch(
-			/^Item 0: OMICall updated the contact, but reading it back failed: /,
-		);
+		expect(byRef.error).toMatch(/^OMICall updated the contact, but reading it back failed: /);
 		expect(simplifyContact(simulator.contactStore.contacts[0] as unknown as IDataObject).note).toBe(
 			'Mới',
 		);
@@ -455,7 +453,7 @@ describe('Update and Delete', () => {
 			true,
 		);
 		expect(taken.error).toBe(
-			`Item 0: the reference ID "CRM-84" is already on another OMICall contact (ID ${internationalContact().contact_id}).`,
+			`The reference ID "CRM-84" is already on another OMICall contact (ID ${internationalContact().contact_id}).`,
 		);
 		expect(JSON.stringify(simulator.contactStore.contacts)).toBe(before);
 		// A new reference ID of its own: named by publicId (inferred), and it takes it.
@@ -572,7 +570,7 @@ describe('Create or Update', () => {
 
 		it('fails the item naming the holder, and changes nothing, by default', async () => {
 			await expect(upsert(taken)).rejects.toThrow(
-				'Item 0: a phone number or email of this contact is already on another OMICall contact, "KH PV (sửa)" (ID 63b44e47a2523f37e3709c59, reference ID CRM-42).',
+				'A phone number or email of this contact is already on another OMICall contact, "KH PV (sửa)" (ID 63b44e47a2523f37e3709c59, reference ID CRM-42).',
 			);
 			expect(simulator.contactStore.contacts).toEqual([documentedContact()]);
 		});

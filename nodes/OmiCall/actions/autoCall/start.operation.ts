@@ -4,7 +4,7 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { text } from '../../callRecord';
 import { allowAiCallsField, refuseAiAgentCallsUnlessAllowed } from '../aiTool';
@@ -183,31 +183,22 @@ function readMessage(
 ): { step: IDataObject; variables: string[] } {
 	if (type === 'text') {
 		const message = readTextParameter(context, 'message', i, 'Message').normalize('NFC').trim();
-		if (!message)
-			throw new NodeOperationError(context.getNode(), 'Enter the message OMICall reads aloud.', {
-				itemIndex: i,
-			});
+		if (!message) throw inputError(context, i, 'enter the message OMICall reads aloud.');
 		// n8n fills the message per item; braces left in it are an expression typed in fixed mode.
 		if (/\{\{|\}\}/.test(message))
-			throw new NodeOperationError(
-				context.getNode(),
-				'The message contains "{{" or "}}": OMICall would read it aloud as written.',
-				{
-					itemIndex: i,
-					description:
-						'Nothing was sent to OMICall. To fill the message per item, make it an expression: switch the Message field to Expression (its value then starts with "="), so n8n replaces {{ $json.name }} with the name before sending.',
-				},
+			throw inputError(
+				context,
+				i,
+				'the message contains "{{" or "}}": OMICall would read it aloud as written.',
+				'Nothing was sent to OMICall. To fill the message per item, make it an expression: switch the Message field to Expression (its value then starts with "="), so n8n replaces {{ $json.name }} with the name before sending.',
 			);
 		const length = [...message].length;
 		if (length > MAX_MESSAGE_CHARACTERS)
-			throw new NodeOperationError(
-				context.getNode(),
-				`The message is ${length} characters long; OMICall reads at most ${MAX_MESSAGE_CHARACTERS} per auto call.`,
-				{
-					itemIndex: i,
-					description:
-						'Nothing was sent to OMICall. Shorten the message (OMICall also allows 3,000 text-to-speech characters a day per account).',
-				},
+			throw inputError(
+				context,
+				i,
+				`the message is ${length} characters long; OMICall reads at most ${MAX_MESSAGE_CHARACTERS} per auto call.`,
+				'Nothing was sent to OMICall. Shorten the message (OMICall also allows 3,000 text-to-speech characters a day per account).',
 			);
 		return { step: { target_type: TARGET_TYPES.text }, variables: [message] };
 	}
@@ -219,12 +210,12 @@ function readMessage(
 		type === 'recording' ? 'Recording ID' : 'IVR Menu ID',
 	);
 	if (!target)
-		throw new NodeOperationError(
-			context.getNode(),
+		throw inputError(
+			context,
+			i,
 			type === 'recording'
-				? 'Enter the ID of the recording to play.'
-				: 'Enter the ID of the IVR menu to play.',
-			{ itemIndex: i },
+				? 'enter the ID of the recording to play.'
+				: 'enter the ID of the IVR menu to play.',
 		);
 	return { step: { target_type: TARGET_TYPES[type], target }, variables: [] };
 }
@@ -272,10 +263,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 async function startAutoCall(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	refuseAiAgentCallsUnlessAllowed(this, 'start auto calls', i);
 	const name = readTextParameter(this, 'name', i, 'Name');
-	if (!name)
-		throw new NodeOperationError(this.getNode(), 'Enter a name for the auto call campaign.', {
-			itemIndex: i,
-		});
+	if (!name) throw inputError(this, i, 'enter a name for the auto call campaign.');
 	const phoneNumbers = readPhoneList(
 		this,
 		i,

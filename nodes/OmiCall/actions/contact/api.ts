@@ -347,7 +347,7 @@ export async function addContact(
 			if (answer === false)
 				throw new NodeOperationError(
 					context.getNode(),
-					`Item ${i}: OMICall did not add the contact (it answered false).`,
+					'OMICall did not add the contact (it answered false).',
 					{
 						itemIndex: i,
 						description:
@@ -431,7 +431,7 @@ export async function updateContact(
 		const { message, description } = asNodeError(context.getNode(), error, i);
 		throw new NodeOperationError(
 			context.getNode(),
-			`Item ${i}: OMICall updated the contact, but reading it back failed: ${message}`,
+			`OMICall updated the contact, but reading it back failed: ${message}`,
 			{ itemIndex: i, description: description ?? undefined },
 		);
 	}
@@ -458,7 +458,7 @@ async function v1UpdateBody(
 		if (holder && contactIdOf(holder) !== id)
 			throw new NodeOperationError(
 				context.getNode(),
-				`Item ${i}: the reference ID "${input.refId}" is already on another OMICall contact (ID ${contactIdOf(holder)}).`,
+				`The reference ID "${input.refId}" is already on another OMICall contact (ID ${contactIdOf(holder)}).`,
 				{
 					itemIndex: i,
 					description:

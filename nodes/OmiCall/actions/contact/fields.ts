@@ -293,8 +293,6 @@ export function toJson(contact: IDataObject, output: Output): IDataObject {
 /** Plain enough to catch typos and pasted junk; OMICall decides the rest. */
 const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:".]{2,}$/;
 
-const bad = inputError;
-
 /** The names the fields have in the node, for errors. */
 const LABELS = {
 	fullName: 'Full Name',
@@ -348,7 +346,7 @@ export function readContactInput(
 	if ('fullName' in values || nameRequired) {
 		const name = fieldText(context, i, values.fullName, 'fullName');
 		if (!name)
-			throw bad(
+			throw inputError(
 				context,
 				i,
 				nameRequired
@@ -362,7 +360,8 @@ export function readContactInput(
 	if ('phones' in values) {
 		const phones = entries(values.phones, 'phone').map((entry) => {
 			const number = readPhone(context, i, isObject(entry) ? entry.number : entry, 'Phones');
-			if (!number) throw bad(context, i, 'a phone number in the Phones is empty.', PHONE_HELP);
+			if (!number)
+				throw inputError(context, i, 'a phone number in the Phones is empty.', PHONE_HELP);
 			return { number, kind: kindOf(isObject(entry) ? entry.kind : undefined) };
 		});
 		input.phones = uniqueBy(phones, (p) => p.number);
@@ -372,7 +371,7 @@ export function readContactInput(
 			const raw = isObject(entry) ? entry.email : entry;
 			const email = textOf(raw);
 			if (!email || !EMAIL.test(email))
-				throw bad(context, i, `${quoted(raw ?? '')} is not a valid email address.`);
+				throw inputError(context, i, `${quoted(raw ?? '')} is not a valid email address.`);
 			return { email, kind: kindOf(isObject(entry) ? entry.kind : undefined) };
 		});
 		input.emails = uniqueBy(emails, (e) => e.email.toLowerCase());
@@ -380,14 +379,18 @@ export function readContactInput(
 	if ('gender' in values) {
 		const gender = fieldText(context, i, values.gender, 'gender').toLowerCase();
 		if (gender && !(GENDERS as readonly string[]).includes(gender))
-			throw bad(context, i, `${quoted(values.gender)} is not a gender: use male, female or other.`);
+			throw inputError(
+				context,
+				i,
+				`${quoted(values.gender)} is not a gender: use male, female or other.`,
+			);
 		input.gender = gender as Gender | '';
 	}
 	if ('birthday' in values) {
 		const given = fieldText(context, i, values.birthday, 'birthday');
 		const birthday = given ? toIsoDate(given) : '';
 		if (birthday === null)
-			throw bad(
+			throw inputError(
 				context,
 				i,
 				`the birthday ${quoted(values.birthday)} is not a valid date. Use YYYY-MM-DD or DD/MM/YYYY, e.g. 1991-03-07.`,
@@ -397,7 +400,7 @@ export function readContactInput(
 	if ('ownerEmail' in values) {
 		const owner = fieldText(context, i, values.ownerEmail, 'ownerEmail');
 		if (owner && !EMAIL.test(owner))
-			throw bad(
+			throw inputError(
 				context,
 				i,
 				`the owner email ${quoted(values.ownerEmail)} is not a valid email address.`,

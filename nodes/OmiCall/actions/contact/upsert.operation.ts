@@ -27,7 +27,7 @@ import {
 	readOutput,
 	toJson,
 } from './fields';
-import { readChoice } from '../input';
+import { inputError, readChoice } from '../input';
 
 const properties: INodeProperties[] = [
 	{
@@ -191,15 +191,19 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	if (matchOn === 'refId') values.refId = this.getNodeParameter('refId', i, '');
 	const input = readContactInput(this, i, values, true);
 	if (matchOn === 'refId' && !input.refId)
-		throw new NodeOperationError(this.getNode(), `Item ${i}: the Reference ID is empty.`, {
-			itemIndex: i,
-			description: 'Nothing was sent to OMICall. Enter the ID your system knows the contact by.',
-		});
+		throw inputError(
+			this,
+			i,
+			'the Reference ID is empty.',
+			'Nothing was sent to OMICall. Enter the ID your system knows the contact by.',
+		);
 	if (matchOn === 'phone' && !input.phones?.length)
-		throw new NodeOperationError(this.getNode(), `Item ${i}: no phone number to match on.`, {
-			itemIndex: i,
-			description: 'Nothing was sent to OMICall. Add a phone under Additional Fields → Phones.',
-		});
+		throw inputError(
+			this,
+			i,
+			'no phone number to match on.',
+			'Nothing was sent to OMICall. Add a phone under Additional Fields → Phones.',
+		);
 	const output = readOutput(this, i);
 
 	const existing =
@@ -217,7 +221,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 		if (options.onConflict !== 'updateHolder')
 			throw new NodeOperationError(
 				this.getNode(),
-				`Item ${i}: a phone number or email of this contact is already on another OMICall contact, "${flat.fullName ?? ''}" (ID ${flat.contactId}${flat.refId ? `, reference ID ${flat.refId}` : ''}).`,
+				`A phone number or email of this contact is already on another OMICall contact, "${flat.fullName ?? ''}" (ID ${flat.contactId}${flat.refId ? `, reference ID ${flat.refId}` : ''}).`,
 				{
 					itemIndex: i,
 					description:
