@@ -124,7 +124,7 @@ function calendarDate(year: number, month: number, day: number): string | null {
  * male, female or other. OMICall's gender is a radio field: its display value may be the code
  * or, in a Vietnamese portal, Nam / Nữ / Khác (inferred); anything else is kept as it came.
  */
-export function toGender(value: string | null): string | null {
+function toGender(value: string | null): string | null {
 	if (value === null) return null;
 	const folded = value.trim().toLowerCase();
 	if ((GENDERS as readonly string[]).includes(folded)) return folded;

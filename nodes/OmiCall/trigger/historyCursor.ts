@@ -165,7 +165,7 @@ export function startCursor(nowMs: number, backfillHours: number): HistoryCursor
  * (a back-fill, a long pause) goes on in the next polls, so each poll ends in bounded time and
  * a failed request costs one poll's share, not the whole catch-up.
  */
-export const MAX_RECORDS_PER_POLL = 2000;
+const MAX_RECORDS_PER_POLL = 2000;
 
 /** How long n8n lets this poll run (n8n 2.x: getPollBudgetMs); n8n 1.x has no such method. */
 function pollBudgetMs(context: IPollFunctions): number | undefined {

@@ -22,7 +22,7 @@ import { place, placing } from '../placement';
 /** Documented (omicall-api.md 8): a voice message to a list of numbers. */
 const AUTO_CALL_PATH = '/api/auto_call/execute_by_phone';
 /** Documented (8): text-to-speech reads at most 300 characters per session (3,000 per day). */
-export const MAX_MESSAGE_CHARACTERS = 300;
+const MAX_MESSAGE_CHARACTERS = 300;
 
 const MESSAGE_TYPES = ['text', 'recording', 'ivr'] as const;
 type MessageType = (typeof MESSAGE_TYPES)[number];

@@ -43,7 +43,7 @@ export async function historyRequest<T = unknown>(
 }
 
 /** One v3 search: a range of start times (epoch ms, both ends included), filters, an order. */
-export interface HistorySearch {
+interface HistorySearch {
 	fromDate: number;
 	toDate: number;
 	filter?: IDataObject;
@@ -58,7 +58,7 @@ function saysLastPage(page: IDataObject): boolean {
 }
 
 /** One page of a v3 search: its call records, and how many calls the whole search holds when OMICall says. */
-export interface HistoryPage {
+interface HistoryPage {
 	records: IDataObject[];
 	total: number | null;
 }

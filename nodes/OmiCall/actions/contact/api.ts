@@ -131,7 +131,7 @@ export async function searchPage(
  * searches; a search still bringing new contacts after this many pages (100,000 contacts) is taken
  * to be going round in circles rather than read for ever.
  */
-export const MAX_PAGES = 2000;
+const MAX_PAGES = 2000;
 
 /**
  * Contacts matching a keyword, page after page until `wanted` are found, a page is short, or a
@@ -263,7 +263,7 @@ const KIND_LABELS: Record<string, string> = {
  * v2 (documented for add): phones `{data, type, valueType}`, `jobTitlte` (OMICall's spelling;
  * `jobTitle` is sent beside it in case it is corrected, inferred), `userOwnerEmail`.
  */
-export function writeBody(input: ContactInput, generation: Generation): IDataObject {
+function writeBody(input: ContactInput, generation: Generation): IDataObject {
 	const v2 = generation === 'v2';
 	const body: IDataObject = {};
 	const kindKey = v2 ? 'type' : 'value';

@@ -106,7 +106,7 @@ const sorted = (values: string[]) => [...values].sort();
  * Whether the contact already has every given field: then an upsert sends nothing, so running
  * the same input again changes nothing. Phones are compared in OMICall's form, emails without case.
  */
-export function alreadyHas(contact: IDataObject, input: ContactInput): boolean {
+function alreadyHas(contact: IDataObject, input: ContactInput): boolean {
 	const flat = simplifyContact(contact);
 	const same = (a: unknown, b: unknown) => (a ?? '') === (b ?? '');
 	const phones = (flat.phones as unknown as ContactPhone[]).map(
