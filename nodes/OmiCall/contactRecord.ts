@@ -207,6 +207,11 @@ export function simplifyContact(contact: IDataObject): IDataObject {
 	};
 }
 
+/** The OMICall Trigger's item for one contact of a contact change: its action, the flat contact and the contact as sent. */
+export function contactChangeItem(action: string, contact: IDataObject): IDataObject {
+	return { action, ...simplifyContact(contact), raw: contact };
+}
+
 /** Whether the contact has this phone number, both sides compared as phone.ts compares numbers. */
 export function hasPhone(contact: IDataObject, phone: string): boolean {
 	const wanted = phoneKey(phone);
