@@ -15,12 +15,12 @@ import {
 	searchFilter,
 } from './actions/call/getMany.operation';
 import { outputOption, readOutput } from './actions/call/shared';
-import { quoted, readTextList } from './actions/input';
+import { readNumber, readTextList } from './actions/input';
+import { phoneKey } from './phone';
 import {
 	DEFAULT_OVERLAP_MINUTES,
 	historyItem,
 	type HistoryFilters,
-	hotlineKey,
 	latestRecord,
 	MAX_BACKFILL_HOURS,
 	pollHistory,
@@ -172,7 +172,17 @@ async function emitFrom(
 	output: ReturnType<typeof readOutput>,
 	now: number,
 ): Promise<INodeExecutionData[][] | null> {
-	const overlap = numberOr(options.overlapMinutes, DEFAULT_OVERLAP_MINUTES);
+	const overlap = readNumber(
+		context,
+		undefined,
+		options.overlapMinutes,
+		'Look Back (Minutes) option',
+		{
+			min: 0,
+			empty: DEFAULT_OVERLAP_MINUTES,
+			help: READ_NOTHING,
+		},
+	);
 	// A failed request throws here: nothing is emitted and the cursor stays where it was.
 	const polled = await pollHistory(context, cursor, filters, overlap, now);
 	staticData.cursor = polled.cursor as unknown as IDataObject;
@@ -180,30 +190,29 @@ async function emitFrom(
 	return [polled.records.map((record) => historyItem(record, output))];
 }
 
+const READ_NOTHING =
+	'Nothing was read from OMICall. Correct the option, or the expression that gives it.';
+
 /** The back-fill, checked: an expression bypasses the field's maxValue. */
 function readBackfillHours(context: IPollFunctions, value: unknown): number {
-	if (value === undefined || value === null || value === '') return 0;
-	const hours = typeof value === 'string' ? Number(value) : value;
-	if (typeof hours === 'number' && hours >= 0 && hours <= MAX_BACKFILL_HOURS) return hours;
-	throw new NodeOperationError(
-		context.getNode(),
-		`On First Activation, Take In the Last (Hours) is ${quoted(value)}; it must be a number from 0 to ${MAX_BACKFILL_HOURS} (90 days).`,
+	return readNumber(
+		context,
+		undefined,
+		value,
+		'On First Activation, Take In the Last (Hours) option',
 		{
-			description:
-				'Nothing was read from OMICall. Lower the number, or the expression that gives it.',
+			min: 0,
+			max: MAX_BACKFILL_HOURS,
+			empty: 0,
+			help: `${READ_NOTHING} ${MAX_BACKFILL_HOURS} hours is 90 days, the most that is taken in.`,
 		},
 	);
-}
-
-function numberOr(value: unknown, fallback: number): number {
-	const n = typeof value === 'number' ? value : Number(value);
-	return Number.isFinite(n) && n >= 0 ? n : fallback;
 }
 
 /** The v3 filter for the trigger's filters (Get Many's own), and the hotlines it compares itself. */
 function readFilters(context: IPollFunctions, given: IDataObject): HistoryFilters {
 	const hotlines = readTextList(context, undefined, given.hotlines, 'Hotlines filter')
-		.map(hotlineKey)
+		.map(phoneKey)
 		.filter((h): h is string => h !== null);
 	return { filter: searchFilter(context, given, undefined), hotlines };
 }

@@ -9,7 +9,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { parseCallBody, parseContactBody } from './callEvents';
-import { simplifyContact } from './contactRecord';
+import { contactChangeItem } from './contactRecord';
 import { type CallState, DIRECTIONS, directionOf, simplifyCall } from './callRecord';
 import * as lifecycle from './trigger/lifecycle';
 import type { TriggerState } from './trigger/lifecycle';
@@ -241,9 +241,7 @@ export class OmiCallTrigger implements INodeType {
 				});
 			const items = raw
 				? [{ json: body as IDataObject }]
-				: parsed.contacts.map((c) => ({
-						json: { action: parsed.action, ...simplifyContact(c), raw: c },
-					}));
+				: parsed.contacts.map((c) => ({ json: contactChangeItem(parsed.action, c) }));
 			return { workflowData: [items] };
 		}
 

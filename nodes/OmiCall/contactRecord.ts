@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { firstText, isObject, text, toIsoTime } from './callRecord';
-import { toOmiCallPhone } from './phone';
+import { phoneKey } from './phone';
 
 /**
  * The one contact model: the flat item a workflow gets for an OMICall contact, whether the
@@ -124,7 +124,7 @@ function calendarDate(year: number, month: number, day: number): string | null {
  * male, female or other. OMICall's gender is a radio field: its display value may be the code
  * or, in a Vietnamese portal, Nam / Nữ / Khác (inferred); anything else is kept as it came.
  */
-export function toGender(value: string | null): string | null {
+function toGender(value: string | null): string | null {
 	if (value === null) return null;
 	const folded = value.trim().toLowerCase();
 	if ((GENDERS as readonly string[]).includes(folded)) return folded;
@@ -207,11 +207,16 @@ export function simplifyContact(contact: IDataObject): IDataObject {
 	};
 }
 
-/** Whether the contact has this phone number, both sides in OMICall's form (phone.ts). */
+/** The OMICall Trigger's item for one contact of a contact change: its action, the flat contact and the contact as sent. */
+export function contactChangeItem(action: string, contact: IDataObject): IDataObject {
+	return { action, ...simplifyContact(contact), raw: contact };
+}
+
+/** Whether the contact has this phone number, both sides compared as phone.ts compares numbers. */
 export function hasPhone(contact: IDataObject, phone: string): boolean {
-	const wanted = toOmiCallPhone(phone) ?? phone;
+	const wanted = phoneKey(phone);
 	return (simplifyContact(contact).phones as unknown as ContactPhone[]).some(
-		(p) => (toOmiCallPhone(p.number) ?? p.number) === wanted,
+		(p) => wanted !== null && phoneKey(p.number) === wanted,
 	);
 }
 

@@ -42,9 +42,24 @@ export function toOmiCallPhone(input: unknown): string | null {
 	return null;
 }
 
-/** A short, safe description of a rejected value for an error message. */
-export function describePhoneInput(input: unknown): string {
-	if (input === undefined || input === null || input === '') return 'nothing';
-	const text = typeof input === 'string' ? input : (JSON.stringify(input) ?? String(input));
-	return `"${text.length > 40 ? text.slice(0, 40) + '…' : text}"`;
+/**
+ * How two spellings of a number compare: OMICall's form when it is a phone number, else the text
+ * without separators ("1234 5" and "1234-5" are "12345"); null for no number at all. The ONE rule
+ * behind Make Call's hotline check, the Hotlines filter and finding a contact's phone.
+ */
+export function phoneKey(value: unknown): string | null {
+	const phone = toOmiCallPhone(value);
+	if (phone !== null) return phone;
+	const written = typeof value === 'number' ? String(value) : value;
+	if (typeof written !== 'string') return null;
+	return written.replace(SEPARATORS, '') || null;
+}
+
+/**
+ * The contact search keyword that finds a phone number however a contact holds it (0912345678,
+ * +84912345678, 84912345678): its significant digits, without the domestic leading 0 or the "+".
+ * Inferred: the keyword matches part of a number; only an exact number (phoneKey) is then taken.
+ */
+export function phoneSearchKeyword(phone: string): string {
+	return phone.replace(/^[+0]/, '');
 }

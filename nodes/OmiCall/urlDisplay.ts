@@ -89,7 +89,7 @@ const REDACTIONS: Array<[RegExp, (match: string, ...groups: string[]) => string]
 			'gi',
 		),
 		(match, host: string, path?: string) => {
-			if (!path && !match.includes('@')) return match; // a bare host or an email: nothing hidden
+			if (!path && !match.includes('@')) return match; // a bare host: nothing hidden
 			if (!path && /^[^:]+@/.test(match)) return match; // an email address
 			const trailing = /[).,;:!?]+$/.exec(path ?? '')?.[0] ?? '';
 			return `${match.startsWith('//') ? '//' : ''}${host}${path ? '/…' : ''}${trailing}`;

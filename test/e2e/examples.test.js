@@ -552,7 +552,7 @@ describe('examples/reminder-robocall.json', () => {
 				phoneNumbers: ['0983456789'],
 				messageType: 'text',
 			},
-			{ error: '"12" in Phone Numbers is not a phone number OMICall can call.' },
+			{ error: 'Item 2: "12" in the Phone Numbers is not a phone number.' },
 		]);
 		expect(secondAnswer).toMatchObject({ status: 200, body: [{ phoneNumbers: ['0987654321'] }] });
 	});
@@ -884,7 +884,7 @@ describe('examples/contacts-from-crm.json', () => {
 		const requests = simulator.requests.length;
 		const bad = await post({ id: 'CRM-2001', name: 'Phạm Quốc Bảo', phone: '12' });
 		expect(bad.status).toBe(200);
-		expect(bad.body.error).toMatch(/"12" is not a phone number/);
+		expect(bad.body.error).toMatch(/"12" in the Phones is not a phone number/);
 		const refused = await post({ ...CUSTOMER, name: 'Someone else' }, { [KEY_HEADER]: 'wrong' });
 		expect(refused.status).toBe(403);
 		expect(store.writes.length).toBe(writes);

@@ -201,34 +201,37 @@ describe('Start: the limits, before anything is sent', () => {
 		expect(simulator.callCenter.autoCalls).toHaveLength(1);
 		const error = await runError({ message: 'a'.repeat(150) + decomposed.repeat(151) });
 		expect(error.message).toBe(
-			'The message is 301 characters long; OMICall reads at most 300 per auto call.',
+			'Item 0: the message is 301 characters long; OMICall reads at most 300 per auto call.',
 		);
 		expect(error.description).toMatch(/^Nothing was sent to OMICall.*3,000/);
 		expect(simulator.callCenter.autoCalls).toHaveLength(1);
 	});
 
 	it.each([
-		[{ message: '  ' }, 'Enter the message OMICall reads aloud.'],
-		[{ name: ' ' }, 'Enter a name for the auto call campaign.'],
-		[{ phoneNumbers: ' , ;' }, 'Enter at least one phone number to call.'],
+		[{ message: '  ' }, 'Item 0: enter the message OMICall reads aloud.'],
+		[{ name: ' ' }, 'Item 0: enter a name for the auto call campaign.'],
+		[{ phoneNumbers: ' , ;' }, 'Item 0: enter at least one phone number to call.'],
 		[
 			{ phoneNumbers: '0912345678, call me' },
-			'"call me" in Phone Numbers is not a phone number OMICall can call.',
+			'Item 0: "call me" in the Phone Numbers is not a phone number.',
 		],
 		[
 			{ phoneNumbers: '={{ [ "0912345678", 12 ] }}' },
-			'"12" in Phone Numbers is not a phone number OMICall can call.',
+			'Item 0: "12" in the Phone Numbers is not a phone number.',
 		],
 		[
 			{ phoneNumbers: '={{ [ "0912345678", null ] }}' },
-			'Phone Numbers has an empty entry (null) where a phone number should be.',
+			'Item 0: the Phone Numbers has an empty entry (null) where text should be. Give text separated by commas, or a list of texts.',
 		],
 		[
 			{ phoneNumbers: '={{ [ { "phone": "0912345678" } ] }}' },
-			'Phone Numbers has an object ({"phone":"0912345678"}) where a phone number should be.',
+			'Item 0: the Phone Numbers is an object ({"phone":"0912345678"}), not text. Give it text or a number, e.g. an expression that picks one value.',
 		],
-		[{ messageType: 'recording', recordingId: '' }, 'Enter the ID of the recording to play.'],
-		[{ messageType: 'ivr', ivrMenuId: ' ' }, 'Enter the ID of the IVR menu to play.'],
+		[
+			{ messageType: 'recording', recordingId: '' },
+			'Item 0: enter the ID of the recording to play.',
+		],
+		[{ messageType: 'ivr', ivrMenuId: ' ' }, 'Item 0: enter the ID of the IVR menu to play.'],
 	])('%j is refused unsent', async (parameters, message) => {
 		const error = await runError(parameters);
 		expect(error.message).toBe(message);
@@ -240,7 +243,7 @@ describe('Start: the limits, before anything is sent', () => {
 		async (message) => {
 			const error = await runError({ message });
 			expect(error.message).toBe(
-				'The message contains "{{" or "}}": OMICall would read it aloud as written.',
+				'Item 0: the message contains "{{" or "}}": OMICall would read it aloud as written.',
 			);
 			expect(error.description).toMatch(/^Nothing was sent to OMICall\..*Expression/);
 			expect(simulator.requests).toEqual([]);
@@ -248,16 +251,25 @@ describe('Start: the limits, before anything is sent', () => {
 	);
 
 	it.each([
-		[{ speed: 4 }, 'Speed must be a number from -3 to 3, not 4.'],
-		[{ speed: -3.5 }, 'Speed must be a number from -3 to 3, not -3.5.'],
-		[{ speed: 'fast' }, 'Speed must be a number from -3 to 3, not "fast".'],
-		[{ retries: -1 }, 'Retries must be a whole number, 0 or more, not -1.'],
-		[{ retries: 1.5 }, 'Retries must be a whole number, 0 or more, not 1.5.'],
-		[{ callsPerBatch: 0 }, 'Calls per Batch must be a whole number, 1 or more, not 0.'],
-		[{ batchSpacing: -30 }, 'Seconds Between Batches must be a whole number, 0 or more, not -30.'],
+		[{ speed: 4 }, 'Item 0: the Speed option is "4"; it must be a number from -3 to 3.'],
+		[{ speed: -3.5 }, 'Item 0: the Speed option is "-3.5"; it must be a number from -3 to 3.'],
+		[{ speed: 'fast' }, 'Item 0: the Speed option is "fast"; it must be a number from -3 to 3.'],
+		[{ retries: -1 }, 'Item 0: the Retries option is "-1"; it must be a whole number, 0 or more.'],
+		[
+			{ retries: 1.5 },
+			'Item 0: the Retries option is "1.5"; it must be a whole number, 0 or more.',
+		],
+		[
+			{ callsPerBatch: 0 },
+			'Item 0: the Calls per Batch option is "0"; it must be a whole number, 1 or more.',
+		],
+		[
+			{ batchSpacing: -30 },
+			'Item 0: the Seconds Between Batches option is "-30"; it must be a whole number, 0 or more.',
+		],
 		[
 			{ retrySpacing: null },
-			'Seconds Between Retries must be a whole number, 0 or more, not nothing.',
+			'Item 0: the Seconds Between Retries option is empty; it must be a whole number, 0 or more.',
 		],
 	])(
 		'options %j outside their range (as expressions can give) are refused at run time, before any request',
@@ -361,7 +373,7 @@ describe('Start: documented errors in plain English', () => {
 		);
 		expect(simulator.callCenter.autoCalls).toHaveLength(1);
 		expect(failed?.message).toMatch(
-			/^The message is 301 characters long; OMICall reads at most 300 per auto call\. Earlier items of this run started 1 auto call, which stays started \(autoCallId [0-9a-f]{24}\): do not run those items again\.$/,
+			/^Item 1: the message is 301 characters long; OMICall reads at most 300 per auto call\. Earlier items of this run started 1 auto call, which stays started \(autoCallId [0-9a-f]{24}\): do not run those items again\.$/,
 		);
 	});
 
@@ -373,7 +385,8 @@ describe('Start: documented errors in plain English', () => {
 		);
 		expect(items[0]).toEqual({
 			json: {
-				error: 'The message is 301 characters long; OMICall reads at most 300 per auto call.',
+				error:
+					'Item 0: the message is 301 characters long; OMICall reads at most 300 per auto call.',
 			},
 			pairedItem: { item: 0 },
 		});

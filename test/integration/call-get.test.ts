@@ -206,7 +206,9 @@ describe('Get', () => {
 
 	it('an empty ID is refused before any request', async () => {
 		const error = await runError({ operation: 'get', callId: byId('  ') });
-		expect(error.message).toBe("Enter the call's transaction ID, or pick a call from the list.");
+		expect(error.message).toBe(
+			"Item 0: enter the call's transaction ID, or pick a call from the list.",
+		);
 		expect(calls()).toEqual([]);
 	});
 

@@ -123,7 +123,7 @@ describe('first activation', () => {
 			const clock = jest.spyOn(Date, 'now').mockReturnValue(start);
 			try {
 				await expect(pollNode(run, nodeType)).rejects.toThrow(
-					/^On First Activation, Take In the Last \(Hours\) is .*; it must be a number from 0 to 2160 \(90 days\)\.$/,
+					/^The On First Activation, Take In the Last \(Hours\) option is .*; it must be a number from 0 to 2160\.$/,
 				);
 			} finally {
 				clock.mockRestore();
@@ -132,6 +132,22 @@ describe('first activation', () => {
 			const id = addCall(start - 89 * DAY);
 			const { first } = await activate(start, { options: { backfillHours: 2160 } });
 			expect(ids(first ?? [])).toEqual([id]);
+		},
+	);
+
+	// It used to be read as 60 minutes, silently: a user's -5 or "1h" looked taken.
+	test.each([[-5], ['={{ "1h" }}'], [true]])(
+		'a Look Back of %j fails the poll clearly, before any request; the cursor stays',
+		async (overlapMinutes) => {
+			const start = Date.now() - HOUR;
+			const { run } = await activate(start, { options: { overlapMinutes } });
+			const cursor = JSON.stringify(run.workflow.staticData);
+			addCall(start + MINUTE);
+			await expect(pollNode(run, nodeType)).rejects.toThrow(
+				/^The Look Back \(Minutes\) option is .*; it must be a number, 0 or more\.$/,
+			);
+			expect(searches()).toBe(0);
+			expect(JSON.stringify(run.workflow.staticData)).toBe(cursor);
 		},
 	);
 
@@ -242,6 +258,15 @@ describe('what a poll costs and emits', () => {
 		const wanted = addCall(start + MINUTE, { direction: 'inbound', hotline: '842873005588' });
 		addCall(start + MINUTE, { direction: 'inbound', hotline: '19006868' });
 		addCall(start + MINUTE, { direction: 'outbound', hotline: '842873005588' });
+		expect(ids(await poll(run))).toEqual([wanted]);
+	});
+
+	// Make Call's hotline check compares such a number without its separators; so does this filter.
+	test('a hotline that is no phone number matches however it is spaced', async () => {
+		const start = Date.now() - HOUR;
+		const { run } = await activate(start, { filters: { hotlines: '1234 5' } });
+		const wanted = addCall(start + MINUTE, { hotline: '12345' });
+		addCall(start + MINUTE, { hotline: '19006868' });
 		expect(ids(await poll(run))).toEqual([wanted]);
 	});
 });

@@ -171,9 +171,7 @@ describe('Make', () => {
 		'refuses %j before any request, naming it',
 		async (phone) => {
 			const error = await runError({ phoneNumber: phone });
-			expect(error.message).toBe(
-				`The phone number "${phone}" is not a phone number OMICall can call.`,
-			);
+			expect(error.message).toBe(`Item 0: "${phone}" in the Phone Number is not a phone number.`);
 			expect(error.description).toMatch(/^Nothing was sent to OMICall/);
 			expect(simulator.requests).toEqual([]);
 		},
@@ -183,7 +181,7 @@ describe('Make', () => {
 		'an empty phone number (%j) asks for one, unsent',
 		async (phone) => {
 			const error = await runError({ phoneNumber: phone });
-			expect(error.message).toBe("Enter the customer's phone number.");
+			expect(error.message).toBe("Item 0: enter the customer's phone number.");
 			expect(simulator.requests).toEqual([]);
 		},
 	);
@@ -217,10 +215,10 @@ describe('Make', () => {
 
 	it('an empty extension or hotline is refused unsent', async () => {
 		expect((await runError({ extension: rl(' ') })).message).toBe(
-			"Enter the agent's extension, or pick one from the list.",
+			"Item 0: enter the agent's extension, or pick one from the list.",
 		);
 		expect((await runError({ hotline: rl('') })).message).toBe(
-			'Enter the hotline to call out on, or pick one from the list.',
+			'Item 0: enter the hotline to call out on, or pick one from the list.',
 		);
 		expect(simulator.requests).toEqual([]);
 	});
@@ -348,7 +346,7 @@ describe('Make: the answer is lost after OMICall placed the call', () => {
 			(e: Error) => e,
 		);
 		const said =
-			/^The phone number "n\/a" is not a phone number OMICall can call\. Earlier items of this run placed 2 calls, which stay placed \(callId ([0-9a-f-]{36}), ([0-9a-f-]{36})\): do not run those items again\.$/.exec(
+			/^Item 2: "n\/a" in the Phone Number is not a phone number\. Earlier items of this run placed 2 calls, which stay placed \(callId ([0-9a-f-]{36}), ([0-9a-f-]{36})\): do not run those items again\.$/.exec(
 				failed?.message ?? '',
 			);
 		expect(said).not.toBeNull();
@@ -378,7 +376,7 @@ describe('Make under Continue On Fail', () => {
 		expect(items[0].json.callId).toEqual(expect.any(String));
 		expect(items[1].json).toEqual({ error: explained('user_busy') });
 		expect(items[2].json).toEqual({
-			error: 'The phone number "not a number" is not a phone number OMICall can call.',
+			error: 'Item 2: "not a number" in the Phone Number is not a phone number.',
 		});
 		expect(items[3].json).toMatchObject({ extension: '103', phoneNumber: '0987654321' });
 		expect(simulator.callCenter.clickToCalls.map((b) => b?.extension)).toEqual([

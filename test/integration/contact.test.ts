@@ -147,7 +147,7 @@ describe('Create', () => {
 			);
 		const [refused] = await create();
 		expect(refused).toEqual({
-			error: 'Item 0: OMICall did not add the contact (it answered false).',
+			error: 'OMICall did not add the contact (it answered false).',
 		});
 		// true, yet the contact does not show up (yet): not found, rather than the older namesake.
 		answer(true);
@@ -266,9 +266,7 @@ describe('Get and Get Many', () => {
 			[{ json: {} }],
 			true,
 		);
-		expect(byRef.error).toMatch(
-			/^Item 0: OMICall updated the contact, but reading it back failed: /,
-		);
+		expect(byRef.error).toMatch(/^OMICall updated the contact, but reading it back failed: /);
 		expect(simplifyContact(simulator.contactStore.contacts[0] as unknown as IDataObject).note).toBe(
 			'Mới',
 		);
@@ -455,7 +453,7 @@ describe('Update and Delete', () => {
 			true,
 		);
 		expect(taken.error).toBe(
-			`Item 0: the reference ID "CRM-84" is already on another OMICall contact (ID ${internationalContact().contact_id}).`,
+			`The reference ID "CRM-84" is already on another OMICall contact (ID ${internationalContact().contact_id}).`,
 		);
 		expect(JSON.stringify(simulator.contactStore.contacts)).toBe(before);
 		// A new reference ID of its own: named by publicId (inferred), and it takes it.
@@ -572,7 +570,7 @@ describe('Create or Update', () => {
 
 		it('fails the item naming the holder, and changes nothing, by default', async () => {
 			await expect(upsert(taken)).rejects.toThrow(
-				'Item 0: a phone number or email of this contact is already on another OMICall contact, "KH PV (sửa)" (ID 63b44e47a2523f37e3709c59, reference ID CRM-42).',
+				'A phone number or email of this contact is already on another OMICall contact, "KH PV (sửa)" (ID 63b44e47a2523f37e3709c59, reference ID CRM-42).',
 			);
 			expect(simulator.contactStore.contacts).toEqual([documentedContact()]);
 		});
@@ -701,7 +699,7 @@ describe('bad input fails the item before any request, naming it', () => {
 				additionalFields: { phones: phones(['12ab', 'home']) },
 				options: {},
 			},
-			'Item 0: "12ab" is not a phone number. Enter it as people write it, e.g. 0912 345 678 or +84 912 345 678.',
+			'Item 0: "12ab" in the Phones is not a phone number.',
 		],
 		[
 			'upsert',
@@ -716,7 +714,7 @@ describe('bad input fails the item before any request, naming it', () => {
 		[
 			'get',
 			{ contact: byPhone('hotline'), options: {} },
-			'Item 0: "hotline" is not a phone number.',
+			'Item 0: "hotline" in the Contact is not a phone number.',
 		],
 	])('%s: %j', async (operation, parameters, message) => {
 		await expect(run(operation, parameters as INodeParameters)).rejects.toThrow(message);
@@ -755,6 +753,17 @@ describe('bad input fails the item before any request, naming it', () => {
 			expect(simulator.requests).toEqual([]);
 		},
 	);
+
+	// Call Update's Tags always split so; Contact's split on commas only, sending "VIP; Mới" as one tag.
+	it("Update: Tags split on commas, semicolons and new lines, as Call Update's do", async () => {
+		simulator.contactStore.seed(documentedContact());
+		const [item] = await run('update', {
+			contact: byId('63b44e47a2523f37e3709c59'),
+			updateFields: { tags: 'VIP; Đại lý\nMới, VIP' },
+			options: {},
+		});
+		expect(item.tags).toEqual(['VIP', 'Đại lý', 'Mới']);
+	});
 
 	it('Update: numbers from an expression are taken as text', async () => {
 		simulator.contactStore.seed(documentedContact());

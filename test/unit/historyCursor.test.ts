@@ -1,7 +1,6 @@
 import {
 	CLOCK_MARGIN_MS,
 	filterKey,
-	hotlineKey,
 	readCursor,
 	recordTimeMs,
 	startCursor,
@@ -61,13 +60,5 @@ describe("the Call History Trigger's cursor helpers", () => {
 		expect(recordTimeMs({ time_start_call: 1697595783 })).toBe(1697595783000);
 		expect(recordTimeMs({ created_date: 1697595795704 })).toBe(1697595795704);
 		expect(recordTimeMs({})).toBeNull();
-	});
-
-	test('hotlines compare in OMICall’s form, whatever way they are written', () => {
-		expect(hotlineKey('+84 28 7300 5588')).toBe('02873005588');
-		expect(hotlineKey('842873005588')).toBe('02873005588');
-		expect(hotlineKey('1900 6868')).toBe('19006868');
-		expect(hotlineKey('  ')).toBeNull();
-		expect(hotlineKey(null)).toBeNull();
 	});
 });

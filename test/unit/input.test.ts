@@ -4,6 +4,7 @@ import {
 	MAX_TEXT_LENGTH,
 	readChoice,
 	readLimit,
+	readNumber,
 	readText,
 	readTextList,
 } from '../../nodes/OmiCall/actions/input';
@@ -123,4 +124,35 @@ describe('readLimit: Return All / Limit', () => {
 			);
 		},
 	);
+});
+
+describe('readNumber: one range check for every number parameter', () => {
+	const range = { min: 0, max: 2160 };
+	it.each([
+		[5, 5],
+		[' 2.5 ', 2.5],
+		[2160, 2160],
+		[0, 0],
+	])('%j → %j', (value, expected) => {
+		expect(readNumber(context(), 0, value, 'Hours option', range)).toBe(expected);
+	});
+
+	test('nothing stands for the given default, and fails without one', () => {
+		expect(readNumber(context(), 0, '', 'Hours option', { ...range, empty: 60 })).toBe(60);
+		expect(() => readNumber(context(), 1, null, 'Hours option', range)).toThrow(
+			'Item 1: the Hours option is empty; it must be a number from 0 to 2160.',
+		);
+	});
+
+	it.each([[-1], [2161], [NaN], [true], ['1h'], [[1]]])('%j fails, naming the field', (value) => {
+		expect(() => readNumber(context(), 2, value, 'Hours option', range)).toThrow(
+			/^Item 2: the Hours option is ".*"; it must be a number from 0 to 2160\.$/,
+		);
+	});
+
+	test('a whole number when asked; a trigger poll has no item', () => {
+		expect(() =>
+			readNumber(context(), undefined, 1.5, 'Retries option', { min: 0, integer: true }),
+		).toThrow('The Retries option is "1.5"; it must be a whole number, 0 or more.');
+	});
 });

@@ -1,4 +1,4 @@
-import { describePhoneInput, toOmiCallPhone } from '../../nodes/OmiCall/phone';
+import { phoneKey, phoneSearchKeyword, toOmiCallPhone } from '../../nodes/OmiCall/phone';
 
 describe('toOmiCallPhone: what people paste → what OMICall gets', () => {
 	test.each([
@@ -108,11 +108,27 @@ describe('toOmiCallPhone: what people paste → what OMICall gets', () => {
 			expect(toOmiCallPhone(phone)).toBe(phone);
 		}
 	});
+});
 
-	test('describes a rejected value briefly', () => {
-		expect(describePhoneInput('')).toBe('nothing');
-		expect(describePhoneInput('abc')).toBe('"abc"');
-		expect(describePhoneInput('x'.repeat(60))).toBe(`"${'x'.repeat(40)}…"`);
-		expect(describePhoneInput({ a: 1 })).toBe('"{"a":1}"');
+describe('phoneKey: the one way numbers are compared', () => {
+	test('hotlines compare in OMICall’s form, whatever way they are written', () => {
+		expect(phoneKey('+84 28 7300 5588')).toBe('02873005588');
+		expect(phoneKey('842873005588')).toBe('02873005588');
+		expect(phoneKey('1900 6868')).toBe('19006868');
+		expect(phoneKey('  ')).toBeNull();
+		expect(phoneKey(null)).toBeNull();
+	});
+
+	// Before phoneKey, Make Call's hotline check read "1234 5" as "12345" and the Hotlines filter as "1234 5".
+	test('a number OMICall’s form rejects compares without its separators, the same everywhere', () => {
+		expect(toOmiCallPhone('1234 5')).toBeNull();
+		expect(phoneKey('1234 5')).toBe('12345');
+		expect(phoneKey('1234-5')).toBe(phoneKey('12345'));
+		expect(phoneKey(' 12345 ')).toBe('12345');
+	});
+
+	test('the contact search keyword drops the leading 0 or "+"', () => {
+		expect(phoneSearchKeyword('0912345678')).toBe('912345678');
+		expect(phoneSearchKeyword('+4420123456')).toBe('4420123456');
 	});
 });

@@ -21,8 +21,9 @@ export function runsAsAiTool(context: IExecuteFunctions): boolean {
 
 /**
  * Refuses an operation to an AI agent unless `parameter`, a switch shown only in the tool version
- * of the node, is on in the node itself (not set by an expression): the one rule for every operation whose effect an agent should not choose
- * alone (webhooks that move a whole account's events, calls that cost money and ring people).
+ * of the node, is on in the node itself (not set by an expression): the one rule for every
+ * operation whose effect an agent should not choose alone (webhooks that move a whole account's
+ * events, calls that cost money and ring people).
  */
 export function refuseAiAgentUnless(
 	context: IExecuteFunctions,

@@ -9,10 +9,10 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { isObject, text } from '../callRecord';
-import { toOmiCallPhone } from '../phone';
+import { phoneKey } from '../phone';
 import { listLocator } from './common';
 import { omiCallRequest } from '../transport';
-import { readText } from './input';
+import { readRequiredLocator } from './input';
 
 /**
  * The call center's directory (omicall-api.md 5, 6): the account's detail, its extensions and
@@ -145,10 +145,9 @@ export function listedHotline(
 }
 
 /** Two spellings of one hotline ("842899959300", "028 9995 9300") are the same number. */
-export function sameNumber(a: string, b: string): boolean {
-	const left = toOmiCallPhone(a) ?? a.replace(/\D/g, '');
-	const right = toOmiCallPhone(b) ?? b.replace(/\D/g, '');
-	return left !== '' && left === right;
+function sameNumber(a: string, b: string): boolean {
+	const left = phoneKey(a);
+	return left !== null && left === phoneKey(b);
 }
 
 // ── Parameters ──────────────────────────────────────────────────────────────
@@ -192,26 +191,15 @@ export function hotlineField(
 	);
 }
 
-/** A resource locator's value, trimmed ('' when empty); see readText for what else fails the item. */
-export function readLocator(
-	context: IExecuteFunctions,
-	name: string,
-	i: number,
-	label = name,
-): string {
-	return readText(context, i, context.getNodeParameter(name, i, '', { extractValue: true }), label);
-}
-
 /** The extension parameter, or an error saying it is missing. */
 export function readExtension(context: IExecuteFunctions, i: number): string {
-	const extension = readLocator(context, 'extension', i, 'Extension');
-	if (!extension)
-		throw new NodeOperationError(
-			context.getNode(),
-			"Enter the agent's extension, or pick one from the list.",
-			{ itemIndex: i },
-		);
-	return extension;
+	return readRequiredLocator(
+		context,
+		'extension',
+		i,
+		'Extension',
+		"enter the agent's extension, or pick one from the list.",
+	);
 }
 
 // ── The pickers ─────────────────────────────────────────────────────────────

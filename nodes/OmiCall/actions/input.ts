@@ -1,6 +1,8 @@
 import type { IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { toOmiCallPhone } from '../phone';
+
 /**
  * The ONE reader of parameters given as text, lists of text, a choice or a limit. An expression
  * can give any value, and n8n's minValue/maxValue/options do not check it: a number is taken as
@@ -110,6 +112,45 @@ export function readTextList(
 	return [...new Set(parts.map((part) => part.trim()).filter(Boolean))];
 }
 
+/** What a number that is not one gets told: the forms phone.ts takes. */
+export const PHONE_HELP = `${NOTHING_SENT} Enter numbers as people write them: a Vietnamese number (0912 345 678, +84 912 345 678, 84912345678, 024 3xxx xxxx, 1900 xxxx) or another country's number with its "+".`;
+
+function phoneOf(context: Context, i: number | undefined, text: string, label: string): string {
+	const phone = toOmiCallPhone(text);
+	if (phone === null)
+		throw inputError(
+			context,
+			i,
+			`${quoted(text)} in the ${label} is not a phone number.`,
+			PHONE_HELP,
+		);
+	return phone;
+}
+
+/** A phone number parameter in OMICall's form (phone.ts); '' when nothing is given. */
+export function readPhone(
+	context: Context,
+	i: number | undefined,
+	value: unknown,
+	label: string,
+): string {
+	const text = readText(context, i, value, label);
+	return text ? phoneOf(context, i, text, label) : '';
+}
+
+/** A list of phone numbers (see readTextList), each in OMICall's form and once. */
+export function readPhoneList(
+	context: Context,
+	i: number | undefined,
+	value: unknown,
+	label: string,
+): string[] {
+	const phones = readTextList(context, i, value, label).map((text) =>
+		phoneOf(context, i, text, label),
+	);
+	return [...new Set(phones)];
+}
+
 /** A text parameter by name. */
 export function readTextParameter(
 	context: IExecuteFunctions,
@@ -118,6 +159,29 @@ export function readTextParameter(
 	label: string,
 ): string {
 	return readText(context, i, context.getNodeParameter(name, i, ''), label);
+}
+
+/** A resource locator's value, trimmed ('' when empty); see readText for what else fails the item. */
+export function readLocator(
+	context: IExecuteFunctions,
+	name: string,
+	i: number,
+	label = name,
+): string {
+	return readText(context, i, context.getNodeParameter(name, i, '', { extractValue: true }), label);
+}
+
+/** A resource locator's value, trimmed; `missing` (what to do) fails the item when it is empty. */
+export function readRequiredLocator(
+	context: IExecuteFunctions,
+	name: string,
+	i: number,
+	label: string,
+	missing: string,
+): string {
+	const value = readLocator(context, name, i, label);
+	if (!value) throw inputError(context, i, missing);
+	return value;
 }
 
 /** One of `choices` (an options parameter's values); any other value, from an expression or an old workflow, fails the item. */
@@ -136,20 +200,57 @@ export function readChoice<T extends string>(
 	);
 }
 
+/** The range readNumber checks: at least `min`, at most `max`, a whole number if `integer`. */
+export interface NumberRange {
+	min: number;
+	max?: number;
+	integer?: boolean;
+	/** What nothing (no value, null, '') stands for; without it, nothing fails the item. */
+	empty?: number;
+	/** The error's description: what to do instead. */
+	help?: string;
+}
+
+/**
+ * A number parameter: a number, or text holding one ("3"). An expression bypasses the field's
+ * minValue/maxValue, so the range is checked here; outside it, or anything else, fails the item.
+ */
+export function readNumber(
+	context: Context,
+	i: number | undefined,
+	value: unknown,
+	label: string,
+	range: NumberRange,
+): number {
+	const nothing = value === undefined || value === null || value === '';
+	if (nothing && range.empty !== undefined) return range.empty;
+	const n =
+		typeof value === 'number' || (typeof value === 'string' && value.trim() !== '')
+			? Number(value)
+			: NaN;
+	const inRange =
+		Number.isFinite(n) &&
+		n >= range.min &&
+		(range.max === undefined || n <= range.max) &&
+		(!range.integer || Number.isInteger(n));
+	if (inRange) return n;
+	const kind = range.integer ? 'a whole number' : 'a number';
+	const bounds =
+		range.max === undefined ? `, ${range.min} or more` : ` from ${range.min} to ${range.max}`;
+	throw inputError(
+		context,
+		i,
+		`the ${label} is ${nothing ? 'empty' : quoted(value)}; it must be ${kind}${bounds}.`,
+		range.help,
+	);
+}
+
 /** Return All / Limit: Infinity, or a whole number of 1 or more (an expression may give 0, -1, NaN or nothing). */
 export function readLimit(context: IExecuteFunctions, i: number): number {
 	if (context.getNodeParameter('returnAll', i, false) === true) return Infinity;
-	const given = context.getNodeParameter('limit', i, 50) as unknown;
-	const limit =
-		typeof given === 'number' || (typeof given === 'string' && given.trim() !== '')
-			? Number(given)
-			: NaN;
-	if (!(Number.isInteger(limit) && limit >= 1))
-		throw inputError(
-			context,
-			i,
-			`the Limit is ${quoted(given ?? '')}; it must be a whole number, 1 or more.`,
-			`${NOTHING_SENT} Set the Limit to 1 or more, or turn on Return All.`,
-		);
-	return limit;
+	return readNumber(context, i, context.getNodeParameter('limit', i, 50), 'Limit', {
+		min: 1,
+		integer: true,
+		help: `${NOTHING_SENT} Set the Limit to 1 or more, or turn on Return All.`,
+	});
 }

@@ -3,7 +3,7 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 import { callIdOf, isObject, simplifyCall, text, toIsoTime } from '../callRecord';
 import { searchHistory, type Output } from '../actions/call/shared';
 import { searchWindows } from '../actions/call/getMany.operation';
-import { toOmiCallPhone } from '../phone';
+import { phoneKey } from '../phone';
 
 /**
  * The cursor of the OMICall Call History Trigger, kept in the node's static data.
@@ -86,16 +86,10 @@ export function recordTimeMs(record: IDataObject): number | null {
 	return iso === null ? null : Date.parse(iso);
 }
 
-/** A number as the hotline filter compares it: OMICall's phone form, else as written. */
-export function hotlineKey(value: unknown): string | null {
-	const written = text(value)?.trim();
-	return written ? (toOmiCallPhone(written) ?? written) : null;
-}
-
 function matchesHotline(record: IDataObject, hotlines: string[]): boolean {
 	if (!hotlines.length) return true;
 	// v2/v3 history has hotline null and keeps the hotline in sip_number (omicall-api.md 4).
-	const key = hotlineKey(text(record.hotline) ?? record.sip_number);
+	const key = phoneKey(text(record.hotline) ?? record.sip_number);
 	return key !== null && hotlines.includes(key);
 }
 
@@ -171,7 +165,7 @@ export function startCursor(nowMs: number, backfillHours: number): HistoryCursor
  * (a back-fill, a long pause) goes on in the next polls, so each poll ends in bounded time and
  * a failed request costs one poll's share, not the whole catch-up.
  */
-export const MAX_RECORDS_PER_POLL = 2000;
+const MAX_RECORDS_PER_POLL = 2000;
 
 /** How long n8n lets this poll run (n8n 2.x: getPollBudgetMs); n8n 1.x has no such method. */
 function pollBudgetMs(context: IPollFunctions): number | undefined {

@@ -5,7 +5,7 @@ import { baseUrlProblem, CREDENTIAL_TYPE, joinUrl } from '../transport';
 import { urlOriginOnly } from '../urlDisplay';
 
 /** The README section that explains WEBHOOK_URL (the repository's address, as in the codex files). */
-export const REACHABILITY_HELP =
+const REACHABILITY_HELP =
 	'https://github.com/TODO-owner/n8n-nodes-omicall#making-n8n-reachable-for-omicall';
 
 /**

@@ -47,7 +47,7 @@ function amount(value: unknown): number | null {
 }
 
 /** tenant/detail (documented fields, omicall-api.md 6) with readable names; dates as ISO 8601. */
-export function simplifyAccount(tenant: IDataObject): IDataObject {
+function simplifyAccount(tenant: IDataObject): IDataObject {
 	const pack = isObject(tenant.service_package) ? tenant.service_package : {};
 	const numbers = Array.isArray(tenant.public_numbers) ? tenant.public_numbers : [];
 	return {

@@ -4,19 +4,25 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { text } from '../../callRecord';
-import { describePhoneInput, toOmiCallPhone } from '../../phone';
 import { allowAiCallsField, refuseAiAgentCallsUnlessAllowed } from '../aiTool';
-import { accountHotlines, hotlineField, listedHotline, readLocator } from '../callCenter';
-import { describeNonText, readChoice, readTextParameter } from '../input';
+import { accountHotlines, hotlineField, listedHotline } from '../callCenter';
+import {
+	inputError,
+	readChoice,
+	readLocator,
+	readNumber,
+	readPhoneList,
+	readTextParameter,
+} from '../input';
 import { place, placing } from '../placement';
 
 /** Documented (omicall-api.md 8): a voice message to a list of numbers. */
 const AUTO_CALL_PATH = '/api/auto_call/execute_by_phone';
 /** Documented (8): text-to-speech reads at most 300 characters per session (3,000 per day). */
-export const MAX_MESSAGE_CHARACTERS = 300;
+const MAX_MESSAGE_CHARACTERS = 300;
 
 const MESSAGE_TYPES = ['text', 'recording', 'ivr'] as const;
 type MessageType = (typeof MESSAGE_TYPES)[number];
@@ -169,41 +175,6 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-const PHONE_NUMBERS_HELP =
-	'Nothing was sent to OMICall. Separate numbers with commas, semicolons or new lines; each is a Vietnamese number (0912 345 678, +84 912 345 678, 84912345678) or another country\'s number with its "+".';
-
-/** The numbers of the Phone Numbers parameter, as OMICall expects them, each once; an error naming the first that is not one. */
-export function readPhoneNumbers(context: IExecuteFunctions, i: number): string[] {
-	const given = (context.getNodeParameter('phoneNumbers', i, '') as unknown) ?? '';
-	const entries = (Array.isArray(given) ? given : [given]).flatMap((entry) =>
-		typeof entry === 'string' ? entry.split(/[,;\n]+/).map((part) => part.trim()) : [entry],
-	);
-	const numbers: string[] = [];
-	for (const entry of entries) {
-		if (entry === '') continue;
-		// What a list from an expression may hold besides numbers: say what it is.
-		if (entry === null || entry === undefined || typeof entry === 'object')
-			throw new NodeOperationError(
-				context.getNode(),
-				`Phone Numbers has ${describeNonText(entry)} where a phone number should be.`,
-				{ itemIndex: i, description: PHONE_NUMBERS_HELP },
-			);
-		const phone = toOmiCallPhone(entry);
-		if (phone === null)
-			throw new NodeOperationError(
-				context.getNode(),
-				`${describePhoneInput(entry)} in Phone Numbers is not a phone number OMICall can call.`,
-				{ itemIndex: i, description: PHONE_NUMBERS_HELP },
-			);
-		if (!numbers.includes(phone)) numbers.push(phone);
-	}
-	if (!numbers.length)
-		throw new NodeOperationError(context.getNode(), 'Enter at least one phone number to call.', {
-			itemIndex: i,
-		});
-	return numbers;
-}
-
 /** The message step and its text: checked against OMICall's limit before anything is sent. */
 function readMessage(
 	context: IExecuteFunctions,
@@ -212,31 +183,22 @@ function readMessage(
 ): { step: IDataObject; variables: string[] } {
 	if (type === 'text') {
 		const message = readTextParameter(context, 'message', i, 'Message').normalize('NFC').trim();
-		if (!message)
-			throw new NodeOperationError(context.getNode(), 'Enter the message OMICall reads aloud.', {
-				itemIndex: i,
-			});
+		if (!message) throw inputError(context, i, 'enter the message OMICall reads aloud.');
 		// n8n fills the message per item; braces left in it are an expression typed in fixed mode.
 		if (/\{\{|\}\}/.test(message))
-			throw new NodeOperationError(
-				context.getNode(),
-				'The message contains "{{" or "}}": OMICall would read it aloud as written.',
-				{
-					itemIndex: i,
-					description:
-						'Nothing was sent to OMICall. To fill the message per item, make it an expression: switch the Message field to Expression (its value then starts with "="), so n8n replaces {{ $json.name }} with the name before sending.',
-				},
+			throw inputError(
+				context,
+				i,
+				'the message contains "{{" or "}}": OMICall would read it aloud as written.',
+				'Nothing was sent to OMICall. To fill the message per item, make it an expression: switch the Message field to Expression (its value then starts with "="), so n8n replaces {{ $json.name }} with the name before sending.',
 			);
 		const length = [...message].length;
 		if (length > MAX_MESSAGE_CHARACTERS)
-			throw new NodeOperationError(
-				context.getNode(),
-				`The message is ${length} characters long; OMICall reads at most ${MAX_MESSAGE_CHARACTERS} per auto call.`,
-				{
-					itemIndex: i,
-					description:
-						'Nothing was sent to OMICall. Shorten the message (OMICall also allows 3,000 text-to-speech characters a day per account).',
-				},
+			throw inputError(
+				context,
+				i,
+				`the message is ${length} characters long; OMICall reads at most ${MAX_MESSAGE_CHARACTERS} per auto call.`,
+				'Nothing was sent to OMICall. Shorten the message (OMICall also allows 3,000 text-to-speech characters a day per account).',
 			);
 		return { step: { target_type: TARGET_TYPES.text }, variables: [message] };
 	}
@@ -248,12 +210,12 @@ function readMessage(
 		type === 'recording' ? 'Recording ID' : 'IVR Menu ID',
 	);
 	if (!target)
-		throw new NodeOperationError(
-			context.getNode(),
+		throw inputError(
+			context,
+			i,
 			type === 'recording'
-				? 'Enter the ID of the recording to play.'
-				: 'Enter the ID of the IVR menu to play.',
-			{ itemIndex: i },
+				? 'enter the ID of the recording to play.'
+				: 'enter the ID of the IVR menu to play.',
 		);
 	return { step: { target_type: TARGET_TYPES[type], target }, variables: [] };
 }
@@ -272,32 +234,24 @@ const NUMERIC_OPTIONS: Array<{ option: string; field: string; label: string; min
  */
 function readOptions(context: IExecuteFunctions, type: MessageType, i: number): IDataObject {
 	const options = context.getNodeParameter('options', i, {}) as IDataObject;
-	const refuse = (message: string) =>
-		new NodeOperationError(context.getNode(), message, {
-			itemIndex: i,
-			description:
-				'Nothing was sent to OMICall. Correct the option, or the expression that gives it.',
-		});
-	const asNumber = (value: unknown) =>
-		typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-	const shown = (value: unknown) =>
-		value === null || value === undefined || value === '' ? 'nothing' : JSON.stringify(value);
+	const help = 'Nothing was sent to OMICall. Correct the option, or the expression that gives it.';
 	const fields: IDataObject = {};
 	if (type === 'text') {
 		fields.voice = readChoice(context, i, options.voice ?? 'banmai', VOICES, 'Voice');
-		const speed = asNumber(options.speed ?? 0);
-		if (typeof speed !== 'number' || !(speed >= -3 && speed <= 3))
-			throw refuse(`Speed must be a number from -3 to 3, not ${shown(options.speed)}.`);
-		fields.speed = speed;
+		fields.speed = readNumber(context, i, options.speed, 'Speed option', {
+			min: -3,
+			max: 3,
+			empty: 0,
+			help,
+		});
 	}
 	for (const { option, field, label, min } of NUMERIC_OPTIONS) {
 		if (!(option in options)) continue;
-		const value = asNumber(options[option]);
-		if (typeof value !== 'number' || !Number.isInteger(value) || value < min)
-			throw refuse(
-				`${label} must be a whole number, ${min} or more, not ${shown(options[option])}.`,
-			);
-		fields[field] = value;
+		fields[field] = readNumber(context, i, options[option], `${label} option`, {
+			min,
+			integer: true,
+			help,
+		});
 	}
 	return fields;
 }
@@ -309,11 +263,14 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 async function startAutoCall(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	refuseAiAgentCallsUnlessAllowed(this, 'start auto calls', i);
 	const name = readTextParameter(this, 'name', i, 'Name');
-	if (!name)
-		throw new NodeOperationError(this.getNode(), 'Enter a name for the auto call campaign.', {
-			itemIndex: i,
-		});
-	const phoneNumbers = readPhoneNumbers(this, i);
+	if (!name) throw inputError(this, i, 'enter a name for the auto call campaign.');
+	const phoneNumbers = readPhoneList(
+		this,
+		i,
+		this.getNodeParameter('phoneNumbers', i, ''),
+		'Phone Numbers',
+	);
+	if (!phoneNumbers.length) throw inputError(this, i, 'enter at least one phone number to call.');
 	const type = readChoice(
 		this,
 		i,

@@ -1,16 +1,15 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import { describePhoneInput, toOmiCallPhone } from '../../phone';
 import { allowAiCallsField, refuseAiAgentCallsUnlessAllowed } from '../aiTool';
 import {
 	extensionField,
 	hotlineField,
 	hotlinesOf,
 	readExtension,
-	readLocator,
 	listedHotline,
 } from '../callCenter';
+import { inputError, readPhone, readRequiredLocator } from '../input';
 import { place, placing } from '../placement';
 
 /** Click-to-call (omicall-api.md 5): OMICall rings the agent's extension, then dials the customer. */
@@ -40,27 +39,6 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-/** The customer's number as OMICall expects it; an error naming what was given when it is not one. */
-export function readPhoneNumber(context: IExecuteFunctions, i: number): string {
-	const given = context.getNodeParameter('phoneNumber', i, '') as unknown;
-	if (given === '' || given === null || given === undefined || String(given).trim() === '')
-		throw new NodeOperationError(context.getNode(), "Enter the customer's phone number.", {
-			itemIndex: i,
-		});
-	const phone = toOmiCallPhone(given);
-	if (phone === null)
-		throw new NodeOperationError(
-			context.getNode(),
-			`The phone number ${describePhoneInput(given)} is not a phone number OMICall can call.`,
-			{
-				itemIndex: i,
-				description:
-					'Nothing was sent to OMICall. Enter a Vietnamese number (0912 345 678, +84 912 345 678, 84912345678, 024 3xxx xxxx, 1900 xxxx) or another country\'s number with its "+".',
-			},
-		);
-	return phone;
-}
-
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	return await placing(this, 'call', i, async () => await makeCall.call(this, i));
 }
@@ -68,14 +46,20 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 async function makeCall(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	refuseAiAgentCallsUnlessAllowed(this, 'place calls', i);
 	const extension = readExtension(this, i);
-	const hotline = readLocator(this, 'hotline', i, 'Hotline');
-	if (!hotline)
-		throw new NodeOperationError(
-			this.getNode(),
-			'Enter the hotline to call out on, or pick one from the list.',
-			{ itemIndex: i },
-		);
-	const phoneNumber = readPhoneNumber(this, i);
+	const hotline = readRequiredLocator(
+		this,
+		'hotline',
+		i,
+		'Hotline',
+		'enter the hotline to call out on, or pick one from the list.',
+	);
+	const phoneNumber = readPhone(
+		this,
+		i,
+		this.getNodeParameter('phoneNumber', i, ''),
+		'Phone Number',
+	);
+	if (!phoneNumber) throw inputError(this, i, "enter the customer's phone number.");
 
 	// Observed practice: check the hotline first, so a wrong one is explained instead of refused as number_call_out_invalid.
 	const allowed = await hotlinesOf(this, extension, i);

@@ -13,7 +13,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { callIdOf, isObject, NUMERIC, simplifyRecord, text } from '../../callRecord';
 import { asNodeError, downloadRecording, omiCallRequest } from '../../transport';
-import { readLocator } from '../callCenter';
+import { readRequiredLocator } from '../input';
 import { listLocator } from '../common';
 
 /** What the Call operations share: the call picker, the output options, the requests to the call history. */
@@ -43,7 +43,7 @@ export async function historyRequest<T = unknown>(
 }
 
 /** One v3 search: a range of start times (epoch ms, both ends included), filters, an order. */
-export interface HistorySearch {
+interface HistorySearch {
 	fromDate: number;
 	toDate: number;
 	filter?: IDataObject;
@@ -58,7 +58,7 @@ function saysLastPage(page: IDataObject): boolean {
 }
 
 /** One page of a v3 search: its call records, and how many calls the whole search holds when OMICall says. */
-export interface HistoryPage {
+interface HistoryPage {
 	records: IDataObject[];
 	total: number | null;
 }
@@ -183,14 +183,13 @@ export function toJson(record: IDataObject, output: Output): IDataObject {
 
 /** The transaction ID the Call parameter names, trimmed; an error when there is none. */
 export function readCallId(context: IExecuteFunctions, i: number): string {
-	const id = readLocator(context, 'callId', i, 'Call');
-	if (!id)
-		throw new NodeOperationError(
-			context.getNode(),
-			"Enter the call's transaction ID, or pick a call from the list.",
-			{ itemIndex: i },
-		);
-	return id;
+	return readRequiredLocator(
+		context,
+		'callId',
+		i,
+		'Call',
+		"enter the call's transaction ID, or pick a call from the list.",
+	);
 }
 
 // ── Errors ──────────────────────────────────────────────────────────────────

@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { isObject } from '../../callRecord';
 import { contactIdOf, hasEmail, hasPhone, simplifyContact } from '../../contactRecord';
+import { phoneSearchKeyword } from '../../phone';
 import { asNodeError, CREDENTIAL_TYPE, omiCallRequest } from '../../transport';
 import { httpCodeOf, isAbsentError, isNotFoundCode, omiCallCodeOf } from '../call/shared';
 import type { ContactInput } from './fields';
@@ -130,7 +131,7 @@ export async function searchPage(
  * searches; a search still bringing new contacts after this many pages (100,000 contacts) is taken
  * to be going round in circles rather than read for ever.
  */
-export const MAX_PAGES = 2000;
+const MAX_PAGES = 2000;
 
 /**
  * Contacts matching a keyword, page after page until `wanted` are found, a page is short, or a
@@ -194,15 +195,6 @@ export async function findById(
 	}
 }
 
-/**
- * The search keyword that finds a phone number however a contact holds it (0912345678,
- * +84912345678, 84912345678): its significant digits, without the domestic leading 0 or the "+".
- * Inferred: the keyword matches part of a number; only an exact number is then taken (hasPhone).
- */
-export function phoneKeyword(phone: string): string {
-	return phone.replace(/^[+0]/, '');
-}
-
 /** The contact holding a phone number (in OMICall's form), or null. */
 export async function findByPhone(
 	context: IExecuteFunctions,
@@ -211,7 +203,14 @@ export async function findByPhone(
 ): Promise<IDataObject | null> {
 	const bySearch = async (v2Only: boolean) =>
 		(
-			await findContacts(context, phoneKeyword(phone), (c) => hasPhone(c, phone), 1, i, v2Only)
+			await findContacts(
+				context,
+				phoneSearchKeyword(phone),
+				(c) => hasPhone(c, phone),
+				1,
+				i,
+				v2Only,
+			)
 		)[0] ?? null;
 	return await preferV2(
 		context,
@@ -264,7 +263,7 @@ const KIND_LABELS: Record<string, string> = {
  * v2 (documented for add): phones `{data, type, valueType}`, `jobTitlte` (OMICall's spelling;
  * `jobTitle` is sent beside it in case it is corrected, inferred), `userOwnerEmail`.
  */
-export function writeBody(input: ContactInput, generation: Generation): IDataObject {
+function writeBody(input: ContactInput, generation: Generation): IDataObject {
 	const v2 = generation === 'v2';
 	const body: IDataObject = {};
 	const kindKey = v2 ? 'type' : 'value';
@@ -348,7 +347,7 @@ export async function addContact(
 			if (answer === false)
 				throw new NodeOperationError(
 					context.getNode(),
-					`Item ${i}: OMICall did not add the contact (it answered false).`,
+					'OMICall did not add the contact (it answered false).',
 					{
 						itemIndex: i,
 						description:
@@ -432,7 +431,7 @@ export async function updateContact(
 		const { message, description } = asNodeError(context.getNode(), error, i);
 		throw new NodeOperationError(
 			context.getNode(),
-			`Item ${i}: OMICall updated the contact, but reading it back failed: ${message}`,
+			`OMICall updated the contact, but reading it back failed: ${message}`,
 			{ itemIndex: i, description: description ?? undefined },
 		);
 	}
@@ -459,7 +458,7 @@ async function v1UpdateBody(
 		if (holder && contactIdOf(holder) !== id)
 			throw new NodeOperationError(
 				context.getNode(),
-				`Item ${i}: the reference ID "${input.refId}" is already on another OMICall contact (ID ${contactIdOf(holder)}).`,
+				`The reference ID "${input.refId}" is already on another OMICall contact (ID ${contactIdOf(holder)}).`,
 				{
 					itemIndex: i,
 					description:

@@ -17,8 +17,16 @@ import {
 	toIsoDate,
 	uniqueBy,
 } from '../../contactRecord';
-import { describePhoneInput, toOmiCallPhone } from '../../phone';
-import { inputError, quoted, readText, textOf } from '../input';
+import {
+	inputError,
+	PHONE_HELP,
+	quoted,
+	readPhone,
+	readRequiredLocator,
+	readText,
+	readTextList,
+	textOf,
+} from '../input';
 import { PAGE_SIZE, searchPage } from './api';
 import { listLocator } from '../common';
 
@@ -285,8 +293,6 @@ export function toJson(contact: IDataObject, output: Output): IDataObject {
 /** Plain enough to catch typos and pasted junk; OMICall decides the rest. */
 const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:".]{2,}$/;
 
-const bad = inputError;
-
 /** The names the fields have in the node, for errors. */
 const LABELS = {
 	fullName: 'Full Name',
@@ -340,7 +346,7 @@ export function readContactInput(
 	if ('fullName' in values || nameRequired) {
 		const name = fieldText(context, i, values.fullName, 'fullName');
 		if (!name)
-			throw bad(
+			throw inputError(
 				context,
 				i,
 				nameRequired
@@ -353,14 +359,9 @@ export function readContactInput(
 	// would see a difference and write.
 	if ('phones' in values) {
 		const phones = entries(values.phones, 'phone').map((entry) => {
-			const raw = isObject(entry) ? entry.number : entry;
-			const number = toOmiCallPhone(raw);
+			const number = readPhone(context, i, isObject(entry) ? entry.number : entry, 'Phones');
 			if (!number)
-				throw bad(
-					context,
-					i,
-					`${describePhoneInput(raw)} is not a phone number. Enter it as people write it, e.g. 0912 345 678 or +84 912 345 678.`,
-				);
+				throw inputError(context, i, 'a phone number in the Phones is empty.', PHONE_HELP);
 			return { number, kind: kindOf(isObject(entry) ? entry.kind : undefined) };
 		});
 		input.phones = uniqueBy(phones, (p) => p.number);
@@ -370,7 +371,7 @@ export function readContactInput(
 			const raw = isObject(entry) ? entry.email : entry;
 			const email = textOf(raw);
 			if (!email || !EMAIL.test(email))
-				throw bad(context, i, `${quoted(raw ?? '')} is not a valid email address.`);
+				throw inputError(context, i, `${quoted(raw ?? '')} is not a valid email address.`);
 			return { email, kind: kindOf(isObject(entry) ? entry.kind : undefined) };
 		});
 		input.emails = uniqueBy(emails, (e) => e.email.toLowerCase());
@@ -378,14 +379,18 @@ export function readContactInput(
 	if ('gender' in values) {
 		const gender = fieldText(context, i, values.gender, 'gender').toLowerCase();
 		if (gender && !(GENDERS as readonly string[]).includes(gender))
-			throw bad(context, i, `${quoted(values.gender)} is not a gender: use male, female or other.`);
+			throw inputError(
+				context,
+				i,
+				`${quoted(values.gender)} is not a gender: use male, female or other.`,
+			);
 		input.gender = gender as Gender | '';
 	}
 	if ('birthday' in values) {
 		const given = fieldText(context, i, values.birthday, 'birthday');
 		const birthday = given ? toIsoDate(given) : '';
 		if (birthday === null)
-			throw bad(
+			throw inputError(
 				context,
 				i,
 				`the birthday ${quoted(values.birthday)} is not a valid date. Use YYYY-MM-DD or DD/MM/YYYY, e.g. 1991-03-07.`,
@@ -395,7 +400,7 @@ export function readContactInput(
 	if ('ownerEmail' in values) {
 		const owner = fieldText(context, i, values.ownerEmail, 'ownerEmail');
 		if (owner && !EMAIL.test(owner))
-			throw bad(
+			throw inputError(
 				context,
 				i,
 				`the owner email ${quoted(values.ownerEmail)} is not a valid email address.`,
@@ -403,10 +408,7 @@ export function readContactInput(
 		input.ownerEmail = owner;
 	}
 	if ('tags' in values) {
-		const tags = Array.isArray(values.tags)
-			? values.tags.map((tag) => fieldText(context, i, tag, 'tags'))
-			: fieldText(context, i, values.tags, 'tags').split(',');
-		input.tags = [...new Set(tags.map((tag) => tag.trim()).filter(Boolean))];
+		input.tags = readTextList(context, i, values.tags, LABELS.tags);
 	}
 	for (const key of ['address', 'jobTitle', 'note', 'refId', 'refCode'] as const) {
 		if (key in values) input[key] = fieldText(context, i, values[key], key);
@@ -421,9 +423,13 @@ export function readContact(
 ): { mode: string; value: string } {
 	const locator = context.getNodeParameter('contact', i) as IDataObject;
 	const mode = typeof locator?.mode === 'string' ? locator.mode : 'id';
-	const value = readText(context, i, locator?.value, 'Contact');
-	if (!value)
-		throw bad(context, i, 'no contact is given. Pick one from the list, or enter its ID.');
+	const value = readRequiredLocator(
+		context,
+		'contact',
+		i,
+		'Contact',
+		'no contact is given. Pick one from the list, or enter its ID.',
+	);
 	return { mode, value };
 }
 

@@ -7,14 +7,8 @@ import type {
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { findById, findByPhone } from './api';
-import {
-	contactLocator,
-	optionsCollection,
-	readContact,
-	readContactInput,
-	readOutput,
-	toJson,
-} from './fields';
+import { contactLocator, optionsCollection, readContact, readOutput, toJson } from './fields';
+import { readPhone } from '../input';
 
 const properties: INodeProperties[] = [
 	contactLocator(
@@ -46,7 +40,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	let contact;
 	let what: string;
 	if (mode === 'phone') {
-		const phone = readContactInput(this, i, { phones: [value] }, false).phones![0].number;
+		const phone = readPhone(this, i, value, 'Contact');
 		what = `with the phone number ${phone}`;
 		contact = await findByPhone(this, phone, i);
 	} else {

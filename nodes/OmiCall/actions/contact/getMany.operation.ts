@@ -8,8 +8,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { hasEmail, hasPhone } from '../../contactRecord';
 import { returnAllAndLimit } from '../common';
-import { readLimit, readText } from '../input';
-import { findContacts, phoneKeyword } from './api';
+import { readLimit, readPhone, readText } from '../input';
+import { phoneSearchKeyword } from '../../phone';
+import { findContacts } from './api';
 import { optionsCollection, readContactInput, readOutput, toJson } from './fields';
 
 const properties: INodeProperties[] = [
@@ -57,23 +58,15 @@ export const description = updateDisplayOptions(
 /** Searches by phone, else email, else keyword; phone and email are then matched exactly. */
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
+	const phone = readPhone(this, i, filters.phone, 'Phone Number filter');
 	const given = {
-		phone: readText(this, i, filters.phone, 'Phone Number filter'),
 		email: readText(this, i, filters.email, 'Email filter'),
 		keyword: readText(this, i, filters.keyword, 'Keyword filter'),
 	};
-	const checked = readContactInput(
-		this,
-		i,
-		{
-			...(given.phone ? { phones: [given.phone] } : {}),
-			...(given.email ? { emails: [given.email] } : {}),
-		},
-		false,
-	);
-	const phone = checked.phones?.[0]?.number;
-	const email = checked.emails?.[0]?.email;
-	const keyword = phone ? phoneKeyword(phone) : (email ?? given.keyword);
+	const email = given.email
+		? readContactInput(this, i, { emails: [given.email] }, false).emails![0].email
+		: undefined;
+	const keyword = phone ? phoneSearchKeyword(phone) : (email ?? given.keyword);
 	const keep = (contact: IDataObject) =>
 		(!phone || hasPhone(contact, phone)) && (!email || hasEmail(contact, email));
 	const limit = readLimit(this, i);

@@ -7,7 +7,7 @@ import type {
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { type ContactEmail, type ContactPhone, simplifyContact } from '../../contactRecord';
-import { toOmiCallPhone } from '../../phone';
+import { phoneKey } from '../../phone';
 import { asNodeError } from '../../transport';
 import { omiCallCodeOf } from '../call/shared';
 import {
@@ -27,7 +27,7 @@ import {
 	readOutput,
 	toJson,
 } from './fields';
-import { readChoice } from '../input';
+import { inputError, readChoice } from '../input';
 
 const properties: INodeProperties[] = [
 	{
@@ -106,11 +106,11 @@ const sorted = (values: string[]) => [...values].sort();
  * Whether the contact already has every given field: then an upsert sends nothing, so running
  * the same input again changes nothing. Phones are compared in OMICall's form, emails without case.
  */
-export function alreadyHas(contact: IDataObject, input: ContactInput): boolean {
+function alreadyHas(contact: IDataObject, input: ContactInput): boolean {
 	const flat = simplifyContact(contact);
 	const same = (a: unknown, b: unknown) => (a ?? '') === (b ?? '');
 	const phones = (flat.phones as unknown as ContactPhone[]).map(
-		(p) => `${toOmiCallPhone(p.number) ?? p.number} ${p.kind ?? 'personal'}`,
+		(p) => `${phoneKey(p.number) ?? p.number} ${p.kind ?? 'personal'}`,
 	);
 	const emails = (flat.emails as unknown as ContactEmail[]).map(
 		(e) => `${e.email.toLowerCase()} ${e.kind ?? 'personal'}`,
@@ -191,15 +191,19 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	if (matchOn === 'refId') values.refId = this.getNodeParameter('refId', i, '');
 	const input = readContactInput(this, i, values, true);
 	if (matchOn === 'refId' && !input.refId)
-		throw new NodeOperationError(this.getNode(), `Item ${i}: the Reference ID is empty.`, {
-			itemIndex: i,
-			description: 'Nothing was sent to OMICall. Enter the ID your system knows the contact by.',
-		});
+		throw inputError(
+			this,
+			i,
+			'the Reference ID is empty.',
+			'Nothing was sent to OMICall. Enter the ID your system knows the contact by.',
+		);
 	if (matchOn === 'phone' && !input.phones?.length)
-		throw new NodeOperationError(this.getNode(), `Item ${i}: no phone number to match on.`, {
-			itemIndex: i,
-			description: 'Nothing was sent to OMICall. Add a phone under Additional Fields → Phones.',
-		});
+		throw inputError(
+			this,
+			i,
+			'no phone number to match on.',
+			'Nothing was sent to OMICall. Add a phone under Additional Fields → Phones.',
+		);
 	const output = readOutput(this, i);
 
 	const existing =
@@ -217,7 +221,7 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 		if (options.onConflict !== 'updateHolder')
 			throw new NodeOperationError(
 				this.getNode(),
-				`Item ${i}: a phone number or email of this contact is already on another OMICall contact, "${flat.fullName ?? ''}" (ID ${flat.contactId}${flat.refId ? `, reference ID ${flat.refId}` : ''}).`,
+				`A phone number or email of this contact is already on another OMICall contact, "${flat.fullName ?? ''}" (ID ${flat.contactId}${flat.refId ? `, reference ID ${flat.refId}` : ''}).`,
 				{
 					itemIndex: i,
 					description:

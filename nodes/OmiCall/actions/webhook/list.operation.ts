@@ -32,11 +32,15 @@ export const description = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
-	const { type, showFullUrls } = this.getNodeParameter('options', i, {}) as {
+	const options = this.getNodeParameter('options', i, {}) as {
 		type?: string;
 		showFullUrls?: boolean;
 	};
-	if (type !== undefined) readChoice(this, i, type, WEBHOOK_TYPES, 'Type');
+	const { showFullUrls } = options;
+	const type =
+		options.type === undefined
+			? undefined
+			: readChoice(this, i, options.type, WEBHOOK_TYPES, 'Type');
 	const hooks = await listWebhooks.call(this, i);
 	return hooks
 		.filter((h) => type === undefined || h.type === type)
