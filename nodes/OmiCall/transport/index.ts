@@ -322,6 +322,11 @@ const ANSWER_LOST: ReadonlySet<string> = new Set([
 	'UND_ERR_BODY_TIMEOUT',
 ]);
 
+/** Whether the credential sends the raw API key (API Key mode), not only an access token. */
+export function usesApiKey(credentials: ICredentialDataDecryptedObject): boolean {
+	return credentials.authentication !== 'accessToken';
+}
+
 /**
  * Whether a failed omiCallRequest may have been carried out by OMICall all the same: its answer
  * was lost (a dropped connection, a timeout) or was a server error (HTTP 5xx) without one of
@@ -525,10 +530,10 @@ export async function omiCallRequest<T = unknown>(
 	}
 	const baseUrl = joinUrl(credentials.baseUrl, '');
 	const where = urlOriginOnly(baseUrl);
-	const usesApiKey = credentials.authentication !== 'accessToken';
+	const withApiKey = usesApiKey(credentials);
 	// What OMICall's text or another error may echo, masked before it is quoted.
 	const secrets = [credentials.apiKey, credentials.sessionToken, credentials.accessToken];
-	if (options.needsApiKey && !usesApiKey) {
+	if (options.needsApiKey && !withApiKey) {
 		throw new NodeOperationError(
 			node,
 			'This OMICall request needs the API key: set the Authentication of the OMICall credential to "API Key".',
@@ -630,12 +635,12 @@ export async function omiCallRequest<T = unknown>(
 		// A token fetched with the credential's previous API key or base URL counts as refused unsent.
 		const staleToken =
 			first &&
-			usesApiKey &&
+			withApiKey &&
 			Boolean(credentials.sessionToken) &&
 			credentials.sessionOwner !== owner;
 		// With the data read above: n8n would otherwise decrypt the credential a second time per request.
 		const answer = staleToken ? undefined : await send(credentials);
-		if (renewed || (answer && !(usesApiKey && isTokenRefused(answer))))
+		if (renewed || (answer && !(withApiKey && isTokenRefused(answer))))
 			return answer as IN8nHttpFullResponse;
 		renewed = true;
 		return await renew();
@@ -672,7 +677,7 @@ export async function omiCallRequest<T = unknown>(
 	if (isTokenRefused(response)) {
 		const code = isEnvelope(body) ? omiCallMessage(body) : undefined;
 		const detail = code ? ` (OMICall code: ${quote(code)})` : '';
-		if (!usesApiKey) {
+		if (!withApiKey) {
 			throw fail(
 				`OMICall rejected the access token${detail}.`,
 				'Access tokens expire every 24 hours. Paste a fresh token into the credential, or switch its Authentication to "API Key" so the node renews the token by itself.',
