@@ -336,8 +336,50 @@ export function usesApiKey(credentials: ICredentialDataDecryptedObject): boolean
 export function mayHaveReachedOmiCall(error: unknown): boolean {
 	if (typeof error === 'object' && error !== null && unansweredRequests.has(error)) return true;
 	if (!(error instanceof NodeApiError) || Number(error.httpCode) < 500) return false;
-	const code = (error.errorResponse as { omiCallCode?: unknown } | undefined)?.omiCallCode;
-	return !(typeof code === 'string' && Object.hasOwn(OMICALL_ERROR_CODES, code));
+	const code = omiCallCodeOf(error);
+	return !(code !== undefined && Object.hasOwn(OMICALL_ERROR_CODES, code));
+}
+
+// ── What an error says ──────────────────────────────────────────────────────
+
+/** OMICall's error code in an error the transport threw, if OMICall gave one. */
+export function omiCallCodeOf(error: unknown): string | undefined {
+	const response = (error as { errorResponse?: { omiCallCode?: unknown } } | undefined)
+		?.errorResponse;
+	return typeof response?.omiCallCode === 'string' ? response.omiCallCode : undefined;
+}
+
+/** The HTTP status of OMICall's answer in an error the transport threw; undefined when there was no answer. */
+export function httpCodeOf(error: unknown): number | undefined {
+	if (!(error instanceof NodeApiError)) return undefined;
+	const code = Number(error.httpCode);
+	return Number.isInteger(code) && code > 0 ? code : undefined;
+}
+
+/** Codes OMICall may answer for a record it does not know (the vendor's, the usual spellings). */
+export function isNotFoundCode(code: string | undefined): boolean {
+	return (
+		!!code &&
+		/(^|_)(not_?found|not_?exists?|does_?not_?exist)($|_)|^transaction_?(id_)?invalid$/i.test(code)
+	);
+}
+
+/**
+ * Whether an error says OMICall has no such record, as opposed to no such route: a not-found code
+ * not carried by HTTP 404, which is how a missing route or method answers (`not_found`).
+ */
+export function isAbsentError(error: unknown): boolean {
+	return isNotFoundCode(omiCallCodeOf(error)) && httpCodeOf(error) !== 404;
+}
+
+/**
+ * Whether an error says the route is not there (HTTP 404, 405 or 501, or the bare code
+ * `not_found`), as opposed to an answer about the record asked for.
+ */
+export function isMissingRoute(error: unknown): boolean {
+	const http = httpCodeOf(error);
+	if (http === 404 || http === 405 || http === 501) return true;
+	return /^(api_|endpoint_)?not_?found$/i.test(omiCallCodeOf(error) ?? '');
 }
 
 /** The code and the message of an error, through the causes n8n wraps it in (the innermost message). */

@@ -9,10 +9,18 @@ import type {
 	INodeProperties,
 	IPollFunctions,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { callIdOf, isObject, NUMERIC, simplifyRecord, text } from '../../callRecord';
-import { asNodeError, downloadRecording, omiCallRequest } from '../../transport';
+import {
+	asNodeError,
+	downloadRecording,
+	httpCodeOf,
+	isAbsentError,
+	isNotFoundCode,
+	omiCallCodeOf,
+	omiCallRequest,
+} from '../../transport';
 import { readLocator } from '../callCenter';
 import { listLocator } from '../common';
 
@@ -195,36 +203,6 @@ export function readCallId(context: IExecuteFunctions, i: number): string {
 
 // ── Errors ──────────────────────────────────────────────────────────────────
 
-/** OMICall's error code in an error the transport threw, if OMICall gave one. */
-export function omiCallCodeOf(error: unknown): string | undefined {
-	const response = (error as { errorResponse?: { omiCallCode?: unknown } } | undefined)
-		?.errorResponse;
-	return typeof response?.omiCallCode === 'string' ? response.omiCallCode : undefined;
-}
-
-/** The HTTP status of OMICall's answer in an error the transport threw; undefined when there was no answer. */
-export function httpCodeOf(error: unknown): number | undefined {
-	if (!(error instanceof NodeApiError)) return undefined;
-	const code = Number(error.httpCode);
-	return Number.isInteger(code) && code > 0 ? code : undefined;
-}
-
-/** Codes OMICall may answer for a transaction ID it does not know (the vendor's, the usual spellings). */
-export function isNotFoundCode(code: string | undefined): boolean {
-	return (
-		!!code &&
-		/(^|_)(not_?found|not_?exists?|does_?not_?exist)($|_)|^transaction_?(id_)?invalid$/i.test(code)
-	);
-}
-
-/**
- * Whether an error says OMICall has no such record, as opposed to no such route: a not-found code
- * not carried by HTTP 404, which is how a missing route or method answers (`not_found`).
- */
-export function isAbsentError(error: unknown): boolean {
-	return isNotFoundCode(omiCallCodeOf(error)) && httpCodeOf(error) !== 404;
-}
-
 export class CallNotFoundError extends NodeOperationError {}
 
 export function callNotFound(context: IExecuteFunctions, id: string, i: number): CallNotFoundError {
@@ -249,7 +227,8 @@ const workingRoute = new WeakMap<object, Route>();
 
 /**
  * Errors after which another way of reading the call is worth trying: the route or method is not
- * there (HTTP 404/405/501, or no OMICall JSON), or OMICall refused the request's shape. Not worth
+ * there (the transport's isMissingRoute, or no OMICall JSON), or OMICall refused the request's shape (unlike a
+ * contact write, where such a refusal is an answer about the contact). Not worth
  * it: no answer at all, the credential or the account refused, a rate limit.
  */
 function worthAnotherRoute(error: unknown): boolean {

@@ -7,7 +7,7 @@ import type {
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { callIdOf, isObject } from '../../callRecord';
-import { asNodeError } from '../../transport';
+import { asNodeError, httpCodeOf, isNotFoundCode, omiCallCodeOf } from '../../transport';
 import { readText, readTextList } from '../input';
 import {
 	callIdField,
@@ -15,9 +15,6 @@ import {
 	CHANGE_PATH,
 	getCall,
 	historyRequest,
-	httpCodeOf,
-	isNotFoundCode,
-	omiCallCodeOf,
 	outputOption,
 	readCallId,
 	readOutput,

@@ -3,8 +3,16 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { isObject } from '../../callRecord';
 import { contactIdOf, hasEmail, hasPhone, simplifyContact } from '../../contactRecord';
-import { asNodeError, CREDENTIAL_TYPE, omiCallRequest, usesApiKey } from '../../transport';
-import { httpCodeOf, isAbsentError, isNotFoundCode, omiCallCodeOf } from '../call/shared';
+import {
+	asNodeError,
+	CREDENTIAL_TYPE,
+	isAbsentError,
+	isMissingRoute,
+	isNotFoundCode,
+	omiCallCodeOf,
+	omiCallRequest,
+	usesApiKey,
+} from '../../transport';
 import type { ContactInput } from './fields';
 
 /**
@@ -47,13 +55,6 @@ type Generation = 'v1' | 'v2';
 const missingV2 = new WeakMap<object, Set<V2Path>>();
 const hasKey = new WeakMap<object, boolean>();
 
-/** The answer of a v2 endpoint that is not there, as opposed to an answer about the contact. */
-function endpointMissing(error: unknown): boolean {
-	const http = httpCodeOf(error);
-	if (http === 404 || http === 405 || http === 501) return true;
-	return /^(api_|endpoint_)?not_?found$/i.test(omiCallCodeOf(error) ?? '');
-}
-
 async function credentialHasApiKey(context: Context): Promise<boolean> {
 	let known = hasKey.get(context);
 	if (known === undefined) {
@@ -79,7 +80,7 @@ async function preferV2<T>(
 		try {
 			return await v2();
 		} catch (error) {
-			if (!endpointMissing(error)) throw asNodeError(context.getNode(), error, i ?? 0);
+			if (!isMissingRoute(error)) throw asNodeError(context.getNode(), error, i ?? 0);
 			const missing = missingV2.get(context) ?? new Set<V2Path>();
 			missing.add(path);
 			missingV2.set(context, missing);
