@@ -11,7 +11,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { isObject, text } from '../callRecord';
 import { toOmiCallPhone } from '../phone';
 import { listLocator } from './common';
-import { omiCallRequest } from '../transport';
+import { omiCallRequest, pageOf } from '../transport';
 import { readText } from './input';
 
 /**
@@ -40,8 +40,7 @@ export interface Extension {
 
 /** The extensions in an internal_phone/list answer: only these fields, never the SIP password. */
 export function extensionsIn(payload: unknown): Extension[] {
-	const items = isObject(payload) && Array.isArray(payload.items) ? payload.items : [];
-	return items.filter(isObject).flatMap((item) => {
+	return pageOf(payload).items.flatMap((item) => {
 		const extension = text(item.sip_user);
 		if (extension === null) return [];
 		return [
@@ -232,8 +231,8 @@ export async function searchExtensions(
 		name: [e.extension, e.name, e.email].filter(Boolean).join(' · '),
 		value: e.extension,
 	}));
-	const items = isObject(payload) && Array.isArray(payload.items) ? payload.items.length : 0;
-	const more = items === PAGE_SIZE && !(isObject(payload) && payload.has_next === false);
+	const { listed, last } = pageOf(payload);
+	const more = listed === PAGE_SIZE && !last;
 	return { results, paginationToken: more ? String(page + 1) : undefined };
 }
 

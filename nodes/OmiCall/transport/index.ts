@@ -15,6 +15,7 @@ import type {
 import { NodeApiError, NodeError, NodeOperationError, sleep } from 'n8n-workflow';
 import { createHash } from 'crypto';
 
+import { isObject } from '../callRecord';
 import { urlOriginOnly, withoutUrls } from '../urlDisplay';
 
 /**
@@ -246,6 +247,34 @@ export function explainOmiCallCode(code: string | undefined): string {
 
 function isEnvelope(body: unknown): body is OmiCallEnvelope {
 	return typeof body === 'object' && body !== null && !Array.isArray(body) && 'status_code' in body;
+}
+
+/** One page of a list answer (documented, omicall-api.md 1.4), read the same way by every list. */
+export interface OmiCallPage {
+	/** The records: `items` of the payload, or the payload itself when it is a list. */
+	items: IDataObject[];
+	/** How many entries the page listed, records or not: a page is short by this count. */
+	listed: number;
+	/** The page meta says there is no next page, in either spelling (hasNext, has_next). */
+	last: boolean;
+	/** How many records the whole list holds, in either spelling (totalItems, total_items); null when absent. */
+	total: number | null;
+}
+
+export function pageOf(payload: unknown): OmiCallPage {
+	const list: unknown[] = Array.isArray(payload)
+		? payload
+		: isObject(payload) && Array.isArray(payload.items)
+			? payload.items
+			: [];
+	const meta = isObject(payload) ? payload : {};
+	const total = meta.totalItems ?? meta.total_items;
+	return {
+		items: list.filter(isObject),
+		listed: list.length,
+		last: meta.hasNext === false || meta.has_next === false,
+		total: typeof total === 'number' && Number.isInteger(total) && total >= 0 ? total : null,
+	};
 }
 
 const NOT_A_VALID_BASE_URL = `The base URL in the OMICall credential is not a valid URL. Enter the address of OMICall's API, with https://, for example ${PRODUCTION_BASE_URL}.`;

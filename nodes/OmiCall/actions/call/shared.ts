@@ -20,6 +20,7 @@ import {
 	isNotFoundCode,
 	omiCallCodeOf,
 	omiCallRequest,
+	pageOf,
 } from '../../transport';
 import { readLocator } from '../callCenter';
 import { listLocator } from '../common';
@@ -60,21 +61,10 @@ export interface HistorySearch {
 	size?: number;
 }
 
-/** Whether the page meta says there is no next page, in either spelling. */
-function saysLastPage(page: IDataObject): boolean {
-	return page.hasNext === false || page.has_next === false;
-}
-
 /** One page of a v3 search: its call records, and how many calls the whole search holds when OMICall says. */
 export interface HistoryPage {
 	records: IDataObject[];
 	total: number | null;
-}
-
-/** The total in the page meta, in either spelling (documented, 1.4); null when absent. */
-function totalOf(payload: unknown): number | null {
-	const total = isObject(payload) ? (payload.totalItems ?? payload.total_items) : undefined;
-	return typeof total === 'number' && Number.isInteger(total) && total >= 0 ? total : null;
 }
 
 /**
@@ -106,20 +96,15 @@ export async function* searchHistory(
 			itemIndex,
 		);
 		if (payload === null || payload === undefined || payload === '') return; // HTTP 204: no (more) calls
-		const items: unknown[] = Array.isArray(payload)
-			? payload
-			: isObject(payload) && Array.isArray(payload.items)
-				? payload.items
-				: [];
-		const records = items.filter(isObject);
+		const { items: records, listed, last, total } = pageOf(payload);
 		let added = 0;
 		for (const record of records) {
 			const id = callIdOf(record);
 			if (id === null || !given.has(id)) added++;
 			if (id !== null) given.add(id);
 		}
-		yield { records, total: totalOf(payload) };
-		if (items.length < size || (isObject(payload) && saysLastPage(payload))) return;
+		yield { records, total };
+		if (listed < size || last) return;
 		if (added === 0) return;
 	}
 }
@@ -495,15 +480,12 @@ export async function searchCalls(
 		},
 		needsApiKey: true,
 	});
-	const items =
-		isObject(payload) && Array.isArray(payload.items) ? payload.items.filter(isObject) : [];
+	const { items, listed, last } = pageOf(payload);
 	const results = items
 		.map((record) => ({ record, call: simplifyRecord(record) }))
 		.filter(({ call }) => typeof call.callId === 'string')
 		.map(({ call }) => ({ name: pickerName(call), value: call.callId as string }));
-	const more =
-		items.length === MAX_PAGE_SIZE &&
-		!(isObject(payload) && (payload.hasNext === false || payload.has_next === false));
+	const more = listed === MAX_PAGE_SIZE && !last;
 	return { results, paginationToken: more ? String(page + 1) : undefined };
 }
 

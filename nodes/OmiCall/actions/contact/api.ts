@@ -11,6 +11,7 @@ import {
 	isNotFoundCode,
 	omiCallCodeOf,
 	omiCallRequest,
+	pageOf,
 	usesApiKey,
 } from '../../transport';
 import type { ContactInput } from './fields';
@@ -99,15 +100,6 @@ async function request<T = unknown>(
 	return (await omiCallRequest.call(context, method, path, options, i)) as T;
 }
 
-function itemsOf(payload: unknown): IDataObject[] {
-	const list = Array.isArray(payload)
-		? payload
-		: isObject(payload) && Array.isArray(payload.items)
-			? payload.items
-			: [];
-	return list.filter(isObject);
-}
-
 type PageReader = (
 	context: Context,
 	keyword: string,
@@ -117,7 +109,7 @@ type PageReader = (
 
 /** One page of v2 search alone, for a caller that has its own v1 way. */
 const v2SearchPage: PageReader = async (context, keyword, page, i) =>
-	itemsOf(
+	pageOf(
 		await request(
 			context,
 			'POST',
@@ -125,7 +117,7 @@ const v2SearchPage: PageReader = async (context, keyword, page, i) =>
 			{ qs: { page, size: PAGE_SIZE }, body: { keyword }, needsApiKey: true },
 			i,
 		),
-	);
+	).items;
 
 /** One page of contacts matching a keyword (phone, email or name); an empty keyword lists all. */
 export const searchPage: PageReader = async (context, keyword, page, i) =>
@@ -134,7 +126,7 @@ export const searchPage: PageReader = async (context, keyword, page, i) =>
 		PATHS.v2Search,
 		async () => await v2SearchPage(context, keyword, page, i),
 		async () =>
-			itemsOf(
+			pageOf(
 				await request(
 					context,
 					'POST',
@@ -142,7 +134,7 @@ export const searchPage: PageReader = async (context, keyword, page, i) =>
 					{ qs: { page, size: PAGE_SIZE }, body: { keyword } },
 					i,
 				),
-			),
+			).items,
 		i,
 	);
 
