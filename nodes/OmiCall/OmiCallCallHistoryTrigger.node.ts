@@ -14,7 +14,8 @@ import {
 	listHint,
 	searchFilter,
 } from './actions/call/getMany.operation';
-import { outputOption, readOutput } from './actions/call/shared';
+import { outputOption } from './actions/call/shared';
+import { type Output, readOutput } from './actions/common';
 import { quoted, readTextList } from './actions/input';
 import {
 	DEFAULT_OVERLAP_MINUTES,
@@ -145,7 +146,7 @@ async function watch(
 	context: IPollFunctions,
 	filters: HistoryFilters,
 	options: IDataObject,
-	output: ReturnType<typeof readOutput>,
+	output: Output,
 	now: number,
 ): Promise<INodeExecutionData[][] | null> {
 	const staticData = context.getWorkflowStaticData('node');
@@ -169,7 +170,7 @@ async function emitFrom(
 	cursor: ReturnType<typeof startCursor>,
 	filters: HistoryFilters,
 	options: IDataObject,
-	output: ReturnType<typeof readOutput>,
+	output: Output,
 	now: number,
 ): Promise<INodeExecutionData[][] | null> {
 	const overlap = numberOr(options.overlapMinutes, DEFAULT_OVERLAP_MINUTES);

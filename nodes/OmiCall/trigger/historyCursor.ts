@@ -1,7 +1,8 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import { callIdOf, isObject, simplifyCall, text, toIsoTime } from '../callRecord';
-import { searchHistory, type Output } from '../actions/call/shared';
+import { searchHistory } from '../actions/call/shared';
+import type { Output } from '../actions/common';
 import { searchWindows } from '../actions/call/getMany.operation';
 import { toOmiCallPhone } from '../phone';
 

@@ -8,6 +8,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { isObject, text, toIsoTime } from '../../callRecord';
 import { tenantDetail } from '../callCenter';
+import { outputOption, readOutput, shapeOutput } from '../common';
 
 const properties: INodeProperties[] = [
 	{
@@ -17,20 +18,10 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		options: [
-			{
-				displayName: 'Output',
-				name: 'output',
-				type: 'options',
-				options: [
-					{
-						name: 'Simplified',
-						value: 'simplified',
-						description: 'The package, balance and public numbers with readable names',
-					},
-					{ name: 'Raw', value: 'raw', description: 'The account exactly as OMICall returns it' },
-				],
-				default: 'simplified',
-			},
+			outputOption(
+				'The package, balance and public numbers with readable names',
+				'The account exactly as OMICall returns it',
+			),
 		],
 	},
 ];
@@ -82,5 +73,5 @@ export function simplifyAccount(tenant: IDataObject): IDataObject {
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const tenant = await tenantDetail(this, i);
-	return [{ json: options.output === 'raw' ? tenant : simplifyAccount(tenant) }];
+	return [{ json: shapeOutput(tenant, readOutput(options.output), simplifyAccount) }];
 }

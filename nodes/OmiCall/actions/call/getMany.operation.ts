@@ -8,7 +8,7 @@ import type {
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { callIdOf } from '../../callRecord';
-import { returnAllAndLimit } from '../common';
+import { readOutput, returnAllAndLimit } from '../common';
 import { quoted, readChoice, readLimit, readText, readTextList } from '../input';
 import {
 	callItem,
@@ -16,7 +16,6 @@ import {
 	MAX_PAGE_SIZE,
 	outputOption,
 	readBinaryField,
-	readOutput,
 	recordingFieldOption,
 	searchHistory,
 	toEpochMs,

@@ -23,7 +23,12 @@ import {
 	pageOf,
 } from '../../transport';
 import { readLocator } from '../callCenter';
-import { listLocator } from '../common';
+import {
+	listLocator,
+	outputOption as commonOutputOption,
+	type Output,
+	shapeOutput,
+} from '../common';
 
 /** What the Call operations share: the call picker, the output options, the requests to the call history. */
 
@@ -35,8 +40,6 @@ export const CHANGE_PATH = '/api/call_transaction/change/';
 export const MAX_PAGE_SIZE = 50;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-export type Output = 'simplified' | 'raw';
 
 type HistoryContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
@@ -142,21 +145,10 @@ export function callIdField(operation: string, description: string): INodeProper
 	);
 }
 
-export const outputOption: INodeProperties = {
-	displayName: 'Output',
-	name: 'output',
-	type: 'options',
-	options: [
-		{
-			name: 'Simplified',
-			value: 'simplified',
-			description:
-				"One flat item per call, with the same field names as the OMICall Trigger's call record",
-		},
-		{ name: 'Raw', value: 'raw', description: 'The call exactly as OMICall returns it' },
-	],
-	default: 'simplified',
-};
+export const outputOption = commonOutputOption(
+	"One flat item per call, with the same field names as the OMICall Trigger's call record",
+	'The call exactly as OMICall returns it',
+);
 
 export const recordingFieldOption: INodeProperties = {
 	displayName: 'Put Recording in Field',
@@ -166,12 +158,8 @@ export const recordingFieldOption: INodeProperties = {
 	description: 'The name of the binary field the attached recording goes in',
 };
 
-export function readOutput(value: unknown): Output {
-	return value === 'raw' ? 'raw' : 'simplified';
-}
-
 export function toJson(record: IDataObject, output: Output): IDataObject {
-	return output === 'raw' ? record : simplifyRecord(record);
+	return shapeOutput(record, output, simplifyRecord);
 }
 
 /** The transaction ID the Call parameter names, trimmed; an error when there is none. */

@@ -17,9 +17,9 @@ import {
 	historyRequest,
 	outputOption,
 	readCallId,
-	readOutput,
 	toJson,
 } from './shared';
+import { readOutput } from '../common';
 
 const properties: INodeProperties[] = [
 	callIdField('update', 'The call to annotate'),
