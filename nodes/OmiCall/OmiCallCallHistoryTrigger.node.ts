@@ -13,7 +13,7 @@ import {
 	directionsFilter,
 	listHint,
 	searchFilter,
-} from './actions/call/getMany.operation';
+} from './actions/call/history';
 import { outputOption } from './actions/call/shared';
 import { type Output, readOutput } from './actions/common';
 import { quoted, readTextList } from './actions/input';

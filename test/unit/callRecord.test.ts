@@ -1,7 +1,4 @@
-import {
-	SEARCH_WINDOW_MS,
-	searchWindows,
-} from '../../nodes/OmiCall/actions/call/getMany.operation';
+import { SEARCH_WINDOW_MS, searchWindows } from '../../nodes/OmiCall/actions/call/history';
 import { recordingFileName, toEpochMs } from '../../nodes/OmiCall/actions/call/shared';
 import { isNotFoundCode } from '../../nodes/OmiCall/transport';
 import {

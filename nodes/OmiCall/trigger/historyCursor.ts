@@ -1,9 +1,8 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import { callIdOf, isObject, simplifyCall, text, toIsoTime } from '../callRecord';
-import { searchHistory } from '../actions/call/shared';
 import type { Output } from '../actions/common';
-import { searchWindows } from '../actions/call/getMany.operation';
+import { searchHistory, searchWindows } from '../actions/call/history';
 import { toOmiCallPhone } from '../phone';
 
 /**

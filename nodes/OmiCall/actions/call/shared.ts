@@ -41,7 +41,7 @@ export const MAX_PAGE_SIZE = 50;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-type HistoryContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
+export type HistoryContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 /** A call-history request; v3 search needs the API key itself, which Access Token mode does not have. */
 export async function historyRequest<T = unknown>(
@@ -52,64 +52,6 @@ export async function historyRequest<T = unknown>(
 	itemIndex?: number,
 ): Promise<T> {
 	return (await omiCallRequest.call(this, method, path, options, itemIndex)) as T;
-}
-
-/** One v3 search: a range of start times (epoch ms, both ends included), filters, an order. */
-export interface HistorySearch {
-	fromDate: number;
-	toDate: number;
-	filter?: IDataObject;
-	/** Oldest first; newest first otherwise (the default of the Call operations). */
-	ascending?: boolean;
-	size?: number;
-}
-
-/** One page of a v3 search: its call records, and how many calls the whole search holds when OMICall says. */
-export interface HistoryPage {
-	records: IDataObject[];
-	total: number | null;
-}
-
-/**
- * The pages of one v3 search, in order. It ends after a short
- * page, a page whose meta says it is the last, HTTP 204, or a full page of calls it already gave
- * (OMICall repeating itself: asking on would never end). Ties on the start time are ordered by
- * OMICall; a caller that needs each call once drops repeats by callIdOf.
- */
-export async function* searchHistory(
-	this: HistoryContext,
-	search: HistorySearch,
-	itemIndex?: number,
-): AsyncGenerator<HistoryPage> {
-	const size = search.size ?? MAX_PAGE_SIZE;
-	const given = new Set<string>();
-	for (let page = 1; ; page++) {
-		const payload = await historyRequest.call(
-			this,
-			'POST',
-			SEARCH_PATH,
-			{
-				qs: { page, size },
-				body: {
-					filter: { ...search.filter, fromDate: search.fromDate, toDate: search.toDate },
-					sort: { field: 'time_start_call', isAsc: search.ascending === true },
-				},
-				needsApiKey: true,
-			},
-			itemIndex,
-		);
-		if (payload === null || payload === undefined || payload === '') return; // HTTP 204: no (more) calls
-		const { items: records, listed, last, total } = pageOf(payload);
-		let added = 0;
-		for (const record of records) {
-			const id = callIdOf(record);
-			if (id === null || !given.has(id)) added++;
-			if (id !== null) given.add(id);
-		}
-		yield { records, total };
-		if (listed < size || last) return;
-		if (added === 0) return;
-	}
 }
 
 // ── Parameters ──────────────────────────────────────────────────────────────
