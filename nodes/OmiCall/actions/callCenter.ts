@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { isObject, text } from '../callRecord';
+import { isObject, text, toIsoTime } from '../callRecord';
 import { toOmiCallPhone } from '../phone';
 import { listLocator } from './common';
 import { omiCallRequest, pageOf } from '../transport';
@@ -60,17 +60,31 @@ export async function tenantDetail(context: Context, i?: number): Promise<IDataO
 	return isObject(payload) ? payload : {};
 }
 
-/** The account's hotlines, from tenant/detail's public_numbers (numbers or {number, …}). */
-function publicNumbersOf(tenant: IDataObject): Array<{ number: string; detail: string }> {
+/** tenant/detail's public_numbers (documented, omicall-api.md 6): numbers, or {number, provider, status, expire_date}. */
+export function publicNumbers(tenant: IDataObject): Array<{
+	number: string | null;
+	provider: string | null;
+	status: string | null;
+	expiresAt: string | null;
+}> {
 	const numbers = Array.isArray(tenant.public_numbers) ? tenant.public_numbers : [];
-	return numbers.flatMap((entry) => {
-		const number = isObject(entry) ? text(entry.number) : text(entry);
-		if (number === null) return [];
-		const detail = isObject(entry)
-			? [text(entry.provider), text(entry.status)].filter(Boolean).join(', ')
-			: '';
-		return [{ number, detail }];
-	});
+	return numbers.map((entry) =>
+		isObject(entry)
+			? {
+					number: text(entry.number),
+					provider: text(entry.provider),
+					status: text(entry.status),
+					expiresAt: toIsoTime(entry.expire_date),
+				}
+			: { number: text(entry), provider: null, status: null, expiresAt: null },
+	);
+}
+
+/** The account's hotlines, with their provider and status as one line. */
+function publicNumbersOf(tenant: IDataObject): Array<{ number: string; detail: string }> {
+	return publicNumbers(tenant).flatMap(({ number, provider, status }) =>
+		number === null ? [] : [{ number, detail: [provider, status].filter(Boolean).join(', ') }],
+	);
 }
 
 /** Per execution: the hotlines each extension may use, and the account's, so many items ask once. */

@@ -1,6 +1,6 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
-import { callIdOf, isObject, simplifyCall, text, toIsoTime } from '../callRecord';
+import { callIdOf, hotlineOf, isObject, simplifyCall, text, toIsoTime } from '../callRecord';
 import type { Output } from '../actions/common';
 import { searchHistory, searchWindows } from '../actions/call/history';
 import { toOmiCallPhone } from '../phone';
@@ -94,8 +94,7 @@ export function hotlineKey(value: unknown): string | null {
 
 function matchesHotline(record: IDataObject, hotlines: string[]): boolean {
 	if (!hotlines.length) return true;
-	// v2/v3 history has hotline null and keeps the hotline in sip_number (omicall-api.md 4).
-	const key = hotlineKey(text(record.hotline) ?? record.sip_number);
+	const key = hotlineKey(hotlineOf(record));
 	return key !== null && hotlines.includes(key);
 }
 

@@ -11,7 +11,14 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { callIdOf, isObject, NUMERIC, simplifyRecord, text } from '../../callRecord';
+import {
+	callIdOf,
+	isObject,
+	NUMERIC,
+	simplifyRecord,
+	text,
+	VIETNAM_OFFSET_MS,
+} from '../../callRecord';
 import {
 	asNodeError,
 	downloadRecording,
@@ -423,7 +430,7 @@ export async function searchCalls(
 function pickerName(call: IDataObject): string {
 	const started =
 		typeof call.startedAt === 'string'
-			? new Date(Date.parse(call.startedAt) + 7 * 3_600_000)
+			? new Date(Date.parse(call.startedAt) + VIETNAM_OFFSET_MS)
 					.toISOString()
 					.slice(0, 16)
 					.replace('T', ' ')
