@@ -1,9 +1,15 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties, IPollFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	ILoadOptionsFunctions,
+	INodeProperties,
+	IPollFunctions,
+} from 'n8n-workflow';
 
 import { callIdOf, DIRECTIONS } from '../../callRecord';
-import { pageOf } from '../../transport';
+import { omiCallRequest, pageOf } from '../../transport';
 import { readChoice, readText, readTextList } from '../input';
-import { DAY_MS, type HistoryContext, historyRequest, MAX_PAGE_SIZE, SEARCH_PATH } from './shared';
+import { DAY_MS, MAX_PAGE_SIZE, SEARCH_PATH } from './shared';
 
 /**
  * The call history search that Call → Get Many and the Call History Trigger share: the v3 search
@@ -50,6 +56,8 @@ export const directionsFilter: INodeProperties = {
 	description: 'Only calls in these directions; none chosen means all',
 };
 
+type HistoryContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
+
 /** One v3 search: a range of start times (epoch ms, both ends included), filters, an order. */
 interface HistorySearch {
 	fromDate: number;
@@ -80,7 +88,7 @@ export async function* searchHistory(
 	const size = search.size ?? MAX_PAGE_SIZE;
 	const given = new Set<string>();
 	for (let page = 1; ; page++) {
-		const payload = await historyRequest.call(
+		const payload = await omiCallRequest.call(
 			this,
 			'POST',
 			SEARCH_PATH,

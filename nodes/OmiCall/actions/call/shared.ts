@@ -2,12 +2,10 @@ import type {
 	IBinaryData,
 	IDataObject,
 	IExecuteFunctions,
-	IHttpRequestMethods,
 	ILoadOptionsFunctions,
 	INodeExecutionData,
 	INodeListSearchResult,
 	INodeProperties,
-	IPollFunctions,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -47,19 +45,6 @@ export const CHANGE_PATH = '/api/call_transaction/change/';
 export const MAX_PAGE_SIZE = 50;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-export type HistoryContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
-
-/** A call-history request; v3 search needs the API key itself, which Access Token mode does not have. */
-export async function historyRequest<T = unknown>(
-	this: HistoryContext,
-	method: IHttpRequestMethods,
-	path: string,
-	options: { qs?: IDataObject; body?: IDataObject; needsApiKey?: boolean },
-	itemIndex?: number,
-): Promise<T> {
-	return (await omiCallRequest.call(this, method, path, options, itemIndex)) as T;
-}
 
 // ── Parameters ──────────────────────────────────────────────────────────────
 
@@ -149,8 +134,8 @@ const workingRoute = new WeakMap<object, Route>();
 
 /**
  * Errors after which another way of reading the call is worth trying: the route or method is not
- * there (the transport's isMissingRoute, or no OMICall JSON), or OMICall refused the request's shape (unlike a
- * contact write, where such a refusal is an answer about the contact). Not worth
+ * there (the transport's isMissingRoute, or no OMICall JSON), or OMICall refused the request's
+ * shape (unlike a contact write, where such a refusal is an answer about the contact). Not worth
  * it: no answer at all, the credential or the account refused, a rate limit.
  */
 function worthAnotherRoute(error: unknown): boolean {
@@ -169,7 +154,7 @@ async function readRoute(
 	i: number,
 ): Promise<unknown> {
 	if (route === 'v2-get')
-		return await historyRequest.call(
+		return await omiCallRequest.call(
 			context,
 			'GET',
 			GET_BY_ID_PATH,
@@ -177,14 +162,14 @@ async function readRoute(
 			i,
 		);
 	if (route === 'v2-post')
-		return await historyRequest.call(
+		return await omiCallRequest.call(
 			context,
 			'POST',
 			GET_BY_ID_PATH,
 			{ body: { transactionId: id } },
 			i,
 		);
-	return await historyRequest.call(
+	return await omiCallRequest.call(
 		context,
 		'GET',
 		`${DETAIL_PATH}${encodeURIComponent(id)}`,
@@ -409,7 +394,7 @@ export async function searchCalls(
 	const page = Math.max(1, Number(paginationToken) || 1);
 	const toDate = Date.now();
 	const keyword = filter?.trim();
-	const payload = await historyRequest.call(this, 'POST', SEARCH_PATH, {
+	const payload = await omiCallRequest.call(this, 'POST', SEARCH_PATH, {
 		qs: { page, size: MAX_PAGE_SIZE },
 		body: {
 			filter: { fromDate: toDate - 30 * DAY_MS, toDate, ...(keyword ? { keyword } : {}) },

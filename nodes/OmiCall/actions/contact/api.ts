@@ -90,16 +90,6 @@ async function preferV2<T>(
 	return await v1();
 }
 
-async function request<T = unknown>(
-	context: Context,
-	method: 'GET' | 'POST' | 'DELETE',
-	path: string,
-	options: { qs?: IDataObject; body?: IDataObject; needsApiKey?: boolean },
-	i?: number,
-): Promise<T> {
-	return (await omiCallRequest.call(context, method, path, options, i)) as T;
-}
-
 type PageReader = (
 	context: Context,
 	keyword: string,
@@ -110,7 +100,7 @@ type PageReader = (
 /** One page of v2 search alone, for a caller that has its own v1 way. */
 const v2SearchPage: PageReader = async (context, keyword, page, i) =>
 	pageOf(
-		await request(
+		await omiCallRequest.call(
 			context,
 			'POST',
 			PATHS.v2Search,
@@ -127,7 +117,7 @@ export const searchPage: PageReader = async (context, keyword, page, i) =>
 		async () => await v2SearchPage(context, keyword, page, i),
 		async () =>
 			pageOf(
-				await request(
+				await omiCallRequest.call(
 					context,
 					'POST',
 					PATHS.v1List,
@@ -192,7 +182,7 @@ export async function findById(
 	i: number,
 ): Promise<IDataObject | null> {
 	try {
-		const payload = await request(
+		const payload = await omiCallRequest.call(
 			context,
 			'GET',
 			`${PATHS.v1Details}${encodeURIComponent(id)}`,
@@ -232,7 +222,13 @@ export async function findByPhone(
 		async () => await bySearch(v2SearchPage),
 		async () => {
 			try {
-				const payload = await request(context, 'GET', PATHS.v1Get, { qs: { phone } }, i);
+				const payload = await omiCallRequest.call(
+					context,
+					'GET',
+					PATHS.v1Get,
+					{ qs: { phone } },
+					i,
+				);
 				if (isObject(payload) && contactIdOf(payload) !== null) return payload;
 			} catch (error) {
 				if (!isNotFoundCode(omiCallCodeOf(error))) throw asNodeError(context.getNode(), error, i);
@@ -352,7 +348,7 @@ export async function addContact(
 		PATHS.v2Add,
 		async () => {
 			if (nameOnly) namesakes = await idsNamed(context, input.fullName ?? '', i);
-			const answer = await request(
+			const answer = await omiCallRequest.call(
 				context,
 				'POST',
 				PATHS.v2Add,
@@ -371,7 +367,8 @@ export async function addContact(
 				);
 			return null;
 		},
-		async () => await request(context, 'POST', PATHS.v1Add, { body: writeBody(input, 'v1') }, i),
+		async () =>
+			await omiCallRequest.call(context, 'POST', PATHS.v1Add, { body: writeBody(input, 'v1') }, i),
 		i,
 	);
 	if (isObject(added) && contactIdOf(added) !== null) return added;
@@ -422,7 +419,7 @@ export async function updateContact(
 		context,
 		PATHS.v2Update,
 		async () =>
-			await request(
+			await omiCallRequest.call(
 				context,
 				'POST',
 				PATHS.v2Update,
@@ -430,7 +427,7 @@ export async function updateContact(
 				i,
 			),
 		async () =>
-			await request(
+			await omiCallRequest.call(
 				context,
 				'POST',
 				PATHS.v1Update,
@@ -486,5 +483,5 @@ async function v1UpdateBody(
 
 /** Deletes a contact by its OMICall id (v1, documented). */
 export async function deleteContact(context: IExecuteFunctions, id: string, i: number) {
-	await request(context, 'DELETE', `${PATHS.v1Delete}${encodeURIComponent(id)}`, {}, i);
+	await omiCallRequest.call(context, 'DELETE', `${PATHS.v1Delete}${encodeURIComponent(id)}`, {}, i);
 }
