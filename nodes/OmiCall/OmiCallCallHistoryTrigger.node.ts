@@ -13,8 +13,9 @@ import {
 	directionsFilter,
 	listHint,
 	searchFilter,
-} from './actions/call/getMany.operation';
-import { outputOption, readOutput } from './actions/call/shared';
+} from './actions/call/history';
+import { outputOption } from './actions/call/shared';
+import { readOutput } from './actions/common';
 import { readNumber, readTextList } from './actions/input';
 import { phoneKey } from './phone';
 import {
@@ -107,7 +108,6 @@ export class OmiCallCallHistoryTrigger implements INodeType {
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const filters = readFilters(this, this.getNodeParameter('filters', {}) as IDataObject);
 		const options = this.getNodeParameter('options', {}) as IDataObject;
-		const output = readOutput(options.output);
 		const now = Date.now();
 
 		if (this.getMode() === 'manual') {
@@ -121,7 +121,7 @@ export class OmiCallCallHistoryTrigger implements INodeType {
 							'Make or take a call on one of your OMICall hotlines (or loosen the filters), then fetch a test event again.',
 					},
 				);
-			return [[historyItem(record, output)]];
+			return [[historyItem(record, readOutput(options.output))]];
 		}
 
 		// n8n's default scheduler starts a poll on each tick without waiting for the last one: a
@@ -131,7 +131,7 @@ export class OmiCallCallHistoryTrigger implements INodeType {
 		if (running.has(key)) return null;
 		running.add(key);
 		try {
-			return await watch(this, filters, options, output, now);
+			return await watch(this, filters, options, now);
 		} finally {
 			running.delete(key);
 		}
@@ -141,37 +141,27 @@ export class OmiCallCallHistoryTrigger implements INodeType {
 /** The triggers (workflow id and node id) with a poll running in this process. */
 const running = new Set<string>();
 
+/**
+ * One poll: from the saved cursor or, on first activation, from the start the back-fill gives;
+ * the new calls as items, and the cursor saved after them.
+ */
 async function watch(
 	context: IPollFunctions,
 	filters: HistoryFilters,
 	options: IDataObject,
-	output: ReturnType<typeof readOutput>,
 	now: number,
 ): Promise<INodeExecutionData[][] | null> {
 	const staticData = context.getWorkflowStaticData('node');
-	const cursor = readCursor(staticData.cursor);
+	let cursor = readCursor(staticData.cursor);
 	if (!cursor) {
 		const backfillHours = readBackfillHours(context, options.backfillHours);
-		const start = startCursor(now, backfillHours);
+		cursor = startCursor(now, backfillHours);
 		if (backfillHours === 0) {
 			// No back-fill: the watch starts now, and this poll has nothing to take in.
-			staticData.cursor = start as unknown as IDataObject;
+			staticData.cursor = cursor as unknown as IDataObject;
 			return null;
 		}
-		return emitFrom(context, staticData, start, filters, options, output, now);
 	}
-	return emitFrom(context, staticData, cursor, filters, options, output, now);
-}
-
-async function emitFrom(
-	context: IPollFunctions,
-	staticData: IDataObject,
-	cursor: ReturnType<typeof startCursor>,
-	filters: HistoryFilters,
-	options: IDataObject,
-	output: ReturnType<typeof readOutput>,
-	now: number,
-): Promise<INodeExecutionData[][] | null> {
 	const overlap = readNumber(
 		context,
 		undefined,
@@ -187,6 +177,7 @@ async function emitFrom(
 	const polled = await pollHistory(context, cursor, filters, overlap, now);
 	staticData.cursor = polled.cursor as unknown as IDataObject;
 	if (!polled.records.length) return null;
+	const output = readOutput(options.output);
 	return [polled.records.map((record) => historyItem(record, output))];
 }
 

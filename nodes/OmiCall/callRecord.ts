@@ -32,6 +32,7 @@ const TO_MS = [
 ];
 /** OMICall's local time, Asia/Ho_Chi_Minh: UTC+7 all year (Vietnam has no daylight saving). */
 const VIETNAM_OFFSET_MIN = 7 * 60;
+export const VIETNAM_OFFSET_MS = VIETNAM_OFFSET_MIN * 60_000;
 
 function plausible(ms: number): boolean {
 	return Number.isFinite(ms) && ms >= EARLIEST_MS && ms < LATEST_MS;
@@ -44,6 +45,31 @@ const DATE_TEXT =
 /** The widest zone offsets in use: UTC−12:00 to UTC+14:00; ±14:00 is taken as the limit both ways. */
 const MAX_OFFSET_MIN = 14 * 60;
 
+/**
+ * A wall-clock time read as UTC, in epoch ms (month 1-12); NaN for one that does not exist:
+ * Date.UTC rolls 30 February over to March, so a date that does not come back as given is refused.
+ */
+export function utcOf(
+	year: number,
+	month: number,
+	day: number,
+	hour = 0,
+	minute = 0,
+	second = 0,
+	ms = 0,
+): number {
+	const utc = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+	const back = new Date(utc);
+	return back.getUTCFullYear() !== year ||
+		back.getUTCMonth() !== month - 1 ||
+		back.getUTCDate() !== day ||
+		hour > 23 ||
+		minute > 59 ||
+		second > 59
+		? NaN
+		: utc;
+}
+
 function fromDateText(value: string): number {
 	const m = DATE_TEXT.exec(value);
 	if (!m) return NaN;
@@ -51,18 +77,8 @@ function fromDateText(value: string): number {
 		.slice(1, 7)
 		.map((part) => (part === undefined ? undefined : Number(part)));
 	const ms = Number((m[7] ?? '').slice(0, 3).padEnd(3, '0'));
-	const utc = Date.UTC(year!, month! - 1, day!, hour, minute, second, ms);
-	// Date.UTC rolls 30 February over to March: a date that does not come back as given is refused.
-	const back = new Date(utc);
-	if (
-		back.getUTCFullYear() !== year ||
-		back.getUTCMonth() !== month! - 1 ||
-		back.getUTCDate() !== day ||
-		hour > 23 ||
-		minute > 59 ||
-		second > 59
-	)
-		return NaN;
+	const utc = utcOf(year!, month!, day!, hour, minute, second, ms);
+	if (Number.isNaN(utc)) return NaN;
 	const zone = m[8];
 	let offsetMin = VIETNAM_OFFSET_MIN; // no zone: Vietnam time, not the n8n host's
 	if (zone && zone.toUpperCase() === 'Z') offsetMin = 0;
@@ -111,15 +127,26 @@ export function firstText(...candidates: unknown[]): string | null {
 	return null;
 }
 
-/** A duration or a count: a non-negative number or numeric text. Not Number(x): Number([]) is 0, and it throws on {"valueOf": 1, "toString": 1}. */
-function amount(value: unknown): number | null {
+/** A number or numeric text, or null. Not Number(x): Number([]) is 0, and it throws on {"valueOf": 1, "toString": 1}. */
+export function numberOf(value: unknown): number | null {
 	const n =
 		typeof value === 'number'
 			? value
 			: typeof value === 'string' && NUMERIC.test(value.trim())
 				? Number(value.trim())
 				: NaN;
-	return Number.isFinite(n) && n >= 0 ? n : null;
+	return Number.isFinite(n) ? n : null;
+}
+
+/** A duration or a count: a non-negative number or numeric text. */
+function amount(value: unknown): number | null {
+	const n = numberOf(value);
+	return n !== null && n >= 0 ? n : null;
+}
+
+/** The hotline of a call: v2/v3 history has hotline null and keeps it in sip_number (omicall-api.md 4). */
+export function hotlineOf(record: IDataObject): string | null {
+	return text(record.hotline) ?? text(record.sip_number);
 }
 
 function firstName(people: unknown): string | null {
@@ -157,8 +184,7 @@ export function simplifyCall(state: CallState, event: IDataObject, raw: IDataObj
 		direction,
 		customerNumber,
 		agentExtension,
-		// v2 history has hotline null and keeps the hotline in sip_number (omicall-api.md 4).
-		hotline: text(event.hotline) ?? text(event.sip_number),
+		hotline: hotlineOf(event),
 		startedAt: record
 			? (toIsoTime(event.time_start_call) ?? toIsoTime(event.created_date))
 			: state === 'ringing'

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { firstText, isObject, text, toIsoTime } from './callRecord';
+import { firstText, isObject, text, toIsoTime, utcOf, VIETNAM_OFFSET_MS } from './callRecord';
 import { phoneKey } from './phone';
 
 /**
@@ -105,19 +105,10 @@ export function toIsoDate(value: unknown): string | null {
 	return iso ? new Date(Date.parse(iso) + VIETNAM_OFFSET_MS).toISOString().slice(0, 10) : null;
 }
 
-const VIETNAM_OFFSET_MS = 7 * 3600_000;
-
 /** YYYY-MM-DD, or null for a day that does not exist (31 February) or before 1800. */
 function calendarDate(year: number, month: number, day: number): string | null {
-	const date = new Date(Date.UTC(year, month - 1, day));
-	if (
-		year < 1800 ||
-		date.getUTCFullYear() !== year ||
-		date.getUTCMonth() !== month - 1 ||
-		date.getUTCDate() !== day
-	)
-		return null;
-	return date.toISOString().slice(0, 10);
+	const utc = utcOf(year, month, day);
+	return year < 1800 || Number.isNaN(utc) ? null : new Date(utc).toISOString().slice(0, 10);
 }
 
 /**

@@ -286,6 +286,26 @@ describe('Get and Get Many', () => {
 		expect(contactPaths()).toEqual(['POST /api/v2/contact/search', 'GET /api/contacts/get']);
 	});
 
+	it('where v2 search is missing, a phone v1 get misses is looked for in the v1 list without asking v2 search again, item after item', async () => {
+		simulator.contactStore.generations = ['v1'];
+		simulator.contactStore.seed(internationalContact()); // holds its number as +84…
+		const items = await run('get', { contact: byPhone('={{ $json.phone }}'), options: {} }, [
+			{ json: { phone: '0912 345 678' } },
+			{ json: { phone: '0912 345 678' } },
+		]);
+		expect(items.map((c) => c.contactId)).toEqual([
+			expect.stringMatching(/\w/),
+			items[0].contactId,
+		]);
+		expect(contactPaths()).toEqual([
+			'POST /api/v2/contact/search',
+			'GET /api/contacts/get',
+			'POST /api/contacts/list',
+			'GET /api/contacts/get',
+			'POST /api/contacts/list',
+		]);
+	});
+
 	it('Get Many: Limit, Return All over pages, and exact phone and email filters', async () => {
 		for (let n = 0; n < 120; n++)
 			simulator.contactStore.seed({

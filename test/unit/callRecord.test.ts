@@ -1,12 +1,6 @@
-import {
-	SEARCH_WINDOW_MS,
-	searchWindows,
-} from '../../nodes/OmiCall/actions/call/getMany.operation';
-import {
-	isNotFoundCode,
-	recordingFileName,
-	toEpochMs,
-} from '../../nodes/OmiCall/actions/call/shared';
+import { SEARCH_WINDOW_MS, searchWindows } from '../../nodes/OmiCall/actions/call/history';
+import { recordingFileName, toEpochMs } from '../../nodes/OmiCall/actions/call/shared';
+import { isNotFoundCode } from '../../nodes/OmiCall/transport';
 import {
 	answeredOf,
 	simplifyCall,

@@ -8,10 +8,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { isObject, text } from '../callRecord';
+import { isObject, text, toIsoTime } from '../callRecord';
 import { phoneKey } from '../phone';
 import { listLocator } from './common';
-import { omiCallRequest } from '../transport';
+import { omiCallRequest, pageOf } from '../transport';
 import { readRequiredLocator } from './input';
 
 /**
@@ -40,8 +40,7 @@ export interface Extension {
 
 /** The extensions in an internal_phone/list answer: only these fields, never the SIP password. */
 export function extensionsIn(payload: unknown): Extension[] {
-	const items = isObject(payload) && Array.isArray(payload.items) ? payload.items : [];
-	return items.filter(isObject).flatMap((item) => {
+	return pageOf(payload).items.flatMap((item) => {
 		const extension = text(item.sip_user);
 		if (extension === null) return [];
 		return [
@@ -61,17 +60,31 @@ export async function tenantDetail(context: Context, i?: number): Promise<IDataO
 	return isObject(payload) ? payload : {};
 }
 
-/** The account's hotlines, from tenant/detail's public_numbers (numbers or {number, …}). */
-function publicNumbersOf(tenant: IDataObject): Array<{ number: string; detail: string }> {
+/** tenant/detail's public_numbers (documented, omicall-api.md 6): numbers, or {number, provider, status, expire_date}. */
+export function publicNumbers(tenant: IDataObject): Array<{
+	number: string | null;
+	provider: string | null;
+	status: string | null;
+	expiresAt: string | null;
+}> {
 	const numbers = Array.isArray(tenant.public_numbers) ? tenant.public_numbers : [];
-	return numbers.flatMap((entry) => {
-		const number = isObject(entry) ? text(entry.number) : text(entry);
-		if (number === null) return [];
-		const detail = isObject(entry)
-			? [text(entry.provider), text(entry.status)].filter(Boolean).join(', ')
-			: '';
-		return [{ number, detail }];
-	});
+	return numbers.map((entry) =>
+		isObject(entry)
+			? {
+					number: text(entry.number),
+					provider: text(entry.provider),
+					status: text(entry.status),
+					expiresAt: toIsoTime(entry.expire_date),
+				}
+			: { number: text(entry), provider: null, status: null, expiresAt: null },
+	);
+}
+
+/** The account's hotlines, with their provider and status as one line. */
+function publicNumbersOf(tenant: IDataObject): Array<{ number: string; detail: string }> {
+	return publicNumbers(tenant).flatMap(({ number, provider, status }) =>
+		number === null ? [] : [{ number, detail: [provider, status].filter(Boolean).join(', ') }],
+	);
 }
 
 /** Per execution: the hotlines each extension may use, and the account's, so many items ask once. */
@@ -220,8 +233,8 @@ export async function searchExtensions(
 		name: [e.extension, e.name, e.email].filter(Boolean).join(' · '),
 		value: e.extension,
 	}));
-	const items = isObject(payload) && Array.isArray(payload.items) ? payload.items.length : 0;
-	const more = items === PAGE_SIZE && !(isObject(payload) && payload.has_next === false);
+	const { listed, last } = pageOf(payload);
+	const more = listed === PAGE_SIZE && !last;
 	return { results, paginationToken: more ? String(page + 1) : undefined };
 }
 

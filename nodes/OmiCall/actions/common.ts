@@ -1,4 +1,5 @@
 import type {
+	IDataObject,
 	INodeProperties,
 	INodePropertyMode,
 	INodePropertyModeTypeOptions,
@@ -23,6 +24,36 @@ export const returnAllAndLimit: INodeProperties[] = [
 		displayOptions: { show: { returnAll: [false] } },
 	},
 ];
+
+export type Output = 'simplified' | 'raw';
+
+/** n8n's Simplify choice, as an Output option: each resource says what its two forms hold. */
+export function outputOption(simplified: string, raw: string): INodeProperties {
+	return {
+		displayName: 'Output',
+		name: 'output',
+		type: 'options',
+		options: [
+			{ name: 'Simplified', value: 'simplified', description: simplified },
+			{ name: 'Raw', value: 'raw', description: raw },
+		],
+		default: 'simplified',
+	};
+}
+
+/** The Output option's value: Simplified unless Raw is chosen. */
+export function readOutput(value: unknown): Output {
+	return value === 'raw' ? 'raw' : 'simplified';
+}
+
+/** A record in the chosen output: as OMICall gave it, or through the resource's simplifier. */
+export function shapeOutput(
+	record: IDataObject,
+	output: Output,
+	simplify: (record: IDataObject) => IDataObject,
+): IDataObject {
+	return output === 'raw' ? record : simplify(record);
+}
 
 /**
  * A required resource locator (written out in full where it is used, so that n8n's scanner checks

@@ -15,6 +15,7 @@ import type {
 import { NodeApiError, NodeError, NodeOperationError, sleep } from 'n8n-workflow';
 import { createHash } from 'crypto';
 
+import { isObject } from '../callRecord';
 import { urlOriginOnly, withoutUrls } from '../urlDisplay';
 
 /**
@@ -248,6 +249,34 @@ function isEnvelope(body: unknown): body is OmiCallEnvelope {
 	return typeof body === 'object' && body !== null && !Array.isArray(body) && 'status_code' in body;
 }
 
+/** One page of a list answer (documented, omicall-api.md 1.4), read the same way by every list. */
+export interface OmiCallPage {
+	/** The records: `items` of the payload, or the payload itself when it is a list. */
+	items: IDataObject[];
+	/** How many entries the page listed, records or not: a page is short by this count. */
+	listed: number;
+	/** The page meta says there is no next page, in either spelling (hasNext, has_next). */
+	last: boolean;
+	/** How many records the whole list holds, in either spelling (totalItems, total_items); null when absent. */
+	total: number | null;
+}
+
+export function pageOf(payload: unknown): OmiCallPage {
+	const list: unknown[] = Array.isArray(payload)
+		? payload
+		: isObject(payload) && Array.isArray(payload.items)
+			? payload.items
+			: [];
+	const meta = isObject(payload) ? payload : {};
+	const total = meta.totalItems ?? meta.total_items;
+	return {
+		items: list.filter(isObject),
+		listed: list.length,
+		last: meta.hasNext === false || meta.has_next === false,
+		total: typeof total === 'number' && Number.isInteger(total) && total >= 0 ? total : null,
+	};
+}
+
 const NOT_A_VALID_BASE_URL = `The base URL in the OMICall credential is not a valid URL. Enter the address of OMICall's API, with https://, for example ${PRODUCTION_BASE_URL}.`;
 
 /**
@@ -322,6 +351,11 @@ const ANSWER_LOST: ReadonlySet<string> = new Set([
 	'UND_ERR_BODY_TIMEOUT',
 ]);
 
+/** Whether the credential sends the raw API key (API Key mode), not only an access token. */
+export function usesApiKey(credentials: ICredentialDataDecryptedObject): boolean {
+	return credentials.authentication !== 'accessToken';
+}
+
 /**
  * Whether a failed omiCallRequest may have been carried out by OMICall all the same: its answer
  * was lost (a dropped connection, a timeout) or was a server error (HTTP 5xx) without one of
@@ -331,8 +365,50 @@ const ANSWER_LOST: ReadonlySet<string> = new Set([
 export function mayHaveReachedOmiCall(error: unknown): boolean {
 	if (typeof error === 'object' && error !== null && unansweredRequests.has(error)) return true;
 	if (!(error instanceof NodeApiError) || Number(error.httpCode) < 500) return false;
-	const code = (error.errorResponse as { omiCallCode?: unknown } | undefined)?.omiCallCode;
-	return !(typeof code === 'string' && Object.hasOwn(OMICALL_ERROR_CODES, code));
+	const code = omiCallCodeOf(error);
+	return !(code !== undefined && Object.hasOwn(OMICALL_ERROR_CODES, code));
+}
+
+// ── What an error says ──────────────────────────────────────────────────────
+
+/** OMICall's error code in an error the transport threw, if OMICall gave one. */
+export function omiCallCodeOf(error: unknown): string | undefined {
+	const response = (error as { errorResponse?: { omiCallCode?: unknown } } | undefined)
+		?.errorResponse;
+	return typeof response?.omiCallCode === 'string' ? response.omiCallCode : undefined;
+}
+
+/** The HTTP status of OMICall's answer in an error the transport threw; undefined when there was no answer. */
+export function httpCodeOf(error: unknown): number | undefined {
+	if (!(error instanceof NodeApiError)) return undefined;
+	const code = Number(error.httpCode);
+	return Number.isInteger(code) && code > 0 ? code : undefined;
+}
+
+/** Codes OMICall may answer for a record it does not know (the vendor's, the usual spellings). */
+export function isNotFoundCode(code: string | undefined): boolean {
+	return (
+		!!code &&
+		/(^|_)(not_?found|not_?exists?|does_?not_?exist)($|_)|^transaction_?(id_)?invalid$/i.test(code)
+	);
+}
+
+/**
+ * Whether an error says OMICall has no such record, as opposed to no such route: a not-found code
+ * not carried by HTTP 404, which is how a missing route or method answers (`not_found`).
+ */
+export function isAbsentError(error: unknown): boolean {
+	return isNotFoundCode(omiCallCodeOf(error)) && httpCodeOf(error) !== 404;
+}
+
+/**
+ * Whether an error says the route is not there (HTTP 404, 405 or 501, or the bare code
+ * `not_found`), as opposed to an answer about the record asked for.
+ */
+export function isMissingRoute(error: unknown): boolean {
+	const http = httpCodeOf(error);
+	if (http === 404 || http === 405 || http === 501) return true;
+	return /^(api_|endpoint_)?not_?found$/i.test(omiCallCodeOf(error) ?? '');
 }
 
 /** The code and the message of an error, through the causes n8n wraps it in (the innermost message). */
@@ -525,10 +601,10 @@ export async function omiCallRequest<T = unknown>(
 	}
 	const baseUrl = joinUrl(credentials.baseUrl, '');
 	const where = urlOriginOnly(baseUrl);
-	const usesApiKey = credentials.authentication !== 'accessToken';
+	const withApiKey = usesApiKey(credentials);
 	// What OMICall's text or another error may echo, masked before it is quoted.
 	const secrets = [credentials.apiKey, credentials.sessionToken, credentials.accessToken];
-	if (options.needsApiKey && !usesApiKey) {
+	if (options.needsApiKey && !withApiKey) {
 		throw new NodeOperationError(
 			node,
 			'This OMICall request needs the API key: set the Authentication of the OMICall credential to "API Key".',
@@ -630,12 +706,12 @@ export async function omiCallRequest<T = unknown>(
 		// A token fetched with the credential's previous API key or base URL counts as refused unsent.
 		const staleToken =
 			first &&
-			usesApiKey &&
+			withApiKey &&
 			Boolean(credentials.sessionToken) &&
 			credentials.sessionOwner !== owner;
 		// With the data read above: n8n would otherwise decrypt the credential a second time per request.
 		const answer = staleToken ? undefined : await send(credentials);
-		if (renewed || (answer && !(usesApiKey && isTokenRefused(answer))))
+		if (renewed || (answer && !(withApiKey && isTokenRefused(answer))))
 			return answer as IN8nHttpFullResponse;
 		renewed = true;
 		return await renew();
@@ -672,7 +748,7 @@ export async function omiCallRequest<T = unknown>(
 	if (isTokenRefused(response)) {
 		const code = isEnvelope(body) ? omiCallMessage(body) : undefined;
 		const detail = code ? ` (OMICall code: ${quote(code)})` : '';
-		if (!usesApiKey) {
+		if (!withApiKey) {
 			throw fail(
 				`OMICall rejected the access token${detail}.`,
 				'Access tokens expire every 24 hours. Paste a fresh token into the credential, or switch its Authentication to "API Key" so the node renews the token by itself.',

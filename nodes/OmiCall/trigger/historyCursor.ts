@@ -1,8 +1,8 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
-import { callIdOf, isObject, simplifyCall, text, toIsoTime } from '../callRecord';
-import { searchHistory, type Output } from '../actions/call/shared';
-import { searchWindows } from '../actions/call/getMany.operation';
+import { callIdOf, hotlineOf, isObject, simplifyCall, toIsoTime } from '../callRecord';
+import type { Output } from '../actions/common';
+import { searchHistory, searchWindows } from '../actions/call/history';
 import { phoneKey } from '../phone';
 
 /**
@@ -88,8 +88,7 @@ export function recordTimeMs(record: IDataObject): number | null {
 
 function matchesHotline(record: IDataObject, hotlines: string[]): boolean {
 	if (!hotlines.length) return true;
-	// v2/v3 history has hotline null and keeps the hotline in sip_number (omicall-api.md 4).
-	const key = phoneKey(text(record.hotline) ?? record.sip_number);
+	const key = phoneKey(hotlineOf(record));
 	return key !== null && hotlines.includes(key);
 }
 

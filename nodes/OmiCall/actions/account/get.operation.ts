@@ -6,8 +6,9 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { isObject, text, toIsoTime } from '../../callRecord';
-import { tenantDetail } from '../callCenter';
+import { isObject, numberOf, text, toIsoTime } from '../../callRecord';
+import { publicNumbers, tenantDetail } from '../callCenter';
+import { outputOption, readOutput, shapeOutput } from '../common';
 
 const properties: INodeProperties[] = [
 	{
@@ -17,20 +18,10 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		options: [
-			{
-				displayName: 'Output',
-				name: 'output',
-				type: 'options',
-				options: [
-					{
-						name: 'Simplified',
-						value: 'simplified',
-						description: 'The package, balance and public numbers with readable names',
-					},
-					{ name: 'Raw', value: 'raw', description: 'The account exactly as OMICall returns it' },
-				],
-				default: 'simplified',
-			},
+			outputOption(
+				'The package, balance and public numbers with readable names',
+				'The account exactly as OMICall returns it',
+			),
 		],
 	},
 ];
@@ -40,16 +31,9 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-/** A number as OMICall gives it (a number or numeric text), or null. */
-function amount(value: unknown): number | null {
-	const n = typeof value === 'string' && value.trim() ? Number(value) : value;
-	return typeof n === 'number' && Number.isFinite(n) ? n : null;
-}
-
 /** tenant/detail (documented fields, omicall-api.md 6) with readable names; dates as ISO 8601. */
 function simplifyAccount(tenant: IDataObject): IDataObject {
 	const pack = isObject(tenant.service_package) ? tenant.service_package : {};
-	const numbers = Array.isArray(tenant.public_numbers) ? tenant.public_numbers : [];
 	return {
 		name: text(tenant.full_name),
 		email: text(tenant.email),
@@ -57,30 +41,21 @@ function simplifyAccount(tenant: IDataObject): IDataObject {
 		status: text(tenant.status),
 		paidType: text(tenant.paid_type),
 		currency: text(tenant.currency),
-		balance: amount(tenant.balance),
+		balance: numberOf(tenant.balance),
 		expiresAt: toIsoTime(tenant.expire_date),
 		servicePackage: {
 			code: text(pack.code_name),
 			name: text(pack.service_name),
-			agents: amount(pack.staff_num),
-			customers: amount(pack.customer_num),
+			agents: numberOf(pack.staff_num),
+			customers: numberOf(pack.customer_num),
 			expiresAt: toIsoTime(pack.expiry_date),
 		},
-		publicNumbers: numbers.map((entry) =>
-			isObject(entry)
-				? {
-						number: text(entry.number),
-						provider: text(entry.provider),
-						status: text(entry.status),
-						expiresAt: toIsoTime(entry.expire_date),
-					}
-				: { number: text(entry), provider: null, status: null, expiresAt: null },
-		),
+		publicNumbers: publicNumbers(tenant),
 	};
 }
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('options', i, {}) as IDataObject;
 	const tenant = await tenantDetail(this, i);
-	return [{ json: options.output === 'raw' ? tenant : simplifyAccount(tenant) }];
+	return [{ json: shapeOutput(tenant, readOutput(options.output), simplifyAccount) }];
 }

@@ -14,9 +14,9 @@ import {
 	outputOption,
 	readBinaryField,
 	readCallId,
-	readOutput,
 	recordingFieldOption,
 } from './shared';
+import { readOutput } from '../common';
 
 const properties: INodeProperties[] = [
 	callIdField('get', 'The call to get'),

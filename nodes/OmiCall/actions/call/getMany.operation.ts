@@ -3,69 +3,34 @@ import type {
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeProperties,
-	IPollFunctions,
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { callIdOf } from '../../callRecord';
-import { returnAllAndLimit } from '../common';
-import { quoted, readChoice, readLimit, readText, readTextList } from '../input';
+import { readOutput, returnAllAndLimit } from '../common';
+import { quoted, readLimit } from '../input';
+import {
+	agentExtensionsFilter,
+	answeredOnlyFilter,
+	directionsFilter,
+	listHint,
+	SEARCH_WINDOW_MS,
+	searchFilter,
+	searchHistory,
+	searchWindows,
+} from './history';
 import {
 	callItem,
 	DAY_MS,
 	MAX_PAGE_SIZE,
 	outputOption,
 	readBinaryField,
-	readOutput,
 	recordingFieldOption,
-	searchHistory,
 	toEpochMs,
 } from './shared';
 
-/**
- * The longest time range one v3 search may cover: 30 days. Inferred (omicall-api.md 1.6 and open
- * question 3): v1 documents at most 30 days between from_date and to_date (`date_is_too_long`);
- * v2/v3 state no limit. A longer range is searched in windows of this size, newest first.
- */
-export const SEARCH_WINDOW_MS = 30 * DAY_MS;
-
 /** When From is not given: this long before To. */
 const DEFAULT_RANGE_MS = DAY_MS;
-
-export const listHint = 'Several values: separate them with commas';
-
-/** Filters the Call History Trigger has too: the same parameters, the same search filter. */
-export const agentExtensionsFilter: INodeProperties = {
-	displayName: 'Agent Extensions',
-	name: 'agentExtensions',
-	type: 'string',
-	default: '',
-	placeholder: 'e.g. 100, 101',
-	description: `Only calls of these agents, by their extension (the agentExtension of a call). ${listHint}.`,
-};
-
-export const answeredOnlyFilter: INodeProperties = {
-	displayName: 'Answered Only',
-	name: 'answeredOnly',
-	type: 'boolean',
-	default: false,
-	description: 'Whether to return only the calls that somebody answered',
-};
-
-const DIRECTIONS = ['inbound', 'local', 'outbound'] as const;
-
-export const directionsFilter: INodeProperties = {
-	displayName: 'Directions',
-	name: 'directions',
-	type: 'multiOptions',
-	options: [
-		{ name: 'Inbound', value: 'inbound', description: 'The customer called in' },
-		{ name: 'Local', value: 'local', description: 'Between two extensions' },
-		{ name: 'Outbound', value: 'outbound', description: 'An agent called the customer' },
-	],
-	default: [],
-	description: 'Only calls in these directions; none chosen means all',
-};
 
 const properties: INodeProperties[] = [
 	...returnAllAndLimit,
@@ -153,26 +118,6 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-/**
- * [from, to] cut into windows of at most `windowMs`, newest first. Neighbouring windows share
- * their edge (OMICall's bounds are taken to be inclusive; if one end is not, no call is lost):
- * a call exactly on an edge may come back twice, and the caller drops the second by its ID.
- */
-export function searchWindows(
-	from: number,
-	to: number,
-	windowMs: number = SEARCH_WINDOW_MS,
-): Array<{ fromDate: number; toDate: number }> {
-	const windows: Array<{ fromDate: number; toDate: number }> = [];
-	let end = to;
-	do {
-		const start = Math.max(from, end - windowMs);
-		windows.push({ fromDate: start, toDate: end });
-		end = start;
-	} while (end > from);
-	return windows;
-}
-
 function readRange(
 	context: IExecuteFunctions,
 	filters: IDataObject,
@@ -209,33 +154,6 @@ function readRange(
 		);
 	}
 	return { from, to };
-}
-
-/** The v3 filter for the user's filters, without the dates; only the filters that are set. */
-export function searchFilter(
-	context: IExecuteFunctions | IPollFunctions,
-	filters: IDataObject,
-	i: number | undefined,
-): IDataObject {
-	const filter: IDataObject = {};
-	const lists: Array<[string, string, string]> = [
-		['phoneNumbers', 'phoneNumbers', 'Customer Phone Numbers filter'],
-		['agentExtensions', 'sipUsers', 'Agent Extensions filter'],
-		['agentEmails', 'agentEmails', 'Agent Emails filter'],
-		['transactionIds', 'transactionIds', 'Transaction IDs filter'],
-	];
-	for (const [parameter, key, label] of lists) {
-		const values = readTextList(context, i, filters[parameter], label);
-		if (values.length) filter[key] = values;
-	}
-	const directions = readTextList(context, i, filters.directions, 'Directions filter').map(
-		(direction) => readChoice(context, i, direction, DIRECTIONS, 'Direction'),
-	);
-	if (directions.length) filter.directions = directions;
-	if (filters.answeredOnly === true) filter.isAnswer = true;
-	const keyword = readText(context, i, filters.keyword, 'Keyword filter');
-	if (keyword) filter.keyword = keyword;
-	return filter;
 }
 
 export async function execute(this: IExecuteFunctions, i: number): Promise<INodeExecutionData[]> {

@@ -2,19 +2,38 @@ import type {
 	IBinaryData,
 	IDataObject,
 	IExecuteFunctions,
-	IHttpRequestMethods,
 	ILoadOptionsFunctions,
 	INodeExecutionData,
 	INodeListSearchResult,
 	INodeProperties,
-	IPollFunctions,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import { callIdOf, isObject, NUMERIC, simplifyRecord, text } from '../../callRecord';
-import { asNodeError, downloadRecording, omiCallRequest } from '../../transport';
+import {
+	callIdOf,
+	isObject,
+	NUMERIC,
+	simplifyRecord,
+	text,
+	VIETNAM_OFFSET_MS,
+} from '../../callRecord';
+import {
+	asNodeError,
+	downloadRecording,
+	httpCodeOf,
+	isAbsentError,
+	isNotFoundCode,
+	omiCallCodeOf,
+	omiCallRequest,
+	pageOf,
+} from '../../transport';
 import { readRequiredLocator } from '../input';
-import { listLocator } from '../common';
+import {
+	listLocator,
+	outputOption as commonOutputOption,
+	type Output,
+	shapeOutput,
+} from '../common';
 
 /** What the Call operations share: the call picker, the output options, the requests to the call history. */
 
@@ -26,95 +45,6 @@ export const CHANGE_PATH = '/api/call_transaction/change/';
 export const MAX_PAGE_SIZE = 50;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-export type Output = 'simplified' | 'raw';
-
-type HistoryContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
-
-/** A call-history request; v3 search needs the API key itself, which Access Token mode does not have. */
-export async function historyRequest<T = unknown>(
-	this: HistoryContext,
-	method: IHttpRequestMethods,
-	path: string,
-	options: { qs?: IDataObject; body?: IDataObject; needsApiKey?: boolean },
-	itemIndex?: number,
-): Promise<T> {
-	return (await omiCallRequest.call(this, method, path, options, itemIndex)) as T;
-}
-
-/** One v3 search: a range of start times (epoch ms, both ends included), filters, an order. */
-interface HistorySearch {
-	fromDate: number;
-	toDate: number;
-	filter?: IDataObject;
-	/** Oldest first; newest first otherwise (the default of the Call operations). */
-	ascending?: boolean;
-	size?: number;
-}
-
-/** Whether the page meta says there is no next page, in either spelling. */
-function saysLastPage(page: IDataObject): boolean {
-	return page.hasNext === false || page.has_next === false;
-}
-
-/** One page of a v3 search: its call records, and how many calls the whole search holds when OMICall says. */
-interface HistoryPage {
-	records: IDataObject[];
-	total: number | null;
-}
-
-/** The total in the page meta, in either spelling (documented, 1.4); null when absent. */
-function totalOf(payload: unknown): number | null {
-	const total = isObject(payload) ? (payload.totalItems ?? payload.total_items) : undefined;
-	return typeof total === 'number' && Number.isInteger(total) && total >= 0 ? total : null;
-}
-
-/**
- * The pages of one v3 search, in order. It ends after a short
- * page, a page whose meta says it is the last, HTTP 204, or a full page of calls it already gave
- * (OMICall repeating itself: asking on would never end). Ties on the start time are ordered by
- * OMICall; a caller that needs each call once drops repeats by callIdOf.
- */
-export async function* searchHistory(
-	this: HistoryContext,
-	search: HistorySearch,
-	itemIndex?: number,
-): AsyncGenerator<HistoryPage> {
-	const size = search.size ?? MAX_PAGE_SIZE;
-	const given = new Set<string>();
-	for (let page = 1; ; page++) {
-		const payload = await historyRequest.call(
-			this,
-			'POST',
-			SEARCH_PATH,
-			{
-				qs: { page, size },
-				body: {
-					filter: { ...search.filter, fromDate: search.fromDate, toDate: search.toDate },
-					sort: { field: 'time_start_call', isAsc: search.ascending === true },
-				},
-				needsApiKey: true,
-			},
-			itemIndex,
-		);
-		if (payload === null || payload === undefined || payload === '') return; // HTTP 204: no (more) calls
-		const items: unknown[] = Array.isArray(payload)
-			? payload
-			: isObject(payload) && Array.isArray(payload.items)
-				? payload.items
-				: [];
-		const records = items.filter(isObject);
-		let added = 0;
-		for (const record of records) {
-			const id = callIdOf(record);
-			if (id === null || !given.has(id)) added++;
-			if (id !== null) given.add(id);
-		}
-		yield { records, total: totalOf(payload) };
-		if (items.length < size || (isObject(payload) && saysLastPage(payload))) return;
-		if (added === 0) return;
-	}
-}
 
 // ── Parameters ──────────────────────────────────────────────────────────────
 
@@ -149,21 +79,10 @@ export function callIdField(operation: string, description: string): INodeProper
 	);
 }
 
-export const outputOption: INodeProperties = {
-	displayName: 'Output',
-	name: 'output',
-	type: 'options',
-	options: [
-		{
-			name: 'Simplified',
-			value: 'simplified',
-			description:
-				"One flat item per call, with the same field names as the OMICall Trigger's call record",
-		},
-		{ name: 'Raw', value: 'raw', description: 'The call exactly as OMICall returns it' },
-	],
-	default: 'simplified',
-};
+export const outputOption = commonOutputOption(
+	"One flat item per call, with the same field names as the OMICall Trigger's call record",
+	'The call exactly as OMICall returns it',
+);
 
 export const recordingFieldOption: INodeProperties = {
 	displayName: 'Put Recording in Field',
@@ -173,12 +92,8 @@ export const recordingFieldOption: INodeProperties = {
 	description: 'The name of the binary field the attached recording goes in',
 };
 
-export function readOutput(value: unknown): Output {
-	return value === 'raw' ? 'raw' : 'simplified';
-}
-
 export function toJson(record: IDataObject, output: Output): IDataObject {
-	return output === 'raw' ? record : simplifyRecord(record);
+	return shapeOutput(record, output, simplifyRecord);
 }
 
 /** The transaction ID the Call parameter names, trimmed; an error when there is none. */
@@ -193,36 +108,6 @@ export function readCallId(context: IExecuteFunctions, i: number): string {
 }
 
 // ── Errors ──────────────────────────────────────────────────────────────────
-
-/** OMICall's error code in an error the transport threw, if OMICall gave one. */
-export function omiCallCodeOf(error: unknown): string | undefined {
-	const response = (error as { errorResponse?: { omiCallCode?: unknown } } | undefined)
-		?.errorResponse;
-	return typeof response?.omiCallCode === 'string' ? response.omiCallCode : undefined;
-}
-
-/** The HTTP status of OMICall's answer in an error the transport threw; undefined when there was no answer. */
-export function httpCodeOf(error: unknown): number | undefined {
-	if (!(error instanceof NodeApiError)) return undefined;
-	const code = Number(error.httpCode);
-	return Number.isInteger(code) && code > 0 ? code : undefined;
-}
-
-/** Codes OMICall may answer for a transaction ID it does not know (the vendor's, the usual spellings). */
-export function isNotFoundCode(code: string | undefined): boolean {
-	return (
-		!!code &&
-		/(^|_)(not_?found|not_?exists?|does_?not_?exist)($|_)|^transaction_?(id_)?invalid$/i.test(code)
-	);
-}
-
-/**
- * Whether an error says OMICall has no such record, as opposed to no such route: a not-found code
- * not carried by HTTP 404, which is how a missing route or method answers (`not_found`).
- */
-export function isAbsentError(error: unknown): boolean {
-	return isNotFoundCode(omiCallCodeOf(error)) && httpCodeOf(error) !== 404;
-}
 
 export class CallNotFoundError extends NodeOperationError {}
 
@@ -248,7 +133,8 @@ const workingRoute = new WeakMap<object, Route>();
 
 /**
  * Errors after which another way of reading the call is worth trying: the route or method is not
- * there (HTTP 404/405/501, or no OMICall JSON), or OMICall refused the request's shape. Not worth
+ * there (the transport's isMissingRoute, or no OMICall JSON), or OMICall refused the request's
+ * shape (unlike a contact write, where such a refusal is an answer about the contact). Not worth
  * it: no answer at all, the credential or the account refused, a rate limit.
  */
 function worthAnotherRoute(error: unknown): boolean {
@@ -267,7 +153,7 @@ async function readRoute(
 	i: number,
 ): Promise<unknown> {
 	if (route === 'v2-get')
-		return await historyRequest.call(
+		return await omiCallRequest.call(
 			context,
 			'GET',
 			GET_BY_ID_PATH,
@@ -275,14 +161,14 @@ async function readRoute(
 			i,
 		);
 	if (route === 'v2-post')
-		return await historyRequest.call(
+		return await omiCallRequest.call(
 			context,
 			'POST',
 			GET_BY_ID_PATH,
 			{ body: { transactionId: id } },
 			i,
 		);
-	return await historyRequest.call(
+	return await omiCallRequest.call(
 		context,
 		'GET',
 		`${DETAIL_PATH}${encodeURIComponent(id)}`,
@@ -507,7 +393,7 @@ export async function searchCalls(
 	const page = Math.max(1, Number(paginationToken) || 1);
 	const toDate = Date.now();
 	const keyword = filter?.trim();
-	const payload = await historyRequest.call(this, 'POST', SEARCH_PATH, {
+	const payload = await omiCallRequest.call(this, 'POST', SEARCH_PATH, {
 		qs: { page, size: MAX_PAGE_SIZE },
 		body: {
 			filter: { fromDate: toDate - 30 * DAY_MS, toDate, ...(keyword ? { keyword } : {}) },
@@ -515,15 +401,12 @@ export async function searchCalls(
 		},
 		needsApiKey: true,
 	});
-	const items =
-		isObject(payload) && Array.isArray(payload.items) ? payload.items.filter(isObject) : [];
+	const { items, listed, last } = pageOf(payload);
 	const results = items
 		.map((record) => ({ record, call: simplifyRecord(record) }))
 		.filter(({ call }) => typeof call.callId === 'string')
 		.map(({ call }) => ({ name: pickerName(call), value: call.callId as string }));
-	const more =
-		items.length === MAX_PAGE_SIZE &&
-		!(isObject(payload) && (payload.hasNext === false || payload.has_next === false));
+	const more = listed === MAX_PAGE_SIZE && !last;
 	return { results, paginationToken: more ? String(page + 1) : undefined };
 }
 
@@ -531,7 +414,7 @@ export async function searchCalls(
 function pickerName(call: IDataObject): string {
 	const started =
 		typeof call.startedAt === 'string'
-			? new Date(Date.parse(call.startedAt) + 7 * 3_600_000)
+			? new Date(Date.parse(call.startedAt) + VIETNAM_OFFSET_MS)
 					.toISOString()
 					.slice(0, 16)
 					.replace('T', ' ')

@@ -7,22 +7,24 @@ import type {
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { callIdOf, isObject } from '../../callRecord';
-import { asNodeError } from '../../transport';
+import {
+	asNodeError,
+	httpCodeOf,
+	omiCallRequest,
+	isNotFoundCode,
+	omiCallCodeOf,
+} from '../../transport';
 import { readText, readTextList } from '../input';
 import {
 	callIdField,
 	callNotFound,
 	CHANGE_PATH,
 	getCall,
-	historyRequest,
-	httpCodeOf,
-	isNotFoundCode,
-	omiCallCodeOf,
 	outputOption,
 	readCallId,
-	readOutput,
 	toJson,
 } from './shared';
+import { readOutput } from '../common';
 
 const properties: INodeProperties[] = [
 	callIdField('update', 'The call to annotate'),
@@ -92,12 +94,12 @@ export async function execute(this: IExecuteFunctions, i: number): Promise<INode
 	const path = `${CHANGE_PATH}${encodeURIComponent(id)}`;
 	let answer: unknown;
 	try {
-		answer = await historyRequest.call(this, 'POST', path, { body }, i);
+		answer = await omiCallRequest.call(this, 'POST', path, { body }, i);
 	} catch (error) {
 		// Documented: POST. Observed: PATCH in one client. HTTP 404/405 may mean the method is not there.
 		if (!METHOD_MISSING.has(httpCodeOf(error) ?? 0)) throw notFoundOr(this, error, id, i);
 		try {
-			answer = await historyRequest.call(this, 'PATCH', path, { body }, i);
+			answer = await omiCallRequest.call(this, 'PATCH', path, { body }, i);
 		} catch (patchError) {
 			throw notFoundOr(this, patchError, id, i);
 		}

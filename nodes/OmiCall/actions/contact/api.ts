@@ -4,8 +4,17 @@ import { NodeOperationError } from 'n8n-workflow';
 import { isObject } from '../../callRecord';
 import { contactIdOf, hasEmail, hasPhone, simplifyContact } from '../../contactRecord';
 import { phoneSearchKeyword } from '../../phone';
-import { asNodeError, CREDENTIAL_TYPE, omiCallRequest } from '../../transport';
-import { httpCodeOf, isAbsentError, isNotFoundCode, omiCallCodeOf } from '../call/shared';
+import {
+	asNodeError,
+	CREDENTIAL_TYPE,
+	isAbsentError,
+	isMissingRoute,
+	isNotFoundCode,
+	omiCallCodeOf,
+	omiCallRequest,
+	pageOf,
+	usesApiKey,
+} from '../../transport';
 import type { ContactInput } from './fields';
 
 /**
@@ -17,8 +26,9 @@ import type { ContactInput } from './fields';
  *   are observed (an Odoo integration). Reading one contact by id and deleting exist only in v1.
  * v2 is tried first where it exists. The request goes to v1 instead when v2 answers that the
  * endpoint is not there (HTTP 404, 405 or 501, or the bare code `not_found`), and when the
- * credential has no API key to send (Access Token mode). Within one execution, the generation
- * that answered is remembered, so later items do not ask v2 again in vain.
+ * credential has no API key to send (Access Token mode). Within one execution, what each v2
+ * endpoint answered is remembered, so no later request (of this item or the next) asks a missing
+ * one again.
  */
 
 export const PATHS = {
@@ -40,91 +50,84 @@ export const DUPLICATE_CODE = 'phone_or_email_assigned_on_other_contact';
 export const PAGE_SIZE = 50;
 
 type Context = IExecuteFunctions | ILoadOptionsFunctions;
-type Task = 'search' | 'add' | 'update' | 'getByPhone';
+type V2Path = (typeof PATHS)['v2Add' | 'v2Search' | 'v2Update'];
 type Generation = 'v1' | 'v2';
 
-/** Per execution: the generation each task was answered by, and whether the credential has a key. */
-const answeredBy = new WeakMap<object, Map<Task, Generation>>();
+/** Per execution: the v2 endpoints found missing, and whether the credential has a key. */
+const missingV2 = new WeakMap<object, Set<V2Path>>();
 const hasKey = new WeakMap<object, boolean>();
-
-/** The answer of a v2 endpoint that is not there, as opposed to an answer about the contact. */
-function endpointMissing(error: unknown): boolean {
-	const http = httpCodeOf(error);
-	if (http === 404 || http === 405 || http === 501) return true;
-	return /^(api_|endpoint_)?not_?found$/i.test(omiCallCodeOf(error) ?? '');
-}
 
 async function credentialHasApiKey(context: Context): Promise<boolean> {
 	let known = hasKey.get(context);
 	if (known === undefined) {
 		const credentials = await context.getCredentials(CREDENTIAL_TYPE);
-		known = credentials.authentication !== 'accessToken';
+		known = usesApiKey(credentials);
 		hasKey.set(context, known);
 	}
 	return known;
 }
 
+/**
+ * `v2` (a request to the v2 endpoint at `path`) where that endpoint is usable, else `v1`. The
+ * endpoint is marked missing before `v1` runs, so a search within `v1` goes to v1 at once.
+ */
 async function preferV2<T>(
 	context: Context,
-	task: Task,
+	path: V2Path,
 	v2: () => Promise<T>,
 	v1: () => Promise<T>,
 	i?: number,
 ): Promise<T> {
-	const known = answeredBy.get(context) ?? new Map<Task, Generation>();
-	answeredBy.set(context, known);
-	if (known.get(task) !== 'v1' && (await credentialHasApiKey(context))) {
+	if (!missingV2.get(context)?.has(path) && (await credentialHasApiKey(context))) {
 		try {
-			const result = await v2();
-			known.set(task, 'v2');
-			return result;
+			return await v2();
 		} catch (error) {
-			if (!endpointMissing(error)) throw asNodeError(context.getNode(), error, i ?? 0);
+			if (!isMissingRoute(error)) throw asNodeError(context.getNode(), error, i ?? 0);
+			const missing = missingV2.get(context) ?? new Set<V2Path>();
+			missing.add(path);
+			missingV2.set(context, missing);
 		}
 	}
-	const result = await v1();
-	known.set(task, 'v1');
-	return result;
+	return await v1();
 }
 
-async function request<T = unknown>(
-	context: Context,
-	method: 'GET' | 'POST' | 'DELETE',
-	path: string,
-	options: { qs?: IDataObject; body?: IDataObject; needsApiKey?: boolean },
-	i?: number,
-): Promise<T> {
-	return (await omiCallRequest.call(context, method, path, options, i)) as T;
-}
-
-function itemsOf(payload: unknown): IDataObject[] {
-	const list = Array.isArray(payload)
-		? payload
-		: isObject(payload) && Array.isArray(payload.items)
-			? payload.items
-			: [];
-	return list.filter(isObject);
-}
-
-/**
- * One page of contacts matching a keyword (phone, email or name); an empty keyword lists all.
- * `v2Only` asks v2 search alone, for a caller that has its own v1 way.
- */
-export async function searchPage(
+type PageReader = (
 	context: Context,
 	keyword: string,
 	page: number,
 	i?: number,
-	v2Only = false,
-): Promise<IDataObject[]> {
-	const qs = { page, size: PAGE_SIZE };
-	const body = { keyword };
-	const v2 = async () =>
-		itemsOf(await request(context, 'POST', PATHS.v2Search, { qs, body, needsApiKey: true }, i));
-	if (v2Only) return await v2();
-	const v1 = async () => itemsOf(await request(context, 'POST', PATHS.v1List, { qs, body }, i));
-	return await preferV2(context, 'search', v2, v1, i);
-}
+) => Promise<IDataObject[]>;
+
+/** One page of v2 search alone, for a caller that has its own v1 way. */
+const v2SearchPage: PageReader = async (context, keyword, page, i) =>
+	pageOf(
+		await omiCallRequest.call(
+			context,
+			'POST',
+			PATHS.v2Search,
+			{ qs: { page, size: PAGE_SIZE }, body: { keyword }, needsApiKey: true },
+			i,
+		),
+	).items;
+
+/** One page of contacts matching a keyword (phone, email or name); an empty keyword lists all. */
+export const searchPage: PageReader = async (context, keyword, page, i) =>
+	await preferV2(
+		context,
+		PATHS.v2Search,
+		async () => await v2SearchPage(context, keyword, page, i),
+		async () =>
+			pageOf(
+				await omiCallRequest.call(
+					context,
+					'POST',
+					PATHS.v1List,
+					{ qs: { page, size: PAGE_SIZE }, body: { keyword } },
+					i,
+				),
+			).items,
+		i,
+	);
 
 /**
  * The most pages one search reads. Inferred: OMICall does not document paging for contact
@@ -144,7 +147,7 @@ export async function findContacts(
 	keep: (contact: IDataObject) => boolean,
 	wanted: number,
 	i?: number,
-	v2Only = false,
+	readPage: PageReader = searchPage,
 ): Promise<IDataObject[]> {
 	const found: IDataObject[] = [];
 	const seen = new Set<string>();
@@ -159,7 +162,7 @@ export async function findContacts(
 						'Narrow the search with a filter (phone number, email or keyword), or turn off Return All and set a Limit.',
 				},
 			);
-		const items = await searchPage(context, keyword, page, i, v2Only);
+		const items = await readPage(context, keyword, page, i);
 		let fresh = 0;
 		for (const contact of items) {
 			const key = contactIdOf(contact) ?? JSON.stringify(contact);
@@ -180,7 +183,7 @@ export async function findById(
 	i: number,
 ): Promise<IDataObject | null> {
 	try {
-		const payload = await request(
+		const payload = await omiCallRequest.call(
 			context,
 			'GET',
 			`${PATHS.v1Details}${encodeURIComponent(id)}`,
@@ -201,7 +204,7 @@ export async function findByPhone(
 	phone: string,
 	i: number,
 ): Promise<IDataObject | null> {
-	const bySearch = async (v2Only: boolean) =>
+	const bySearch = async (readPage?: PageReader) =>
 		(
 			await findContacts(
 				context,
@@ -209,23 +212,30 @@ export async function findByPhone(
 				(c) => hasPhone(c, phone),
 				1,
 				i,
-				v2Only,
+				readPage,
 			)
 		)[0] ?? null;
 	return await preferV2(
 		context,
-		'getByPhone',
-		async () => await bySearch(true),
+		PATHS.v2Search,
+		async () => await bySearch(v2SearchPage),
 		async () => {
 			try {
-				const payload = await request(context, 'GET', PATHS.v1Get, { qs: { phone } }, i);
+				const payload = await omiCallRequest.call(
+					context,
+					'GET',
+					PATHS.v1Get,
+					{ qs: { phone } },
+					i,
+				);
 				if (isObject(payload) && contactIdOf(payload) !== null) return payload;
 			} catch (error) {
 				if (!isNotFoundCode(omiCallCodeOf(error))) throw asNodeError(context.getNode(), error, i);
 			}
 			// Observed: v1 get takes the number as the contact holds it; one held in another form
-			// (+84…), or a tenant without this route (HTTP 404 not_found), is left to the list.
-			return await bySearch(false);
+			// (+84…), or a tenant without this route (HTTP 404 not_found), is left to the list
+			// (v1's: v2 search is marked missing by now).
+			return await bySearch();
 		},
 		i,
 	);
@@ -334,10 +344,10 @@ export async function addContact(
 	let namesakes: Set<string> | undefined;
 	const added = await preferV2(
 		context,
-		'add',
+		PATHS.v2Add,
 		async () => {
 			if (nameOnly) namesakes = await idsNamed(context, input.fullName ?? '', i);
-			const answer = await request(
+			const answer = await omiCallRequest.call(
 				context,
 				'POST',
 				PATHS.v2Add,
@@ -356,7 +366,8 @@ export async function addContact(
 				);
 			return null;
 		},
-		async () => await request(context, 'POST', PATHS.v1Add, { body: writeBody(input, 'v1') }, i),
+		async () =>
+			await omiCallRequest.call(context, 'POST', PATHS.v1Add, { body: writeBody(input, 'v1') }, i),
 		i,
 	);
 	if (isObject(added) && contactIdOf(added) !== null) return added;
@@ -405,9 +416,9 @@ export async function updateContact(
 	const id = contactIdOf(contact)!;
 	await preferV2(
 		context,
-		'update',
+		PATHS.v2Update,
 		async () =>
-			await request(
+			await omiCallRequest.call(
 				context,
 				'POST',
 				PATHS.v2Update,
@@ -415,7 +426,7 @@ export async function updateContact(
 				i,
 			),
 		async () =>
-			await request(
+			await omiCallRequest.call(
 				context,
 				'POST',
 				PATHS.v1Update,
@@ -471,5 +482,5 @@ async function v1UpdateBody(
 
 /** Deletes a contact by its OMICall id (v1, documented). */
 export async function deleteContact(context: IExecuteFunctions, id: string, i: number) {
-	await request(context, 'DELETE', `${PATHS.v1Delete}${encodeURIComponent(id)}`, {}, i);
+	await omiCallRequest.call(context, 'DELETE', `${PATHS.v1Delete}${encodeURIComponent(id)}`, {}, i);
 }

@@ -28,7 +28,13 @@ import {
 	textOf,
 } from '../input';
 import { PAGE_SIZE, searchPage } from './api';
-import { listLocator } from '../common';
+import {
+	listLocator,
+	type Output,
+	outputOption,
+	readOutput as readChosenOutput,
+	shapeOutput,
+} from '../common';
 
 /** The Contact resource's parameters, and the one place where a contact given as input is checked. */
 
@@ -47,8 +53,6 @@ export interface ContactInput {
 	refId?: string;
 	refCode?: string;
 }
-
-export type Output = 'simplified' | 'raw';
 
 const KIND_OPTIONS = [
 	{ name: 'Personal (Mobile)', value: 'personal' },
@@ -242,21 +246,10 @@ export function contactFields(withName: boolean, withRefId: boolean): INodePrope
 	return fields;
 }
 
-const outputOption: INodeProperties = {
-	displayName: 'Output',
-	name: 'output',
-	type: 'options',
-	options: [
-		{
-			name: 'Simplified',
-			value: 'simplified',
-			description:
-				"One flat item per contact, with the same field names as the OMICall Trigger's contact changes",
-		},
-		{ name: 'Raw', value: 'raw', description: 'The contact exactly as OMICall returns it' },
-	],
-	default: 'simplified',
-};
+const contactOutputOption = outputOption(
+	"One flat item per contact, with the same field names as the OMICall Trigger's contact changes",
+	'The contact exactly as OMICall returns it',
+);
 
 /** Options: the operation's own, then Output. */
 export function optionsCollection(own: INodeProperties[] = []): INodeProperties {
@@ -266,7 +259,7 @@ export function optionsCollection(own: INodeProperties[] = []): INodeProperties 
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		options: [...own, outputOption],
+		options: [...own, contactOutputOption],
 	};
 }
 
@@ -281,11 +274,11 @@ export const fullNameField: INodeProperties = {
 
 export function readOutput(context: IExecuteFunctions, i: number): Output {
 	const options = context.getNodeParameter('options', i, {}) as IDataObject;
-	return options.output === 'raw' ? 'raw' : 'simplified';
+	return readChosenOutput(options.output);
 }
 
 export function toJson(contact: IDataObject, output: Output): IDataObject {
-	return output === 'raw' ? contact : simplifyContact(contact);
+	return shapeOutput(contact, output, simplifyContact);
 }
 
 // ── Reading and checking input ──────────────────────────────────────────────

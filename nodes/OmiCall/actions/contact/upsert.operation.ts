@@ -8,8 +8,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { type ContactEmail, type ContactPhone, simplifyContact } from '../../contactRecord';
 import { phoneKey } from '../../phone';
-import { asNodeError } from '../../transport';
-import { omiCallCodeOf } from '../call/shared';
+import { asNodeError, omiCallCodeOf } from '../../transport';
 import {
 	addContact,
 	DUPLICATE_CODE,
