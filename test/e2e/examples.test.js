@@ -199,13 +199,13 @@ async function deactivateTrigger(workflow) {
 	await waitFor(() => !simulator.hooks.get('call'), { what: 'the call hook to be removed' });
 }
 
-/** A contact as OMICall holds it, with a name and one personal phone number. */
-function seedContact(contactId, name, phone) {
+/** A contact as OMICall holds it, with a name, personal phone numbers (one or a list) and tags. */
+function seedContact(contactId, name, phones, tags = []) {
 	simulator.contactStore.seed({
 		contact_id: contactId,
 		contact_type: 'contact',
 		ref_id: null,
-		tags: [],
+		tags,
 		created_date: Date.now() - DAY_MS,
 		last_updated_date: Date.now() - DAY_MS,
 		attribute_structure: [
@@ -213,7 +213,9 @@ function seedContact(contactId, name, phone) {
 			{
 				field_code: 'phone_number',
 				field_type: 'phone',
-				value: [{ display_value: phone, value_type: 'Cá nhân', data_type: 'personal' }],
+				value: [phones]
+					.flat()
+					.map((phone) => ({ display_value: phone, value_type: 'Cá nhân', data_type: 'personal' })),
 			},
 		],
 	});
@@ -710,14 +712,28 @@ describe('examples/missed-call-alert.json', () => {
 
 describe('examples/speed-to-lead.json', () => {
 	const FORM = 'call-me-back';
+	/** A customer OMICall already has: two phones and a tag the form must not touch. */
+	const CUSTOMER = {
+		contactId: '64aa00000000000000001602',
+		name: 'Hoàng Thị Thu Trang',
+		phones: ['0903111222', '0938444555'],
+		tags: ['Khách hàng VIP'],
+	};
 	const LEADS = [
 		{ name: 'Trần Thị Bích Ngọc', phone: '+84 912 000 111', number: '0912000111', answers: true },
 		{ name: 'Lê Văn Tám', phone: '0987.111.222', number: '0987111222', answers: false },
 		// The first lead again, from another page: the same contact, called again.
 		{ name: 'Trần Thị Bích Ngọc', phone: '0912 000 111', number: '0912000111', answers: true },
+		// The customer, with a short name and their second number: called on that number, unchanged.
+		{ name: 'Trang', phone: '0938 444 555', number: '0938444555', answers: true },
+		// Numbers a stranger could make the account pay for: a premium line, a foreign number.
+		{ name: 'Spam', phone: '1900 123456', number: null },
+		{ name: 'Spam', phone: '+44 20 7946 0958', number: null },
 	];
+	const CALLED = LEADS.filter((lead) => lead.number);
 	let workflow;
 	let contactsBefore;
+	let customerBefore;
 	let clickToCallsBefore;
 	let answers;
 	let executions;
@@ -732,6 +748,8 @@ describe('examples/speed-to-lead.json', () => {
 	};
 
 	beforeAll(async () => {
+		seedContact(CUSTOMER.contactId, CUSTOMER.name, CUSTOMER.phones, CUSTOMER.tags);
+		customerBefore = JSON.stringify(simulator.contactStore.findByPhone(CUSTOMER.phones[0]));
 		workflow = await importExample('speed-to-lead.json');
 		await n8n.activate(workflow.id);
 		await waitFor(() => simulator.hooks.get('call'), { what: "the trigger's hook" });
@@ -742,19 +760,23 @@ describe('examples/speed-to-lead.json', () => {
 		clickToCallsBefore = simulator.callCenter.clickToCalls.length;
 		answers = [];
 		let runs = 0;
+		let calls = 0;
 		try {
 			for (const lead of LEADS) {
-				simulator.callCenter.customersAnswer = lead.answers;
+				simulator.callCenter.customersAnswer = lead.answers ?? true;
 				answers.push(await submit(lead));
 				// The form's run places the call; the call's record starts the second part.
-				runs += 2;
-				await waitFor(
-					() => simulator.callCenter.clickToCalls.length - clickToCallsBefore >= runs / 2,
-					{
-						what: 'the click-to-call',
-					},
-				);
-				await simulator.callCenter.idle();
+				runs += lead.number ? 2 : 1;
+				if (lead.number) {
+					calls += 1;
+					await waitFor(
+						() => simulator.callCenter.clickToCalls.length - clickToCallsBefore >= calls,
+						{
+							what: 'the click-to-call',
+						},
+					);
+					await simulator.callCenter.idle();
+				}
 				await n8n.waitForExecutions(workflow.id, runs);
 			}
 		} finally {
@@ -767,36 +789,61 @@ describe('examples/speed-to-lead.json', () => {
 		await deactivateTrigger(workflow);
 	});
 
-	/** The callId "Call the lead" gave for each form post, in order. */
+	/** The callId "Call the lead" gave for each form post that placed a call, in order. */
 	const placedCalls = () =>
 		executions
-			.filter((e) => e.data.resultData.runData['Lead form'])
+			.filter((e) => e.data.resultData.runData['Call the lead'])
 			.map((e) => nodeOutput(e, 'Call the lead')[0]?.callId);
 
 	test('the form is accepted and every run succeeds', () => {
-		expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
-		expect(executions.map((e) => e.status)).toEqual(Array(6).fill('success'));
+		expect(answers.map((a) => a.status)).toEqual(LEADS.map(() => 200));
+		expect(executions.map((e) => e.status)).toEqual(
+			Array(LEADS.length + CALLED.length).fill('success'),
+		);
 	});
 
-	test('each lead is an OMICall contact, named as typed and tagged "Web lead"; the returning lead is not added twice', () => {
+	test('each new lead is an OMICall contact, named as typed and tagged "Web lead"; the returning lead is not added twice', () => {
 		const store = simulator.contactStore;
 		expect(store.contacts.length - contactsBefore).toBe(2);
-		for (const lead of LEADS) {
+		for (const lead of LEADS.slice(0, 3)) {
 			const contact = store.findByPhone(lead.number);
 			expect(fullNameOf(contact)).toBe(lead.name);
 			expect(contact.tags).toEqual(['Web lead']);
 		}
 	});
 
-	test("OMICall is asked to ring the agent's extension and dial each lead's number in its own form", () => {
+	test('an existing customer who fills the form is left exactly as they were: name, both phones, tags', () => {
+		const customer = simulator.contactStore.findByPhone(CUSTOMER.phones[1]);
+		expect(JSON.stringify(customer)).toBe(customerBefore);
+		expect(fullNameOf(customer)).toBe(CUSTOMER.name);
+		expect(customer.tags).toEqual(CUSTOMER.tags);
+	});
+
+	test("OMICall is asked to ring the agent's extension and dial the number typed in the form, in its own form", () => {
 		expect(simulator.callCenter.clickToCalls.slice(clickToCallsBefore)).toEqual(
-			LEADS.map((lead) => ({
+			CALLED.map((lead) => ({
 				extension: '100',
 				hotline: '842899959300',
 				phone_number: lead.number,
 			})),
 		);
+		expect(placedCalls()).toHaveLength(CALLED.length);
 		expect(placedCalls().every((id) => typeof id === 'string' && id.length > 0)).toBe(true);
+	});
+
+	test('a premium (1900…) or foreign number places no call and saves no contact: the run stops at the number check', () => {
+		const stopped = executions.filter(
+			(e) => e.data.resultData.runData['Lead form'] && !e.data.resultData.runData['Call the lead'],
+		);
+		expect(stopped.map((e) => nodeOutput(e, 'Lead form')[0].Phone)).toEqual([
+			'1900 123456',
+			'+44 20 7946 0958',
+		]);
+		for (const execution of stopped) {
+			expect(nodeOutput(execution, 'Vietnamese mobile numbers only')).toEqual([]);
+			expect(execution.data.resultData.runData['Find the contact']).toBeUndefined();
+		}
+		expect(simulator.contactStore.findByPhone('1900123456')).toBeFalsy();
 	});
 
 	test("when each call ends, how it ended is added to the call's note in OMICall, after the agent's note", () => {
@@ -804,6 +851,7 @@ describe('examples/speed-to-lead.json', () => {
 		expect(notes).toEqual([
 			'Khách hàng hỏi về đơn hàng\nSpeed to lead: answered, talked 47 s.',
 			'Khách hàng hỏi về đơn hàng\nSpeed to lead: not answered.',
+			'Khách hàng hỏi về đơn hàng\nSpeed to lead: answered, talked 47 s.',
 			'Khách hàng hỏi về đơn hàng\nSpeed to lead: answered, talked 47 s.',
 		]);
 	});
