@@ -422,6 +422,7 @@ describe('examples/reminder-robocall.json', () => {
 	const KEY = `reminder-key-${Date.now()}`;
 	const LONG_PLACE =
 		'Bệnh viện Đa khoa Quốc tế Hoà Bình, khu khám bệnh theo yêu cầu, tầng 3, phòng 305, số 12 đường Lê Lợi, phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh, gửi xe ở tầng hầm B2, đi thang máy số 4';
+	const LONG_NAME = 'Công ty Trách nhiệm Hữu hạn Thương mại Dịch vụ Xuất nhập khẩu Hoà Bình';
 	const answered = [
 		{
 			name: 'Nguyễn Thị Mai',
@@ -442,6 +443,23 @@ describe('examples/reminder-robocall.json', () => {
 			time: '2026-12-01T10:00:00+07:00',
 			place: 'Phòng khám Hoà Bình',
 		},
+		// A booking system's SQL time, no zone: read in Vietnam time.
+		{
+			name: 'Võ Thị Sáu',
+			phone: '0905 111 222',
+			time: '2026-12-01 09:30',
+			place: 'Nha khoa Sài Gòn',
+		},
+		// A name too long to read whole: its first 40 characters are read.
+		{
+			name: LONG_NAME,
+			phone: '0906 222 333',
+			time: '2026-12-01T11:00:00+07:00',
+			place: 'Phòng khám Hoà Bình',
+		},
+		// No time, and no name: neither is called, each is answered with its error.
+		{ name: 'Đỗ Văn Nam', phone: '0907 333 444', place: 'Phòng khám Hoà Bình' },
+		{ phone: '0908 444 555', time: '2026-12-01T15:00:00+07:00', place: 'Phòng khám Hoà Bình' },
 	];
 	const notAnswered = [
 		{
@@ -504,9 +522,12 @@ describe('examples/reminder-robocall.json', () => {
 
 	test('a request without the webhook key is refused and calls nobody', () => {
 		expect(refused.status).toBe(403);
+		// Not the wrong number, not the appointments without a time or a name.
 		expect(requests.map((r) => r.phone_number_list)).toEqual([
 			['0912345678'],
 			['0983456789'],
+			['0905111222'],
+			['0906222333'],
 			['0987654321'],
 		]);
 	});
@@ -522,7 +543,7 @@ describe('examples/reminder-robocall.json', () => {
 			num_retry: 1,
 			distance_retry: 300,
 		});
-		expect(requests[2].variables).toEqual([
+		expect(requests[4].variables).toEqual([
 			'Xin chào Phạm Quốc Bảo. Quý khách có lịch hẹn lúc 08:00 ngày 02/12 tại Nha khoa Sài Gòn. Cần đổi lịch, xin gọi lại số này. Xin cảm ơn.',
 		]);
 	});
@@ -536,7 +557,21 @@ describe('examples/reminder-robocall.json', () => {
 		expect([...message].length).toBeLessThanOrEqual(300);
 	});
 
-	test("the booking system is answered with each campaign's autoCallId, and the error of a number that cannot be called", () => {
+	test('a time in the SQL form (2026-12-01 09:30) is read in Vietnam time', () => {
+		expect(requests[2].variables).toEqual([
+			'Xin chào Võ Thị Sáu. Quý khách có lịch hẹn lúc 09:30 ngày 01/12 tại Nha khoa Sài Gòn. Cần đổi lịch, xin gọi lại số này. Xin cảm ơn.',
+		]);
+	});
+
+	test('a name too long to read whole is cut to its first 40 characters', () => {
+		const name = [...LONG_NAME].slice(0, 40).join('');
+		expect([...LONG_NAME].length).toBeGreaterThan(40);
+		expect(requests[3].variables).toEqual([
+			`Xin chào ${name}. Quý khách có lịch hẹn lúc 11:00 ngày 01/12 tại Phòng khám Hoà Bình. Cần đổi lịch, xin gọi lại số này. Xin cảm ơn.`,
+		]);
+	});
+
+	test("the booking system is answered with each campaign's autoCallId, and the error of each appointment that cannot be called (last)", () => {
 		expect(firstAnswer.status).toBe(200);
 		/** The campaign OMICall's call history has for a number. */
 		const campaignOf = (phone) =>
@@ -555,18 +590,51 @@ describe('examples/reminder-robocall.json', () => {
 				messageType: 'text',
 			},
 			{ error: '"12" in Phone Numbers is not a phone number OMICall can call.' },
+			{
+				autoCallId: campaignOf('0905111222'),
+				name: requests[2].name,
+				phoneNumbers: ['0905111222'],
+				messageType: 'text',
+			},
+			{
+				autoCallId: campaignOf('0906222333'),
+				name: requests[3].name,
+				phoneNumbers: ['0906222333'],
+				messageType: 'text',
+			},
+			{
+				error:
+					'The appointment of Đỗ Văn Nam has no time in a form this workflow reads (null), so it was not called. Send e.g. 2026-12-01T09:30:00+07:00, or 2026-12-01 09:30 in Vietnam time.',
+			},
+			{ error: 'The appointment for 0908 444 555 has no name, so it was not called.' },
 		]);
+		// Nothing was read aloud with a broken time or an empty name.
+		for (const request of requests) {
+			expect(request.variables[0]).not.toMatch(/Invalid DateTime|Xin chào \./);
+		}
 		expect(secondAnswer).toMatchObject({ status: 200, body: [{ phoneNumbers: ['0987654321'] }] });
 	});
 
 	test("the next morning's run reads each auto call of the last 24 hours back from the call history: one outcome per number", () => {
 		expect(readBack.status).toBe('success');
-		const campaigns = [...firstAnswer.body.slice(0, 2), ...secondAnswer.body].map(
-			(c) => c.autoCallId,
-		);
+		const campaigns = [...firstAnswer.body, ...secondAnswer.body]
+			.filter((c) => c.autoCallId)
+			.map((c) => c.autoCallId);
 		const outcomes = nodeOutput(readBack, 'Outcome per number');
 		const ours = outcomes.filter((o) => campaigns.includes(o.autoCallId));
 		expect(ours.sort((a, b) => a.phone.localeCompare(b.phone))).toEqual([
+			expect.objectContaining({
+				phone: '0905111222',
+				outcome: 'answered',
+				talkSec: 47,
+				autoCallId: campaigns[2],
+			}),
+			expect.objectContaining({
+				phone: '0906222333',
+				outcome: 'answered',
+				talkSec: 47,
+				autoCallId: campaigns[3],
+			}),
 			expect.objectContaining({
 				phone: '0912345678',
 				outcome: 'answered',
@@ -583,7 +651,7 @@ describe('examples/reminder-robocall.json', () => {
 				phone: '0987654321',
 				outcome: 'not answered',
 				talkSec: 0,
-				autoCallId: campaigns[2],
+				autoCallId: campaigns[4],
 			}),
 		]);
 		for (const outcome of ours) expect(Date.parse(outcome.calledAt)).not.toBeNaN();
