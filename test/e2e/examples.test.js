@@ -19,6 +19,7 @@ const path = require('node:path');
 
 const { ROOT, nodeOutput, waitFor } = require('./n8n');
 const { startStack } = require('./stack');
+const { buildCallRecord } = require('../simulator/call-events');
 
 jest.setTimeout(180_000);
 
@@ -673,6 +674,7 @@ describe('examples/reminder-robocall.json', () => {
 describe('examples/missed-call-alert.json', () => {
 	const CALLER = { name: 'Nguyễn Thị Hồng Nhung', phone: '0912345678' };
 	const UNKNOWN = '0977000111';
+	const NO_TIME = '0977000222';
 	/** 14:05 on 29 November 2026 in Vietnam (UTC+7). */
 	const AT = Date.UTC(2026, 10, 29, 7, 5);
 	let mail;
@@ -719,7 +721,23 @@ describe('examples/missed-call-alert.json', () => {
 			answered: true,
 			customerNumber: CALLER.phone,
 		});
-		executions = await n8n.waitForExecutions(workflow.id, 3);
+		// A hidden caller: a number the contact lookup cannot take.
+		await simulator.placeCall({
+			direction: 'inbound',
+			answered: false,
+			customerNumber: 'anonymous',
+			hotline: '02473009999',
+			startedAt: AT,
+		});
+		// A call record without any time (OMICall's record fields can be null).
+		const timeless = buildCallRecord({
+			direction: 'inbound',
+			answered: false,
+			customerNumber: NO_TIME,
+		});
+		Object.assign(timeless, { time_start_call: null, created_date: null });
+		await simulator.deliver(simulator.hooks.get('call').url, timeless);
+		executions = await n8n.waitForExecutions(workflow.id, 5);
 	});
 
 	afterAll(async () => {
@@ -728,12 +746,26 @@ describe('examples/missed-call-alert.json', () => {
 	});
 
 	test('each inbound call record starts a run (the outbound one none), and every run succeeds', () => {
-		expect(executions.map((e) => e.status)).toEqual(['success', 'success', 'success']);
-		expect(executions.map((e) => nodeOutput(e, 'OMICall Trigger')[0].direction)).toEqual([
-			'inbound',
-			'inbound',
-			'inbound',
-		]);
+		expect(executions.map((e) => e.status)).toEqual(Array(5).fill('success'));
+		expect(executions.map((e) => nodeOutput(e, 'OMICall Trigger')[0].direction)).toEqual(
+			Array(5).fill('inbound'),
+		);
+	});
+
+	test('a hidden caller ("anonymous"), which no contact lookup can take, is still mailed as "Unknown caller"', () => {
+		const message = mail.messages.find((m) => m.text.includes('Number: anonymous'));
+		expect(message?.headers.subject).toBe('Missed call from Unknown caller (anonymous)');
+		expect(message.text).toContain('Caller: Unknown caller\n');
+		expect(message.text).toContain('Hotline: 02473009999\n');
+		expect(message.text).toContain('Time: 14:05, 29/11/2026 (Vietnam time)\n');
+		expect(nodeOutput(executions[3], 'OMICall Trigger')[0].customerNumber).toBe('anonymous');
+	});
+
+	test('a call record without a time says so, rather than "Invalid DateTime"', () => {
+		const message = mail.messages.find((m) => m.text.includes(`Number: ${NO_TIME}`));
+		expect(nodeOutput(executions[4], 'OMICall Trigger')[0].startedAt).toBeNull();
+		expect(message?.text).toContain('Time: not given by OMICall\n');
+		expect(message.text).not.toContain('Invalid');
 	});
 
 	test('a missed call from a contact: an email in plain English naming the caller as OMICall has them, the number, the hotline and the time in Vietnam', () => {
@@ -772,7 +804,7 @@ describe('examples/missed-call-alert.json', () => {
 	});
 
 	test('an answered call sends nothing: its run stops at "Not answered"', () => {
-		expect(mail.messages).toHaveLength(2);
+		expect(mail.messages).toHaveLength(4);
 		expect(executions[2].data.resultData.runData['Find the caller']).toBeUndefined();
 		expect(nodeOutput(executions[2], 'OMICall Trigger')[0].answered).toBe(true);
 	});
