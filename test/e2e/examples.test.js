@@ -1026,6 +1026,19 @@ describe('examples/contacts-from-crm.json', () => {
 		expect(fullNameOf(store.findByRefId('CRM-1042'))).toBe('Đặng Ngọc Lan Anh');
 	});
 
+	test('a customer without a phone number is created all the same, with no phone', async () => {
+		const store = simulator.contactStore;
+		const before = store.contacts.length;
+		const answer = await post({ id: 'CRM-3001', name: 'Bùi Thị Hạnh' });
+		expect(answer).toMatchObject({
+			status: 200,
+			body: { refId: 'CRM-3001', fullName: 'Bùi Thị Hạnh' },
+		});
+		expect(answer.body.error).toBeUndefined();
+		expect(store.contacts.length).toBe(before + 1);
+		expect(fullNameOf(store.findByRefId('CRM-3001'))).toBe('Bùi Thị Hạnh');
+	});
+
 	test('a wrong phone number is answered with a plain-English error and writes nothing; a request without the key is refused', async () => {
 		const store = simulator.contactStore;
 		const writes = store.writes.length;
