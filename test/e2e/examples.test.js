@@ -294,19 +294,33 @@ describe('examples/recording-for-transcription.json', () => {
 		await waitFor(() => simulator.hooks.get('call'), { what: "the trigger's hook" });
 		answered = (await simulator.placeCall({ direction: 'inbound', answered: true })).transactionId;
 		missed = (await simulator.placeCall({ direction: 'inbound', answered: false })).transactionId;
-		executions = await n8n.waitForExecutions(workflow.id, 2);
+		await n8n.waitForExecutions(workflow.id, 2);
+		// OMICall sends the answered call's record again (another leg, a retried delivery).
+		const record = simulator.deliveries.find(
+			(d) => d.body.state === 'cdr' && d.body.transaction_id === answered,
+		).body;
+		await simulator.deliver(simulator.hooks.get('call').url, { ...record });
+		executions = await n8n.waitForExecutions(workflow.id, 3);
 	});
 
 	afterAll(async () => {
 		await deactivateTrigger(workflow);
 	});
 
-	test('each call record starts a run, and both runs succeed', () => {
-		expect(executions.map((e) => e.status)).toEqual(['success', 'success']);
+	test('each call record starts a run, and every run succeeds', () => {
+		expect(executions.map((e) => e.status)).toEqual(['success', 'success', 'success']);
 		expect(executions.map((e) => nodeOutput(e, 'OMICall Trigger')[0].callId)).toEqual([
 			answered,
 			missed,
+			answered,
 		]);
+	});
+
+	test('the answered call\'s record sent again is not transcribed again: its run stops at "Once per call"', () => {
+		expect(nodeOutput(executions[2], 'Has a recording')).toHaveLength(1);
+		expect(nodeOutput(executions[2], 'Once per call')).toEqual([]);
+		expect(executions[2].data.resultData.runData['Download Recording']).toBeUndefined();
+		expect(executions[2].data.resultData.runData[TRANSCRIBE]).toBeUndefined();
 	});
 
 	test('the answered call reaches the transcription step with its recording: <callId>.mp3, audio/mpeg, byte for byte what OMICall served', async () => {
