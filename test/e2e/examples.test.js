@@ -608,35 +608,23 @@ describe('examples/reminder-robocall.json', () => {
 
 	test("the booking system is answered with each campaign's autoCallId, and the error of each appointment that cannot be called (last)", () => {
 		expect(firstAnswer.status).toBe(200);
-		/** The campaign OMICall's call history has for a number. */
-		const campaignOf = (phone) =>
-			simulator.calls.find((c) => c.phone_number === phone && c.autocall_id)?.autocall_id;
+		/** What the webhook answers for the campaign of request `i`, as OMICall's call history has it. */
+		const campaign = (i) => {
+			const [phone] = requests[i].phone_number_list;
+			return {
+				autoCallId: simulator.calls.find((c) => c.phone_number === phone && c.autocall_id)
+					?.autocall_id,
+				name: requests[i].name,
+				phoneNumbers: [phone],
+				messageType: 'text',
+			};
+		};
 		expect(firstAnswer.body).toEqual([
-			{
-				autoCallId: campaignOf('0912345678'),
-				name: requests[0].name,
-				phoneNumbers: ['0912345678'],
-				messageType: 'text',
-			},
-			{
-				autoCallId: campaignOf('0983456789'),
-				name: requests[1].name,
-				phoneNumbers: ['0983456789'],
-				messageType: 'text',
-			},
+			campaign(0),
+			campaign(1),
 			{ error: '"12" in Phone Numbers is not a phone number OMICall can call.' },
-			{
-				autoCallId: campaignOf('0905111222'),
-				name: requests[2].name,
-				phoneNumbers: ['0905111222'],
-				messageType: 'text',
-			},
-			{
-				autoCallId: campaignOf('0906222333'),
-				name: requests[3].name,
-				phoneNumbers: ['0906222333'],
-				messageType: 'text',
-			},
+			campaign(2),
+			campaign(3),
 			{
 				error:
 					'The appointment of Đỗ Văn Nam has no time in a form this workflow reads (null), so it was not called. Send e.g. 2026-12-01T09:30:00+07:00, or 2026-12-01 09:30 in Vietnam time.',
