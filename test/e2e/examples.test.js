@@ -19,6 +19,7 @@ const path = require('node:path');
 
 const { ROOT, nodeOutput, waitFor } = require('./n8n');
 const { startStack } = require('./stack');
+const { buildCallRecord } = require('../simulator/call-events');
 
 jest.setTimeout(180_000);
 
@@ -199,13 +200,13 @@ async function deactivateTrigger(workflow) {
 	await waitFor(() => !simulator.hooks.get('call'), { what: 'the call hook to be removed' });
 }
 
-/** A contact as OMICall holds it, with a name and one personal phone number. */
-function seedContact(contactId, name, phone) {
+/** A contact as OMICall holds it, with a name, personal phone numbers (one or a list) and tags. */
+function seedContact(contactId, name, phones, tags = []) {
 	simulator.contactStore.seed({
 		contact_id: contactId,
 		contact_type: 'contact',
 		ref_id: null,
-		tags: [],
+		tags,
 		created_date: Date.now() - DAY_MS,
 		last_updated_date: Date.now() - DAY_MS,
 		attribute_structure: [
@@ -213,7 +214,9 @@ function seedContact(contactId, name, phone) {
 			{
 				field_code: 'phone_number',
 				field_type: 'phone',
-				value: [{ display_value: phone, value_type: 'Cá nhân', data_type: 'personal' }],
+				value: [phones]
+					.flat()
+					.map((phone) => ({ display_value: phone, value_type: 'Cá nhân', data_type: 'personal' })),
 			},
 		],
 	});
@@ -291,19 +294,33 @@ describe('examples/recording-for-transcription.json', () => {
 		await waitFor(() => simulator.hooks.get('call'), { what: "the trigger's hook" });
 		answered = (await simulator.placeCall({ direction: 'inbound', answered: true })).transactionId;
 		missed = (await simulator.placeCall({ direction: 'inbound', answered: false })).transactionId;
-		executions = await n8n.waitForExecutions(workflow.id, 2);
+		await n8n.waitForExecutions(workflow.id, 2);
+		// OMICall sends the answered call's record again (another leg, a retried delivery).
+		const record = simulator.deliveries.find(
+			(d) => d.body.state === 'cdr' && d.body.transaction_id === answered,
+		).body;
+		await simulator.deliver(simulator.hooks.get('call').url, { ...record });
+		executions = await n8n.waitForExecutions(workflow.id, 3);
 	});
 
 	afterAll(async () => {
 		await deactivateTrigger(workflow);
 	});
 
-	test('each call record starts a run, and both runs succeed', () => {
-		expect(executions.map((e) => e.status)).toEqual(['success', 'success']);
+	test('each call record starts a run, and every run succeeds', () => {
+		expect(executions.map((e) => e.status)).toEqual(['success', 'success', 'success']);
 		expect(executions.map((e) => nodeOutput(e, 'OMICall Trigger')[0].callId)).toEqual([
 			answered,
 			missed,
+			answered,
 		]);
+	});
+
+	test('the answered call\'s record sent again is not transcribed again: its run stops at "Once per call"', () => {
+		expect(nodeOutput(executions[2], 'Has a recording')).toHaveLength(1);
+		expect(nodeOutput(executions[2], 'Once per call')).toEqual([]);
+		expect(executions[2].data.resultData.runData['Download Recording']).toBeUndefined();
+		expect(executions[2].data.resultData.runData[TRANSCRIBE]).toBeUndefined();
 	});
 
 	test('the answered call reaches the transcription step with its recording: <callId>.mp3, audio/mpeg, byte for byte what OMICall served', async () => {
@@ -338,6 +355,19 @@ describe('examples/nightly-call-report.json', () => {
 		const workflow = await importExample('nightly-call-report.json');
 		const today = Math.floor((Date.now() + VIETNAM_MS) / DAY_MS) * DAY_MS - VIETNAM_MS;
 		yesterday = { from: today - DAY_MS, to: today - 1 };
+		// Two auto calls of yesterday on two hotlines: no agent took them, so they make one row.
+		for (const [hour, hotline] of [
+			[10, '842899959300'],
+			[11, '842871099999'],
+		])
+			await simulator.placeCall({
+				requireHook: false,
+				direction: 'outbound',
+				agent: null,
+				autocallId: `nightly-${hour}`,
+				hotline,
+				startedAt: yesterday.from + hour * 60 * 60 * 1000,
+			});
 		// The editor's "Execute workflow": a run from the Schedule Trigger, now.
 		await n8n.runFromTrigger(workflow.id, SCHEDULE);
 		[execution] = await n8n.waitForExecutions(workflow.id, 1);
@@ -357,18 +387,25 @@ describe('examples/nightly-call-report.json', () => {
 	});
 
 	test('the CSV file has one row per agent and direction: calls, answered calls and talk minutes, names as OMICall has them', () => {
-		const calls = nodeOutput(execution, "Yesterday's calls");
+		// Worked out from OMICall's own call history (the simulator's records), not from what the
+		// example read: a field the example took wrongly cannot agree with itself here.
+		const calls = simulator.calls
+			.filter((c) => c.time_start_call * 1000 >= yesterday.from)
+			.filter((c) => c.time_start_call * 1000 <= yesterday.to);
 		/** The summary worked out here from the calls (Summarize orders it its own way: compared sorted). */
 		const groups = new Map();
 		for (const call of calls) {
-			const key = [call.agentName || '(no agent)', call.agentExtension || '', call.direction];
+			// A call no agent took (an auto call) has no agent and no extension.
+			const [agent] = call.user;
+			const key = [agent?.full_name || '(no agent)', agent?.extension || '', call.direction];
 			const id = JSON.stringify(key);
 			const group = groups.get(id) ?? { key, calls: 0, answered: 0, talkSec: 0 };
 			group.calls += 1;
-			group.answered += call.answered ? 1 : 0;
-			group.talkSec += call.talkSec ?? 0;
+			group.answered += call.disposition === 'answered' ? 1 : 0;
+			group.talkSec += call.bill_sec;
 			groups.set(id, group);
 		}
+		expect([...groups.keys()].some((id) => id.includes('(no agent)'))).toBe(true);
 		const expected = [...groups.values()].map((g) => ({
 			Agent: g.key[0],
 			Extension: g.key[1],
@@ -420,6 +457,7 @@ describe('examples/reminder-robocall.json', () => {
 	const KEY = `reminder-key-${Date.now()}`;
 	const LONG_PLACE =
 		'Bệnh viện Đa khoa Quốc tế Hoà Bình, khu khám bệnh theo yêu cầu, tầng 3, phòng 305, số 12 đường Lê Lợi, phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh, gửi xe ở tầng hầm B2, đi thang máy số 4';
+	const LONG_NAME = 'Công ty Trách nhiệm Hữu hạn Thương mại Dịch vụ Xuất nhập khẩu Hoà Bình';
 	const answered = [
 		{
 			name: 'Nguyễn Thị Mai',
@@ -440,6 +478,23 @@ describe('examples/reminder-robocall.json', () => {
 			time: '2026-12-01T10:00:00+07:00',
 			place: 'Phòng khám Hoà Bình',
 		},
+		// A booking system's SQL time, no zone: read in Vietnam time.
+		{
+			name: 'Võ Thị Sáu',
+			phone: '0905 111 222',
+			time: '2026-12-01 09:30',
+			place: 'Nha khoa Sài Gòn',
+		},
+		// A name too long to read whole: its first 40 characters are read.
+		{
+			name: LONG_NAME,
+			phone: '0906 222 333',
+			time: '2026-12-01T11:00:00+07:00',
+			place: 'Phòng khám Hoà Bình',
+		},
+		// No time, and no name: neither is called, each is answered with its error.
+		{ name: 'Đỗ Văn Nam', phone: '0907 333 444', place: 'Phòng khám Hoà Bình' },
+		{ phone: '0908 444 555', time: '2026-12-01T15:00:00+07:00', place: 'Phòng khám Hoà Bình' },
 	];
 	const notAnswered = [
 		{
@@ -502,9 +557,12 @@ describe('examples/reminder-robocall.json', () => {
 
 	test('a request without the webhook key is refused and calls nobody', () => {
 		expect(refused.status).toBe(403);
+		// Not the wrong number, not the appointments without a time or a name.
 		expect(requests.map((r) => r.phone_number_list)).toEqual([
 			['0912345678'],
 			['0983456789'],
+			['0905111222'],
+			['0906222333'],
 			['0987654321'],
 		]);
 	});
@@ -520,7 +578,7 @@ describe('examples/reminder-robocall.json', () => {
 			num_retry: 1,
 			distance_retry: 300,
 		});
-		expect(requests[2].variables).toEqual([
+		expect(requests[4].variables).toEqual([
 			'Xin chào Phạm Quốc Bảo. Quý khách có lịch hẹn lúc 08:00 ngày 02/12 tại Nha khoa Sài Gòn. Cần đổi lịch, xin gọi lại số này. Xin cảm ơn.',
 		]);
 	});
@@ -534,37 +592,72 @@ describe('examples/reminder-robocall.json', () => {
 		expect([...message].length).toBeLessThanOrEqual(300);
 	});
 
-	test("the booking system is answered with each campaign's autoCallId, and the error of a number that cannot be called", () => {
-		expect(firstAnswer.status).toBe(200);
-		/** The campaign OMICall's call history has for a number. */
-		const campaignOf = (phone) =>
-			simulator.calls.find((c) => c.phone_number === phone && c.autocall_id)?.autocall_id;
-		expect(firstAnswer.body).toEqual([
-			{
-				autoCallId: campaignOf('0912345678'),
-				name: requests[0].name,
-				phoneNumbers: ['0912345678'],
-				messageType: 'text',
-			},
-			{
-				autoCallId: campaignOf('0983456789'),
-				name: requests[1].name,
-				phoneNumbers: ['0983456789'],
-				messageType: 'text',
-			},
-			{ error: 'Item 2: "12" in the Phone Numbers is not a phone number.' },
+	test('a time in the SQL form (2026-12-01 09:30) is read in Vietnam time', () => {
+		expect(requests[2].variables).toEqual([
+			'Xin chào Võ Thị Sáu. Quý khách có lịch hẹn lúc 09:30 ngày 01/12 tại Nha khoa Sài Gòn. Cần đổi lịch, xin gọi lại số này. Xin cảm ơn.',
 		]);
+	});
+
+	test('a name too long to read whole is cut to its first 40 characters', () => {
+		const name = [...LONG_NAME].slice(0, 40).join('');
+		expect([...LONG_NAME].length).toBeGreaterThan(40);
+		expect(requests[3].variables).toEqual([
+			`Xin chào ${name}. Quý khách có lịch hẹn lúc 11:00 ngày 01/12 tại Phòng khám Hoà Bình. Cần đổi lịch, xin gọi lại số này. Xin cảm ơn.`,
+		]);
+	});
+
+	test("the booking system is answered with each campaign's autoCallId, and the error of each appointment that cannot be called (last)", () => {
+		expect(firstAnswer.status).toBe(200);
+		/** What the webhook answers for the campaign of request `i`, as OMICall's call history has it. */
+		const campaign = (i) => {
+			const [phone] = requests[i].phone_number_list;
+			return {
+				autoCallId: simulator.calls.find((c) => c.phone_number === phone && c.autocall_id)
+					?.autocall_id,
+				name: requests[i].name,
+				phoneNumbers: [phone],
+				messageType: 'text',
+			};
+		};
+		expect(firstAnswer.body).toEqual([
+			campaign(0),
+			campaign(1),
+			{ error: 'Item 2: "12" in the Phone Numbers is not a phone number.' },
+			campaign(2),
+			campaign(3),
+			{
+				error:
+					'The appointment of Đỗ Văn Nam has no time in a form this workflow reads (null), so it was not called. Send e.g. 2026-12-01T09:30:00+07:00, or 2026-12-01 09:30 in Vietnam time.',
+			},
+			{ error: 'The appointment for 0908 444 555 has no name, so it was not called.' },
+		]);
+		// Nothing was read aloud with a broken time or an empty name.
+		for (const request of requests) {
+			expect(request.variables[0]).not.toMatch(/Invalid DateTime|Xin chào \./);
+		}
 		expect(secondAnswer).toMatchObject({ status: 200, body: [{ phoneNumbers: ['0987654321'] }] });
 	});
 
 	test("the next morning's run reads each auto call of the last 24 hours back from the call history: one outcome per number", () => {
 		expect(readBack.status).toBe('success');
-		const campaigns = [...firstAnswer.body.slice(0, 2), ...secondAnswer.body].map(
-			(c) => c.autoCallId,
-		);
+		const campaigns = [...firstAnswer.body, ...secondAnswer.body]
+			.filter((c) => c.autoCallId)
+			.map((c) => c.autoCallId);
 		const outcomes = nodeOutput(readBack, 'Outcome per number');
 		const ours = outcomes.filter((o) => campaigns.includes(o.autoCallId));
 		expect(ours.sort((a, b) => a.phone.localeCompare(b.phone))).toEqual([
+			expect.objectContaining({
+				phone: '0905111222',
+				outcome: 'answered',
+				talkSec: 47,
+				autoCallId: campaigns[2],
+			}),
+			expect.objectContaining({
+				phone: '0906222333',
+				outcome: 'answered',
+				talkSec: 47,
+				autoCallId: campaigns[3],
+			}),
 			expect.objectContaining({
 				phone: '0912345678',
 				outcome: 'answered',
@@ -581,7 +674,7 @@ describe('examples/reminder-robocall.json', () => {
 				phone: '0987654321',
 				outcome: 'not answered',
 				talkSec: 0,
-				autoCallId: campaigns[2],
+				autoCallId: campaigns[4],
 			}),
 		]);
 		for (const outcome of ours) expect(Date.parse(outcome.calledAt)).not.toBeNaN();
@@ -603,6 +696,7 @@ describe('examples/reminder-robocall.json', () => {
 describe('examples/missed-call-alert.json', () => {
 	const CALLER = { name: 'Nguyễn Thị Hồng Nhung', phone: '0912345678' };
 	const UNKNOWN = '0977000111';
+	const NO_TIME = '0977000222';
 	/** 14:05 on 29 November 2026 in Vietnam (UTC+7). */
 	const AT = Date.UTC(2026, 10, 29, 7, 5);
 	let mail;
@@ -649,7 +743,23 @@ describe('examples/missed-call-alert.json', () => {
 			answered: true,
 			customerNumber: CALLER.phone,
 		});
-		executions = await n8n.waitForExecutions(workflow.id, 3);
+		// A hidden caller: a number the contact lookup cannot take.
+		await simulator.placeCall({
+			direction: 'inbound',
+			answered: false,
+			customerNumber: 'anonymous',
+			hotline: '02473009999',
+			startedAt: AT,
+		});
+		// A call record without any time (OMICall's record fields can be null).
+		const timeless = buildCallRecord({
+			direction: 'inbound',
+			answered: false,
+			customerNumber: NO_TIME,
+		});
+		Object.assign(timeless, { time_start_call: null, created_date: null });
+		await simulator.deliver(simulator.hooks.get('call').url, timeless);
+		executions = await n8n.waitForExecutions(workflow.id, 5);
 	});
 
 	afterAll(async () => {
@@ -658,12 +768,26 @@ describe('examples/missed-call-alert.json', () => {
 	});
 
 	test('each inbound call record starts a run (the outbound one none), and every run succeeds', () => {
-		expect(executions.map((e) => e.status)).toEqual(['success', 'success', 'success']);
-		expect(executions.map((e) => nodeOutput(e, 'OMICall Trigger')[0].direction)).toEqual([
-			'inbound',
-			'inbound',
-			'inbound',
-		]);
+		expect(executions.map((e) => e.status)).toEqual(Array(5).fill('success'));
+		expect(executions.map((e) => nodeOutput(e, 'OMICall Trigger')[0].direction)).toEqual(
+			Array(5).fill('inbound'),
+		);
+	});
+
+	test('a hidden caller ("anonymous"), which no contact lookup can take, is still mailed as "Unknown caller"', () => {
+		const message = mail.messages.find((m) => m.text.includes('Number: anonymous'));
+		expect(message?.headers.subject).toBe('Missed call from Unknown caller (anonymous)');
+		expect(message.text).toContain('Caller: Unknown caller\n');
+		expect(message.text).toContain('Hotline: 02473009999\n');
+		expect(message.text).toContain('Time: 14:05, 29/11/2026 (Vietnam time)\n');
+		expect(nodeOutput(executions[3], 'OMICall Trigger')[0].customerNumber).toBe('anonymous');
+	});
+
+	test('a call record without a time says so, rather than "Invalid DateTime"', () => {
+		const message = mail.messages.find((m) => m.text.includes(`Number: ${NO_TIME}`));
+		expect(nodeOutput(executions[4], 'OMICall Trigger')[0].startedAt).toBeNull();
+		expect(message?.text).toContain('Time: not given by OMICall\n');
+		expect(message.text).not.toContain('Invalid');
 	});
 
 	test('a missed call from a contact: an email in plain English naming the caller as OMICall has them, the number, the hotline and the time in Vietnam', () => {
@@ -702,7 +826,7 @@ describe('examples/missed-call-alert.json', () => {
 	});
 
 	test('an answered call sends nothing: its run stops at "Not answered"', () => {
-		expect(mail.messages).toHaveLength(2);
+		expect(mail.messages).toHaveLength(4);
 		expect(executions[2].data.resultData.runData['Find the caller']).toBeUndefined();
 		expect(nodeOutput(executions[2], 'OMICall Trigger')[0].answered).toBe(true);
 	});
@@ -710,14 +834,28 @@ describe('examples/missed-call-alert.json', () => {
 
 describe('examples/speed-to-lead.json', () => {
 	const FORM = 'call-me-back';
+	/** A customer OMICall already has: two phones and a tag the form must not touch. */
+	const CUSTOMER = {
+		contactId: '64aa00000000000000001602',
+		name: 'Hoàng Thị Thu Trang',
+		phones: ['0903111222', '0938444555'],
+		tags: ['Khách hàng VIP'],
+	};
 	const LEADS = [
 		{ name: 'Trần Thị Bích Ngọc', phone: '+84 912 000 111', number: '0912000111', answers: true },
 		{ name: 'Lê Văn Tám', phone: '0987.111.222', number: '0987111222', answers: false },
 		// The first lead again, from another page: the same contact, called again.
 		{ name: 'Trần Thị Bích Ngọc', phone: '0912 000 111', number: '0912000111', answers: true },
+		// The customer, with a short name and their second number: called on that number, unchanged.
+		{ name: 'Trang', phone: '0938 444 555', number: '0938444555', answers: true },
+		// Numbers a stranger could make the account pay for: a premium line, a foreign number.
+		{ name: 'Spam', phone: '1900 123456', number: null },
+		{ name: 'Spam', phone: '+44 20 7946 0958', number: null },
 	];
+	const CALLED = LEADS.filter((lead) => lead.number);
 	let workflow;
 	let contactsBefore;
+	let customerBefore;
 	let clickToCallsBefore;
 	let answers;
 	let executions;
@@ -732,6 +870,8 @@ describe('examples/speed-to-lead.json', () => {
 	};
 
 	beforeAll(async () => {
+		seedContact(CUSTOMER.contactId, CUSTOMER.name, CUSTOMER.phones, CUSTOMER.tags);
+		customerBefore = JSON.stringify(simulator.contactStore.findByPhone(CUSTOMER.phones[0]));
 		workflow = await importExample('speed-to-lead.json');
 		await n8n.activate(workflow.id);
 		await waitFor(() => simulator.hooks.get('call'), { what: "the trigger's hook" });
@@ -742,19 +882,23 @@ describe('examples/speed-to-lead.json', () => {
 		clickToCallsBefore = simulator.callCenter.clickToCalls.length;
 		answers = [];
 		let runs = 0;
+		let calls = 0;
 		try {
 			for (const lead of LEADS) {
-				simulator.callCenter.customersAnswer = lead.answers;
+				simulator.callCenter.customersAnswer = lead.answers ?? true;
 				answers.push(await submit(lead));
 				// The form's run places the call; the call's record starts the second part.
-				runs += 2;
-				await waitFor(
-					() => simulator.callCenter.clickToCalls.length - clickToCallsBefore >= runs / 2,
-					{
-						what: 'the click-to-call',
-					},
-				);
-				await simulator.callCenter.idle();
+				runs += lead.number ? 2 : 1;
+				if (lead.number) {
+					calls += 1;
+					await waitFor(
+						() => simulator.callCenter.clickToCalls.length - clickToCallsBefore >= calls,
+						{
+							what: 'the click-to-call',
+						},
+					);
+					await simulator.callCenter.idle();
+				}
 				await n8n.waitForExecutions(workflow.id, runs);
 			}
 		} finally {
@@ -767,36 +911,61 @@ describe('examples/speed-to-lead.json', () => {
 		await deactivateTrigger(workflow);
 	});
 
-	/** The callId "Call the lead" gave for each form post, in order. */
+	/** The callId "Call the lead" gave for each form post that placed a call, in order. */
 	const placedCalls = () =>
 		executions
-			.filter((e) => e.data.resultData.runData['Lead form'])
+			.filter((e) => e.data.resultData.runData['Call the lead'])
 			.map((e) => nodeOutput(e, 'Call the lead')[0]?.callId);
 
 	test('the form is accepted and every run succeeds', () => {
-		expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
-		expect(executions.map((e) => e.status)).toEqual(Array(6).fill('success'));
+		expect(answers.map((a) => a.status)).toEqual(LEADS.map(() => 200));
+		expect(executions.map((e) => e.status)).toEqual(
+			Array(LEADS.length + CALLED.length).fill('success'),
+		);
 	});
 
-	test('each lead is an OMICall contact, named as typed and tagged "Web lead"; the returning lead is not added twice', () => {
+	test('each new lead is an OMICall contact, named as typed and tagged "Web lead"; the returning lead is not added twice', () => {
 		const store = simulator.contactStore;
 		expect(store.contacts.length - contactsBefore).toBe(2);
-		for (const lead of LEADS) {
+		for (const lead of LEADS.slice(0, 3)) {
 			const contact = store.findByPhone(lead.number);
 			expect(fullNameOf(contact)).toBe(lead.name);
 			expect(contact.tags).toEqual(['Web lead']);
 		}
 	});
 
-	test("OMICall is asked to ring the agent's extension and dial each lead's number in its own form", () => {
+	test('an existing customer who fills the form is left exactly as they were: name, both phones, tags', () => {
+		const customer = simulator.contactStore.findByPhone(CUSTOMER.phones[1]);
+		expect(JSON.stringify(customer)).toBe(customerBefore);
+		expect(fullNameOf(customer)).toBe(CUSTOMER.name);
+		expect(customer.tags).toEqual(CUSTOMER.tags);
+	});
+
+	test("OMICall is asked to ring the agent's extension and dial the number typed in the form, in its own form", () => {
 		expect(simulator.callCenter.clickToCalls.slice(clickToCallsBefore)).toEqual(
-			LEADS.map((lead) => ({
+			CALLED.map((lead) => ({
 				extension: '100',
 				hotline: '842899959300',
 				phone_number: lead.number,
 			})),
 		);
+		expect(placedCalls()).toHaveLength(CALLED.length);
 		expect(placedCalls().every((id) => typeof id === 'string' && id.length > 0)).toBe(true);
+	});
+
+	test('a premium (1900…) or foreign number places no call and saves no contact: the run stops at the number check', () => {
+		const stopped = executions.filter(
+			(e) => e.data.resultData.runData['Lead form'] && !e.data.resultData.runData['Call the lead'],
+		);
+		expect(stopped.map((e) => nodeOutput(e, 'Lead form')[0].Phone)).toEqual([
+			'1900 123456',
+			'+44 20 7946 0958',
+		]);
+		for (const execution of stopped) {
+			expect(nodeOutput(execution, 'Vietnamese mobile numbers only')).toEqual([]);
+			expect(execution.data.resultData.runData['Find the contact']).toBeUndefined();
+		}
+		expect(simulator.contactStore.findByPhone('1900123456')).toBeFalsy();
 	});
 
 	test("when each call ends, how it ended is added to the call's note in OMICall, after the agent's note", () => {
@@ -804,6 +973,7 @@ describe('examples/speed-to-lead.json', () => {
 		expect(notes).toEqual([
 			'Khách hàng hỏi về đơn hàng\nSpeed to lead: answered, talked 47 s.',
 			'Khách hàng hỏi về đơn hàng\nSpeed to lead: not answered.',
+			'Khách hàng hỏi về đơn hàng\nSpeed to lead: answered, talked 47 s.',
 			'Khách hàng hỏi về đơn hàng\nSpeed to lead: answered, talked 47 s.',
 		]);
 	});
@@ -876,6 +1046,19 @@ describe('examples/contacts-from-crm.json', () => {
 		expect(store.contacts.length).toBe(before);
 		expect(store.writes.slice(writes).map((w) => w.action)).toEqual(['updated']);
 		expect(fullNameOf(store.findByRefId('CRM-1042'))).toBe('Đặng Ngọc Lan Anh');
+	});
+
+	test('a customer without a phone number is created all the same, with no phone', async () => {
+		const store = simulator.contactStore;
+		const before = store.contacts.length;
+		const answer = await post({ id: 'CRM-3001', name: 'Bùi Thị Hạnh' });
+		expect(answer).toMatchObject({
+			status: 200,
+			body: { refId: 'CRM-3001', fullName: 'Bùi Thị Hạnh' },
+		});
+		expect(answer.body.error).toBeUndefined();
+		expect(store.contacts.length).toBe(before + 1);
+		expect(fullNameOf(store.findByRefId('CRM-3001'))).toBe('Bùi Thị Hạnh');
 	});
 
 	test('a wrong phone number is answered with a plain-English error and writes nothing; a request without the key is refused', async () => {

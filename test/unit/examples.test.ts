@@ -92,6 +92,8 @@ const CORE_NODES: Record<string, number[]> = {
 	'n8n-nodes-base.emailSend': [1, 2, 2.1],
 	'n8n-nodes-base.code': [1, 2],
 	'n8n-nodes-base.splitOut': [1],
+	'n8n-nodes-base.merge': [1, 2, 2.1, 3, 3.1, 3.2],
+	'n8n-nodes-base.removeDuplicates': [1, 1.1, 2],
 };
 
 const isExpression = (value: unknown) => typeof value === 'string' && value.startsWith('=');
