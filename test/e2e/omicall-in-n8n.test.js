@@ -60,6 +60,7 @@ test('n8n loads the three nodes and the credential from the installed package, w
 	// usableAsTool: n8n derives an AI-agent tool from the action node.
 	expect(names.sort()).toEqual([
 		'n8n-nodes-omicall.omiCall',
+		'n8n-nodes-omicall.omiCallCallHistoryTrigger',
 		'n8n-nodes-omicall.omiCallTool',
 		'n8n-nodes-omicall.omiCallTrigger',
 	]);
