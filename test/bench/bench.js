@@ -547,7 +547,7 @@ function callModules(tarball) {
 		execFileSync('tar', ['-xzf', tarball, '-C', dir]);
 		fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
 		const call = path.join(dir, 'package', 'dist', 'nodes', 'OmiCall', 'actions', 'call');
-		const { searchWindows } = require(path.join(call, 'getMany.operation.js'));
+		const { searchWindows } = require(path.join(call, 'history.js'));
 		const { MAX_PAGE_SIZE, SEARCH_PATH } = require(path.join(call, 'shared.js'));
 		return { searchWindows, MAX_PAGE_SIZE, SEARCH_PATH };
 	} finally {
