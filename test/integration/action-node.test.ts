@@ -5,11 +5,12 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { OmiCall } from '../../nodes/OmiCall/OmiCall.node';
 import {
+	apiKeyStore,
 	buildNode,
 	CREDENTIAL_ID,
 	CredentialStore,
 	executeNode,
-	apiKeyStore,
+	failureOf,
 } from '../harness/n8n-core';
 import { type OmiCallSimulator, startSimulator } from '../harness/simulator';
 
@@ -43,14 +44,8 @@ function expectNoSecret(text: string) {
 }
 
 async function runError(parameters: INodeParameters): Promise<Error & { description?: string }> {
-	const error = await run(parameters).then(
-		() => undefined,
-		(e: Error) => e,
-	);
-	if (!error) throw new Error('expected the node to fail');
-	expectNoSecret(
-		`${error.message} ${(error as { description?: string }).description ?? ''} ${JSON.stringify(error)}`,
-	);
+	const error = await failureOf(run(parameters));
+	expectNoSecret(`${error.message} ${error.description ?? ''} ${JSON.stringify(error)}`);
 	return error;
 }
 

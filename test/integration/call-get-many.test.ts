@@ -8,11 +8,13 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 
 import { OmiCall } from '../../nodes/OmiCall/OmiCall.node';
 import {
+	actionRunner,
+	apiKeyStore,
 	buildNode,
 	CREDENTIAL_ID,
 	CredentialStore,
 	executeNode,
-	apiKeyStore,
+	failureOf,
 } from '../harness/n8n-core';
 import {
 	AGENTS,
@@ -42,27 +44,11 @@ beforeEach(async () => {
 });
 afterEach(async () => simulator.stop());
 
-function run(
-	parameters: INodeParameters,
-	items: INodeExecutionData[] = [{ json: {} }],
-	continueOnFail = false,
-) {
-	const built = buildNode(
-		nodeType,
-		{ resource: 'call', operation: 'getMany', ...parameters },
-		store,
-	);
-	built.node.continueOnFail = continueOnFail;
-	return executeNode(built, nodeType, items);
-}
+const run = actionRunner(nodeType, { resource: 'call', operation: 'getMany' }, () => store);
 
 async function runError(parameters: INodeParameters): Promise<Error & { description?: string }> {
-	const error = await run(parameters).then(
-		() => undefined,
-		(e: Error) => e,
-	);
-	if (!error) throw new Error('expected the node to fail');
-	const seen = `${error.message} ${(error as { description?: string }).description ?? ''} ${JSON.stringify(error)}`;
+	const error = await failureOf(run(parameters));
+	const seen = `${error.message} ${error.description ?? ''} ${JSON.stringify(error)}`;
 	expect(seen).not.toContain(API_KEY);
 	const token = store.get(CREDENTIAL_ID).sessionToken;
 	if (typeof token === 'string' && token) expect(seen).not.toContain(token);

@@ -2,15 +2,15 @@
  * Call → Get and Call → Download Recording: one call by transaction ID, over real HTTP to the
  * simulator, through n8n-core's ExecuteContext.
  */
-import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { INodeParameters } from 'n8n-workflow';
 
 import { OmiCall } from '../../nodes/OmiCall/OmiCall.node';
 import {
+	actionRunner,
 	apiKeyStore,
-	buildNode,
+	failureOf,
 	CREDENTIAL_ID,
 	CredentialStore,
-	executeNode,
 	loadOptionsContext,
 } from '../harness/n8n-core';
 import { type HistoryCall, type OmiCallSimulator, startSimulator } from '../harness/simulator';
@@ -32,22 +32,10 @@ afterEach(async () => simulator.stop());
 
 const byId = (id: string) => ({ __rl: true, mode: 'id', value: id });
 
-function run(
-	parameters: INodeParameters,
-	items: INodeExecutionData[] = [{ json: {} }],
-	continueOnFail = false,
-) {
-	const built = buildNode(nodeType, { resource: 'call', ...parameters }, store);
-	built.node.continueOnFail = continueOnFail;
-	return executeNode(built, nodeType, items);
-}
+const run = actionRunner(nodeType, { resource: 'call' }, () => store);
 
 async function runError(parameters: INodeParameters): Promise<Error & { description?: string }> {
-	const error = await run(parameters).then(
-		() => undefined,
-		(e: Error & { description?: string }) => e,
-	);
-	if (!error) throw new Error('expected the node to fail');
+	const error = await failureOf(run(parameters));
 	const seen = `${error.message} ${error.description ?? ''} ${JSON.stringify(error)}`;
 	expect(seen).not.toContain(API_KEY);
 	return error;

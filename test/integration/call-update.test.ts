@@ -2,10 +2,14 @@
  * Call → Update: a call's note and tags, over real HTTP to the simulator, through n8n-core's
  * ExecuteContext.
  */
-import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
-
 import { OmiCall } from '../../nodes/OmiCall/OmiCall.node';
-import { buildNode, CredentialStore, executeNode, apiKeyStore } from '../harness/n8n-core';
+import {
+	actionRunner,
+	buildNode,
+	executeNode,
+	apiKeyStore,
+	CredentialStore,
+} from '../harness/n8n-core';
 import { type HistoryCall, type OmiCallSimulator, startSimulator } from '../harness/simulator';
 
 const API_KEY = 'key-0123456789abcdef';
@@ -23,19 +27,7 @@ afterEach(async () => simulator.stop());
 
 const byId = (id: string) => ({ __rl: true, mode: 'id', value: id });
 
-function run(
-	parameters: INodeParameters,
-	items: INodeExecutionData[] = [{ json: {} }],
-	continueOnFail = false,
-) {
-	const built = buildNode(
-		nodeType,
-		{ resource: 'call', operation: 'update', ...parameters },
-		store,
-	);
-	built.node.continueOnFail = continueOnFail;
-	return executeNode(built, nodeType, items);
-}
+const run = actionRunner(nodeType, { resource: 'call', operation: 'update' }, () => store);
 
 async function place(options: Record<string, unknown> = {}): Promise<HistoryCall> {
 	const placed = await simulator.placeCall({
