@@ -8,6 +8,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { outputOption, readOutput } from './actions/common';
+
 import { parseCallBody, parseContactBody } from './callEvents';
 import { contactChangeItem } from './contactRecord';
 import { type CallState, DIRECTIONS, directionOf, simplifyCall } from './callRecord';
@@ -149,20 +151,10 @@ export class OmiCallTrigger implements INodeType {
 						default: 'replace',
 						description: 'What to do when OMICall already sends these events to another URL',
 					},
-					{
-						displayName: 'Output',
-						name: 'output',
-						type: 'options',
-						options: [
-							{
-								name: 'Simplified',
-								value: 'simplified',
-								description: 'Flat fields with ISO 8601 times, plus the raw body',
-							},
-							{ name: 'Raw', value: 'raw', description: 'The body exactly as OMICall sent it' },
-						],
-						default: 'simplified',
-					},
+					outputOption(
+						'Flat fields with ISO 8601 times, plus the raw body',
+						'The body exactly as OMICall sent it',
+					),
 				],
 			},
 		],
@@ -227,7 +219,7 @@ export class OmiCallTrigger implements INodeType {
 			direction?: string[];
 			output?: string;
 		};
-		const raw = options.output === 'raw';
+		const raw = readOutput(options.output) === 'raw';
 
 		if (lifecycle.hookType(this) === 'contact') {
 			const parsed = parseContactBody(body);
